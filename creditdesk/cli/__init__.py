@@ -1,0 +1,1 @@
+"""The `creditdesk` command line (Typer + Rich). One module per command group."""

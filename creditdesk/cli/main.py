@@ -1,0 +1,66 @@
+"""Entry point of the `creditdesk` command.
+
+Command groups live in sibling modules, each exposing `app` (a Typer) or `register(root)`.
+Modules keep heavy imports inside their commands so `creditdesk --help` stays fast.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import sys
+
+import typer
+
+from creditdesk.cli.common import handle_errors
+
+app = typer.Typer(
+    name="creditdesk",
+    help="Credit Desk: credit lines of existing customers — reviews, limits, warnings, approvals, memos.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode="rich",
+)
+
+# (module, sub-command name or None when the module registers top-level commands itself)
+COMMAND_MODULES: list[tuple[str, str | None]] = [
+    ("creditdesk.cli.setup", None),  # init, demo, import, serve
+    ("creditdesk.cli.clients", "clients"),
+    ("creditdesk.cli.review", "review"),
+    ("creditdesk.cli.kb", "kb"),
+    ("creditdesk.cli.model", "model"),
+    ("creditdesk.cli.approvals", "approvals"),
+    ("creditdesk.cli.audit", "audit"),
+    ("creditdesk.cli.memo", None),  # memo
+    ("creditdesk.cli.assistant", None),  # ask, chat
+    ("creditdesk.cli.tokens", "token"),
+    ("creditdesk.cli.slack", None),  # slack, monitor
+]
+
+
+def _register() -> None:
+    for module_name, name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if exc.name == module_name:
+                continue  # that command group is not built yet
+            raise
+        if hasattr(module, "register"):
+            module.register(app)
+        elif name is not None:
+            app.add_typer(module.app, name=name)
+
+
+_register()
+
+
+def run() -> None:
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    with handle_errors():
+        app()
+
+
+if __name__ == "__main__":
+    run()
+    sys.exit(0)

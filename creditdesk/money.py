@@ -1,0 +1,92 @@
+"""Money and amount parsing. Money is Decimal everywhere outside vectorised math."""
+
+from __future__ import annotations
+
+import re
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from creditdesk.errors import InvalidInput
+
+CENT = Decimal("0.01")
+
+_MULTIPLIERS: dict[str, Decimal] = {
+    "": Decimal(1),
+    "k": Decimal(10) ** 3,
+    "thousand": Decimal(10) ** 3,
+    "m": Decimal(10) ** 6,
+    "mm": Decimal(10) ** 6,
+    "mn": Decimal(10) ** 6,
+    "mio": Decimal(10) ** 6,
+    "million": Decimal(10) ** 6,
+    "millions": Decimal(10) ** 6,
+    "b": Decimal(10) ** 9,
+    "bn": Decimal(10) ** 9,
+    "billion": Decimal(10) ** 9,
+    "万": Decimal(10) ** 4,
+    "亿": Decimal(10) ** 8,
+}
+
+_CURRENCY = r"(?:[A-Z]{3}|[$€£¥])"
+AMOUNT_PATTERN = re.compile(
+    rf"(?P<cur1>{_CURRENCY})?\s*(?P<num>-?\d[\d,]*(?:\.\d+)?|-?\.\d+)\s*"
+    r"(?P<mult>thousand|millions?|billion|mio|mn|mm|bn|k|m|b|万|亿)?(?![a-z])\s*"
+    rf"(?P<cur2>{_CURRENCY}(?![A-Za-z]))?",
+    re.IGNORECASE,
+)
+
+
+def quantize(value: Decimal | float | int) -> Decimal:
+    """Round a money amount to cents, half up (the banking convention)."""
+    return Decimal(str(value)).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def to_decimal(value: object, *, field: str = "amount") -> Decimal:
+    """Strictly parse a plain numeric amount ("1,200,000.50", 1200, Decimal) into a Decimal."""
+    if isinstance(value, Decimal):
+        result = value
+    elif isinstance(value, int | float):
+        result = Decimal(str(value))
+    elif isinstance(value, str):
+        text = value.strip().replace(",", "").replace("_", "")
+        if not text:
+            raise InvalidInput(f"{field} is empty", field=field)
+        try:
+            result = Decimal(text)
+        except InvalidOperation:
+            raise InvalidInput(f"{field}: '{value}' is not a number", field=field) from None
+    else:
+        raise InvalidInput(f"{field}: '{value}' is not a number", field=field)
+    if not result.is_finite():
+        raise InvalidInput(f"{field}: '{value}' is not a finite number", field=field)
+    return result
+
+
+def parse_amount(text: str, *, field: str = "amount") -> tuple[Decimal, str | None]:
+    """Parse how officers write amounts: "5M", "2.5 million", "750k", "USD 1,200,000", "3亿".
+
+    Returns (amount, currency or None). Raises InvalidInput when no amount is present.
+    """
+    match = AMOUNT_PATTERN.fullmatch(text.strip())
+    if not match:
+        raise InvalidInput(f"{field}: '{text}' is not an amount (try 5M, 750k or USD 1,200,000)", field=field)
+    number = to_decimal(match.group("num"), field=field)
+    mult = (match.group("mult") or "").lower()
+    currency = match.group("cur1") or match.group("cur2")
+    symbols = {"$": "USD", "€": "EUR", "£": "GBP", "¥": "CNY"}
+    if currency:
+        currency = symbols.get(currency, currency.upper())
+    return number * _MULTIPLIERS[mult], currency
+
+
+def find_amounts(text: str) -> list[tuple[Decimal, str | None]]:
+    """All amounts written in free text that carry a multiplier, a currency or thousands separators."""
+    found: list[tuple[Decimal, str | None]] = []
+    for m in AMOUNT_PATTERN.finditer(text):
+        num = m.group("num")
+        if not (m.group("mult") or m.group("cur1") or m.group("cur2") or "," in num):
+            continue
+        try:
+            found.append(parse_amount(m.group(0)))
+        except InvalidInput:
+            continue
+    return found

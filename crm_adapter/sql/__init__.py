@@ -1,0 +1,1 @@
+"""The built-in SQL store (SQLModel): SQLite file by default, PostgreSQL by URL."""

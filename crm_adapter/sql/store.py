@@ -1,0 +1,360 @@
+"""The built-in CRM: client data in SQL (SQLite by default, PostgreSQL by URL)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import threading
+from decimal import Decimal
+
+import pandas as pd
+from rapidfuzz import fuzz, process
+from sqlalchemy import Engine, Float, Select, cast, func, select, update
+from sqlmodel import Session, col
+
+from creditdesk.errors import Conflict, InvalidInput, NotFound
+from crm_adapter.enums import FacilityStatus
+from crm_adapter.models import (
+    BankFlow,
+    BankFlowRow,
+    Client,
+    ClientGroup,
+    ClientGroupRow,
+    ClientNote,
+    ClientNoteRow,
+    ClientRow,
+    ContactLog,
+    ContactLogRow,
+    Facility,
+    FacilityRow,
+    FinancialStatement,
+    FinancialStatementRow,
+    FxRateRow,
+    InsuranceCover,
+    InsuranceCoverRow,
+    Officer,
+    OfficerRow,
+    RepaymentEvent,
+    RepaymentEventRow,
+    ReputationSignal,
+    ReputationSignalRow,
+)
+from crm_adapter.protocol import ClientFilter, ClientMatch
+from crm_adapter.snapshot import BookSnapshot
+
+_ID_PATTERN = re.compile(r"^\s*(?:client\s*(?:id)?\s*#?\s*)?(\d{1,12})\s*$", re.IGNORECASE)
+
+
+def _months_before(day: dt.date, months: int) -> dt.date:
+    y, m = divmod(day.year * 12 + day.month - 1 - months, 12)
+    return dt.date(y, m + 1, 1)
+
+
+class SqlCRMAdapter:
+    """CRMAdapter over the built-in SQL tables. Whole-book reads are a handful of set-based queries."""
+
+    def __init__(self, engine: Engine, *, reporting_currency: str = "USD") -> None:
+        self.engine = engine
+        self.reporting_currency = reporting_currency
+        self._names_lock = threading.Lock()
+        self._names: tuple[tuple[int, int], list[str], list[int]] | None = None
+
+    # --- helpers -------------------------------------------------------------------------
+    def _session(self) -> Session:
+        return Session(self.engine, expire_on_commit=False)
+
+    def _all(self, stmt: Select, record: type) -> list:  # type: ignore[type-arg]
+        with self._session() as s:
+            return [record.model_validate(row, from_attributes=True) for row in s.exec(stmt).all()]  # type: ignore[call-overload]
+
+    # --- people --------------------------------------------------------------------------
+    def get_officer(self, officer_id: str) -> Officer | None:
+        with self._session() as s:
+            row = s.get(OfficerRow, officer_id)
+            return Officer.model_validate(row, from_attributes=True) if row else None
+
+    def get_officer_by_slack_id(self, slack_user_id: str) -> Officer | None:
+        rows = self._all(select(OfficerRow).where(OfficerRow.slack_user_id == slack_user_id), Officer)
+        return rows[0] if rows else None
+
+    def list_officers(self, *, team: str | None = None) -> list[Officer]:
+        stmt = select(OfficerRow).order_by(OfficerRow.officer_id)
+        if team is not None:
+            stmt = stmt.where(OfficerRow.team == team)
+        return self._all(stmt, Officer)
+
+    # --- clients -------------------------------------------------------------------------
+    def get_client(self, client_id: int) -> Client:
+        with self._session() as s:
+            row = s.get(ClientRow, client_id)
+            if row is None:
+                raise NotFound(f"client {client_id} not found")
+            return Client.model_validate(row, from_attributes=True)
+
+    def get_client_by_external_id(self, external_id: str) -> Client:
+        rows = self._all(select(ClientRow).where(ClientRow.external_id == external_id), Client)
+        if not rows:
+            raise NotFound(f"no client with CRM id '{external_id}'")
+        return rows[0]
+
+    def get_group(self, group_id: str) -> ClientGroup | None:
+        with self._session() as s:
+            row = s.get(ClientGroupRow, group_id)
+            return ClientGroup.model_validate(row, from_attributes=True) if row else None
+
+    def count_clients(self) -> int:
+        with self.engine.connect() as conn:
+            return int(conn.execute(select(func.count()).select_from(ClientRow)).scalar_one())
+
+    def _name_index(self) -> tuple[list[str], list[int]]:
+        """Names of the whole book for fuzzy search, cached until the book changes size."""
+        with self.engine.connect() as conn:
+            key = tuple(conn.execute(select(func.count(), func.max(ClientRow.client_id))).one())
+        with self._names_lock:
+            if self._names is None or self._names[0] != key:
+                with self.engine.connect() as conn:
+                    rows = conn.execute(select(ClientRow.client_id, ClientRow.name)).all()
+                self._names = (key, [r[1] for r in rows], [r[0] for r in rows])  # type: ignore[assignment]
+            return self._names[1], self._names[2]  # type: ignore[index]
+
+    def search_clients(
+        self, query: str, *, limit: int = 10, officer_ids: set[str] | None = None
+    ) -> list[ClientMatch]:
+        """Find clients by id, CRM id or name (typos and partial names welcome), best first."""
+        text = query.strip()
+        if not text:
+            raise InvalidInput("search text is empty", field="query")
+        if officer_ids is not None and not officer_ids:
+            return []
+        matches: list[ClientMatch] = []
+        id_match = _ID_PATTERN.match(text)
+        if id_match:
+            try:
+                client = self.get_client(int(id_match.group(1)))
+                if officer_ids is None or client.officer_id in officer_ids:
+                    matches.append(ClientMatch(client=client, score=100.0, matched_on="id"))
+            except NotFound:
+                pass
+        ext = self._all(select(ClientRow).where(ClientRow.external_id == text), Client)
+        matches += [
+            ClientMatch(client=c, score=100.0, matched_on="external_id")
+            for c in ext
+            if officer_ids is None or c.officer_id in officer_ids
+        ]
+        if officer_ids is not None:
+            with self.engine.connect() as conn:
+                rows = conn.execute(
+                    select(ClientRow.client_id, ClientRow.name).where(
+                        col(ClientRow.officer_id).in_(officer_ids)
+                    )
+                ).all()
+            names, ids = [r[1] for r in rows], [r[0] for r in rows]
+        else:
+            names, ids = self._name_index()
+        hits = process.extract(
+            text.lower(), names, scorer=fuzz.WRatio, processor=str.lower, limit=limit * 3, score_cutoff=60
+        )
+        seen = {m.client.client_id for m in matches}
+        wanted = [(ids[i], score) for _, score, i in hits if ids[i] not in seen]
+        if wanted:
+            by_id = {
+                c.client_id: c
+                for c in self._all(
+                    select(ClientRow).where(col(ClientRow.client_id).in_([w[0] for w in wanted])), Client
+                )
+            }
+            matches += [
+                ClientMatch(client=by_id[cid], score=float(score), matched_on="name")
+                for cid, score in wanted
+                if cid in by_id
+            ]
+        matches.sort(key=lambda m: (-m.score, m.client.name))
+        return matches[:limit]
+
+    def list_clients(self, flt: ClientFilter | None = None) -> list[Client]:
+        flt = flt or ClientFilter()
+        stmt = select(ClientRow).order_by(ClientRow.client_id)
+        if flt.officer_ids is not None:
+            stmt = stmt.where(col(ClientRow.officer_id).in_(flt.officer_ids))
+        for name in ("industry", "region", "status", "group_id"):
+            value = getattr(flt, name)
+            if value is not None:
+                stmt = stmt.where(getattr(ClientRow, name) == value)
+        return self._all(stmt.offset(flt.offset).limit(flt.limit), Client)
+
+    # --- client data ---------------------------------------------------------------------
+    def get_facilities(self, client_id: int) -> list[Facility]:
+        stmt = select(FacilityRow).where(FacilityRow.client_id == client_id).order_by(FacilityRow.facility_id)
+        return self._all(stmt, Facility)
+
+    def get_facility(self, facility_id: str) -> Facility:
+        with self._session() as s:
+            row = s.get(FacilityRow, facility_id)
+            if row is None:
+                raise NotFound(f"facility '{facility_id}' not found")
+            return Facility.model_validate(row, from_attributes=True)
+
+    def get_statements(self, client_id: int) -> list[FinancialStatement]:
+        stmt = (
+            select(FinancialStatementRow)
+            .where(FinancialStatementRow.client_id == client_id)
+            .order_by(FinancialStatementRow.period_end, FinancialStatementRow.period_type)
+        )
+        return self._all(stmt, FinancialStatement)
+
+    def get_bank_flows(self, client_id: int) -> list[BankFlow]:
+        stmt = select(BankFlowRow).where(BankFlowRow.client_id == client_id).order_by(BankFlowRow.month)
+        return self._all(stmt, BankFlow)
+
+    def get_repayments(self, client_id: int) -> list[RepaymentEvent]:
+        stmt = (
+            select(RepaymentEventRow)
+            .where(RepaymentEventRow.client_id == client_id)
+            .order_by(RepaymentEventRow.due_date, RepaymentEventRow.facility_id)
+        )
+        return self._all(stmt, RepaymentEvent)
+
+    def get_signals(self, client_id: int) -> list[ReputationSignal]:
+        stmt = (
+            select(ReputationSignalRow)
+            .where(ReputationSignalRow.client_id == client_id)
+            .order_by(ReputationSignalRow.signal_date)
+        )
+        return self._all(stmt, ReputationSignal)
+
+    def get_covers(self, client_id: int) -> list[InsuranceCover]:
+        stmt = (
+            select(InsuranceCoverRow)
+            .where(InsuranceCoverRow.client_id == client_id)
+            .order_by(InsuranceCoverRow.start_date)
+        )
+        return self._all(stmt, InsuranceCover)
+
+    def get_contacts(self, client_id: int) -> list[ContactLog]:
+        stmt = (
+            select(ContactLogRow)
+            .where(ContactLogRow.client_id == client_id)
+            .order_by(ContactLogRow.contact_date)
+        )
+        return self._all(stmt, ContactLog)
+
+    def get_notes(self, client_id: int) -> list[ClientNote]:
+        stmt = (
+            select(ClientNoteRow)
+            .where(ClientNoteRow.client_id == client_id)
+            .order_by(ClientNoteRow.created_at)
+        )
+        return self._all(stmt, ClientNote)
+
+    # --- the whole book ------------------------------------------------------------------
+    def snapshot(
+        self, *, as_of: dt.date, client_ids: list[int] | None = None, history_months: int = 36
+    ) -> BookSnapshot:
+        since = _months_before(as_of, history_months)
+        ids = None if client_ids is None else list(client_ids)
+
+        def frame(table: type, date_cols: tuple[str, ...] = (), since_col: str | None = None) -> pd.DataFrame:
+            cols = []
+            for c in table.__table__.columns:  # type: ignore[attr-defined]
+                if c.type.__class__.__name__ == "Numeric":
+                    cols.append(cast(c, Float).label(c.name))
+                else:
+                    cols.append(c)
+            stmt = select(*cols)
+            if ids is not None and "client_id" in table.__table__.columns:  # type: ignore[attr-defined]
+                stmt = stmt.where(table.__table__.c.client_id.in_(ids))  # type: ignore[attr-defined]
+            if since_col is not None:
+                stmt = stmt.where(table.__table__.c[since_col] >= since)  # type: ignore[attr-defined]
+            with self.engine.connect() as conn:
+                df = pd.read_sql(stmt, conn)
+            for d in date_cols:
+                df[d] = pd.to_datetime(df[d])
+            return df
+
+        clients = frame(ClientRow, ("onboarded", "default_date"))
+        return BookSnapshot(
+            as_of=as_of,
+            reporting_currency=self.reporting_currency,
+            officers=frame(OfficerRow),
+            groups=frame(ClientGroupRow),
+            clients=clients,
+            facilities=frame(FacilityRow, ("opened", "maturity")),
+            statements=frame(FinancialStatementRow, ("period_end",)),
+            flows=frame(BankFlowRow, ("month",), "month"),
+            repayments=frame(RepaymentEventRow, ("due_date", "paid_date"), "due_date"),
+            signals=frame(ReputationSignalRow, ("signal_date",), "signal_date"),
+            covers=frame(InsuranceCoverRow, ("start_date", "expiry_date")),
+            contacts=frame(ContactLogRow, ("contact_date", "next_contact_date")),
+            fx=frame(FxRateRow, ("rate_date",)),
+        )
+
+    # --- writes --------------------------------------------------------------------------
+    def add_note(
+        self, client_id: int, officer_id: str, text: str, *, source: str = "assistant"
+    ) -> ClientNote:
+        self.get_client(client_id)
+        if not text.strip():
+            raise InvalidInput("note text is empty", field="text")
+        with self._session() as s:
+            row = ClientNoteRow(
+                client_id=client_id,
+                officer_id=officer_id,
+                text=text.strip(),
+                source=source,
+                created_at=dt.datetime.now(dt.UTC),
+            )
+            s.add(row)
+            s.commit()
+            s.refresh(row)
+            return ClientNote.model_validate(row, from_attributes=True)
+
+    def add_contact(self, contact: ContactLog) -> ContactLog:
+        self.get_client(contact.client_id)
+        with self._session() as s:
+            if s.get(ContactLogRow, contact.contact_id) is not None:
+                raise Conflict(f"contact '{contact.contact_id}' already exists")
+            s.add(ContactLogRow.model_validate(contact.model_dump()))
+            s.commit()
+        return contact
+
+    def update_limit(
+        self, facility_id: str, new_limit: Decimal, *, expected_current: Decimal | None = None
+    ) -> Facility:
+        if new_limit < 0:
+            raise InvalidInput("a limit cannot be negative", field="new_limit")
+        with self.engine.begin() as conn:
+            return self.update_limit_in(conn, facility_id, new_limit, expected_current=expected_current)
+
+    def update_limit_in(
+        self, conn, facility_id: str, new_limit: Decimal, *, expected_current: Decimal | None = None
+    ) -> Facility:  # type: ignore[no-untyped-def]
+        """The limit change inside the caller's transaction (used by approvals for one atomic step)."""
+        table = FacilityRow.__table__  # type: ignore[attr-defined]
+        stmt = update(table).where(table.c.facility_id == facility_id)
+        if expected_current is not None:
+            stmt = stmt.where(table.c.limit_amount == expected_current)
+        result = conn.execute(stmt.values(limit_amount=new_limit))
+        if result.rowcount != 1:
+            current = conn.execute(select(table).where(table.c.facility_id == facility_id)).mappings().first()
+            if current is None:
+                raise NotFound(f"facility '{facility_id}' not found")
+            raise Conflict(
+                f"facility '{facility_id}' limit is {current['limit_amount']}, expected {expected_current}; "
+                "it changed since the request was made"
+            )
+        row = conn.execute(select(table).where(table.c.facility_id == facility_id)).mappings().one()
+        return Facility.model_validate(dict(row))
+
+    def set_facility_status(self, facility_id: str, status: str) -> Facility:
+        try:
+            new_status = FacilityStatus(status)
+        except ValueError:
+            raise InvalidInput(f"unknown facility status '{status}'", field="status") from None
+        table = FacilityRow.__table__  # type: ignore[attr-defined]
+        with self.engine.begin() as conn:
+            result = conn.execute(
+                update(table).where(table.c.facility_id == facility_id).values(status=new_status.value)
+            )
+            if result.rowcount != 1:
+                raise NotFound(f"facility '{facility_id}' not found")
+        return self.get_facility(facility_id)
