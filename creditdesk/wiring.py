@@ -8,6 +8,7 @@ Add a component as a new cached property; keep each one small.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING
@@ -53,6 +54,20 @@ class Container:
         from crm_adapter.sql.store import SqlCRMAdapter
 
         return SqlCRMAdapter(self.engine, reporting_currency=self.settings.reporting_currency)
+
+    # --- start-up ---------------------------------------------------------------------------
+    def init_hooks(self) -> list[Callable[[], object]]:
+        """Idempotent set-up steps run by `creditdesk init` after migrations (e.g. default policies)."""
+        hooks: list[Callable[[], object]] = []
+        return hooks
+
+    def welcome_lines(self, host: str, port: int) -> list[str]:
+        """What `make run` prints: where the dashboard, API docs and a demo sidebar are."""
+        base = f"http://{host}:{port}"
+        return [
+            f"Credit Desk is serving on {base}",
+            f"  API docs:  {base}/docs",
+        ]
 
     # --- identity ----------------------------------------------------------------------------
     def actor(self, officer_id: str, *, channel: str = "cli") -> Actor:

@@ -27,9 +27,11 @@ from crm_adapter.enums import (
 )
 
 
-def money(*, nullable: bool = False, default: Decimal | None = None) -> Decimal:
-    """A money column: Numeric(20, 2)."""
-    kwargs = {"max_digits": 20, "decimal_places": 2}
+def money(*, nullable: bool = False, default: Decimal | None = None, nonneg: bool = False) -> Decimal:
+    """A money column: Numeric(20, 2); `nonneg` refuses negative amounts at validation."""
+    kwargs: dict[str, object] = {"max_digits": 20, "decimal_places": 2}
+    if nonneg:
+        kwargs["ge"] = 0
     if nullable:
         return Field(default=default, nullable=True, **kwargs)  # type: ignore[return-value]
     if default is not None:
@@ -81,8 +83,8 @@ class Facility(SQLModel):
     client_id: int = Field(foreign_key="clients.client_id", index=True)
     product: Product = enum_col()  # type: ignore[assignment]
     currency: str = Field(max_length=3)
-    limit_amount: Decimal = money()
-    outstanding: Decimal = money(default=Decimal(0))
+    limit_amount: Decimal = money(nonneg=True)
+    outstanding: Decimal = money(default=Decimal(0), nonneg=True)
     opened: dt.date
     maturity: dt.date | None = None
     secured: bool = False
@@ -120,8 +122,8 @@ class BankFlow(SQLModel):
     client_id: int = Field(foreign_key="clients.client_id", primary_key=True)
     month: dt.date = Field(primary_key=True, description="First day of the month")
     currency: str = Field(max_length=3)
-    inflows: Decimal = money()
-    outflows: Decimal = money()
+    inflows: Decimal = money(nonneg=True)
+    outflows: Decimal = money(nonneg=True)
     avg_balance: Decimal = money()
     bounced_payments: int = Field(default=0, ge=0)
 
@@ -130,9 +132,9 @@ class RepaymentEvent(SQLModel):
     facility_id: str = Field(foreign_key="facilities.facility_id", primary_key=True, max_length=64)
     due_date: dt.date = Field(primary_key=True)
     client_id: int = Field(foreign_key="clients.client_id", index=True)
-    amount_due: Decimal = money()
+    amount_due: Decimal = money(nonneg=True)
     paid_date: dt.date | None = None
-    amount_paid: Decimal = money(default=Decimal(0))
+    amount_paid: Decimal = money(default=Decimal(0), nonneg=True)
 
     def days_past_due(self, as_of: dt.date) -> int:
         """Days late: to the payment date when paid, else to `as_of` (0 when not yet due)."""
@@ -155,7 +157,7 @@ class InsuranceCover(SQLModel):
     cover_id: str = Field(primary_key=True, max_length=64)
     client_id: int = Field(foreign_key="clients.client_id", index=True)
     insurer: str = Field(max_length=200)
-    insured_limit: Decimal = money()
+    insured_limit: Decimal = money(nonneg=True)
     coverage_pct: Decimal = Field(max_digits=5, decimal_places=2, ge=0, le=100)
     currency: str = Field(max_length=3)
     start_date: dt.date

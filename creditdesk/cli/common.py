@@ -31,10 +31,10 @@ def handle_errors() -> Iterator[None]:
         yield
     except CreditDeskError as exc:
         where = f" ({exc.field})" if exc.field else ""
-        err_console.print(f"[bold red]error[/]{where}: {exc.message}", highlight=False)
+        err_console.print(f"[bold red]error[/]{where}: {exc.message}", highlight=False, soft_wrap=True)
         if isinstance(exc.details, list):
             for line in exc.details[:200]:
-                err_console.print(f"  {line}", highlight=False, markup=False)
+                err_console.print(f"  {line}", highlight=False, markup=False, soft_wrap=True)
             if len(exc.details) > 200:
                 err_console.print(f"  … and {len(exc.details) - 200} more")
         sys.exit(exc.exit_code)

@@ -9,8 +9,8 @@ from decimal import Decimal
 
 import pandas as pd
 from rapidfuzz import fuzz, process
-from sqlalchemy import Engine, Float, Select, cast, func, select, update
-from sqlmodel import Session, col
+from sqlalchemy import Engine, Float, Select, cast, func, update
+from sqlmodel import Session, col, select
 
 from creditdesk.errors import Conflict, InvalidInput, NotFound
 from crm_adapter.enums import FacilityStatus
@@ -152,7 +152,7 @@ class SqlCRMAdapter:
         else:
             names, ids = self._name_index()
         hits = process.extract(
-            text.lower(), names, scorer=fuzz.WRatio, processor=str.lower, limit=limit * 3, score_cutoff=60
+            text.lower(), names, scorer=fuzz.WRatio, processor=str.lower, limit=limit * 3, score_cutoff=70
         )
         seen = {m.client.client_id for m in matches}
         wanted = [(ids[i], score) for _, score, i in hits if ids[i] not in seen]
@@ -169,6 +169,8 @@ class SqlCRMAdapter:
                 if cid in by_id
             ]
         matches.sort(key=lambda m: (-m.score, m.client.name))
+        if matches and matches[0].score >= 85:  # a clear best match: drop the long fuzzy tail
+            matches = [m for m in matches if m.score >= matches[0].score - 12]
         return matches[:limit]
 
     def list_clients(self, flt: ClientFilter | None = None) -> list[Client]:

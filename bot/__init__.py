@@ -1,0 +1,1 @@
+"""The assistant (offline brain and LangChain agent) and the Slack app."""

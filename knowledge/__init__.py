@@ -1,0 +1,1 @@
+"""Policy documents: loaders, chunker, vector store and hybrid retrieval with citations."""

@@ -1,0 +1,1 @@
+"""Limit requests, the authority matrix, maker-checker decisions."""

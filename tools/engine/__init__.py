@@ -1,0 +1,1 @@
+"""The credit engine: analysis, rating, limits, adjustment, early warning, concentration, calendar."""
