@@ -38,7 +38,7 @@ def make_container(home: Path, database_url: str | None = None, **settings: obje
 
 @pytest.fixture
 def container(tmp_path: Path) -> Container:
-    return make_container(tmp_path / "home")
+    return make_container(tmp_path / "empty-home")
 
 
 @pytest.fixture
@@ -84,7 +84,7 @@ def _demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def demo_container(_demo_template: Path, tmp_path: Path) -> Container:
-    home = tmp_path / "home"
+    home = tmp_path / "demo-home"
     shutil.copytree(_demo_template, home)
     return make_container(home)
 

@@ -11,10 +11,21 @@ import logging
 import sys
 
 import typer
+from typer.core import TyperGroup
 
 from creditdesk.cli.common import handle_errors
 
+
+class _ErrorMappingGroup(TyperGroup):
+    """Runs every command inside `handle_errors`, however the app is invoked (console script or tests)."""
+
+    def invoke(self, ctx):  # type: ignore[no-untyped-def]
+        with handle_errors():
+            return super().invoke(ctx)
+
+
 app = typer.Typer(
+    cls=_ErrorMappingGroup,
     name="creditdesk",
     help="Credit Desk: credit lines of existing customers — reviews, limits, warnings, approvals, memos.",
     no_args_is_help=True,
@@ -57,8 +68,7 @@ _register()
 
 def run() -> None:
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    with handle_errors():
-        app()
+    app()
 
 
 if __name__ == "__main__":

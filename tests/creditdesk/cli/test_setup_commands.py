@@ -1,0 +1,57 @@
+"""The setup commands through the real CLI (Typer runner in-process, and one real subprocess)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+EXAMPLES = Path(__file__).parents[3] / "examples"
+
+
+@pytest.fixture
+def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("CREDITDESK_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("CREDITDESK_AS_OF", "2026-11-28")
+    from creditdesk.cli import common
+
+    common.settings.cache_clear()
+    common.container.cache_clear()
+    from creditdesk.cli.main import app
+
+    runner = CliRunner()
+    yield lambda *args: runner.invoke(app, list(args))
+    common.settings.cache_clear()
+    common.container.cache_clear()
+
+
+def test_import_good_then_bad(cli) -> None:  # type: ignore[no-untyped-def]
+    ok = cli("import", str(EXAMPLES / "small-book"), "--json")
+    assert ok.exit_code == 0, ok.output
+    bad = cli("import", str(EXAMPLES / "bad-rows"))
+    assert bad.exit_code == 2
+    assert "facilities.csv:6: client_id: unknown client_id '7777'" in bad.output
+
+
+def test_demo_and_init_are_idempotent(cli) -> None:  # type: ignore[no-untyped-def]
+    assert cli("init", "--demo-if-empty", "--clients", "30").exit_code == 0
+    again = cli("init", "--demo-if-empty")
+    assert again.exit_code == 0 and "Demo book" not in again.output
+    refused = cli("demo", "--clients", "30")
+    assert refused.exit_code == 5 and "already has clients" in refused.output
+
+
+def test_help_runs_in_a_fresh_process(tmp_path: Path) -> None:
+    env = {**os.environ, "CREDITDESK_HOME": str(tmp_path)}
+    out = subprocess.run(
+        [sys.executable, "-m", "creditdesk.cli.main", "--help"],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+    )
+    assert "import" in out.stdout and "demo" in out.stdout
