@@ -90,3 +90,13 @@ def test_export_round_trip(demo_container, container, tmp_path: Path) -> None:  
     a = demo_container.adapter.snapshot(as_of=container.today())
     b = container.adapter.snapshot(as_of=container.today())
     assert a.facilities["limit_amount"].sum() == pytest.approx(b.facilities["limit_amount"].sum())
+
+
+def test_data_format_doc_lists_every_column() -> None:
+    from crm_adapter.csv_import.spec import SPECS
+
+    doc = (Path(__file__).parents[2] / "docs" / "data-format.md").read_text()
+    for spec in SPECS:
+        assert f"`{spec.file}`" in doc
+        for column in spec.record.model_fields:
+            assert f"| `{column}` |" in doc, f"{spec.file}: {column} is not documented"

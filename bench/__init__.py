@@ -1,0 +1,1 @@
+"""Credit Desk benchmarks: `python -m bench [--quick] [--only NAME ...]` (or `make bench`)."""
