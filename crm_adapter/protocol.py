@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from decimal import Decimal
 from typing import Protocol, runtime_checkable
 
@@ -77,8 +78,15 @@ class CRMAdapter(Protocol):
 
     # the whole book, columnar
     def snapshot(
-        self, *, as_of: dt.date, client_ids: list[int] | None = None, history_months: int = 36
-    ) -> BookSnapshot: ...
+        self,
+        *,
+        as_of: dt.date,
+        client_ids: list[int] | None = None,
+        history_months: int = 36,
+        include: Collection[str] | None = None,
+    ) -> BookSnapshot:
+        """The book (or some clients) as frames; `include` names the frames to read (others come empty)."""
+        ...
 
     # writes
     def add_note(

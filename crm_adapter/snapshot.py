@@ -50,10 +50,13 @@ class BookSnapshot:
         return len(self.clients)
 
     def fx_rates(self) -> dict[str, float]:
-        """Latest rate to the reporting currency per currency (reporting currency = 1.0)."""
+        """Latest rate on or before as_of to the reporting currency per currency (reporting currency = 1.0)."""
         rates: dict[str, float] = {self.reporting_currency: 1.0}
         if len(self.fx):
-            latest = self.fx.sort_values("rate_date").groupby("currency").tail(1)
+            known = self.fx[self.fx["rate_date"] <= pd.Timestamp(self.as_of)]
+            if known.empty:  # only future-dated rates: use the earliest we have
+                known = self.fx.sort_values("rate_date").groupby("currency").head(1)
+            latest = known.sort_values("rate_date").groupby("currency").tail(1)
             rates.update(
                 dict(zip(latest["currency"], latest["rate_to_reporting"].astype(float), strict=True))
             )

@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import re
 import threading
+from collections.abc import Collection
 from decimal import Decimal
 
 import pandas as pd
 from rapidfuzz import fuzz, process
-from sqlalchemy import Engine, Float, Select, cast, func, update
+from sqlalchemy import Engine, Float, Select, cast, func, literal, update
 from sqlmodel import Session, col, select
 
 from creditdesk.errors import Conflict, InvalidInput, NotFound
@@ -40,7 +41,7 @@ from crm_adapter.models import (
     ReputationSignalRow,
 )
 from crm_adapter.protocol import ClientFilter, ClientMatch
-from crm_adapter.snapshot import BookSnapshot
+from crm_adapter.snapshot import FRAMES, BookSnapshot
 
 _ID_PATTERN = re.compile(r"^\s*(?:client\s*(?:id)?\s*#?\s*)?(\d{1,12})\s*$", re.IGNORECASE)
 
@@ -250,12 +251,23 @@ class SqlCRMAdapter:
 
     # --- the whole book ------------------------------------------------------------------
     def snapshot(
-        self, *, as_of: dt.date, client_ids: list[int] | None = None, history_months: int = 36
+        self,
+        *,
+        as_of: dt.date,
+        client_ids: list[int] | None = None,
+        history_months: int = 36,
+        include: Collection[str] | None = None,
     ) -> BookSnapshot:
         since = _months_before(as_of, history_months)
         ids = None if client_ids is None else list(client_ids)
+        wanted = set(FRAMES if include is None else include)
+        unknown = wanted - set(FRAMES)
+        if unknown:
+            raise InvalidInput(f"unknown snapshot frames: {', '.join(sorted(unknown))}", field="include")
 
-        def frame(table: type, date_cols: tuple[str, ...] = (), since_col: str | None = None) -> pd.DataFrame:
+        def frame(
+            table: type, date_cols: tuple[str, ...] = (), since_col: str | None = None, name: str = ""
+        ) -> pd.DataFrame:
             cols = []
             for c in table.__table__.columns:  # type: ignore[attr-defined]
                 if c.type.__class__.__name__ == "Numeric":
@@ -263,8 +275,17 @@ class SqlCRMAdapter:
                 else:
                     cols.append(c)
             stmt = select(*cols)
-            if ids is not None and "client_id" in table.__table__.columns:  # type: ignore[attr-defined]
-                stmt = stmt.where(table.__table__.c.client_id.in_(ids))  # type: ignore[attr-defined]
+            tbl = table.__table__  # type: ignore[attr-defined]
+            if name not in wanted:
+                stmt = stmt.where(literal(False))  # an empty frame with the right columns
+            if ids is not None and "client_id" in tbl.columns:
+                stmt = stmt.where(tbl.c.client_id.in_(ids))
+            elif ids is not None and name in ("officers", "groups"):  # only what these clients refer to
+                ref = (
+                    ClientRow.__table__.c.officer_id if name == "officers" else ClientRow.__table__.c.group_id
+                )  # type: ignore[attr-defined]
+                key = tbl.c.officer_id if name == "officers" else tbl.c.group_id
+                stmt = stmt.where(key.in_(select(ref).where(ClientRow.__table__.c.client_id.in_(ids))))  # type: ignore[attr-defined]
             if since_col is not None:
                 stmt = stmt.where(table.__table__.c[since_col] >= since)  # type: ignore[attr-defined]
             with self.engine.connect() as conn:
@@ -273,21 +294,20 @@ class SqlCRMAdapter:
                 df[d] = pd.to_datetime(df[d])
             return df
 
-        clients = frame(ClientRow, ("onboarded", "default_date"))
         return BookSnapshot(
             as_of=as_of,
             reporting_currency=self.reporting_currency,
-            officers=frame(OfficerRow),
-            groups=frame(ClientGroupRow),
-            clients=clients,
-            facilities=frame(FacilityRow, ("opened", "maturity")),
-            statements=frame(FinancialStatementRow, ("period_end",)),
-            flows=frame(BankFlowRow, ("month",), "month"),
-            repayments=frame(RepaymentEventRow, ("due_date", "paid_date"), "due_date"),
-            signals=frame(ReputationSignalRow, ("signal_date",), "signal_date"),
-            covers=frame(InsuranceCoverRow, ("start_date", "expiry_date")),
-            contacts=frame(ContactLogRow, ("contact_date", "next_contact_date")),
-            fx=frame(FxRateRow, ("rate_date",)),
+            officers=frame(OfficerRow, name="officers"),
+            groups=frame(ClientGroupRow, name="groups"),
+            clients=frame(ClientRow, ("onboarded", "default_date"), name="clients"),
+            facilities=frame(FacilityRow, ("opened", "maturity"), name="facilities"),
+            statements=frame(FinancialStatementRow, ("period_end",), name="statements"),
+            flows=frame(BankFlowRow, ("month",), "month", name="flows"),
+            repayments=frame(RepaymentEventRow, ("due_date", "paid_date"), "due_date", name="repayments"),
+            signals=frame(ReputationSignalRow, ("signal_date",), "signal_date", name="signals"),
+            covers=frame(InsuranceCoverRow, ("start_date", "expiry_date"), name="covers"),
+            contacts=frame(ContactLogRow, ("contact_date", "next_contact_date"), name="contacts"),
+            fx=frame(FxRateRow, ("rate_date",), name="fx"),
         )
 
     # --- writes --------------------------------------------------------------------------

@@ -1,0 +1,76 @@
+"""The service on the demo book: single == portfolio, scope, what-if, review runs."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from creditdesk.errors import Forbidden
+from tests.conftest import AS_OF, actor_of
+from tools.engine.assemble import client_assessment
+
+
+@pytest.fixture
+def engine(demo_container):  # type: ignore[no-untyped-def]
+    return demo_container.credit_engine
+
+
+def test_single_client_equals_portfolio_row(demo_container, engine) -> None:  # type: ignore[no-untyped-def]
+    whole = engine.assess_portfolio(demo_container.adapter.snapshot(as_of=AS_OF))
+    admin = next(
+        o for o in demo_container.adapter.list_officers() if o.role.value in {"risk", "admin", "approver"}
+    )
+    actor = actor_of(demo_container, admin.officer_id)
+    for cid in whole.snapshot.clients["client_id"].tolist()[:40]:
+        alone = engine.assess_client(actor, cid, as_of=AS_OF)
+        inside = client_assessment(whole, cid)
+        assert alone.model_dump(mode="json") == inside.model_dump(mode="json"), cid
+
+
+def test_scope_is_enforced(demo_container, engine) -> None:  # type: ignore[no-untyped-def]
+    rm = actor_of(demo_container, "rm.anna")
+    foreign = next(
+        c for c in demo_container.adapter.list_clients()
+        if demo_container.adapter.get_officer(c.officer_id).team != rm.team
+    )  # fmt: skip
+    with pytest.raises(Forbidden):
+        engine.assess_client(rm, foreign.client_id, as_of=AS_OF)
+    pa = engine.portfolio_for(rm, as_of=AS_OF)
+    teams = {demo_container.adapter.get_officer(o).team for o in pa.snapshot.clients["officer_id"].unique()}
+    assert teams == {rm.team}
+
+
+def test_views_and_what_if(demo_container, engine) -> None:  # type: ignore[no-untyped-def]
+    rm = actor_of(demo_container, "rm.anna")
+    assert all(w.ews_level != "green" for w in engine.watchlist(rm, as_of=AS_OF))
+    engine.reviews_due(rm, as_of=AS_OF)
+    engine.contacts_due(rm, as_of=AS_OF)
+    report = engine.concentration_report(rm, as_of=AS_OF)
+    assert sum(ln.share for ln in report.lines if ln.dimension == "industry") == pytest.approx(1.0)
+    a = engine.assess_client(rm, 1001, as_of=AS_OF)
+    w = engine.what_if_limit(rm, 1001, a.exposure.total_limit * 3, as_of=AS_OF)
+    single = [after for _, after in w.lines if after.dimension == "single_name"][0]
+    before = [b for b, _ in w.lines if b.dimension == "single_name"][0]
+    assert single.share > before.share
+    assert w.model_dump(mode="json")["client_id"] == 1001
+    ins = engine.insurance_status(rm, 1001, as_of=AS_OF)
+    assert ins.insured + ins.uninsured == ins.exposure
+
+
+def test_review_runs_store_and_previous(demo_container, engine) -> None:  # type: ignore[no-untyped-def]
+    earlier = AS_OF - dt.timedelta(days=90)
+    pa = engine.assess_portfolio(demo_container.adapter.snapshot(as_of=earlier))
+    run_id = demo_container.review_runs.save(pa)
+    assert run_id
+    prev = demo_container.review_runs.previous_result(1001, before=AS_OF)
+    assert prev is not None and prev.as_of == earlier and 1 <= prev.grade <= 10
+    assert demo_container.review_runs.previous_result(1001, before=earlier) is None
+    rm = actor_of(demo_container, "rm.anna")
+    a = engine.assess_client(rm, 1001, as_of=AS_OF)
+    assert a.rating.previous_grade == prev.grade and a.rating.previous_run == earlier
+    demo_container.review_runs.record_review(1001, AS_OF, "rm.anna")
+    a2 = engine.assess_client(rm, 1001, as_of=AS_OF)
+    assert a2.review.last_review == AS_OF and a2.review.last_review_source == "recorded"
+    assert Decimal(0) <= a2.rating.el <= a2.rating.ead

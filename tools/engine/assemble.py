@@ -1,0 +1,594 @@
+"""Turn the engine's frames into typed, explained results for one client (and portfolio views).
+
+The same function builds a client's result whether the frames came from a one-client run or from
+the whole-book run, which is what makes the two identical.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from decimal import Decimal
+
+import numpy as np
+import pandas as pd
+
+from creditdesk.errors import NotFound
+from creditdesk.money import quantize
+from tools.engine.concentration import DIMENSIONS, indexed_lines
+from tools.engine.limits import LABELS
+from tools.engine.portfolio import PortfolioAssessment
+from tools.engine.results import (
+    AdjustmentProposal,
+    ClientAssessment,
+    ClientRef,
+    ConcentrationLine,
+    ContactSchedule,
+    CoverLine,
+    EarlyWarning,
+    Exposure,
+    FacilityLine,
+    FinancialAnalysis,
+    FlowAnalysis,
+    InsuranceStatus,
+    LimitConstraint,
+    LimitRecommendation,
+    Rating,
+    RatioRow,
+    ReasonCode,
+    RepaymentAnalysis,
+    ReputationAnalysis,
+    ReviewSchedule,
+    ScoreFactor,
+    SignalRef,
+    Trend,
+)  # fmt: skip
+
+
+def num(value: object) -> float | None:
+    if value is None or value is pd.NaT:
+        return None
+    try:
+        f = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    # rounded so a client computed alone and inside the book (different summation order) agree exactly
+    return None if math.isnan(f) or math.isinf(f) else round(f, 9)
+
+
+def money(value: object) -> Decimal | None:
+    f = num(value)
+    return None if f is None else quantize(f)
+
+
+def money0(value: object) -> Decimal:
+    return money(value) or Decimal("0.00")
+
+
+def day(value: object) -> dt.date | None:
+    """A date, or None for any missing marker (None, NaT, NaN)."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):  # type: ignore[call-overload]
+        return None
+    return pd.Timestamp(value).date()  # type: ignore[arg-type]
+
+
+def fmt_money(value: float | Decimal | None, ccy: str) -> str:
+    return "n/a" if value is None else f"{ccy} {float(value):,.0f}"
+
+
+def fmt_value(value: float | None, unit: str) -> str:
+    if value is None:
+        return "no data"
+    if unit == "%":
+        return f"{value:.1%}"
+    if unit == "x":
+        return f"{value:.2f}x"
+    return f"{value:,.0f}" + ("" if unit == "count" else f" {unit}")
+
+
+def level_of(rank: int) -> str:
+    return {0: "green", 1: "amber", 2: "red"}[rank]
+
+
+def client_assessment(pa: PortfolioAssessment, client_id: int) -> ClientAssessment:
+    snap, policy = pa.snapshot, pa.policy
+    ccy = snap.reporting_currency
+    clients = snap.clients
+    row = clients[clients["client_id"] == client_id]
+    if row.empty:
+        raise NotFound(f"client {client_id} is not in this assessment")
+    c = row.iloc[0]
+    officers = (
+        snap.officers.set_index("officer_id")["name"] if len(snap.officers) else pd.Series(dtype=object)
+    )
+    groups = snap.groups.set_index("group_id")["name"] if len(snap.groups) else pd.Series(dtype=object)
+    group_id = c["group_id"] if isinstance(c["group_id"], str) else None
+    ref = ClientRef(
+        client_id=int(c["client_id"]), external_id=c["external_id"] if isinstance(c["external_id"], str) else None,
+        name=c["name"], industry=c["industry"], region=c["region"], country=c["country"],
+        size_segment=c["size_segment"], status=c["status"], group_id=group_id,
+        group_name=groups.get(group_id) if group_id else None, officer_id=c["officer_id"],
+        officer_name=officers.get(c["officer_id"]), onboarded=day(c["onboarded"]),
+    )  # fmt: skip
+    fr = pa.frames
+    notes: list[str] = []
+
+    # exposure
+    fa = fr.facilities[fr.facilities["client_id"] == client_id]
+    ex = fr.exposure.loc[client_id]
+    lines = [
+        FacilityLine(
+            facility_id=f.facility_id,
+            product=f.product,
+            status=f.status,
+            secured=bool(f.secured),
+            currency=f.currency,
+            limit=money0(f.limit_rc),
+            outstanding=money0(f.outstanding_rc),
+            utilisation=num(f.utilisation),
+            ead=money0(f.ead),
+            lgd=float(f.lgd),
+            insured=money0(f.insured_ead),
+            maturity=day(f.maturity),
+        )  # fmt: skip
+        for f in fa.itertuples()
+    ]
+    exposure = Exposure(
+        currency=ccy, total_limit=money0(ex["total_limit"]), outstanding=money0(ex["outstanding"]),
+        utilisation=num(ex["utilisation"]), ead=money0(ex["ead"]), insured=money0(ex["insured"]),
+        uninsured=money0(ex["uninsured"]), frozen_facilities=int(ex["frozen_facilities"]), facilities=lines,
+    )  # fmt: skip
+    if not lines:
+        notes.append("no facilities on file: nothing is lent")
+    if int(ex["frozen_facilities"]):
+        notes.append(f"{int(ex['frozen_facilities'])} facility(ies) frozen: no further drawing")
+
+    financials = _financials(pa, client_id)
+    notes += financials.notes
+    flows = _flows(pa, client_id, ccy)
+    notes += flows.notes
+    repayment = _repayment(pa, client_id)
+    notes += repayment.notes
+    reputation = _reputation(pa, client_id)
+    rating = _rating(pa, client_id)
+    limit = _limit(pa, client_id, ccy)
+    warnings = _warnings(pa, client_id)
+    proposal = _proposal(pa, client_id, ccy, limit, warnings)
+    industry = c["industry"]
+    known = policy.concentration.known_industries
+    if known and industry not in known:
+        notes.append(
+            f"industry '{industry}' is not in the policy's list: counted as 'unclassified' for concentration"
+        )
+    return ClientAssessment(
+        client=ref, as_of=snap.as_of, policy_version=policy.version, model_id=rating.model_id, exposure=exposure,
+        financials=financials, flows=flows, repayment=repayment, reputation=reputation, rating=rating,
+        limit=limit, proposal=proposal, warnings=warnings, ews_level=pa.ews_level.loc[client_id],
+        insurance=insurance_status(pa, client_id), concentration=_concentration(pa, client_id),
+        review=_review(pa, client_id), contact=_contact(pa, client_id), data_quality=notes,
+    )  # fmt: skip
+
+
+def _financials(pa: PortfolioAssessment, client_id: int) -> FinancialAnalysis:
+    rt = pa.frames.ratios
+    rows = rt[rt["client_id"] == client_id]
+    notes: list[str] = []
+    if rows.empty:
+        return FinancialAnalysis(notes=["no financial statements on file"])
+    periods = []
+    for r in rows.itertuples():
+        d = r._asdict()
+        periods.append(
+            RatioRow(
+                period_end=day(r.period_end),
+                period_type=r.period_type,
+                audited=bool(r.audited),
+                currency=r.currency,
+                revenue=money(r.revenue),
+                ebitda=money(r.ebitda),
+                net_income=money(r.net_income),
+                total_debt=money(r.total_debt),
+                equity=money(r.equity),
+                **{
+                    k: num(d[k])
+                    for k in RatioRow.model_fields
+                    if k in d
+                    and k
+                    not in {
+                        "period_end",
+                        "period_type",
+                        "audited",
+                        "currency",
+                        "revenue",
+                        "ebitda",
+                        "net_income",
+                        "total_debt",
+                        "equity",
+                    }
+                },
+            )  # fmt: skip
+        )
+    latest = pa.frames.latest.loc[client_id]
+    age = num(latest["statement_age_months"])
+    stale = bool(latest["statements_stale"])
+    if stale:
+        notes.append(
+            f"statements {age:.0f} months old (latest period end {day(latest['period_end']):%d %b %Y})"
+        )
+    p0 = periods[0]
+    if p0.ebitda is not None and p0.ebitda <= 0:
+        notes.append("EBITDA is not positive: debt/EBITDA and EBITDA-based capacity are n/a / nil")
+    if p0.equity is not None and p0.equity < 0:
+        notes.append("negative equity: debt/equity is n/a and the equity-based cap is nil")
+    if not p0.audited:
+        notes.append("latest statements are unaudited")
+    trends = []
+    series = list(reversed(periods))
+    for metric, better in (("revenue", 1), ("ebitda_margin", 1), ("debt_to_ebitda", -1), ("current_ratio", 1),
+                           ("interest_coverage", 1)):  # fmt: skip
+        vals = [num(getattr(p, metric)) for p in series]
+        vals = [v for v in vals if v is not None]
+        if len(vals) < 2:
+            trends.append(
+                Trend(
+                    metric=metric, direction="n/a", text=f"{metric.replace('_', ' ')}: fewer than two periods"
+                )
+            )
+            continue
+        first, last = vals[0], vals[-1]
+        change = (last - first) / abs(first) if first else None
+        if change is None or abs(change) < 0.05:
+            direction = "stable"
+        else:
+            direction = "improving" if change * better > 0 else "deteriorating"
+        txt = f"{metric.replace('_', ' ')} {direction} over {len(vals)} periods ({first:,.2f} → {last:,.2f})"
+        trends.append(Trend(metric=metric, direction=direction, first=first, last=last, text=txt))
+    return FinancialAnalysis(
+        periods=periods, trends=trends, latest_period_end=day(latest["period_end"]),
+        statement_age_months=None if age is None else int(age), stale=stale, notes=notes,
+    )  # fmt: skip
+
+
+def _flows(pa: PortfolioAssessment, client_id: int, ccy: str) -> FlowAnalysis:
+    if client_id not in pa.frames.flows.index:
+        return FlowAnalysis(notes=["no bank flows in the last 12 months"])
+    f = pa.frames.flows.loc[client_id]
+    notes = []
+    if bool(f["flows_stale"]):
+        notes.append(f"bank flows stale: last month on file {day(f['flow_last_month']):%b %Y}")
+    return FlowAnalysis(
+        months=int(f["flow_months"]), first_month=day(f["flow_first_month"]), last_month=day(f["flow_last_month"]),
+        avg_monthly_inflow=money(f["avg_monthly_inflow"]), avg_monthly_outflow=money(f["avg_monthly_outflow"]),
+        net_flow=money(f["net_flow"]), inflow_trend=num(f["inflow_trend"]),
+        inflow_volatility=num(f["inflow_volatility"]), bounced_payments_12m=int(f["bounced_payments_12m"]),
+        notes=notes,
+    )  # fmt: skip
+
+
+def _repayment(pa: PortfolioAssessment, client_id: int) -> RepaymentAnalysis:
+    if client_id not in pa.frames.repayment.index:
+        return RepaymentAnalysis(notes=["no instalments due in the last 12 months"])
+    r = pa.frames.repayment.loc[client_id]
+
+    def i(v: object) -> int | None:
+        f = num(v)
+        return None if f is None else int(f)
+
+    return RepaymentAnalysis(
+        instalments_12m=int(r["instalments_12m"]), current_dpd=i(r["current_dpd"]), max_dpd_12m=i(r["max_dpd_12m"]),
+        late_30_count_12m=i(r["late_30_count_12m"]), late_60_count_12m=i(r["late_60_count_12m"]),
+        late_90_count_12m=i(r["late_90_count_12m"]), on_time_ratio=num(r["on_time_ratio"]),
+        cures_12m=i(r["cures_12m"]),
+    )  # fmt: skip
+
+
+def _reputation(pa: PortfolioAssessment, client_id: int) -> ReputationAnalysis:
+    sg = pa.frames.signals[pa.frames.signals["client_id"] == client_id]
+    if sg.empty:
+        return ReputationAnalysis(score=0.0, notes=["no reputation signals in the look-back window"])
+    refs = [
+        SignalRef(
+            signal_id=s.signal_id,
+            signal_date=day(s.signal_date),
+            category=s.category,
+            severity=s.severity,
+            source=s.source,
+            summary=s.summary,
+            weight=round(float(s.weight), 4),
+        )  # fmt: skip
+        for s in sg.head(5).itertuples()
+    ]
+    return ReputationAnalysis(
+        score=round(max(float(sg["weight"].sum()), 0.0), 4), signals=len(sg), adverse_signals=int(sg["adverse"].sum()),
+        recent=refs,
+    )  # fmt: skip
+
+
+def _rating(pa: PortfolioAssessment, client_id: int) -> Rating:
+    policy = pa.policy
+    r = pa.rating.loc[client_id]
+    feats = pa.frames.features.loc[client_id]
+    factors, reasons = [], []
+    by_name = {f.name: f for f in policy.scorecard.factors}
+    for f in policy.scorecard.factors:
+        value = num(feats[f.name])
+        pts = float(r[f"pts_{f.name}"])
+        text = f"{f.label}: {fmt_value(value, f.unit)} → {pts:g} of {f.max_points:g} points"
+        factors.append(
+            ScoreFactor(
+                name=f.name, label=f.label, value=value, points=pts, max_points=f.max_points, text=text
+            )
+        )
+    for k in (1, 2, 3):
+        name = r[f"reason_{k}"]
+        if not isinstance(name, str):
+            continue
+        f = by_name.get(name)
+        lost = float(r[f"lost_{name}"]) if f is not None else 0.0
+        label = f.label if f else name.replace("_", " ")
+        unit = f.unit if f else "x"
+        reasons.append(
+            ReasonCode(
+                code=name,
+                text=f"{label} {fmt_value(num(feats.get(name)), unit)} (−{lost:g} points)",
+                points_lost=lost,
+            )
+        )
+    grade = int(r["grade"])
+    prev = pa.previous["grade"].get(client_id) if len(pa.previous) else None
+    prev_date = pa.previous["run_date"].get(client_id) if len(pa.previous) else None
+    if bool(r["in_default"]):
+        reasons.insert(
+            0,
+            ReasonCode(
+                code="in_default",
+                text=f"a payment is {policy.rating.default_dpd}+ days past due: grade 10",
+                points_lost=0.0,
+            ),
+        )
+    return Rating(
+        model_id=str(r["model_id"]), score=round(float(r["score"]), 2), grade=grade,
+        grade_name=policy.rating.band(grade).name, pd=float(r["pd"]), lgd=round(float(r["lgd"]), 6),
+        ead=money0(r["ead"]), el=money0(r["el"]), factors=factors, reason_codes=reasons,
+        previous_grade=None if num(prev) is None else int(prev), previous_run=day(prev_date),
+    )  # fmt: skip
+
+
+def _limit(pa: PortfolioAssessment, client_id: int, ccy: str) -> LimitRecommendation:
+    lp = pa.policy.limits
+    r = pa.limits.loc[client_id]
+    grade = int(pa.rating.loc[client_id, "grade"])
+    cap = lp.caps_by_grade[grade - 1]
+    binding = r["binding"] if isinstance(r["binding"], str) else None
+
+    def m(v: object) -> str:
+        return fmt_money(num(v), ccy)
+
+    def ins(k: str) -> str:
+        up = num(r["uplift_" + k]) or 0.0
+        return f"; incl. {m(up)} insured-cover uplift" if up > 0 else ""
+
+    expl = {
+        "need": (
+            f"working-capital gap: revenue {m(r['revenue_rc'])} × {num(r['ccc_used']) or 0:.0f} days cash cycle / 365 "
+            f"× (1 + {lp.need.buffer:.0%} buffer) + term loans {m(r['term_outstanding'])}"
+            if r["need_basis"] == "statements"
+            else f"bank-flow throughput: {lp.need.flow_months:g} months of average inflow × (1 + {lp.need.buffer:.0%}) "
+            f"+ term loans {m(r['term_outstanding'])}"
+            if r["need_basis"] == "flows"
+            else "no statements with revenue and no bank flows: the need cannot be sized"
+        ),
+        "cap_ebitda": f"grade {grade}: {cap.ebitda_multiple}× EBITDA {m(r['ebitda_rc'])}" + ins("ebitda")
+        if num(r["ebitda_rc"]) is not None
+        else "n/a: no EBITDA on file",
+        "cap_revenue": f"grade {grade}: {cap.revenue_share:.0%} of revenue {m(r['revenue_rc'])}"
+        + ins("revenue")
+        if num(r["revenue_rc"]) is not None and cap.revenue_share is not None
+        else "n/a: no revenue on file",
+        "cap_equity": f"grade {grade}: {cap.equity_multiple}× equity {m(r['equity_rc'])}" + ins("equity")
+        if num(r["equity_rc"]) is not None and cap.equity_multiple is not None
+        else "n/a: no equity on file",
+        "cap_flows": f"grade {grade}: {cap.flow_share:.0%} of annual bank inflows {m(r['annual_inflow_rc'])} "
+        f"(statements missing or stale)" + ins("flows")
+        if num(r["cap_flows"]) is not None
+        else "n/a: applies only when statements are missing or stale",
+        "no_increase": f"grade {grade} is at or below grade {lp.no_increase_from_grade}: no increase on the current limit"
+        if num(r["no_increase"]) is not None
+        else f"n/a: grade {grade} may be increased",
+    }
+    for dim in DIMENSIONS:
+        bucket = pa.headroom.loc[client_id, f"bucket_{dim}"]
+        lim = pa.headroom.loc[client_id, f"limit_{dim}"]
+        expl[f"conc_{dim}"] = (
+            f"largest limit keeping {dim.replace('_', ' ')} '{bucket}' within {lim:.1%} of book limits"
+            + (" and its capital limit" if getattr(pa.policy.concentration, dim).max_share_of_capital else "")
+        )
+    constraints = [
+        LimitConstraint(name=k, label=LABELS[k], value=money(r[k]), binds=(k == binding), explanation=expl[k])
+        for k in LABELS
+    ]
+    rec = money(r["recommended"])
+    if rec is None:
+        text = "no recommendation: " + expl["need"]
+    else:
+        text = f"recommended {fmt_money(rec, ccy)}: the lowest constraint is {LABELS[binding].lower()} ({m(r['raw_recommended'])}), rounded down to {fmt_money(lp.rounding, ccy)}"
+        if bool(r["below_minimum"]):
+            text += f"; below the minimum line of {fmt_money(lp.minimum, ccy)}, so no line is recommended"
+    return LimitRecommendation(current_limit=money0(r["current_limit"]), recommended=rec, binding=binding,
+                               constraints=constraints, explanation=text)  # fmt: skip
+
+
+def _warnings(pa: PortfolioAssessment, client_id: int) -> list[EarlyWarning]:
+    w = pa.warnings[pa.warnings["client_id"] == client_id]
+    return [
+        EarlyWarning(
+            indicator=x.indicator,
+            level=x.level,
+            value=num(x.value),
+            threshold=num(x.threshold),
+            date=day(x.date),
+            message=x.message,
+        )  # fmt: skip
+        for x in w.itertuples()
+    ]
+
+
+def _proposal(pa: PortfolioAssessment, client_id: int, ccy: str, limit: LimitRecommendation,
+              warnings: list[EarlyWarning]) -> AdjustmentProposal:  # fmt: skip
+    ap = pa.policy.adjustment
+    p = pa.proposals.loc[client_id]
+    feats = pa.frames.features.loc[client_id]
+    grade = int(pa.rating.loc[client_id, "grade"])
+    reasons: list[str] = []
+    if p["t_default"]:
+        reasons.append(f"in default: a payment is {pa.policy.rating.default_dpd}+ days past due")
+    if p["t_freeze_dpd"]:
+        reasons.append(
+            f"current days past due {num(feats['current_dpd']):.0f} ≥ freeze threshold {ap.freeze_dpd}"
+        )
+    if p["t_red"]:
+        reds = [w.message for w in warnings if w.level == "red" and w.indicator in ap.freeze_on_red]
+        reasons += [f"red warning: {m}" for m in reds]
+    if p["t_downgrade"]:
+        reasons.append(f"grade down {num(p['notches']):.0f} notches since the last review run")
+    rec = limit.recommended
+    cur = limit.current_limit
+    if p["t_over"]:
+        reasons.append(
+            f"current limit {fmt_money(cur, ccy)} exceeds the recommendation {fmt_money(rec, ccy)} by more than {ap.decrease_gap:.0%}"
+        )
+    if p["action"] == "increase":
+        reasons.append(
+            f"recommendation {fmt_money(rec, ccy)} exceeds the current limit {fmt_money(cur, ccy)} by more than {ap.increase_gap:.0%}; grade {grade}, no open warnings, utilisation {num(feats['utilisation']) or 0:.0%}"
+        )
+    elif p["action"] == "maintain":
+        if rec is None:
+            reasons.append(
+                "no basis to size a limit (no statements and no bank flows): keep the limit and obtain data"
+            )
+        elif p["t_under"]:
+            blockers = []
+            if not p["t_grade_ok"]:
+                blockers.append(f"grade {grade} is worse than {ap.increase_max_grade}")
+            if not p["t_green"]:
+                blockers.append("warnings are open")
+            if not p["t_used"]:
+                blockers.append(f"utilisation below {ap.increase_min_utilisation:.0%}")
+            reasons.append("room to increase, but " + ", ".join(blockers))
+        else:
+            reasons.append(
+                f"current limit {fmt_money(cur, ccy)} is in line with the recommendation {fmt_money(rec, ccy)}"
+            )
+        if pa.frames.exposure.loc[client_id, "frozen_facilities"] > 0:
+            reasons.append("a facility is frozen but no freeze trigger remains: consider an unfreeze request")
+    elif p["action"] == "freeze" and pa.frames.exposure.loc[client_id, "frozen_facilities"] > 0:
+        reasons.append("already frozen facilities stay frozen")
+    return AdjustmentProposal(
+        action=p["action"], current_limit=cur, target_limit=money(p["target"]), reasons=reasons
+    )
+
+
+def insurance_status(pa: PortfolioAssessment, client_id: int) -> InsuranceStatus:
+    ins = pa.policy.insurance
+    ex = pa.frames.exposure.loc[client_id]
+    cv = pa.frames.covers[pa.frames.covers["client_id"] == client_id]
+    covers = [
+        CoverLine(
+            cover_id=x.cover_id,
+            insurer=x.insurer,
+            status=("active" if x.active else x.status),
+            insured_limit=money0(x.insured_limit_rc),
+            coverage_pct=float(x.coverage_pct),
+            effective_cover=money0(x.effective_cover),
+            start_date=day(x.start_date),
+            expiry_date=day(x.expiry_date),
+            days_to_expiry=int(x.days_to_expiry),
+        )  # fmt: skip
+        for x in cv.itertuples()
+    ]
+    exposure = float(ex["insurance_exposure"])
+    insured = float(ex["insured"])
+    required = bool(pa.insurance_required.loc[client_id])
+    ratio = insured / exposure if exposure > 0 else None
+    gap = max(ins.min_cover_ratio * exposure - insured, 0.0) if required else 0.0
+    expiring = [c.cover_id for c in covers if c.status == "active" and c.days_to_expiry <= ins.expiring_days]
+    notes = []
+    if required:
+        notes.append(f"cover required (product or grade): at least {ins.min_cover_ratio:.0%} of exposure")
+    if gap > 0:
+        notes.append(f"coverage gap of {gap:,.0f}")
+    if not covers:
+        notes.append("no credit insurance on file")
+    return InsuranceStatus(
+        client_id=client_id, as_of=pa.as_of, exposure=money0(exposure), insured=money0(insured),
+        uninsured=money0(exposure - insured), cover_ratio=ratio, required=required,
+        required_ratio=ins.min_cover_ratio if required else None, gap=money0(gap), covers=covers,
+        expiring=expiring, notes=notes,
+    )  # fmt: skip
+
+
+def line_models(lines: pd.DataFrame) -> list[ConcentrationLine]:
+    return [
+        ConcentrationLine(
+            dimension=x.dimension,
+            bucket=x.bucket,
+            exposure=money0(x.exposure),
+            share=float(x.share),
+            limit_share=float(x.limit_share),
+            share_of_capital=num(x.share_of_capital),
+            limit_share_of_capital=num(x.limit_share_of_capital),
+            level=x.level,
+            headroom=money(x.headroom),
+        )  # fmt: skip
+        for x in lines.itertuples()
+    ]
+
+
+def client_lines(
+    pa: PortfolioAssessment, client_id: int, lines: pd.DataFrame | None = None
+) -> list[ConcentrationLine]:
+    keys = (
+        [(dim, str(pa.book.frame.loc[client_id, dim])) for dim in DIMENSIONS]
+        if client_id in pa.book.frame.index
+        else []
+    )
+    if lines is None:  # the book's lines are computed once and indexed: a lookup per dimension
+        indexed = indexed_lines(pa.book, pa.policy)
+        return line_models(indexed.loc[[k for k in keys if k in indexed.index]].reset_index(drop=True))
+    mask = np.zeros(len(lines), dtype=bool)
+    for dim, bucket in keys:
+        mask |= ((lines["dimension"] == dim) & (lines["bucket"] == bucket)).to_numpy()
+    return line_models(lines[mask])
+
+
+def _concentration(pa: PortfolioAssessment, client_id: int) -> list[ConcentrationLine]:
+    return client_lines(pa, client_id)
+
+
+def _review(pa: PortfolioAssessment, client_id: int) -> ReviewSchedule:
+    r = pa.review.loc[client_id]
+    src = r["last_review_source"]
+    note = (f"reviewed {day(r['last_review']):%d %b %Y}; every {int(r['review_months'])} months at this grade and size"
+            if src == "recorded" else
+            f"no completed review on record: cycle of {int(r['review_months'])} months counted from onboarding")  # fmt: skip
+    return ReviewSchedule(
+        frequency_months=int(r["review_months"]), last_review=day(r["last_review"]), last_review_source=src,
+        next_due=day(r["next_review"]), overdue=bool(r["review_overdue"]),
+        days_overdue=int(r["review_days_overdue"]), note=note,
+    )  # fmt: skip
+
+
+def _contact(pa: PortfolioAssessment, client_id: int) -> ContactSchedule:
+    r = pa.contact.loc[client_id]
+    last = day(r["last_contact"])
+    planned = day(r["planned_contact"])
+    note = (f"last contact {last:%d %b %Y} ({r['last_contact_kind']}); every {int(r['contact_days'])} days at this grade and warning level"
+            if last else "no contact on record: due one period after onboarding")  # fmt: skip
+    if planned:
+        note += f"; officer planned the next contact for {planned:%d %b %Y}"
+    return ContactSchedule(
+        frequency_days=int(r["contact_days"]), last_contact=last,
+        last_kind=r["last_contact_kind"] if isinstance(r["last_contact_kind"], str) else None, planned=planned,
+        next_due=day(r["next_contact"]), overdue=bool(r["contact_overdue"]),
+        days_overdue=int(r["contact_days_overdue"]), note=note,
+    )  # fmt: skip

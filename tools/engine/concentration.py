@@ -1,0 +1,149 @@
+"""Concentration (S10): shares and HHI of total limits by industry, region, size segment, group and
+single name against the policy's limits; headroom per client; what-if for a new limit.
+
+Headroom solves the share limit exactly: with S_o the bucket's limits without the client and T_o the
+book's, a client limit x keeps (S_o + x) / (T_o + x) ≤ s when x ≤ (s·T_o − S_o) / (1 − s); against
+capital C, x ≤ s_c·C − S_o.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from tools.policy.schema import Policy, ShareLimit
+
+DIMENSIONS = ("industry", "region", "size_segment", "group", "single_name")
+UNCLASSIFIED = "unclassified"
+
+
+@dataclass(frozen=True)
+class BookExposure:
+    """The book's total limits per client with the dimensions it is bucketed by (whole book)."""
+
+    frame: pd.DataFrame  # index client_id: total_limit, industry, region, size_segment, group, single_name
+    # Whole-book aggregates are computed once per instance (the engine caches the instance per as-of date).
+    _memo: dict[object, object] = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def total(self) -> float:
+        if "total" not in self._memo:
+            self._memo["total"] = float(self.frame["total_limit"].sum())
+        return self._memo["total"]  # type: ignore[return-value]
+
+    def bucket_sums(self, dimension: str) -> pd.Series:
+        """Total limits per bucket of one dimension."""
+        key = ("sums", dimension)
+        if key not in self._memo:
+            self._memo[key] = self.frame.groupby(dimension)["total_limit"].sum()
+        return self._memo[key]  # type: ignore[return-value]
+
+    @classmethod
+    def build(cls, clients: pd.DataFrame, exposure: pd.DataFrame, policy: Policy) -> BookExposure:
+        c = clients.set_index("client_id")
+        frame = pd.DataFrame(index=c.index)
+        frame["total_limit"] = exposure["total_limit"].reindex(c.index).fillna(0.0)
+        known = set(policy.concentration.known_industries)
+        industry = c["industry"].astype(str)
+        frame["industry"] = industry.where(industry.isin(known), UNCLASSIFIED) if known else industry
+        frame["region"] = c["region"].astype(str)
+        frame["size_segment"] = c["size_segment"].astype(str)
+        frame["group"] = (
+            c["group_id"].where(c["group_id"].notna(), "client:" + c.index.astype(str)).astype(str)
+        )
+        frame["single_name"] = c.index.astype(str)
+        return cls(frame=frame)
+
+    def with_limit(self, client_id: int, new_total: float) -> BookExposure:
+        frame = self.frame.copy()
+        frame.loc[client_id, "total_limit"] = new_total
+        return BookExposure(frame=frame)
+
+
+def rule(policy: Policy, dimension: str) -> ShareLimit:
+    return getattr(policy.concentration, dimension)
+
+
+def bucket_limit(policy: Policy, dimension: str, bucket: pd.Series) -> np.ndarray:
+    base = rule(policy, dimension).max_share
+    if dimension == "industry":
+        overrides = policy.concentration.industry_overrides
+        return bucket.map(overrides).fillna(base).to_numpy(dtype="float64")
+    return np.full(len(bucket), base)
+
+
+def concentration_lines(book: BookExposure, policy: Policy) -> pd.DataFrame:
+    """One row per (dimension, bucket): exposure, share, limit, shares of capital, level, headroom."""
+    key = ("lines", policy.version)
+    if key not in book._memo:
+        book._memo[key] = _concentration_lines(book, policy)
+    return book._memo[key]  # type: ignore[return-value]
+
+
+def indexed_lines(book: BookExposure, policy: Policy) -> pd.DataFrame:
+    """The concentration lines indexed by (dimension, bucket), for fast per-client lookups."""
+    key = ("indexed", policy.version)
+    if key not in book._memo:
+        book._memo[key] = concentration_lines(book, policy).set_index(["dimension", "bucket"], drop=False)
+    return book._memo[key]  # type: ignore[return-value]
+
+
+def _concentration_lines(book: BookExposure, policy: Policy) -> pd.DataFrame:
+    total = book.total
+    capital = float(policy.capital_base)
+    amber = policy.ews.concentration.amber_share_of_limit
+    parts = []
+    for dim in DIMENSIONS:
+        agg = book.bucket_sums(dim)
+        df = pd.DataFrame({"dimension": dim, "bucket": agg.index.astype(str), "exposure": agg.to_numpy()})
+        df["share"] = df["exposure"] / total if total > 0 else 0.0
+        df["limit_share"] = bucket_limit(policy, dim, df["bucket"])
+        cap_rule = rule(policy, dim).max_share_of_capital
+        df["share_of_capital"] = df["exposure"] / capital
+        df["limit_share_of_capital"] = cap_rule if cap_rule is not None else np.nan
+        use = np.maximum(
+            df["share"] / df["limit_share"],
+            np.nan_to_num(df["share_of_capital"] / df["limit_share_of_capital"]),
+        )
+        df["use_of_limit"] = use
+        df["level"] = np.select([use > 1.0, use >= amber], ["red", "amber"], "green")
+        room_share = (df["limit_share"] * total - df["exposure"]) / (1.0 - df["limit_share"])
+        room_cap = df["limit_share_of_capital"] * capital - df["exposure"]
+        df["headroom"] = np.maximum(np.fmin(room_share, room_cap), 0.0)
+        parts.append(df)
+    return pd.concat(parts, ignore_index=True)
+
+
+def hhi(book: BookExposure) -> dict[str, float]:
+    total = book.total
+    out = {}
+    for dim in DIMENSIONS:
+        shares = book.bucket_sums(dim) / total if total > 0 else pd.Series(dtype=float)
+        out[dim] = float((shares**2).sum())
+    return out
+
+
+def client_headroom(book: BookExposure, client_ids: pd.Index, policy: Policy) -> pd.DataFrame:
+    """Per client and dimension: the largest total limit the client may hold (cap_<dim>) and its bucket."""
+    frame = book.frame
+    total = book.total
+    capital = float(policy.capital_base)
+    own = frame["total_limit"].reindex(client_ids).fillna(0.0).to_numpy()
+    out = pd.DataFrame(index=client_ids)
+    for dim in DIMENSIONS:
+        sums = book.bucket_sums(dim)
+        bucket = frame[dim].reindex(client_ids)
+        s_o = bucket.map(sums).fillna(0.0).to_numpy() - own
+        t_o = total - own
+        s = bucket_limit(policy, dim, bucket)
+        cap = (s * t_o - s_o) / (1.0 - s)
+        cap_rule = rule(policy, dim).max_share_of_capital
+        if cap_rule is not None:
+            cap = np.fmin(cap, cap_rule * capital - s_o)
+        out[f"cap_{dim}"] = np.maximum(cap, 0.0)
+        out[f"bucket_{dim}"] = bucket.to_numpy()
+        out[f"share_{dim}"] = (s_o + own) / total if total > 0 else 0.0
+        out[f"limit_{dim}"] = s
+    return out

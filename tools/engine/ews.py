@@ -1,0 +1,168 @@
+"""Early warning (S4): indicators evaluated over the whole book, each green / amber / red with the
+triggering value, threshold and date. Only amber and red rows are emitted; a client's overall level is
+its worst indicator (green when none fired).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+
+from tools.policy.schema import Policy
+
+INDICATORS = (
+    "new_past_due", "high_utilisation", "inflow_drop", "limit_excess", "rating_downgrade", "adverse_signal",
+    "statements_overdue", "insurance_expiring", "insurance_lapsed", "concentration_breach",
+)  # fmt: skip
+COLUMNS = ["client_id", "indicator", "level", "value", "threshold", "date", "message"]
+
+
+def _levels(value: np.ndarray, amber: float, red: float, *, strict: bool = False) -> np.ndarray:
+    v = np.nan_to_num(value, nan=-np.inf)
+    if strict:
+        return np.select([v > red, v > amber], [2, 1], 0)
+    return np.select([v >= red, v >= amber], [2, 1], 0)
+
+
+def _emit(parts: list[pd.DataFrame], ids: np.ndarray, indicator: str, level: np.ndarray, value: np.ndarray,
+          amber: float | np.ndarray, red: float | np.ndarray, date: np.ndarray, messages: object) -> None:  # fmt: skip
+    hit = level > 0
+    if not hit.any():
+        return
+    amber_a = np.broadcast_to(np.asarray(amber, dtype="float64"), level.shape)
+    red_a = np.broadcast_to(np.asarray(red, dtype="float64"), level.shape)
+    df = pd.DataFrame(
+        {
+            "client_id": ids[hit],
+            "indicator": indicator,
+            "level": np.where(level[hit] == 2, "red", "amber"),
+            "value": np.asarray(value, dtype="float64")[hit],
+            "threshold": np.where(level[hit] == 2, red_a[hit], amber_a[hit]),
+            "date": pd.to_datetime(pd.Series(np.asarray(date)[hit])).to_numpy(),
+        }
+    )
+    df["message"] = messages(df) if callable(messages) else messages
+    parts.append(df)
+
+
+def evaluate(
+    *, idx: pd.Index, as_of: dt.date, features: pd.DataFrame, repayment: pd.DataFrame, flows: pd.DataFrame,
+    exposure: pd.DataFrame, latest: pd.DataFrame, rating: pd.DataFrame, previous: pd.DataFrame,
+    signals: pd.DataFrame, headroom: pd.DataFrame, required_cover: np.ndarray, policy: Policy,
+) -> pd.DataFrame:  # fmt: skip
+    """The warnings frame (COLUMNS), worst first per client."""
+    e = policy.ews
+    ids = idx.to_numpy()
+    today = np.full(len(ids), np.datetime64(as_of, "ns"))
+    parts: list[pd.DataFrame] = []
+
+    dpd = features["current_dpd"].to_numpy(dtype="float64")
+    _emit(parts, ids, "new_past_due", _levels(dpd, e.new_past_due.amber, e.new_past_due.red), dpd,
+          e.new_past_due.amber, e.new_past_due.red, repayment["oldest_unpaid_due"].reindex(idx).to_numpy(),
+          lambda d: [f"payment {v:.0f} days past due (instalment due {t:%d %b %Y})" for v, t in zip(d["value"], d["date"], strict=True)])  # fmt: skip
+
+    util = exposure["utilisation"].reindex(idx).to_numpy(dtype="float64")
+    active = exposure["active_facilities"].reindex(idx).fillna(0).to_numpy() > 0
+    ut = np.where(active, util, np.nan)
+    _emit(parts, ids, "high_utilisation", _levels(ut, e.high_utilisation.amber, e.high_utilisation.red), ut,
+          e.high_utilisation.amber, e.high_utilisation.red, today,
+          lambda d: [f"lines {v:.0%} drawn (threshold {t:.0%})" for v, t in zip(d["value"], d["threshold"], strict=True)])  # fmt: skip
+
+    drop = -flows["inflow_trend"].reindex(idx).to_numpy(dtype="float64")
+    _emit(parts, ids, "inflow_drop", _levels(drop, e.inflow_drop.amber, e.inflow_drop.red), drop,
+          e.inflow_drop.amber, e.inflow_drop.red, flows["flow_last_month"].reindex(idx).to_numpy(),
+          lambda d: [f"bank inflows of the last 3 months {v:.0%} below the 9 months before (to {t:%b %Y})" for v, t in zip(d["value"], d["date"], strict=True)])  # fmt: skip
+
+    excess = exposure["max_excess"].reindex(idx).to_numpy(dtype="float64")
+    _emit(
+        parts,
+        ids,
+        "limit_excess",
+        _levels(excess, e.limit_excess.amber, e.limit_excess.red, strict=True),
+        excess,
+        e.limit_excess.amber,
+        e.limit_excess.red,
+        today,
+        lambda d: [f"a line is drawn {v:.1%} above its limit" for v in d["value"]],
+    )
+
+    prev = (
+        previous["grade"].reindex(idx).to_numpy(dtype="float64")
+        if len(previous)
+        else np.full(len(ids), np.nan)
+    )
+    notches = rating["grade"].to_numpy(dtype="float64") - prev
+    prev_date = (
+        previous["run_date"].reindex(idx).to_numpy()
+        if len(previous)
+        else np.full(len(ids), np.datetime64("NaT"))
+    )
+    _emit(parts, ids, "rating_downgrade", _levels(notches, e.rating_downgrade.amber, e.rating_downgrade.red),
+          notches, e.rating_downgrade.amber, e.rating_downgrade.red, prev_date,
+          lambda d: [f"grade down {v:.0f} notch(es) since the review run of {t:%d %b %Y}" for v, t in zip(d["value"], d["date"], strict=True)])  # fmt: skip
+
+    rank = {"low": 1, "medium": 2, "high": 3, "severe": 4}
+    window = signals[signals["adverse"] & (signals["age_days"] <= e.adverse_signal.window_days)]
+    worst = window.sort_values(["severity_rank", "signal_date"], ascending=[False, False]).drop_duplicates(
+        "client_id"
+    )
+    worst = worst.set_index("client_id").reindex(idx)
+    sev = worst["severity_rank"].to_numpy(dtype="float64")
+    lvl = _levels(sev, rank[e.adverse_signal.amber_severity.value], rank[e.adverse_signal.red_severity.value])
+    summaries = worst["summary"].fillna("").to_numpy()
+    cats = worst["category"].fillna("").to_numpy()
+    sev_names = worst["severity"].fillna("").to_numpy()
+    _emit(parts, ids, "adverse_signal", lvl, sev, rank[e.adverse_signal.amber_severity.value],
+          rank[e.adverse_signal.red_severity.value], worst["signal_date"].to_numpy(),
+          np.array([f"{s} {c.replace('_', ' ')}: {m}" for s, c, m in zip(sev_names, cats, summaries, strict=True)], dtype=object)[lvl > 0])  # fmt: skip
+
+    age = features["statement_age_months"].to_numpy(dtype="float64")
+    none = np.isnan(age)
+    so = e.statements_overdue
+    lvl = np.where(none, 2, _levels(age, so.amber_months, so.red_months))
+    _emit(parts, ids, "statements_overdue", lvl, age, so.amber_months, so.red_months,
+          latest["period_end"].reindex(idx).to_numpy(),
+          lambda d: ["no financial statements on file" if np.isnan(v) else f"latest statements are {v:.0f} months old (period end {t:%d %b %Y})" for v, t in zip(d["value"], d["date"], strict=True)])  # fmt: skip
+
+    ex = exposure.reindex(idx)
+    expiring = ex["covers_expiring"].to_numpy(dtype="float64")
+    days = (ex["next_cover_expiry"] - pd.Timestamp(as_of)).dt.days.to_numpy(dtype="float64")
+    _emit(parts, ids, "insurance_expiring", np.where(expiring > 0, 1, 0), days, e.insurance.expiring_days,
+          e.insurance.expiring_days, ex["next_cover_expiry"].to_numpy(),
+          lambda d: [f"credit insurance expires in {v:.0f} days ({t:%d %b %Y})" for v, t in zip(d["value"], d["date"], strict=True)])  # fmt: skip
+
+    lapsed = ex["last_lapse"].notna().to_numpy() & (ex["effective_cover"].to_numpy() <= 0) & required_cover
+    lapsed &= ex["total_limit"].to_numpy() > 0
+    _emit(parts, ids, "insurance_lapsed", np.where(lapsed, 2, 0), np.zeros(len(ids)), 0.0, 0.0,
+          ex["last_lapse"].to_numpy(),
+          lambda d: [f"required credit insurance lapsed on {t:%d %b %Y} and the line is still open" for t in d["date"]])  # fmt: skip
+
+    amber = e.concentration.amber_share_of_limit
+    for dim in ("single_name", "group"):
+        share = headroom[f"share_{dim}"].reindex(idx).to_numpy(dtype="float64")
+        limit = headroom[f"limit_{dim}"].reindex(idx).to_numpy(dtype="float64")
+        use = share / limit
+        lvl = np.select([use > 1.0, use >= amber], [2, 1], 0)
+        if dim == "group":
+            lvl = np.where(
+                headroom["bucket_group"].reindex(idx).astype(str).str.startswith("client:").to_numpy(), 0, lvl
+            )
+        _emit(parts, ids, "concentration_breach", lvl, share, limit * amber, limit, today,
+              lambda d, dim=dim: [f"{dim.replace('_', ' ')} share {v:.2%} of book limits against a {t:.2%} limit" for v, t in zip(d["value"], d["threshold"], strict=True)])  # fmt: skip
+
+    if not parts:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in COLUMNS})
+    out = pd.concat(parts, ignore_index=True)
+    out["_rank"] = out["level"].map({"red": 0, "amber": 1})
+    out["_ind"] = out["indicator"].map({k: i for i, k in enumerate(INDICATORS)})
+    return (
+        out.sort_values(["client_id", "_rank", "_ind"]).drop(columns=["_rank", "_ind"]).reset_index(drop=True)
+    )
+
+
+def overall_level(idx: pd.Index, warnings: pd.DataFrame) -> pd.Series:
+    rank = warnings["level"].map({"amber": 1, "red": 2}).groupby(warnings["client_id"]).max()
+    lvl = rank.reindex(idx).fillna(0).astype(int)
+    return lvl.map({0: "green", 1: "amber", 2: "red"})

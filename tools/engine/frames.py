@@ -1,0 +1,50 @@
+"""Small vectorised helpers shared by the engine's modules (safe division, months, currency)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+
+from crm_adapter.snapshot import BookSnapshot
+
+
+def safe_div(
+    num: pd.Series | np.ndarray, den: pd.Series | np.ndarray, *, positive_den: bool = True
+) -> np.ndarray:
+    """num / den as float64, NaN (n/a) where an input is missing or den is zero (or not positive)."""
+    n = np.asarray(num, dtype="float64")
+    d = np.asarray(den, dtype="float64")
+    ok = (d > 0) if positive_den else (d != 0)
+    ok &= ~np.isnan(n) & ~np.isnan(d)
+    out = np.full(np.broadcast(n, d).shape, np.nan)
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        np.divide(n, d, out=out, where=ok)
+    return out
+
+
+def month_index(dates: pd.Series) -> np.ndarray:
+    """Months since year 0 (year × 12 + month − 1) for a datetime64 series."""
+    return (dates.dt.year * 12 + dates.dt.month - 1).to_numpy()
+
+
+def months_between(earlier: pd.Series, as_of: dt.date) -> np.ndarray:
+    """Whole months from each date to as_of (NaN where the date is missing)."""
+    days = (pd.Timestamp(as_of) - earlier).dt.days.to_numpy(dtype="float64")
+    return np.floor(days / 30.4375)
+
+
+def fx_factor(snapshot: BookSnapshot, currency: pd.Series) -> np.ndarray:
+    """Rate to the reporting currency per row (NaN for a currency with no rate)."""
+    rates = snapshot.fx_rates()
+    return currency.map(rates).to_numpy(dtype="float64")
+
+
+def days_to(dates: pd.Series, as_of: dt.date) -> np.ndarray:
+    """Days from as_of to each date (negative when in the past; NaN where missing)."""
+    return (dates - pd.Timestamp(as_of)).dt.days.to_numpy(dtype="float64")
+
+
+def client_index(snapshot: BookSnapshot) -> pd.Index:
+    return pd.Index(snapshot.clients["client_id"].to_numpy(), name="client_id")

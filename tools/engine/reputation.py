@@ -1,0 +1,49 @@
+"""Reputation: a severity-weighted, time-decayed score of adverse signals (0 = clean).
+
+weight = severity weight × 0.5 ^ (age in days / half-life); positive signals count with the policy's
+(negative) positive weight; the client score is the sum, floored at 0. Signals older than the
+look-back window are ignored.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from crm_adapter.snapshot import BookSnapshot
+from tools.policy.schema import Policy
+
+SEVERITY_RANK = {"low": 1, "medium": 2, "high": 3, "severe": 4}
+
+
+def weighted_signals(snapshot: BookSnapshot, policy: Policy) -> pd.DataFrame:
+    """Signals within the look-back window with their `age_days` and decayed `weight`."""
+    rp = policy.reputation
+    as_of = pd.Timestamp(snapshot.as_of)
+    sg = snapshot.signals
+    age = (as_of - sg["signal_date"]).dt.days.to_numpy(dtype="float64")
+    keep = (age >= 0) & (age <= rp.lookback_days)
+    sg = sg[keep].copy()
+    sg["age_days"] = age[keep]
+    weights = {k.value: v for k, v in rp.severity_weights.items()}
+    base = sg["severity"].map(weights).fillna(0.0).to_numpy(dtype="float64")
+    positive = (sg["category"] == "positive").to_numpy()
+    base = np.where(positive, rp.positive_weight, base)
+    sg["weight"] = base * np.power(0.5, sg["age_days"].to_numpy() / rp.half_life_days)
+    sg["adverse"] = ~positive
+    sg["severity_rank"] = np.where(positive, 0, sg["severity"].map(SEVERITY_RANK).fillna(0)).astype(int)
+    return sg.sort_values(["client_id", "weight"], ascending=[True, False]).reset_index(drop=True)
+
+
+def reputation_metrics(signals: pd.DataFrame) -> pd.DataFrame:
+    """One row per client with signals: `reputation_score`, counts."""
+    g = signals.groupby("client_id")
+    out = pd.DataFrame(
+        {
+            "reputation_score": g["weight"].sum().clip(lower=0.0),
+            "signals": g.size().astype("float64"),
+            "adverse_signals": g["adverse"].sum().astype("float64"),
+        }
+    )
+    out.index.name = "client_id"
+    return out

@@ -1,0 +1,206 @@
+"""Dated snapshots of review-run results, so later reviews and memos can say what changed.
+
+Tables: `review_runs` (one per run), `review_run_results` (one per client and run) and
+`client_reviews` (completed reviews recorded by the review workflow / memos, which drive the calendar).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import uuid
+
+import numpy as np
+import pandas as pd
+from pydantic import BaseModel
+from sqlalchemy import Engine, Text, func
+from sqlmodel import Field, Session, SQLModel, col, select
+
+from crm_adapter.sql.bulk import bulk_insert
+
+
+class ReviewRunRow(SQLModel, table=True):
+    __tablename__ = "review_runs"
+
+    run_id: str = Field(primary_key=True, max_length=32)
+    as_of: dt.date = Field(index=True)
+    created_at: dt.datetime
+    policy_version: str = Field(max_length=64)
+    model_id: str = Field(max_length=64)
+    scope: str = Field(default="book", max_length=64)
+    clients: int = 0
+    seconds: float = 0.0
+
+
+class ReviewRunResultRow(SQLModel, table=True):
+    __tablename__ = "review_run_results"
+
+    run_id: str = Field(foreign_key="review_runs.run_id", primary_key=True, max_length=32)
+    client_id: int = Field(primary_key=True, index=True)
+    as_of: dt.date = Field(index=True)
+    grade: int
+    score: float
+    pd: float
+    total_limit: float
+    outstanding: float
+    utilisation: float | None = None
+    recommended: float | None = None
+    action: str = Field(max_length=16)
+    ews_level: str = Field(max_length=8)
+    debt_to_ebitda: float | None = None
+    current_ratio: float | None = None
+    interest_coverage: float | None = None
+    max_dpd_12m: float | None = None
+    warnings: str = Field(default="[]", sa_type=Text, description="JSON list of {indicator, level, message}")
+
+
+class ClientReviewRow(SQLModel, table=True):
+    __tablename__ = "client_reviews"
+
+    review_id: int | None = Field(default=None, primary_key=True)
+    client_id: int = Field(index=True)
+    reviewed_on: dt.date
+    officer_id: str = Field(max_length=64)
+    source: str = Field(default="memo", max_length=32)
+    ref: str | None = Field(default=None, max_length=64)
+
+
+class PreviousResult(BaseModel):
+    run_id: str
+    as_of: dt.date
+    client_id: int
+    grade: int
+    score: float
+    pd: float
+    total_limit: float
+    outstanding: float
+    utilisation: float | None
+    recommended: float | None
+    action: str
+    ews_level: str
+    debt_to_ebitda: float | None
+    current_ratio: float | None
+    interest_coverage: float | None
+    max_dpd_12m: float | None
+    warnings: list[dict[str, str]]
+
+
+class ReviewRunStore:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def save(self, pa, *, scope: str = "book", seconds: float = 0.0) -> str:  # type: ignore[no-untyped-def]
+        """Store every client's headline results of a PortfolioAssessment; returns the run id."""
+        run_id = uuid.uuid4().hex[:16]
+        t = pa.table()
+        w = pa.warnings
+        wj = (
+            w.assign(_j=[json.dumps({"indicator": i, "level": lv, "message": m}) for i, lv, m in
+                         zip(w["indicator"], w["level"], w["message"], strict=True)])  # fmt: skip
+            .groupby("client_id")["_j"].agg(lambda s: "[" + ",".join(s) + "]")
+            if len(w) else pd.Series(dtype=object)
+        )  # fmt: skip
+        frame = pd.DataFrame(
+            {
+                "run_id": run_id,
+                "client_id": t.index.to_numpy(),
+                "as_of": pd.Timestamp(pa.as_of),
+                "grade": t["grade"].to_numpy(),
+                "score": t["score"].to_numpy(dtype="float64"),
+                "pd": t["pd"].to_numpy(dtype="float64"),
+                "total_limit": t["total_limit"].to_numpy(dtype="float64"),
+                "outstanding": t["outstanding"].to_numpy(dtype="float64"),
+                "utilisation": t["utilisation"].to_numpy(dtype="float64"),
+                "recommended": t["recommended"].to_numpy(dtype="float64"),
+                "action": t["action"].to_numpy(),
+                "ews_level": t["ews_level"].to_numpy(),
+                "debt_to_ebitda": t["debt_to_ebitda"].to_numpy(dtype="float64"),
+                "current_ratio": t["current_ratio"].to_numpy(dtype="float64"),
+                "interest_coverage": t["interest_coverage"].to_numpy(dtype="float64"),
+                "max_dpd_12m": t["max_dpd_12m"].to_numpy(dtype="float64"),
+                "warnings": wj.reindex(t.index).fillna("[]").to_numpy(),
+            }
+        )
+        with self.engine.begin() as conn:
+            conn.execute(
+                ReviewRunRow.__table__.insert(),  # type: ignore[attr-defined]
+                {
+                    "run_id": run_id,
+                    "as_of": pa.as_of,
+                    "created_at": dt.datetime.now(dt.UTC),
+                    "policy_version": pa.policy_version,
+                    "model_id": pa.model_id,
+                    "scope": scope,
+                    "clients": len(frame),
+                    "seconds": seconds,
+                },  # fmt: skip
+            )
+            bulk_insert(conn, ReviewRunResultRow.__table__, frame)  # type: ignore[attr-defined]
+        return run_id
+
+    def previous_result(self, client_id: int, *, before: dt.date) -> PreviousResult | None:
+        """The client's result in the latest run dated strictly before `before`."""
+        with Session(self.engine) as s:
+            row = s.exec(
+                select(ReviewRunResultRow)
+                .where(ReviewRunResultRow.client_id == client_id, col(ReviewRunResultRow.as_of) < before)
+                .order_by(col(ReviewRunResultRow.as_of).desc())
+                .limit(1)
+            ).first()
+        if row is None:
+            return None
+        data = row.model_dump()
+        data["warnings"] = json.loads(data["warnings"] or "[]")
+        return PreviousResult.model_validate(data)
+
+    def previous_grades(self, *, before: dt.date, client_ids: list[int] | None = None) -> pd.DataFrame:
+        """Per client: grade and as-of of the latest run before `before` (index client_id)."""
+        r = ReviewRunResultRow
+        latest = (
+            select(r.client_id, func.max(r.as_of).label("as_of"))
+            .where(col(r.as_of) < before)
+            .group_by(r.client_id)
+        )
+        if client_ids is not None:
+            latest = latest.where(col(r.client_id).in_(client_ids))
+        sub = latest.subquery()
+        stmt = select(r.client_id, r.grade, r.as_of).join(
+            sub, (r.client_id == sub.c.client_id) & (r.as_of == sub.c.as_of)
+        )
+        with self.engine.connect() as conn:
+            df = pd.read_sql(stmt, conn)
+        df = df.drop_duplicates("client_id").set_index("client_id")
+        return pd.DataFrame(
+            {"grade": df["grade"].astype("float64"), "run_date": pd.to_datetime(df["as_of"])}, index=df.index
+        )
+
+    def record_review(self, client_id: int, reviewed_on: dt.date, officer_id: str, *, source: str = "memo",
+                      ref: str | None = None) -> None:  # fmt: skip
+        """Record a completed credit review (restarts the client's review cycle)."""
+        with Session(self.engine) as s:
+            s.add(
+                ClientReviewRow(
+                    client_id=client_id,
+                    reviewed_on=reviewed_on,
+                    officer_id=officer_id,
+                    source=source,
+                    ref=ref,
+                )
+            )
+            s.commit()
+
+    def last_reviews(self, *, on_or_before: dt.date, client_ids: list[int] | None = None) -> pd.Series:
+        stmt = select(ClientReviewRow.client_id, func.max(ClientReviewRow.reviewed_on).label("d")).where(
+            col(ClientReviewRow.reviewed_on) <= on_or_before
+        )
+        if client_ids is not None:
+            stmt = stmt.where(col(ClientReviewRow.client_id).in_(client_ids))
+        stmt = stmt.group_by(ClientReviewRow.client_id)
+        with self.engine.connect() as conn:
+            df = pd.read_sql(stmt, conn)
+        return pd.Series(
+            pd.to_datetime(df["d"]).to_numpy(), index=df["client_id"].to_numpy(), dtype="datetime64[ns]"
+        )
+
+
+__all__ = ["ClientReviewRow", "PreviousResult", "ReviewRunResultRow", "ReviewRunRow", "ReviewRunStore", "np"]

@@ -1,0 +1,314 @@
+"""The credit engine's public service: every capability, scope-checked, as typed results.
+
+    engine = CreditEngine(adapter=adapter, policy=policy, scorer=None, runs=ReviewRunStore(db))
+    engine.assess_client(actor, client_id, as_of=d)          -> ClientAssessment
+    engine.portfolio_for(actor, as_of=d)                     -> PortfolioAssessment (frames + helpers)
+    engine.assess_portfolio(snapshot)                        -> PortfolioAssessment (no scope check)
+    engine.what_if_limit(actor, client_id, new_limit, facility_id=None, as_of=d) -> WhatIfResult
+    engine.watchlist(actor, as_of=d, limit=50)               -> list[WatchItem]
+    engine.reviews_due(actor, as_of=d, horizon_days=30)      -> list[ReviewDue]  (due + overdue)
+    engine.contacts_due(actor, as_of=d)                      -> list[ContactDue]
+    engine.concentration_report(actor, as_of=d)              -> ConcentrationReport
+    engine.insurance_status(actor, client_id, as_of=d)       -> InsuranceStatus
+    engine.summary(pa)                                       -> PortfolioSummary
+
+One client is computed by the same vectorised code on a one-client snapshot, with the whole book's
+exposure for concentration, so its result equals its row of the portfolio run.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from decimal import Decimal
+
+import numpy as np
+import pandas as pd
+
+from creditdesk.errors import InvalidInput, NotFound
+from creditdesk.money import quantize
+from crm_adapter.protocol import CRMAdapter
+from crm_adapter.snapshot import BookSnapshot
+from tools.access import get_client_for, scope_officer_ids
+from tools.actor import Actor
+from tools.engine import assemble
+from tools.engine.concentration import BookExposure, concentration_lines, hhi
+from tools.engine.exposure import active_covers, client_exposure, facility_exposure
+from tools.engine.portfolio import PortfolioAssessment, assess_book
+from tools.engine.results import (
+    ClientAssessment,
+    ConcentrationReport,
+    ContactDue,
+    EarlyWarning,
+    InsuranceStatus,
+    PortfolioSummary,
+    ReviewDue,
+    WatchItem,
+    WhatIfResult,
+)  # fmt: skip
+from tools.engine.review_runs import ReviewRunStore
+from tools.engine.scorer import Scorer
+from tools.policy.schema import Policy
+
+# What whole-book exposure (concentration) needs; the heavy history tables are not read for it.
+BOOK_EXPOSURE_FRAMES = frozenset({"clients", "facilities", "covers", "fx"})
+
+
+class CreditEngine:
+    def __init__(self, *, adapter: CRMAdapter, policy: Policy, scorer: Scorer | None = None,
+                 runs: ReviewRunStore | None = None, book_ttl_s: float = 60.0) -> None:  # fmt: skip
+        self.adapter = adapter
+        self.policy = policy
+        self.scorer = scorer
+        self.runs = runs
+        self.book_ttl_s = book_ttl_s
+        self._book_cache: dict[dt.date, tuple[float, BookExposure]] = {}
+
+    def invalidate(self) -> None:
+        """Forget the cached whole-book exposure (call after a limit change)."""
+        self._book_cache.clear()
+
+    # --- building blocks ---------------------------------------------------------------------
+    def _history(
+        self, as_of: dt.date, client_ids: list[int] | None
+    ) -> tuple[pd.DataFrame | None, pd.Series | None]:
+        if self.runs is None:
+            return None, None
+        return (
+            self.runs.previous_grades(before=as_of, client_ids=client_ids),
+            self.runs.last_reviews(on_or_before=as_of, client_ids=client_ids),
+        )
+
+    def book_exposure(self, snapshot: BookSnapshot) -> BookExposure:
+        covers = active_covers(snapshot, self.policy)
+        fac = facility_exposure(snapshot, self.policy, covers)
+        return BookExposure.build(
+            snapshot.clients, client_exposure(snapshot, self.policy, fac, covers), self.policy
+        )
+
+    def assess_portfolio(
+        self, snapshot: BookSnapshot, *, book: BookExposure | None = None
+    ) -> PortfolioAssessment:
+        """Every capability over a snapshot (no scope check: callers pass an authorised snapshot)."""
+        ids = None if book is None else snapshot.clients["client_id"].tolist()
+        previous, reviews = self._history(snapshot.as_of, ids)
+        return assess_book(snapshot, self.policy, scorer=self.scorer, book=book, previous=previous,
+                           recorded_reviews=reviews)  # fmt: skip
+
+    def _whole_book(self, as_of: dt.date) -> BookSnapshot:
+        return self.adapter.snapshot(as_of=as_of, include=BOOK_EXPOSURE_FRAMES)
+
+    def _book_for(self, as_of: dt.date) -> BookExposure:
+        """The whole book's exposure for concentration, cached for `book_ttl_s` seconds per as-of date."""
+        now = time.monotonic()
+        hit = self._book_cache.get(as_of)
+        if hit is not None and now - hit[0] < self.book_ttl_s:
+            return hit[1]
+        book = self.book_exposure(self._whole_book(as_of))
+        self._book_cache = {as_of: (now, book)}
+        return book
+
+    def _client_run(self, client_id: int, as_of: dt.date) -> PortfolioAssessment:
+        book = self._book_for(as_of)
+        snap = self.adapter.snapshot(as_of=as_of, client_ids=[client_id])
+        return self.assess_portfolio(snap, book=book)
+
+    # --- per client -------------------------------------------------------------------------
+    def assess_client(self, actor: Actor, client_id: int, *, as_of: dt.date) -> ClientAssessment:
+        get_client_for(actor, self.adapter, client_id)
+        return assemble.client_assessment(self._client_run(client_id, as_of), client_id)
+
+    def insurance_status(self, actor: Actor, client_id: int, *, as_of: dt.date) -> InsuranceStatus:
+        get_client_for(actor, self.adapter, client_id)
+        return assemble.insurance_status(self._client_run(client_id, as_of), client_id)
+
+    def what_if_limit(self, actor: Actor, client_id: int, new_limit: Decimal, *, facility_id: str | None = None,
+                      as_of: dt.date) -> WhatIfResult:  # fmt: skip
+        """What happens to each concentration share if the client's limit (or one facility's) becomes new_limit."""
+        get_client_for(actor, self.adapter, client_id)
+        if new_limit < 0:
+            raise InvalidInput("the new limit cannot be negative", field="new_limit")
+        pa = self._client_run(client_id, as_of)
+        fa = pa.frames.facilities[pa.frames.facilities["client_id"] == client_id]
+        current_total = float(pa.frames.exposure.loc[client_id, "total_limit"])
+        if facility_id is not None:
+            row = fa[fa["facility_id"] == facility_id]
+            if row.empty:
+                raise NotFound(f"facility {facility_id} does not belong to client {client_id}")
+            rate = float(row["fx_rate"].iat[0])
+            current = float(row["limit_rc"].iat[0])
+            new_total = current_total - current + float(new_limit) * rate
+            current_out = Decimal(str(row["limit_amount"].iat[0]))
+        else:
+            new_total = float(new_limit)
+            current_out = quantize(current_total)
+        after = pa.book.with_limit(client_id, new_total)
+        before_lines = assemble.client_lines(pa, client_id)
+        pa_after = PortfolioAssessment(**{**pa.__dict__, "book": after})
+        after_lines = assemble.client_lines(pa_after, client_id)
+        rec = pa.limits.loc[client_id, "recommended"]
+        recommended = None if np.isnan(rec) else quantize(rec)
+        group = str(after.frame.loc[client_id, "group"])
+        group_after = float(after.frame.loc[after.frame["group"] == group, "total_limit"].sum())
+        breaches = [ln for ln in after_lines if ln.level == "red"]
+        msgs = []
+        ccy = pa.snapshot.reporting_currency
+        for b, a in zip(before_lines, after_lines, strict=True):
+            if a.level != "green" or b.level != a.level:
+                msgs.append(f"{a.dimension.replace('_', ' ')} '{a.bucket}': {b.share:.2%} → {a.share:.2%} of book limits "
+                            f"(limit {a.limit_share:.2%}, {a.level})")  # fmt: skip
+        within = recommended is not None and new_total <= float(recommended) + 0.005
+        if recommended is None:
+            msgs.append("no limit recommendation is available for this client (no sizing basis)")
+        elif not within:
+            msgs.append(f"the new total {ccy} {new_total:,.0f} exceeds the recommendation {ccy} {float(recommended):,.0f} "
+                        f"(binding: {pa.limits.loc[client_id, 'binding']})")  # fmt: skip
+        return WhatIfResult(
+            client_id=client_id, facility_id=facility_id, as_of=as_of, policy_version=self.policy.version,
+            current_limit=current_out, new_limit=quantize(new_limit), recommended=recommended,
+            binding=pa.limits.loc[client_id, "binding"] if recommended is not None else None,
+            within_recommendation=within, group_exposure_after=quantize(group_after),
+            lines=list(zip(before_lines, after_lines, strict=True)), breaches_after=breaches, messages=msgs,
+        )  # fmt: skip
+
+    # --- portfolio views --------------------------------------------------------------------------
+    def scoped_snapshot(self, actor: Actor, *, as_of: dt.date) -> tuple[BookSnapshot, BookExposure | None]:
+        """The actor's slice of the book (and the whole book's exposure when it is a slice)."""
+        officers = scope_officer_ids(actor, self.adapter)
+        whole = self.adapter.snapshot(as_of=as_of)
+        if officers is None:
+            return whole, None
+        ids = whole.clients.loc[whole.clients["officer_id"].isin(officers), "client_id"].tolist()
+        return whole.subset(ids), self.book_exposure(whole)
+
+    def portfolio_for(self, actor: Actor, *, as_of: dt.date) -> PortfolioAssessment:
+        snap, book = self.scoped_snapshot(actor, as_of=as_of)
+        return self.assess_portfolio(snap, book=book)
+
+    def watchlist(self, actor: Actor, *, as_of: dt.date, limit: int = 50,
+                  pa: PortfolioAssessment | None = None) -> list[WatchItem]:  # fmt: skip
+        pa = pa or self.portfolio_for(actor, as_of=as_of)
+        return watchlist_of(pa, limit=limit)
+
+    def reviews_due(self, actor: Actor, *, as_of: dt.date, horizon_days: int = 30,
+                    pa: PortfolioAssessment | None = None) -> list[ReviewDue]:  # fmt: skip
+        pa = pa or self.portfolio_for(actor, as_of=as_of)
+        return reviews_due_of(pa, horizon_days=horizon_days)
+
+    def contacts_due(self, actor: Actor, *, as_of: dt.date, horizon_days: int = 14,
+                     pa: PortfolioAssessment | None = None) -> list[ContactDue]:  # fmt: skip
+        pa = pa or self.portfolio_for(actor, as_of=as_of)
+        t = pa.table()
+        horizon = pd.Timestamp(as_of) + pd.Timedelta(days=horizon_days)
+        due = t[t["next_contact"] <= horizon].sort_values(["next_contact", "grade"], ascending=[True, False])
+        return [
+            ContactDue(
+                client_id=int(i),
+                name=r.name,
+                officer_id=r.officer_id,
+                grade=int(r.grade),
+                last_contact=assemble.day(pa.contact.loc[i, "last_contact"]),
+                next_due=assemble.day(r.next_contact),
+                overdue=bool(r.contact_overdue),
+                days_overdue=int(pa.contact.loc[i, "contact_days_overdue"]),
+                ews_level=r.ews_level,
+            )  # fmt: skip
+            for i, r in zip(due.index, due.itertuples(), strict=True)
+        ]
+
+    def concentration_report(self, actor: Actor, *, as_of: dt.date) -> ConcentrationReport:
+        """Concentration is a book-wide view: every actor sees the same shares (no client details)."""
+        book = self._book_for(as_of)
+        lines = concentration_lines(book, self.policy)
+        lines = lines[
+            lines["dimension"].isin(["industry", "region", "size_segment"]) | (lines["level"] != "green")
+        ]
+        models = assemble.line_models(lines.sort_values(["dimension", "share"], ascending=[True, False]))
+        return ConcentrationReport(
+            as_of=as_of, policy_version=self.policy.version, total_limits=quantize(book.total),
+            capital_base=self.policy.capital_base, hhi={k: round(v, 6) for k, v in hhi(book).items()},
+            lines=models, breaches=[m for m in models if m.level == "red"],
+        )  # fmt: skip
+
+    def summary(self, pa: PortfolioAssessment) -> PortfolioSummary:
+        return summary_of(pa)
+
+
+# --- views over a PortfolioAssessment (vectorised selection, then typed rows) -----------------------
+
+
+def _warning_models(pa: PortfolioAssessment, ids: list[int]) -> dict[int, list[EarlyWarning]]:
+    w = pa.warnings[pa.warnings["client_id"].isin(ids)]
+    out: dict[int, list[EarlyWarning]] = {i: [] for i in ids}
+    for x in w.itertuples():
+        out[int(x.client_id)].append(
+            EarlyWarning(
+                indicator=x.indicator,
+                level=x.level,
+                value=assemble.num(x.value),
+                threshold=assemble.num(x.threshold),
+                date=assemble.day(x.date),
+                message=x.message,
+            )  # fmt: skip
+        )
+    return out
+
+
+def watchlist_of(pa: PortfolioAssessment, *, limit: int = 50) -> list[WatchItem]:
+    t = pa.table()
+    t = t[t["ews_level"] != "green"].assign(_r=lambda d: d["ews_level"].map({"red": 0, "amber": 1}))
+    t = t.sort_values(["_r", "total_limit"], ascending=[True, False]).head(limit)
+    ws = _warning_models(pa, t.index.tolist())
+    return [
+        WatchItem(
+            client_id=int(i),
+            name=r.name,
+            officer_id=r.officer_id,
+            grade=int(r.grade),
+            ews_level=r.ews_level,
+            exposure=quantize(r.total_limit),
+            warnings=ws[int(i)],
+        )  # fmt: skip
+        for i, r in zip(t.index, t.itertuples(), strict=True)
+    ]
+
+
+def reviews_due_of(pa: PortfolioAssessment, *, horizon_days: int = 30) -> list[ReviewDue]:
+    t = pa.table()
+    horizon = pd.Timestamp(pa.as_of) + pd.Timedelta(days=horizon_days)
+    t = t[t["next_review"] <= horizon].copy()
+    t["priority"] = t["pd"] * t["total_limit"] * (1 + t["warnings"])
+    t = t.sort_values(["review_overdue", "priority"], ascending=[False, False])
+    return [
+        ReviewDue(
+            client_id=int(i),
+            name=r.name,
+            officer_id=r.officer_id,
+            grade=int(r.grade),
+            exposure=quantize(r.total_limit),
+            next_due=assemble.day(r.next_review),
+            overdue=bool(r.review_overdue),
+            days_overdue=int(pa.review.loc[i, "review_days_overdue"]),
+            priority=round(float(r.priority), 2),
+            ews_level=r.ews_level,
+        )  # fmt: skip
+        for i, r in zip(t.index, t.itertuples(), strict=True)
+    ]
+
+
+def summary_of(pa: PortfolioAssessment) -> PortfolioSummary:
+    t = pa.table()
+    lines = pa.concentration()
+    breaches = assemble.line_models(lines[lines["level"] == "red"])
+    horizon = pd.Timestamp(pa.as_of) + pd.Timedelta(days=pa.policy.review.due_horizon_days)
+    return PortfolioSummary(
+        as_of=pa.as_of, policy_version=pa.policy_version, model_id=pa.model_id, clients=len(t),
+        total_limit=quantize(t["total_limit"].sum()), outstanding=quantize(t["outstanding"].sum()),
+        expected_loss=quantize(t["el"].sum()),
+        grade_distribution={int(k): int(v) for k, v in t["grade"].value_counts().sort_index().items()},
+        ews_counts={k: int((t["ews_level"] == k).sum()) for k in ("green", "amber", "red")},
+        proposals={k: int((t["action"] == k).sum()) for k in ("increase", "maintain", "decrease", "freeze")},
+        reviews_overdue=int(t["review_overdue"].sum()),
+        reviews_due=int(((t["next_review"] <= horizon) & ~t["review_overdue"]).sum()),
+        concentration_breaches=breaches,
+    )  # fmt: skip
