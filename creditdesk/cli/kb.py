@@ -1,0 +1,95 @@
+"""`creditdesk kb`: the policy knowledge base — ingest, list, remove, search."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from creditdesk.cli.common import actor_for, console, container, err_console, print_json
+
+app = typer.Typer(help="Policy knowledge base: ingest documents, list, remove, search with citations.",
+                  no_args_is_help=True)  # fmt: skip
+
+_STATUS_STYLE = {"added": "green", "replaced": "cyan", "unchanged": "dim", "failed": "bold red"}
+
+
+@app.command("ingest")
+def ingest(
+    paths: list[Path] = typer.Argument(..., help="Files or folders (Markdown, text, PDF, DOCX)"),
+    access: str | None = typer.Option(
+        None, "--access", help="Restrict these documents to a role (e.g. risk)"
+    ),
+) -> None:
+    """Add or update documents; unchanged ones are skipped. Exits non-zero if any file failed."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from knowledge.ingest import discover, ingest_paths
+
+    store = container().policy_store
+    total = len(discover(paths))
+    with Progress(TextColumn("[progress.description]{task.description}"), BarColumn(), MofNCompleteColumn(),
+                  TimeElapsedColumn(), console=console, transient=True) as bar:  # fmt: skip
+        task = bar.add_task("Ingesting", total=total)
+
+        def done(outcome) -> None:  # type: ignore[no-untyped-def]
+            style = _STATUS_STYLE[outcome.status]
+            detail = outcome.reason if outcome.status == "failed" else f"{outcome.chunks} chunks"
+            bar.console.print(f"[{style}]{outcome.status:>9}[/] {outcome.path} — {detail}", highlight=False)
+            bar.advance(task)
+
+        report = ingest_paths(store, paths, access=access, on_file=done)
+    counts = ", ".join(f"{report.count(s)} {s}" for s in ("added", "replaced", "unchanged", "failed"))
+    console.print(f"Knowledge base: {counts}.")
+    if report.failed:
+        err_console.print(f"[bold red]{len(report.failed)} file(s) failed[/]; the others were ingested.")
+        raise typer.Exit(2)
+
+
+@app.command("list")
+def list_documents(as_json: bool = typer.Option(False, "--json", help="Print JSON")) -> None:
+    """The documents in the knowledge base."""
+    docs = container().policy_store.documents()
+    if as_json:
+        print_json([d.model_dump(mode="json") for d in docs])
+        return
+    from rich.table import Table
+
+    table = Table("id", "title", "version", "date", "lang", "access", "chunks", title="Policy documents")
+    for d in docs:
+        table.add_row(
+            d.document_id, d.title, d.version or "", str(d.date or ""), d.language, d.access, str(d.chunks)
+        )
+    console.print(table)
+
+
+@app.command("remove")
+def remove(document_id: str = typer.Argument(..., metavar="DOC", help="Document id (see `kb list`)")) -> None:
+    """Remove one document and all its passages."""
+    removed = container().policy_store.remove(document_id)
+    console.print(f"Removed '{document_id}' ({removed} chunks).")
+
+
+@app.command("search")
+def search(
+    question: str = typer.Argument(..., help="What to look for, in your own words"),
+    k: int = typer.Option(5, "--k", min=1, max=50, help="How many passages"),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON: document, section, page, text, score"),
+    officer: str | None = typer.Option(None, "--as", help="Search as this officer (their role's documents)"),
+) -> None:
+    """Policy passages for a question, best first, each with its citation."""
+    from knowledge.access import readable_tags
+
+    tags = readable_tags(actor_for(officer).role) if officer else None
+    hits = container().policy_store.search(question, k=k, access_tags=tags)
+    if as_json:
+        print_json([{"document": h.document, "section": h.section, "page": h.page, "text": h.text,
+                     "score": h.score, "document_id": h.document_id, "chunk_id": h.chunk_id} for h in hits])  # fmt: skip
+        return
+    if not hits:
+        console.print("No passage found.")
+        return
+    for number, hit in enumerate(hits, start=1):
+        console.print(f"[bold][{number}] {hit.citation}[/]", highlight=False)
+        console.print(hit.text, highlight=False, markup=False)
+        console.print()

@@ -1,0 +1,296 @@
+"""The policy store: chunks in Chroma (dense) plus a BM25 index (lexical), fused at query time.
+
+The caller supplies the Chroma client, the embedding function and the folder for the lexical index
+(this module never reads settings). Chroma is the source of truth; the lexical index is a cache of it,
+stamped with the collection's revision and rebuilt from Chroma whenever the stamps differ (another
+process ingested, or the file is missing).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import uuid
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from functools import cached_property
+from pathlib import Path
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, Literal
+
+from creditdesk.errors import CreditDeskError, InvalidInput, NotFound, UpstreamUnavailable
+from knowledge.chunker import chunk_document
+from knowledge.fusion import reciprocal_rank_fusion
+from knowledge.lexical import LexicalEntry, LexicalIndex, tokenize
+from knowledge.loaders.common import detect_language
+from knowledge.models import Chunk, DocumentInfo, Hit, IngestStatus, LoadedDocument
+from knowledge.sanitize import clean_text
+
+if TYPE_CHECKING:
+    from chromadb.api import ClientAPI
+    from chromadb.api.models.Collection import Collection as ChromaCollection
+    from chromadb.api.types import Documents, EmbeddingFunction
+
+SearchMode = Literal["hybrid", "dense", "lexical"]
+# Weight of the dense ranking in hybrid fusion by query language. The offline WordLlama embedding is
+# English-centric, so for Chinese questions the lexical (jieba) ranking leads.
+DEFAULT_DENSE_WEIGHTS: Mapping[str, float] = MappingProxyType({"zh": 0.5})
+_PAGE = 1000  # records per Chroma read when scanning the whole collection
+
+
+def collection_name(embedding: EmbeddingFunction[Documents], prefix: str = "creditdesk-policies") -> str:
+    """A collection per embedding function and configuration (vectors of different models never mix)."""
+    key = json.dumps([embedding.name(), embedding.get_config()], sort_keys=True)
+    return f"{prefix}-{hashlib.sha256(key.encode()).hexdigest()[:10]}"
+
+
+def _index_text(title: str, section: str, text: str) -> str:
+    """What is embedded and indexed for a chunk: its context (title, section path) and its text."""
+    return f"{title}\n{section}\n{text}"
+
+
+class PolicyStore:
+    """Ingest, remove, list and search policy documents. Search returns citable `Hit`s."""
+
+    def __init__(self, client: ClientAPI | Callable[[], ClientAPI], *, embedding: EmbeddingFunction[Documents],
+                 index_dir: Path, collection: str | None = None, candidates: int = 30,
+                 dense_weights: Mapping[str, float] = DEFAULT_DENSE_WEIGHTS,
+                 seed: Callable[[PolicyStore], object] | None = None) -> None:  # fmt: skip
+        """`client` may be a factory, called on first use (a Chroma server that is down then fails the
+        call that needs it, not the start-up). `seed` runs once when the collection is first found empty
+        (e.g. `ensure_default_policies`). `dense_weights` sets the dense share of hybrid fusion per query
+        language (default 1.0)."""
+        self._client_or_factory = client
+        self._embedding = embedding
+        self._name = collection or collection_name(embedding)
+        self._index_path = index_dir / f"{self._name}.bm25.npz"
+        self._lexical: LexicalIndex | None = None
+        self._candidates = candidates
+        self._dense_weights = dense_weights
+        self._seed = seed
+        self._pending: dict[str, list[LexicalEntry]] | None = None  # lexical updates deferred by bulk()
+
+    @cached_property
+    def _client(self) -> ClientAPI:
+        source = self._client_or_factory
+        return source() if callable(source) else source
+
+    @cached_property
+    def _collection(self) -> ChromaCollection:
+        try:
+            collection = self._client.get_or_create_collection(
+                self._name, embedding_function=self._embedding, configuration={"hnsw": {"space": "cosine"}}
+            )
+        except CreditDeskError:
+            raise
+        except Exception as exc:  # the server is down or refuses us: a clear, typed error
+            raise UpstreamUnavailable(f"the policy store (Chroma) is not available: {exc}") from exc
+        if self._seed is not None and collection.count() == 0:
+            self.__dict__["_collection"] = collection  # the seed ingests through this same store
+            self._seed(self)
+        return collection
+
+    @property
+    def name(self) -> str:
+        return self._name
+
+    def count(self) -> int:
+        """Number of chunks held."""
+        return self._collection.count()
+
+    # --- search --------------------------------------------------------------------------------
+    def search(self, query: str, k: int = 5, access_tags: Collection[str] | None = None, *,
+               mode: SearchMode = "hybrid") -> list[Hit]:  # fmt: skip
+        """The k best passages for a question, best first.
+
+        `access_tags` restricts the search to chunks whose document carries one of these tags (applied
+        inside both retrievers, before ranking); None searches everything (trusted callers only).
+        """
+        text = clean_text(query).strip()
+        if not text:
+            raise InvalidInput("the question is empty", field="query")
+        if k < 1:
+            raise InvalidInput("k must be at least 1", field="k")
+        if access_tags is not None and not access_tags:
+            return []
+        tags = None if access_tags is None else sorted(set(access_tags))
+        n = max(self._candidates, 4 * k)
+        rankings: list[list[str]] = []
+        weights: list[float] = []
+        if mode in ("hybrid", "dense"):
+            rankings.append(self._dense(text, n, tags))
+            weights.append(self._dense_weights.get(detect_language([text]), 1.0))
+        if mode in ("hybrid", "lexical"):
+            rankings.append([cid for cid, _ in self._lexical_index().search(tokenize(text), n, tags)])
+            weights.append(1.0)
+        fused = reciprocal_rank_fusion(rankings, weights=weights)[:k]
+        return self._hits(fused)
+
+    def _dense(self, text: str, n: int, tags: list[str] | None) -> list[str]:
+        where: Any = {"access": {"$in": tags}} if tags is not None else None
+        result = self._collection.query(query_embeddings=self._embedding.embed_query([text]), n_results=n,
+                                        where=where, include=["distances"])  # fmt: skip
+        return list(result["ids"][0])
+
+    def _hits(self, fused: Sequence[tuple[str, float]]) -> list[Hit]:
+        if not fused:
+            return []
+        got = self._collection.get(ids=[cid for cid, _ in fused], include=["documents", "metadatas"])
+        records = {cid: (doc, meta) for cid, doc, meta in zip(got["ids"], got["documents"] or [],
+                                                                  got["metadatas"] or [], strict=True)}  # fmt: skip
+        hits = []
+        for cid, score in fused:
+            if cid not in records:  # removed by another process since the lexical index was read
+                continue
+            doc, meta = records[cid]
+            hits.append(Hit(document=str(meta["title"]), document_id=str(meta["document_id"]),
+                            section=str(meta.get("section", "")), page=_int_or_none(meta.get("page")),
+                            text=str(doc), score=round(score, 6), chunk_id=cid,
+                            version=_str_or_none(meta.get("version")), language=str(meta.get("language", "en"))))  # fmt: skip
+        return hits
+
+    # --- ingest and remove ---------------------------------------------------------------------
+    def ingest(self, document: LoadedDocument) -> tuple[IngestStatus, int]:
+        """Add or replace a document; a no-op when its content hash is unchanged. Returns (status, chunks)."""
+        existing = self._collection.get(where={"document_id": document.document_id}, include=["metadatas"])
+        hashes = {m.get("content_hash") for m in existing["metadatas"] or []}
+        if existing["ids"] and hashes == {document.content_hash}:
+            return "unchanged", len(existing["ids"])
+        chunks = chunk_document(document)
+        if not chunks:
+            raise InvalidInput(f"{document.source}: no text to index", field=document.source)
+        texts = [_index_text(document.title, c.section, c.text) for c in chunks]
+        ids = [c.chunk_id for c in chunks]
+        batch = self._client.get_max_batch_size()
+        for start in range(0, len(chunks), batch):
+            part = slice(start, start + batch)
+            self._collection.upsert(ids=ids[part], embeddings=self._embedding(texts[part]),
+                                    documents=[c.text for c in chunks[part]],
+                                    metadatas=[_metadata(document, c) for c in chunks[part]])  # fmt: skip
+        stale = sorted(set(existing["ids"]) - set(ids))
+        for start in range(0, len(stale), batch):
+            self._collection.delete(ids=stale[start : start + batch])
+        entries = [LexicalEntry(c.chunk_id, document.document_id, document.access, tokenize(t))
+                   for c, t in zip(chunks, texts, strict=True)]  # fmt: skip
+        self._lexical_update({document.document_id: entries})
+        return ("replaced" if existing["ids"] else "added"), len(chunks)
+
+    def remove(self, document_id: str) -> int:
+        """Delete a document's chunks; returns how many. NotFound if the store does not hold it."""
+        existing = self._collection.get(where={"document_id": document_id}, include=[])
+        if not existing["ids"]:
+            known = ", ".join(d.document_id for d in self.documents()[:10])
+            raise NotFound(
+                f"no document '{document_id}' in the knowledge base" + (f" (held: {known})" if known else "")
+            )
+        self._collection.delete(ids=existing["ids"])
+        self._lexical_update({document_id: []})
+        return len(existing["ids"])
+
+    @contextmanager
+    def bulk(self) -> Iterator[None]:
+        """Defer the lexical index rebuild to the end of a batch of ingests/removals."""
+        if self._pending is not None:
+            yield
+            return
+        self._pending = {}
+        try:
+            yield
+        finally:
+            pending, self._pending = self._pending, None
+            if pending:
+                self._apply_lexical(pending)
+
+    def documents(self) -> list[DocumentInfo]:
+        """The documents held, by id."""
+        info: dict[str, dict[str, Any]] = {}
+        for _, _, meta in self._scan(include_documents=False):
+            entry = info.setdefault(str(meta["document_id"]), {"meta": meta, "chunks": 0})
+            entry["chunks"] += 1
+        return [DocumentInfo(document_id=doc_id, title=str(m["title"]), source=str(m.get("source", "")),
+                             version=_str_or_none(m.get("version")), date=_date_or_none(m.get("date")),
+                             language=str(m.get("doc_language", "en")), access=str(m["access"]),
+                             chunks=entry["chunks"], content_hash=str(m["content_hash"]))
+                for doc_id, entry in sorted(info.items()) for m in [entry["meta"]]]  # fmt: skip
+
+    # --- lexical index maintenance --------------------------------------------------------------
+    def _revision(self) -> str:
+        metadata = self._client.get_collection(self._name, embedding_function=self._embedding).metadata or {}
+        return str(metadata.get("revision", ""))
+
+    def _lexical_index(self) -> LexicalIndex:
+        revision = self._revision()
+        if self._lexical is not None and self._lexical.revision == revision:
+            return self._lexical
+        index = LexicalIndex.load(self._index_path)
+        if index is None or index.revision != revision:
+            index = LexicalIndex(self._lexical_entries_from_chroma(), revision=revision)
+            index.save(self._index_path)
+        self._lexical = index
+        return index
+
+    def _lexical_entries_from_chroma(self) -> Iterator[LexicalEntry]:
+        for cid, text, meta in self._scan(include_documents=True):
+            terms = tokenize(_index_text(str(meta["title"]), str(meta.get("section", "")), text or ""))
+            yield LexicalEntry(cid, str(meta["document_id"]), str(meta["access"]), terms)
+
+    def _lexical_update(self, updates: dict[str, list[LexicalEntry]]) -> None:
+        if self._pending is not None:
+            self._pending.update(updates)
+        else:
+            self._apply_lexical(updates)
+
+    def _apply_lexical(self, updates: dict[str, list[LexicalEntry]]) -> None:
+        index = self._lexical_index()  # current with Chroma before this process's change
+        revision = uuid.uuid4().hex
+        index.replace(updates.keys(), [e for entries in updates.values() for e in entries], revision=revision)
+        index.save(self._index_path)
+        self._collection.modify(metadata={"revision": revision})
+
+    def _scan(self, *, include_documents: bool) -> Iterator[tuple[str, str | None, dict[str, Any]]]:
+        include: Any = ["metadatas", "documents"] if include_documents else ["metadatas"]
+        offset = 0
+        while True:
+            page = self._collection.get(include=include, limit=_PAGE, offset=offset)
+            if not page["ids"]:
+                return
+            documents = (
+                page["documents"] if include_documents and page["documents"] else [None] * len(page["ids"])
+            )
+            yield from zip(page["ids"], documents, [dict(m) for m in page["metadatas"] or []], strict=True)
+            offset += len(page["ids"])
+
+
+def _metadata(document: LoadedDocument, chunk: Chunk) -> dict[str, str | int]:
+    meta: dict[str, str | int] = {
+        "document_id": document.document_id,
+        "title": document.title,
+        "source": document.source,
+        "section": chunk.section,
+        "section_depth": len(chunk.section_path),
+        "ordinal": chunk.ordinal,
+        "language": detect_language([chunk.text]),
+        "doc_language": document.language,
+        "access": document.access,
+        "content_hash": document.content_hash,
+    }
+    if chunk.page is not None:
+        meta["page"] = chunk.page
+    if document.version:
+        meta["version"] = document.version
+    if document.date:
+        meta["date"] = document.date.isoformat()
+    return meta
+
+
+def _int_or_none(value: object) -> int | None:
+    return int(value) if isinstance(value, int | float) else None
+
+
+def _str_or_none(value: object) -> str | None:
+    return str(value) if value is not None else None
+
+
+def _date_or_none(value: object) -> dt.date | None:
+    return dt.date.fromisoformat(value) if isinstance(value, str) else None

@@ -1,0 +1,79 @@
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from knowledge.chunker import chunk_document
+from knowledge.models import Block, LoadedDocument
+
+
+def doc(blocks: list[Block], doc_id: str = "doc") -> LoadedDocument:
+    return LoadedDocument(document_id=doc_id, title="T", source="t.md", content_hash="h", blocks=blocks)
+
+
+def test_sections_carry_their_path_and_tables_stay_whole() -> None:
+    table = "\n".join(f"| row {i} | {'x' * 40} |" for i in range(60))  # far above the size limit
+    chunks = chunk_document(doc([
+        Block(kind="heading", text="7 Approval authority", level=1),
+        Block(kind="text", text="Intro."),
+        Block(kind="heading", text="7.1 Levels", level=2),
+        Block(kind="table", text=table),
+        Block(kind="heading", text="7.2 Exceptions", level=2),
+        Block(kind="text", text="Exceptions escalate.", page=3),
+        Block(kind="heading", text="8 Concentration", level=1),
+        Block(kind="text", text="Limits."),
+    ]), max_chars=300)  # fmt: skip
+    assert [c.section for c in chunks] == [
+        "7 Approval authority",
+        "7 Approval authority > 7.1 Levels",
+        "7 Approval authority > 7.2 Exceptions",
+        "8 Concentration",
+    ]
+    assert chunks[1].text == table
+    assert chunks[2].page == 3
+
+
+def test_long_paragraphs_split_at_sentences_within_the_limit() -> None:
+    text = " ".join(f"Sentence number {i} is here." for i in range(100))
+    chunks = chunk_document(doc([Block(kind="text", text=text)]), max_chars=200)
+    assert len(chunks) > 5
+    assert all(len(c.text) <= 200 for c in chunks)
+    assert all(c.text.endswith(".") for c in chunks)
+
+
+def test_editing_one_section_keeps_the_other_ids() -> None:
+    a = [Block(kind="heading", text="1 A", level=1), Block(kind="text", text="alpha"),
+         Block(kind="heading", text="2 B", level=1), Block(kind="text", text="beta")]  # fmt: skip
+    b = [*a[:3], Block(kind="text", text="beta, revised")]
+    first, second = chunk_document(doc(a)), chunk_document(doc(b))
+    assert first[0].chunk_id == second[0].chunk_id
+    assert first[1].chunk_id != second[1].chunk_id
+
+
+_words = st.text(alphabet=st.sampled_from("abc xyz.。授信\n"), min_size=1, max_size=400)
+_blocks = st.lists(
+    st.one_of(
+        st.builds(
+            lambda t, lv: Block(kind="heading", text=t.strip() or "h", level=lv), _words, st.integers(1, 3)
+        ),
+        st.builds(lambda t: Block(kind="text", text=t), _words.filter(str.strip)),
+        st.builds(lambda t: Block(kind="table", text=t), _words.filter(str.strip)),
+    ),
+    max_size=25,
+)
+
+
+def _visible(text: str) -> str:
+    return "".join(text.split())
+
+
+@settings(max_examples=150, deadline=None)
+@given(_blocks, st.integers(min_value=20, max_value=400))
+def test_no_text_lost_and_ids_stable_and_unique(blocks: list[Block], max_chars: int) -> None:
+    document = doc(blocks)
+    chunks = chunk_document(document, max_chars=max_chars)
+    body = "".join(_visible(b.text) for b in blocks if b.kind != "heading")
+    assert "".join(_visible(c.text) for c in chunks) == body
+    assert [c.chunk_id for c in chunk_document(document, max_chars=max_chars)] == [c.chunk_id for c in chunks]
+    assert len({c.chunk_id for c in chunks}) == len(chunks)
+    assert all(len(c.text) <= max_chars or "\n\n" not in c.text for c in chunks)
