@@ -1,0 +1,307 @@
+"""ApprovalService: raise limit requests, route them by the authority matrix, decide them (maker-checker).
+
+    approvals.prepare_request(actor, client_id=1001, facility_id="F-1001-1", kind="increase", new_limit=...)
+    approvals.raise_request(actor, client_id=…, facility_id=…, kind=…, new_limit=…, reason=…, idempotency_key=…)
+    approvals.decide(actor, "AR-12", decision="approve", comment="")
+    approvals.get(actor, "AR-12") / list_raised_by(actor) / list_awaiting(actor) / staleness(actor, "AR-12")
+
+Every state change (request, decision, limit change) is written with its audit events in one transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any, Protocol
+
+from sqlalchemy import Engine
+from sqlalchemy.exc import IntegrityError
+
+from creditdesk import clock
+from creditdesk.errors import Conflict, Forbidden, InvalidInput
+from crm_adapter.enums import Role
+from crm_adapter.models import Officer
+from crm_adapter.protocol import CRMAdapter
+from tools.access import get_client_for, require_role
+from tools.actor import Actor
+from tools.approvals import store
+from tools.approvals.apply import apply_change
+from tools.approvals.chain import route
+from tools.approvals.decisions import authorise, next_state
+from tools.approvals.models import DECISIONS, ApprovalRequestView, PreparedRequest, format_request_id
+from tools.approvals.requests import RequestBody, check_key, check_kind_against, choose_facility, parse_body
+from tools.approvals.snapshot import Snapshot, policy_exceptions, take_snapshot
+from tools.approvals.staleness import stale_reasons
+from tools.audit.canonical import canonical_json, digest
+from tools.audit.trail import AuditTrail
+from tools.engine.service import CreditEngine
+from tools.notify import Notifier, NullNotifier
+from tools.policy.schema import Policy
+
+log = logging.getLogger("creditdesk.approvals")
+RAISING_ROLES = (Role.RM, Role.ANALYST, Role.APPROVER, Role.RISK, Role.ADMIN)
+
+
+class MemoCheck(Protocol):
+    def attachable(self, actor: Actor, memo_id: int, *, client_id: int) -> Any: ...
+
+
+class ApprovalService:
+    def __init__(self, *, engine: Engine, adapter: CRMAdapter, credit_engine: CreditEngine, policy: Policy,
+                 audit: AuditTrail, notifier: Notifier | None = None, memos: MemoCheck | None = None,
+                 today: Callable[[], dt.date] = clock.today) -> None:  # fmt: skip
+        self.engine = engine
+        self.adapter = adapter
+        self.credit_engine = credit_engine
+        self.policy = policy
+        self.audit = audit
+        self.notifier = notifier or NullNotifier()
+        self.memos = memos
+        self.today = today
+
+    # --- raising ------------------------------------------------------------------------------
+    def prepare_request(self, actor: Actor, *, client_id: int, facility_id: str | None = None, kind: str,
+                        new_limit: object = None, reason: str = "") -> PreparedRequest:  # fmt: skip
+        """The recommendation, concentration effect, exceptions and chain a request would get (no write)."""
+        body = parse_body(client_id=client_id, facility_id=facility_id, kind=kind, new_limit=new_limit,
+                          reason=reason or "(preview)", memo_id=None)  # fmt: skip
+        prepared, _ = self._prepare(actor, body)
+        return prepared.model_copy(update={"reason": reason})
+
+    def raise_request(self, actor: Actor, *, client_id: int, facility_id: str | None, kind: str,
+                      new_limit: object = None, reason: str, memo_id: int | None = None,
+                      idempotency_key: str) -> ApprovalRequestView:  # fmt: skip
+        """Store a pending request routed by the matrix, audit it and notify the first step's approvers.
+
+        The same idempotency key with the same body returns the original request; with a different
+        body it is a Conflict.
+        """
+        require_role(actor, RAISING_ROLES, "raising an approval request")
+        key = check_key(idempotency_key)
+        body = parse_body(client_id=client_id, facility_id=facility_id, kind=kind, new_limit=new_limit,
+                          reason=reason, memo_id=memo_id)  # fmt: skip
+        existing = self._replay(actor, key, body)
+        if existing is not None:
+            return existing
+        if memo_id is not None and self.memos is not None:
+            self.memos.attachable(actor, memo_id, client_id=body.client_id)
+        prepared, snap = self._prepare(actor, body)
+        client = self.adapter.get_client(body.client_id)
+        owner = self.adapter.get_officer(client.officer_id)
+        now = clock.now()
+        values = {
+            "client_id": body.client_id, "client_name": prepared.client_name, "group_id": client.group_id,
+            "officer_team": owner.team if owner else "", "facility_id": prepared.facility_id, "kind": body.kind,
+            "currency": prepared.currency, "current_limit": prepared.current_limit, "new_limit": body.new_limit,
+            "reporting_currency": prepared.reporting_currency, "group_exposure_after": prepared.group_exposure_after,
+            "grade": prepared.grade, "recommended": prepared.recommended_limit,
+            "exceptions_json": canonical_json([e.model_dump(mode="json") for e in prepared.exceptions]),
+            "routing_json": json.dumps(prepared.route.reasons, ensure_ascii=False), "reason": body.reason,
+            "memo_id": memo_id, "raised_by": actor.officer_id, "raised_by_name": actor.name, "raised_at": now,
+            "channel": actor.channel, "idempotency_key": key, "body_hash": body.hash,
+            "required_level": prepared.route.required_level, "status": "pending", "current_step": 1,
+            "snapshot_json": canonical_json(snap.model_dump(mode="json")), "snapshot_hash": digest(snap),
+            "policy_version": self.policy.version,
+        }  # fmt: skip
+        try:
+            with self.engine.begin() as conn:
+                pk = store.insert_request(conn, values, prepared.route.steps, now)
+                view = store.load(conn, pk)
+                self.audit.record_in(conn, actor=actor, action="approval.raised", object_type="approval_request",
+                                     object_id=view.request_id, after=_summary(view), data=snap,
+                                     policy_version=self.policy.version)  # fmt: skip
+        except IntegrityError:  # the same key raced in from a concurrent submission
+            replay = self._replay(actor, key, body)
+            if replay is None:
+                raise
+            return replay
+        self._notify_step(view)
+        return view
+
+    def _replay(self, actor: Actor, key: str, body: RequestBody) -> ApprovalRequestView | None:
+        with self.engine.connect() as conn:
+            found = store.find_by_key(conn, actor.officer_id, key)
+            if found is None:
+                return None
+            pk, body_hash = found
+            if body_hash != body.hash:
+                raise Conflict(
+                    f"idempotency key '{key}' was already used for a different request ({format_request_id(pk)})",
+                    field="idempotency_key",
+                )
+            return store.load(conn, pk)
+
+    def _prepare(self, actor: Actor, body: RequestBody) -> tuple[PreparedRequest, Snapshot]:
+        client = get_client_for(actor, self.adapter, body.client_id)
+        facility = choose_facility(body, self.adapter.get_facilities(body.client_id))
+        target = check_kind_against(body, facility)
+        snap = self._snapshot(actor, body.client_id, facility.facility_id, target)
+        exceptions = policy_exceptions(body.kind, snap)
+        chosen = route(self.policy.authority, kind=body.kind, group_exposure_after=snap.group_exposure_after,
+                       grade=snap.grade, exceptions=exceptions, currency=snap.reporting_currency)  # fmt: skip
+        prepared = PreparedRequest(
+            client_id=client.client_id, client_name=client.name, facility_id=facility.facility_id, kind=body.kind,
+            currency=facility.currency, current_limit=snap.facility_limit, new_limit=body.new_limit,
+            reporting_currency=snap.reporting_currency, grade=snap.grade, recommended_limit=snap.recommended,
+            binding=snap.binding, group_exposure_after=snap.group_exposure_after, concentration=snap.concentration,
+            exceptions=exceptions, route=chosen, reason=body.reason,
+        )  # fmt: skip
+        return prepared, snap
+
+    def _snapshot(self, actor: Actor, client_id: int, facility_id: str, target: Decimal) -> Snapshot:
+        as_of = self.today()
+        assessment = self.credit_engine.assess_client(actor, client_id, as_of=as_of)
+        what_if = self.credit_engine.what_if_limit(
+            actor, client_id, target, facility_id=facility_id, as_of=as_of
+        )
+        facility = self.adapter.get_facility(facility_id)
+        return take_snapshot(facility, assessment, what_if)
+
+    # --- deciding -----------------------------------------------------------------------------
+    def decide(
+        self, actor: Actor, request_id: str | int, *, decision: str, comment: str = ""
+    ) -> ApprovalRequestView:
+        """Approve, reject or return the open step. Exactly one transition wins under concurrency.
+
+        An approval of a request whose data changed materially since it was raised (stale) needs a
+        comment acknowledging the changes. The final approval applies the change in the CRM in the
+        same transaction as the request's state and the audit events.
+        """
+        if decision not in DECISIONS:
+            raise InvalidInput(f"decision must be one of {', '.join(DECISIONS)}", field="decision")
+        pk = store.parse_request_id(request_id)
+        comment = (comment or "").strip()
+        current = self.get(actor, pk)
+        if current.status != "pending":  # a late second click: say so before anything else
+            raise Conflict(
+                f"request {current.request_id} is already {current.status}; it cannot be decided again"
+            )
+        authorise(actor, current)  # fail fast before the engine runs; re-checked under the lock
+        reasons: list[str] = []
+        if decision == "approve":
+            reasons = self._stale_reasons(actor, current)
+            if reasons and not comment:
+                raise Conflict(
+                    f"request {current.request_id} is stale — "
+                    + "; ".join(reasons)
+                    + ". Approve with a comment acknowledging the changes, or return it.",
+                    details=reasons,
+                )
+        now = clock.now()
+        with self.engine.begin() as conn:
+            if not store.lock_pending(conn, pk):
+                closed = store.load(conn, pk)
+                raise Conflict(
+                    f"request {closed.request_id} is already {closed.status}; it cannot be decided again"
+                )
+            fresh = store.load(conn, pk)
+            step = authorise(actor, fresh)
+            t = next_state(fresh, step, decision)  # type: ignore[arg-type]
+            store.record_decision(conn, fresh, t, officer_id=actor.officer_id, officer_level=actor.approval_level,
+                                  decision=decision, comment=comment, stale=bool(reasons), now=now)  # fmt: skip
+            after = store.load(conn, pk)
+            self.audit.record_in(
+                conn, actor=actor, action="approval.decided", object_type="approval_request",
+                object_id=after.request_id, before={"status": fresh.status, "current_step": fresh.current_step},
+                after={"decision": decision, "step": step.step_no, "level": step.level, "comment": comment,
+                       "status": after.status, "current_step": after.current_step, "stale_reasons": reasons},
+                policy_version=self.policy.version,
+            )  # fmt: skip
+            if t.final_approval:
+                apply_change(conn, after, adapter=self.adapter, audit=self.audit, actor=actor,
+                             policy_version=self.policy.version)  # fmt: skip
+        after = after.model_copy(update={"stale_reasons": reasons})
+        if t.opened_step is not None:
+            self._notify_step(after)
+        if after.status != "pending":
+            self._safely(lambda: self.notifier.request_decided(after))
+        return after
+
+    def staleness(self, actor: Actor, request_id: str | int) -> ApprovalRequestView:
+        """The request with `stale_reasons` filled from a fresh run of the engine."""
+        view = self.get(actor, request_id)
+        if view.status != "pending":
+            return view
+        return view.model_copy(update={"stale_reasons": self._stale_reasons(actor, view)})
+
+    def _stale_reasons(self, actor: Actor, view: ApprovalRequestView) -> list[str]:
+        pk = store.parse_request_id(view.request_id)
+        with self.engine.connect() as conn:
+            old = Snapshot.model_validate_json(store.snapshot_json(conn, pk))
+        target = view.new_limit if view.new_limit is not None else old.facility_limit
+        new = self._snapshot(actor, view.client_id, view.facility_id, target)
+        return stale_reasons(old, new, self.policy.authority.stale)
+
+    # --- reading ------------------------------------------------------------------------------
+    def get(self, actor: Actor, request_id: str | int) -> ApprovalRequestView:
+        with self.engine.connect() as conn:
+            view = store.load(conn, store.parse_request_id(request_id))
+        if view.raised_by != actor.officer_id and actor.approval_level == 0:
+            get_client_for(actor, self.adapter, view.client_id)  # scope: the client's team or book-wide
+        return view
+
+    def list_raised_by(self, actor: Actor, *, limit: int = 100) -> list[ApprovalRequestView]:
+        with self.engine.connect() as conn:
+            return store.load_many(conn, store.ids_raised_by(conn, actor.officer_id, limit))
+
+    def list_awaiting(self, actor: Actor) -> list[ApprovalRequestView]:
+        """Pending requests whose open step this actor may decide now."""
+        if actor.approval_level == 0:
+            return []
+        with self.engine.connect() as conn:
+            views = store.load_many(conn, store.pending_ids_up_to_level(conn, actor.approval_level))
+        return [v for v in views if _may_decide(actor, v)]
+
+    def list_all(
+        self, actor: Actor, *, status: str | None = None, limit: int = 100
+    ) -> list[ApprovalRequestView]:
+        """Every request (approvers, risk, audit and admin only)."""
+        if actor.approval_level == 0 and not actor.book_wide:
+            raise Forbidden("listing every request needs an approver, risk, audit or admin role")
+        with self.engine.connect() as conn:
+            return store.load_many(conn, store.ids_by_status(conn, status, limit))
+
+    # --- notifications ------------------------------------------------------------------------
+    def approvers_for(self, view: ApprovalRequestView) -> list[Officer]:
+        step = view.open_step
+        if step is None:
+            return []
+        decided = {d.officer_id for d in view.decisions} | {view.raised_by}
+        return [
+            o for o in self.adapter.list_officers(team=view.officer_team if step.same_team else None)
+            if o.active and o.approval_level >= step.level and o.officer_id not in decided
+        ]  # fmt: skip
+
+    def _notify_step(self, view: ApprovalRequestView) -> None:
+        approvers = self.approvers_for(view)
+        self._safely(lambda: self.notifier.request_needs_decision(view, approvers))
+
+    @staticmethod
+    def _safely(send: Callable[[], object]) -> None:
+        """A notification never undoes a committed state change: failures are logged."""
+        try:
+            send()
+        except Exception:
+            log.exception("approval notification failed")
+
+
+def _may_decide(actor: Actor, view: ApprovalRequestView) -> bool:
+    try:
+        authorise(actor, view)
+    except (Forbidden, Conflict):
+        return False
+    return True
+
+
+def _summary(view: ApprovalRequestView) -> dict[str, Any]:
+    return {
+        "client_id": view.client_id, "facility_id": view.facility_id, "kind": view.kind,
+        "currency": view.currency, "current_limit": str(view.current_limit),
+        "new_limit": None if view.new_limit is None else str(view.new_limit),
+        "group_exposure_after": str(view.group_exposure_after), "grade": view.grade,
+        "required_level": view.required_level, "exceptions": [e.code.value for e in view.exceptions],
+        "steps": [f"{s.step_no}:{s.name}" for s in view.steps], "reason": view.reason, "memo_id": view.memo_id,
+    }  # fmt: skip
