@@ -16,6 +16,7 @@ _MULTIPLIERS: dict[str, Decimal] = {
     "m": Decimal(10) ** 6,
     "mm": Decimal(10) ** 6,
     "mn": Decimal(10) ** 6,
+    "mln": Decimal(10) ** 6,
     "mio": Decimal(10) ** 6,
     "million": Decimal(10) ** 6,
     "millions": Decimal(10) ** 6,
@@ -26,10 +27,11 @@ _MULTIPLIERS: dict[str, Decimal] = {
     "亿": Decimal(10) ** 8,
 }
 
-_CURRENCY = r"(?:[A-Z]{3}|[$€£¥])"
+# ISO codes in capitals (any), the common ones in any case, or a symbol; never the tail of a word ("above 5M").
+_CURRENCY = r"(?<![A-Za-z])(?:(?-i:[A-Z]{3})|usd|eur|gbp|chf|cny|rmb|jpy|hkd|sgd|[$€£¥])"
 AMOUNT_PATTERN = re.compile(
     rf"(?P<cur1>{_CURRENCY})?\s*(?P<num>-?\d[\d,]*(?:\.\d+)?|-?\.\d+)\s*"
-    r"(?P<mult>thousand|millions?|billion|mio|mn|mm|bn|k|m|b|万|亿)?(?![a-z])\s*"
+    r"(?P<mult>thousand|millions?|billion|mio|mln|mn|mm|bn|k|m|b|万|亿)?(?![a-z])\s*"
     rf"(?P<cur2>{_CURRENCY}(?![A-Za-z]))?",
     re.IGNORECASE,
 )
@@ -75,7 +77,10 @@ def parse_amount(text: str, *, field: str = "amount") -> tuple[Decimal, str | No
     symbols = {"$": "USD", "€": "EUR", "£": "GBP", "¥": "CNY"}
     if currency:
         currency = symbols.get(currency, currency.upper())
-    return number * _MULTIPLIERS[mult], currency
+    amount = number * _MULTIPLIERS[mult]
+    if amount == amount.to_integral_value():
+        amount = amount.quantize(Decimal(1))  # "2.5 million" is 2500000, not 2500000.0
+    return amount, currency
 
 
 def find_amounts(text: str) -> list[tuple[Decimal, str | None]]:

@@ -1,0 +1,58 @@
+"""The one entry point of Slack, API and CLI: `Assistant.answer(actor, conversation_id, text) -> Reply`.
+
+The primary brain (the LLM agent when a model is configured, else the offline brain) answers; if it raises
+`UpstreamUnavailable` (model down, timeout) the offline brain answers the same turn and the reply is marked
+degraded. The conversation context is saved once per turn, after the answer.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
+
+from bot.brains.base import Brain
+from bot.conversations import ConversationStore, state_after
+from bot.reply import Reply
+from creditdesk.errors import InvalidInput, UpstreamUnavailable
+from tools.actor import Actor
+
+log = logging.getLogger(__name__)
+
+MAX_MESSAGE_CHARS = 4000
+
+
+class Assistant:
+    def __init__(self, *, brain: Brain, conversations: ConversationStore, fallback: Brain | None = None,
+                 turn_scope: Callable[[], AbstractContextManager[object]] = nullcontext) -> None:  # fmt: skip
+        """`turn_scope` (the toolbox's `turn`) spans both brains, so a fallback reuses what the model's
+        tools already computed and never repeats a write."""
+        self.brain = brain
+        self.fallback = fallback
+        self.conversations = conversations
+        self.turn_scope = turn_scope
+
+    def answer(self, actor: Actor, conversation_id: str, text: str) -> Reply:
+        text = text.strip()
+        if not text:
+            raise InvalidInput("the question is empty", field="text")
+        if len(text) > MAX_MESSAGE_CHARS:
+            raise InvalidInput(f"the question is longer than {MAX_MESSAGE_CHARS} characters", field="text")
+        if not conversation_id or len(conversation_id) > 200:
+            raise InvalidInput("conversation id must be 1–200 characters", field="conversation_id")
+        state = self.conversations.load(actor.officer_id, conversation_id)
+        with self.turn_scope():
+            try:
+                reply = self.brain.answer(actor, conversation_id, text, state)
+            except UpstreamUnavailable as exc:
+                if self.fallback is None:
+                    raise
+                log.warning("assistant model unavailable, answering offline: %s", exc.message)
+                reply = self.fallback.answer(actor, conversation_id, text, state)
+                reply = reply.model_copy(update={"degraded": True})
+                on_fallback = getattr(self.brain, "record_fallback", None)
+                if on_fallback is not None:
+                    on_fallback(actor, conversation_id, reply)
+        calls = [(c.name, c.arguments, c.outcome) for c in reply.tool_calls]
+        self.conversations.save(actor.officer_id, conversation_id, state_after(state, calls))
+        return reply

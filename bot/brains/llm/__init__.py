@@ -1,0 +1,1 @@
+"""The LLM brain: a LangChain tool-calling agent over any OpenAI-compatible endpoint."""

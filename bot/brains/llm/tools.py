@@ -1,0 +1,47 @@
+"""The registry's tools as LangChain tools. The actor comes from the run's context, never from the model."""
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from langchain.tools import ToolRuntime
+from langchain_core.tools import BaseTool, StructuredTool
+from pydantic import BaseModel, ConfigDict
+
+from tools.actor import Actor
+from tools.assistant_tools.registry import TOOLS, ToolOutcome, ToolSpec, call_tool
+from tools.assistant_tools.toolbox import Toolbox
+
+MAX_RESULT_CHARS = 12_000
+
+
+@dataclass
+class AgentContext:
+    """Per-run context the runtime injects: who acts, with which tools, and the calls made so far."""
+
+    actor: Actor
+    toolbox: Toolbox
+    outcomes: list[ToolOutcome] = field(default_factory=list)
+
+
+def _tool(spec: ToolSpec) -> BaseTool:
+    def run(runtime: ToolRuntime[AgentContext], **arguments: Any) -> str:
+        ctx = runtime.context
+        outcome = call_tool(ctx.toolbox, ctx.actor, spec.name, arguments)
+        ctx.outcomes.append(outcome)
+        if outcome.error is not None:
+            raise outcome.error  # returned to the model as an error message by the middleware
+        assert outcome.result is not None
+        text = outcome.result.model_dump_json(exclude_none=True)
+        return text if len(text) <= MAX_RESULT_CHARS else text[:MAX_RESULT_CHARS] + " …(truncated)"
+
+    # The runtime is injected next to the model's arguments, so the schema here must let it through;
+    # `call_tool` validates the model's arguments strictly.
+    schema: type[BaseModel] = type(
+        spec.args.__name__, (spec.args,), {"model_config": ConfigDict(extra="ignore")}
+    )
+    return StructuredTool.from_function(func=run, name=spec.name, description=spec.description,
+                                        args_schema=schema)  # fmt: skip
+
+
+def agent_tools() -> list[BaseTool]:
+    return [_tool(spec) for spec in TOOLS.values()]

@@ -1,0 +1,93 @@
+"""`creditdesk ask` and `creditdesk chat`: the assistant from the terminal, acting as an officer."""
+
+from __future__ import annotations
+
+import uuid
+from typing import TYPE_CHECKING
+
+import typer
+
+from creditdesk.cli import common
+from creditdesk.cli.common import actor_for, console, print_json
+
+if TYPE_CHECKING:
+    from bot.reply import Reply
+    from tools.actor import Actor
+
+
+def _show(reply: Reply) -> None:
+    from bot.render_text import render_plain
+
+    console.print(render_plain(reply), highlight=False, markup=False, soft_wrap=True)
+
+
+def _confirm_actions(actor: Actor, reply: Reply) -> None:
+    """The one state change the assistant can start: raise a prepared request, after a yes."""
+    from decimal import Decimal
+
+    for action in reply.actions:
+        if action.kind != "raise_approval_request":
+            continue
+        if not typer.confirm("Raise this request?", default=False):
+            console.print("Not raised.")
+            continue
+        args = dict(action.arguments)
+        if args.get("new_limit") is not None:
+            args["new_limit"] = Decimal(args["new_limit"])
+        request = common.container().approvals.raise_request(actor, **args)
+        rid = getattr(request, "request_id", None) or getattr(request, "id", "")
+        console.print(
+            f"Raised request {rid} — status {getattr(request, 'status', 'submitted')}.", highlight=False
+        )
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("ask")
+    def ask(
+        question: str = typer.Argument(..., help="The question, in your own words"),
+        as_officer: str = typer.Option(..., "--as", help="Act as this officer id (e.g. rm.anna)"),
+        conversation: str | None = typer.Option(None, "--conversation", help="Continue this conversation id"),
+        as_json: bool = typer.Option(False, "--json", help="Print the Reply as JSON"),
+    ) -> None:
+        """Ask the assistant one question (offline unless a model endpoint is configured)."""
+        actor = actor_for(as_officer)
+        conversation_id = conversation or f"cli-{uuid.uuid4().hex[:12]}"
+        reply = common.container().assistant.answer(actor, conversation_id, question)
+        if as_json:
+            print_json({"conversation_id": conversation_id, **reply.model_dump(mode="json")})
+        else:
+            _show(reply)
+            if conversation is None:
+                console.print(f"(conversation {conversation_id})", style="dim", highlight=False)
+
+    @app.command("chat")
+    def chat(
+        as_officer: str = typer.Option(..., "--as", help="Act as this officer id (e.g. rm.anna)"),
+        conversation: str | None = typer.Option(None, "--conversation", help="Continue this conversation id"),
+    ) -> None:
+        """An interactive session with follow-ups ("and its utilisation?", "raise it to 3M"). Ctrl-D ends it."""
+        from creditdesk.errors import CreditDeskError
+
+        actor = actor_for(as_officer)
+        conversation_id = conversation or f"chat-{uuid.uuid4().hex[:12]}"
+        assistant = common.container().assistant
+        console.print(f"Credit Desk assistant — acting as {actor.name} ({actor.role.value}, {actor.team}). "
+                      "Empty line or Ctrl-D to leave.", highlight=False)  # fmt: skip
+        while True:
+            try:
+                text = console.input("[bold]you>[/] ")
+            except (EOFError, KeyboardInterrupt):
+                break
+            if not text.strip() or text.strip().lower() in {"exit", "quit", "bye"}:
+                break
+            try:
+                reply = assistant.answer(actor, conversation_id, text)
+            except CreditDeskError as exc:
+                console.print(f"[red]{exc.message}[/]", highlight=False)
+                continue
+            _show(reply)
+            try:
+                _confirm_actions(actor, reply)
+            except CreditDeskError as exc:
+                console.print(f"[red]Not raised: {exc.message}[/]", highlight=False)
+        console.print(f"(conversation {conversation_id})", style="dim", highlight=False)

@@ -1,0 +1,87 @@
+"""Offline assistant behaviour: figures match the engine, scope refusals, ambiguity, follow-ups, confirm step."""
+
+from __future__ import annotations
+
+from bot.assistant import Assistant
+from bot.brains.offline.brain import OfflineBrain
+from bot.conversations import ConversationStore
+from bot.render_text import render_markdown, render_plain
+
+
+def test_done_criterion_utilisation_and_review_match_the_engine(assistant, anna, book) -> None:  # type: ignore[no-untyped-def]
+    reply = assistant.answer(anna, "done-1", "what is ACME's utilisation and is it due for review?")
+    truth = book.credit_engine.assess_client(anna, 1001, as_of=book.today())
+    figures = {f.label: f for f in reply.figures}
+    assert figures["Utilisation"].value == truth.exposure.utilisation
+    assert figures["Total limit"].value == truth.exposure.total_limit
+    assert figures["Next review due"].value == truth.review.next_due
+    assert f"{truth.exposure.utilisation * 100:.1f}%" in reply.text
+    assert str(truth.review.next_due) in reply.text
+    assert not reply.degraded and reply.brain == "offline"
+
+
+def test_other_teams_client_is_refused(assistant, anna) -> None:  # type: ignore[no-untyped-def]
+    reply = assistant.answer(
+        anna, "refuse-1", "what is ACME Logistics's utilisation and is it due for review?"
+    )
+    assert [c.outcome for c in reply.tool_calls] == ["refused"]
+    assert "outside your portfolio" in reply.text
+    assert not reply.figures
+
+
+def test_acme_is_ambiguous_for_a_book_wide_actor(assistant, risk) -> None:  # type: ignore[no-untyped-def]
+    reply = assistant.answer(risk, "amb-1", "what is acme's utilisation?")
+    assert reply.choices == ["ACME Holdings (1001)", "ACME Logistics (1002)"]
+    assert not reply.tool_calls
+
+
+def test_unknown_client_gets_closest_matches(assistant, anna) -> None:  # type: ignore[no-untyped-def]
+    reply = assistant.answer(anna, "unk-1", "exposure of Zorblaxx")
+    assert reply.tool_calls[0].name == "find_clients"
+    assert "no client called" in reply.text
+
+
+def test_follow_ups_survive_a_new_process(book, toolbox, anna) -> None:  # type: ignore[no-untyped-def]
+    first = Assistant(brain=OfflineBrain(toolbox), conversations=ConversationStore(book.engine))
+    first.answer(anna, "fu-1", "tell me about Globex")
+    second = Assistant(brain=OfflineBrain(toolbox), conversations=ConversationStore(book.engine))  # "restart"
+    reply = second.answer(anna, "fu-1", "and its utilisation?")
+    assert any(c.name == "exposure" and c.arguments == {"client_id": 1003} for c in reply.tool_calls)
+    # another officer cannot continue someone else's conversation
+    other = second.answer(book.actor("risk.lee"), "fu-1", "and its utilisation?")
+    assert not any(c.name == "exposure" for c in other.tool_calls)
+
+
+def test_raise_is_prepared_not_written_until_confirmed(assistant, anna, toolbox) -> None:  # type: ignore[no-untyped-def]
+    assistant.answer(anna, "raise-1", "how is Globex doing?")
+    reply = assistant.answer(anna, "raise-1", "raise it to 3M")
+    assert toolbox.approvals.raised == {}
+    (action,) = reply.actions
+    assert action.kind == "raise_approval_request"
+    assert action.arguments["client_id"] == 1003 and action.arguments["new_limit"] == "3000000"
+    key = action.arguments["idempotency_key"]
+    again = assistant.answer(anna, "raise-1", "raise it to 3M")
+    assert again.actions[0].arguments["idempotency_key"] == key  # a double confirmation raises once
+    assert "Raise approval request" in render_markdown(reply)
+    assert "waiting for your confirmation" in render_plain(reply)
+
+
+def test_policy_answers_carry_citations(assistant, anna) -> None:  # type: ignore[no-untyped-def]
+    reply = assistant.answer(anna, "pol-1", "what does policy say about limits above 5M?")
+    assert reply.citations[0].label == "[1] Credit Policy Manual § 4 Limits › 4.2 Large exposures, p. 12"
+    assert "[1]" in reply.text
+
+
+def test_every_tool_call_is_audited(book, anna) -> None:  # type: ignore[no-untyped-def]
+    from tools.assistant_tools import Toolbox, call_tool
+
+    events: list[dict[str, object]] = []
+
+    class Audit:
+        def record(self, **kw: object) -> None:
+            events.append(kw)
+
+    tb = Toolbox(adapter=book.adapter, credit_engine=book.credit_engine, today=book.today, audit=Audit())
+    call_tool(tb, anna, "exposure", {"client_id": 1002})
+    assert events[0]["action"] == "assistant.tool_call" and events[0]["object_id"] == "1002"
+    assert events[0]["data"]["outcome"] == "refused"  # type: ignore[index]

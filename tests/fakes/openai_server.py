@@ -1,0 +1,91 @@
+"""A local OpenAI-compatible chat server that plays a script: tool calls, final messages, or HTTP errors.
+
+    with FakeOpenAI() as fake:
+        fake.script(tool_calls("exposure", client_id=1001), say("ACME is 97% drawn."))
+        ChatOpenAI(base_url=fake.base_url, api_key="test", model="fake")…
+        fake.requests  # every request body received, in order
+
+Binds 127.0.0.1 on a free port (port 0) with uvicorn in a thread; reusable by any suite (mark `server`).
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+import uuid
+from collections import deque
+from typing import Any
+
+import uvicorn
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+
+
+def tool_calls(*calls: tuple[str, dict[str, Any]] | str, **arguments: Any) -> dict[str, Any]:
+    """One scripted assistant message calling tools: tool_calls("rating", client_id=1) or several tuples."""
+    items = [(calls[0], arguments)] if len(calls) == 1 and isinstance(calls[0], str) else list(calls)
+    return {"tool_calls": [{"id": f"call_{uuid.uuid4().hex[:8]}", "type": "function",
+                            "function": {"name": name, "arguments": json.dumps(args)}}
+                           for name, args in items]}  # fmt: skip
+
+
+def say(text: str) -> dict[str, Any]:
+    return {"content": text}
+
+
+def fail(status: int = 500) -> dict[str, Any]:
+    return {"status": status}
+
+
+class FakeOpenAI:
+    def __init__(self) -> None:
+        self.requests: list[dict[str, Any]] = []
+        self._script: deque[dict[str, Any]] = deque()
+        self.app = FastAPI()
+        self.app.post("/v1/chat/completions")(self._complete)
+        self._server = uvicorn.Server(uvicorn.Config(self.app, host="127.0.0.1", port=0, log_level="warning"))
+        self._thread = threading.Thread(target=self._server.run, daemon=True)
+
+    def script(self, *steps: dict[str, Any]) -> None:
+        self._script.extend(steps)
+
+    @property
+    def remaining(self) -> int:
+        return len(self._script)
+
+    async def _complete(self, request: Request) -> JSONResponse:
+        body = await request.json()
+        self.requests.append(body)
+        step = self._script.popleft() if self._script else {"content": "(script exhausted)"}
+        if "status" in step:
+            return JSONResponse({"error": {"message": "scripted failure", "type": "server_error"}},
+                                status_code=step["status"])  # fmt: skip
+        message: dict[str, Any] = {"role": "assistant", "content": step.get("content")}
+        if "tool_calls" in step:
+            message["tool_calls"] = step["tool_calls"]
+        return JSONResponse({
+            "id": f"chatcmpl-{uuid.uuid4().hex[:12]}", "object": "chat.completion", "created": int(time.time()),
+            "model": body.get("model", "fake"),
+            "choices": [{"index": 0, "message": message,
+                         "finish_reason": "tool_calls" if "tool_calls" in step else "stop"}],
+            "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
+        })  # fmt: skip
+
+    @property
+    def base_url(self) -> str:
+        port = self._server.servers[0].sockets[0].getsockname()[1]
+        return f"http://127.0.0.1:{port}/v1"
+
+    def __enter__(self) -> FakeOpenAI:
+        self._thread.start()
+        deadline = time.monotonic() + 10
+        while not self._server.started:
+            if time.monotonic() > deadline:
+                raise RuntimeError("fake OpenAI server did not start")
+            time.sleep(0.01)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._server.should_exit = True
+        self._thread.join(timeout=10)
