@@ -1,0 +1,93 @@
+"""The API's dependencies as `Annotated` aliases (tests swap them with `dependency_overrides`).
+
+`ActorDep` authenticates every API route: a Bearer API token, or the browser session opened by a
+signed launch token (sidebar, dashboard). A session authorises a write only with its CSRF token in
+the `X-CSRF-Token` header, so a cross-site form post carrying the cookie is refused.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from fastapi import Depends, Query, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from api.launch import SESSION_COOKIE, BrowserSession, read_session
+from creditdesk.errors import Forbidden, InvalidInput, NotFound, Unauthenticated
+from creditdesk.wiring import Container
+from tools.actor import Actor
+
+EARLIEST_AS_OF, LATEST_AS_OF = dt.date(1990, 1, 1), dt.date(2100, 12, 31)
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+bearer = HTTPBearer(auto_error=False, description="A per-officer API token: `creditdesk token create`")
+
+
+def get_container(request: Request) -> Container:
+    return request.app.state.container  # type: ignore[no-any-return]
+
+
+ContainerDep = Annotated[Container, Depends(get_container)]
+
+
+def secret_of(container: Container) -> str:
+    return container.settings.sidebar_secret.get_secret_value()
+
+
+def _actor(container: Container, officer_id: str, channel: str) -> Actor:
+    try:
+        return container.actor(officer_id, channel=channel)
+    except NotFound as exc:  # the officer behind a token or session no longer exists
+        raise Unauthenticated("the officer behind these credentials is unknown") from exc
+
+
+def get_session(request: Request, container: ContainerDep) -> BrowserSession | None:
+    cookie = request.cookies.get(SESSION_COOKIE)
+    return read_session(secret_of(container), cookie) if cookie else None
+
+
+SessionDep = Annotated[BrowserSession | None, Depends(get_session)]
+
+
+def get_actor(
+    request: Request,
+    container: ContainerDep,
+    session: SessionDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+) -> Actor:
+    if credentials is not None:
+        return _actor(container, container.tokens.officer_for(credentials.credentials), "api")
+    if session is None:
+        raise Unauthenticated("send an API token as 'Authorization: Bearer …' (creditdesk token create)")
+    if request.method not in SAFE_METHODS and not session.check_csrf(
+        secret_of(container), request.headers.get("X-CSRF-Token")
+    ):
+        raise Forbidden("missing or wrong X-CSRF-Token for this session")
+    return _actor(container, session.officer_id, "web")
+
+
+ActorDep = Annotated[Actor, Depends(get_actor)]
+
+
+def get_page_actor(container: ContainerDep, session: SessionDep) -> Actor:
+    """The officer of a page request: the browser session (opened by a launch token)."""
+    if session is None:
+        raise Unauthenticated("your session has expired; open this page again from the CRM")
+    return _actor(container, session.officer_id, "web")
+
+
+PageActorDep = Annotated[Actor, Depends(get_page_actor)]
+
+
+def get_as_of(
+    container: ContainerDep,
+    as_of: Annotated[dt.date | None, Query(description="Evaluate as of this date (default: today)")] = None,
+) -> dt.date:
+    if as_of is None:
+        return container.today()
+    if not EARLIEST_AS_OF <= as_of <= LATEST_AS_OF:
+        raise InvalidInput(f"as_of must be between {EARLIEST_AS_OF} and {LATEST_AS_OF}", field="as_of")
+    return as_of
+
+
+AsOfDep = Annotated[dt.date, Depends(get_as_of)]

@@ -1,0 +1,71 @@
+"""What both pages share: templates and filters, the launch-token login and the session cookie."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+from fastapi import Response
+from fastapi.templating import Jinja2Templates
+
+from api.deps import secret_of
+from api.launch import SESSION_COOKIE, SESSION_SECONDS, BrowserSession, open_session, verify_launch
+from creditdesk.errors import Unauthenticated
+from creditdesk.wiring import Container
+from tools.actor import Actor
+
+TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
+
+
+def money(value: Decimal | float | None, currency: str = "") -> str:
+    if value is None:
+        return "n/a"
+    amount = float(value)
+    for size, suffix in ((1e9, "bn"), (1e6, "m"), (1e3, "k")):
+        if abs(amount) >= size:
+            return f"{currency} {amount / size:,.2f}{suffix}".strip()
+    return f"{currency} {amount:,.0f}".strip()
+
+
+def pct(value: float | None, digits: int = 0) -> str:
+    return "n/a" if value is None else f"{value:.{digits}%}"
+
+
+def sparkline(values: list[float], *, width: int = 120, height: int = 28, pad: int = 3) -> str:
+    """SVG polyline points for a small trend chart (0 % … max(100 %, peak) on the y axis)."""
+    if not values:
+        return ""
+    top = max(1.0, *values)
+    step = (width - 2 * pad) / max(1, len(values) - 1)
+    return " ".join(
+        f"{pad + i * step:.1f},{height - pad - (v / top) * (height - 2 * pad):.1f}"
+        for i, v in enumerate(values)
+    )
+
+
+def make_templates() -> Jinja2Templates:
+    templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
+    templates.env.filters.update(money=money, pct=pct)
+    templates.env.globals["sparkline"] = sparkline
+    return templates
+
+
+def login(
+    container: Container, token: str, *, client_ref: str | None = None
+) -> tuple[Actor, BrowserSession, str]:
+    """Check a launch token (and that it was issued for this client) → (actor, session, cookie)."""
+    secret = secret_of(container)
+    launch = verify_launch(secret, token)
+    if client_ref is not None and launch.client_ref != client_ref:
+        raise Unauthenticated("this launch token was issued for another client")
+    actor = container.actor(launch.officer_id, channel="web")  # unknown or inactive officers stop here
+    session, cookie = open_session(secret, launch.officer_id)
+    return actor, session, cookie
+
+
+def set_session_cookie(response: Response, container: Container, cookie: str) -> None:
+    """HttpOnly; over HTTPS SameSite=None+Secure+Partitioned so it also works inside the CRM's iframe
+    (writes are protected by the CSRF header, not by SameSite); over plain HTTP (local) SameSite=Lax."""
+    https = container.settings.public_url.startswith("https://")
+    response.set_cookie(SESSION_COOKIE, cookie, max_age=SESSION_SECONDS, path="/", httponly=True,
+                        secure=https, samesite="none" if https else "lax", partitioned=https)  # fmt: skip

@@ -1,0 +1,62 @@
+"""GET /sidebar/{client_ref}: the CRM sidebar card for one client, opened with a signed launch token."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query, Request
+from fastapi.responses import HTMLResponse
+
+from api import views
+from api.deps import ContainerDep, SessionDep, get_page_actor, secret_of
+from api.pages.common import login, set_session_cookie
+from api.schemas import ProfileCard
+from creditdesk.errors import InvalidInput
+from crm_adapter.protocol import CRMAdapter
+
+router = APIRouter(tags=["pages"], include_in_schema=False)
+
+
+def resolve_client(adapter: CRMAdapter, client_ref: str, id_type: str) -> int:
+    """Our id when the reference is numeric (unless id_type=external), else the CRM's external id."""
+    if id_type == "ours" or (id_type == "auto" and client_ref.isdigit()):
+        if not client_ref.isdigit():
+            raise InvalidInput("our client ids are numbers", field="client_ref")
+        return adapter.get_client(int(client_ref)).client_id
+    return adapter.get_client_by_external_id(client_ref).client_id
+
+
+@router.get("/sidebar/{client_ref}", response_class=HTMLResponse)
+def sidebar(
+    request: Request,
+    container: ContainerDep,
+    session: SessionDep,
+    client_ref: Annotated[str, Path(min_length=1, max_length=64)],
+    token: Annotated[str | None, Query(max_length=1024)] = None,
+    id_type: Annotated[str, Query(pattern="^(auto|ours|external)$")] = "auto",
+) -> HTMLResponse:
+    cookie = None
+    if token:
+        actor, session, cookie = login(container, token, client_ref=client_ref)
+    else:
+        actor = get_page_actor(container, session)
+    assert session is not None
+    as_of = container.today()
+    client_id = resolve_client(container.adapter, client_ref, id_type)
+    assessment = container.credit_engine.assess_client(actor, client_id, as_of=as_of)  # checks scope
+    card = ProfileCard.of(assessment)
+    trend = views.utilisation_trend(container, client_id, as_of=as_of, today=card.utilisation)
+    response = request.app.state.templates.TemplateResponse(
+        request,
+        "sidebar.html",
+        {
+            "actor": actor,
+            "card": card,
+            "a": assessment,
+            "trend": trend,
+            "csrf": session.csrf_token(secret_of(container)),
+        },  # fmt: skip
+    )
+    if cookie:
+        set_session_cookie(response, container, cookie)
+    return response  # type: ignore[no-any-return]

@@ -1,0 +1,77 @@
+"""Liveness and readiness (outside /api/v1, no authentication; they reveal no data)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from fastapi import APIRouter
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+from sqlalchemy import text
+
+from api.deps import ContainerDep
+from creditdesk.wiring import Container
+
+router = APIRouter(tags=["health"])
+
+
+class Check(BaseModel):
+    status: Literal["ok", "unavailable", "not_configured"]
+    detail: str | None = None
+
+
+class Readiness(BaseModel):
+    status: Literal["ok", "unavailable"]
+    checks: dict[str, Check]
+
+
+def _database(container: Container) -> Check:
+    with container.engine.connect() as conn:
+        conn.execute(text("SELECT 1"))
+    return Check(status="ok")
+
+
+def _vector_store(container: Container) -> Check:
+    ping = getattr(container.policy_store, "ping", None)
+    if ping is not None:
+        ping()
+    return Check(status="ok")
+
+
+def _model(container: Container) -> Check:
+    settings = container.settings
+    if not settings.llm_configured:
+        return Check(status="not_configured", detail="offline brain (no model endpoint configured)")
+    import httpx
+
+    key = settings.llm_api_key.get_secret_value() if settings.llm_api_key else None
+    headers = {"Authorization": f"Bearer {key}"} if key else {}
+    url = f"{str(settings.llm_base_url).rstrip('/')}/models"
+    httpx.get(url, headers=headers, timeout=3.0).raise_for_status()
+    return Check(status="ok")
+
+
+def _run(check, container: Container) -> Check:  # type: ignore[no-untyped-def]
+    try:
+        return check(container)  # type: ignore[no-any-return]
+    except Exception as exc:  # readiness reports every failure, by kind only
+        return Check(status="unavailable", detail=type(exc).__name__)
+
+
+@router.get("/healthz", summary="The process is up")
+def healthz() -> dict[str, str]:
+    return {"status": "ok"}
+
+
+@router.get("/readyz", summary="Database, vector store and (if configured) model endpoint, each reported",
+            responses={503: {"model": Readiness}})  # fmt: skip
+async def readyz(container: ContainerDep) -> JSONResponse:
+    checks = {
+        "database": await run_in_threadpool(_run, _database, container),
+        "vector_store": await run_in_threadpool(_run, _vector_store, container),
+        "model": await run_in_threadpool(_run, _model, container),
+    }
+    ok = all(c.status != "unavailable" for c in checks.values())
+    body = Readiness(status="ok" if ok else "unavailable", checks=checks)
+    return JSONResponse(body.model_dump(exclude_none=True), status_code=200 if ok else 503)

@@ -1,0 +1,119 @@
+"""Request and response models of the API that are not a tool's own result model."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from tools.engine.results import ClientAssessment, ContactDue, Level, PortfolioSummary, ReviewDue, WatchItem
+
+MAX_AMOUNT = Decimal("1e15")
+LimitKind = Literal["increase", "decrease", "freeze", "unfreeze", "renewal"]
+
+
+class ClientHit(BaseModel):
+    client_id: int
+    external_id: str | None
+    name: str
+    officer_id: str
+    score: float = Field(description="How well the query matched (0–100)")
+    matched_on: str
+
+
+class InsuranceBrief(BaseModel):
+    insured: Decimal
+    uninsured: Decimal
+    cover_ratio: float | None
+    required: bool
+    gap: Decimal
+    expiring: list[str]
+
+
+class ProfileCard(BaseModel):
+    """The client at a glance (CRM sidebar, chat cards)."""
+
+    client_id: int
+    external_id: str | None
+    name: str
+    officer_id: str
+    currency: str
+    limit: Decimal
+    outstanding: Decimal
+    utilisation: float | None
+    grade: int
+    grade_name: str
+    score: float
+    pd: float
+    ews_level: Level
+    warnings: int
+    next_review: dt.date
+    review_overdue: bool
+    recommended_limit: Decimal | None
+    proposal: str
+    insurance: InsuranceBrief
+    as_of: dt.date
+    policy_version: str
+
+    @classmethod
+    def of(cls, a: ClientAssessment) -> ProfileCard:
+        ins = a.insurance
+        return cls(
+            client_id=a.client.client_id, external_id=a.client.external_id, name=a.client.name,
+            officer_id=a.client.officer_id, currency=a.exposure.currency, limit=a.exposure.total_limit,
+            outstanding=a.exposure.outstanding, utilisation=a.exposure.utilisation, grade=a.rating.grade,
+            grade_name=a.rating.grade_name, score=a.rating.score, pd=a.rating.pd, ews_level=a.ews_level,
+            warnings=len(a.warnings), next_review=a.review.next_due, review_overdue=a.review.overdue,
+            recommended_limit=a.limit.recommended, proposal=a.proposal.action,
+            insurance=InsuranceBrief(insured=ins.insured, uninsured=ins.uninsured, cover_ratio=ins.cover_ratio,
+                                     required=ins.required, gap=ins.gap, expiring=ins.expiring),
+            as_of=a.as_of, policy_version=a.policy_version,
+        )  # fmt: skip
+
+
+class WhatIfIn(BaseModel):
+    new_limit: Decimal = Field(ge=0, le=MAX_AMOUNT, description="The proposed limit (reporting currency)")
+    facility_id: str | None = Field(
+        None, max_length=64, description="One facility instead of the client total"
+    )
+
+
+class PrepareIn(BaseModel):
+    kind: LimitKind
+    new_limit: Decimal | None = Field(None, ge=0, le=MAX_AMOUNT)
+    facility_id: str | None = Field(None, max_length=64)
+    reason: str = Field("", max_length=2000)
+
+
+class RaiseIn(BaseModel):
+    client_id: int = Field(ge=1, le=2**53)
+    kind: LimitKind
+    facility_id: str | None = Field(None, max_length=64)
+    new_limit: Decimal | None = Field(None, ge=0, le=MAX_AMOUNT)
+    reason: str = Field(min_length=1, max_length=2000)
+    memo_id: int | None = None
+
+
+class DecideIn(BaseModel):
+    decision: Literal["approve", "reject", "return"]
+    comment: str = Field("", max_length=2000)
+
+
+class AskIn(BaseModel):
+    text: str = Field(min_length=1, max_length=4000)
+    conversation_id: str | None = Field(None, max_length=128, description="Continue a conversation")
+
+
+class Dashboard(BaseModel):
+    """The officer dashboard's data (PRODUCT.md S12): one portfolio run, several views of it."""
+
+    officer_id: str
+    as_of: dt.date
+    summary: PortfolioSummary
+    previous_run: dt.date | None = Field(description="As-of date of the last review run before today, if any")
+    previous_grade_distribution: dict[int, int] | None
+    reviews: list[ReviewDue]
+    watchlist: list[WatchItem]
+    contacts: list[ContactDue]

@@ -1,0 +1,63 @@
+"""`creditdesk token`: create, list and revoke per-officer API tokens (stored hashed)."""
+
+from __future__ import annotations
+
+import typer
+
+from creditdesk.cli.common import console, container, print_json
+
+app = typer.Typer(help="Per-officer API tokens for the REST API (sent as 'Authorization: Bearer …').")
+
+
+@app.command("create")
+def create(
+    officer: str = typer.Option(..., "--officer", help="The officer the token acts as"),
+    label: str = typer.Option("", "--label", help="What the token is for (e.g. 'salesforce sync')"),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Issue a token. It is shown once: only its sha256 is stored."""
+    c = container()
+    c.migrate()
+    actor = c.actor(officer)  # unknown or inactive officers are refused
+    issued = c.tokens.create(actor.officer_id, label=label)
+    if as_json:
+        print_json({**issued.info.model_dump(mode="json"), "token": issued.token})
+        return
+    console.print(
+        f"Token {issued.info.token_id} for {actor.officer_id} ({actor.role.value}, team {actor.team}):"
+    )
+    console.print(issued.token, highlight=False, markup=False, soft_wrap=True)
+    console.print("Store it now: it cannot be shown again. Revoke with `creditdesk token revoke ID`.")
+
+
+@app.command("list")
+def list_tokens(
+    officer: str | None = typer.Option(None, "--officer", help="Only this officer's tokens"),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Tokens with their officer, creation, last use and revocation (never the secret)."""
+    c = container()
+    c.migrate()
+    tokens = c.tokens.list(officer_id=officer)
+    if as_json:
+        print_json([t.model_dump(mode="json") for t in tokens])
+        return
+    from rich.table import Table
+
+    table = Table("id", "officer", "label", "created", "last used", "revoked")
+    for t in tokens:
+        table.add_row(str(t.token_id), t.officer_id, t.label, f"{t.created_at:%Y-%m-%d %H:%M}",
+                      f"{t.last_used_at:%Y-%m-%d %H:%M}" if t.last_used_at else "—",
+                      f"{t.revoked_at:%Y-%m-%d %H:%M}" if t.revoked_at else "—")  # fmt: skip
+    console.print(table)
+
+
+@app.command("revoke")
+def revoke(token_id: int = typer.Argument(..., help="The token id (see `creditdesk token list`)")) -> None:
+    """Revoke a token: requests with it get 401 from now on."""
+    c = container()
+    c.migrate()
+    info = c.tokens.revoke(token_id)
+    console.print(
+        f"Token {info.token_id} of {info.officer_id} revoked at {info.revoked_at:%Y-%m-%d %H:%M} UTC."
+    )

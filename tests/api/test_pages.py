@@ -1,0 +1,116 @@
+"""Launch tokens, the browser session and its CSRF protection, and the two pages' content."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.launch import SESSION_COOKIE, sign_launch, verify_launch
+from creditdesk.errors import Unauthenticated
+from creditdesk.wiring import Container
+from tests.api.conftest import NORTH_CLIENT
+
+SECRET = "test-secret"
+
+
+def launch(container: Container, officer: str = "rm.anna", ref: str = str(NORTH_CLIENT), **kw: object) -> str:
+    return sign_launch(container.settings.sidebar_secret.get_secret_value(), officer, ref, **kw)  # type: ignore[arg-type]
+
+
+def test_launch_token_round_trip_and_refusals() -> None:
+    token = sign_launch(SECRET, "rm.anna", "1001", ttl_s=60)
+    claims = verify_launch(SECRET, token)
+    assert (claims.officer_id, claims.client_ref) == ("rm.anna", "1001")
+    with pytest.raises(Unauthenticated, match="signature"):
+        verify_launch("another-secret", token)
+    head, sig = token.split(".")
+    forged = sign_launch(SECRET, "cco", "1001").split(".")[0] + "." + sig
+    with pytest.raises(Unauthenticated, match="signature"):
+        verify_launch(SECRET, forged)
+    with pytest.raises(Unauthenticated, match="expired"):
+        verify_launch(SECRET, sign_launch(SECRET, "rm.anna", "1001", now=time.time() - 3600))
+    with pytest.raises(Unauthenticated, match="too long"):
+        verify_launch(SECRET, sign_launch(SECRET, "rm.anna", "1001", ttl_s=90 * 24 * 3600))
+    with pytest.raises(Unauthenticated, match="malformed"):
+        verify_launch(SECRET, "not-a-token")
+
+
+def test_sidebar_shows_the_profile_card(client: TestClient, demo_container: Container) -> None:
+    resp = client.get(f"/sidebar/{NORTH_CLIENT}", params={"token": launch(demo_container)})
+    assert resp.status_code == 200, resp.text
+    html = resp.text
+    assert "ACME Holdings" in html and 'name="csrf-token"' in html
+    a = demo_container.credit_engine.assess_client(demo_container.actor("rm.anna"), NORTH_CLIENT,
+                                                   as_of=demo_container.today())  # fmt: skip
+    assert f"{a.exposure.utilisation:.0%}" in html and f"{a.rating.grade} " in html
+    for w in a.warnings:
+        assert w.message.split(" ")[0] in html
+    cookie = resp.cookies.get(SESSION_COOKIE)
+    assert cookie and "httponly" in resp.headers["set-cookie"].lower()
+    assert "samesite=lax" in resp.headers["set-cookie"].lower()
+
+
+def test_sidebar_by_external_id(client: TestClient, demo_container: Container) -> None:
+    ext = demo_container.adapter.get_client(NORTH_CLIENT).external_id
+    assert ext
+    resp = client.get(f"/sidebar/{ext}", params={"token": launch(demo_container, ref=ext)})
+    assert resp.status_code == 200 and "ACME Holdings" in resp.text
+
+
+@pytest.mark.parametrize("case", ["expired", "forged", "other_client", "missing"])
+def test_sidebar_refuses_bad_launch_tokens_with_a_401_page(
+    client: TestClient, demo_container: Container, case: str
+) -> None:
+    token = {
+        "expired": launch(demo_container, now=time.time() - 1000),
+        "forged": sign_launch("not-the-secret", "rm.anna", str(NORTH_CLIENT)),
+        "other_client": launch(demo_container, ref="1003"),
+        "missing": None,
+    }[case]
+    resp = client.get(f"/sidebar/{NORTH_CLIENT}", params={"token": token} if token else {})
+    assert resp.status_code == 401
+    assert "text/html" in resp.headers["content-type"] and "error id" in resp.text
+    assert "ACME Holdings" not in resp.text
+
+
+def test_dashboard_login_redirects_and_the_session_needs_csrf_for_writes(
+    client: TestClient, demo_container: Container
+) -> None:
+    resp = client.get("/dashboard", params={"token": launch(demo_container, ref="")}, follow_redirects=False)
+    assert resp.status_code == 303 and resp.headers["location"] == "/dashboard"
+    page = client.get("/dashboard")
+    assert page.status_code == 200
+    assert (
+        "Reviews due and overdue" in page.text
+        and "Watch-list" in page.text
+        and "Portfolio quality" in page.text
+    )
+    csrf = page.text.split('name="csrf-token" content="')[1].split('"')[0]
+    # reads work with the session cookie alone
+    assert client.get(f"/api/v1/clients/{NORTH_CLIENT}").status_code == 200
+    # a write without the CSRF header (what a cross-site form would send) is refused
+    url = f"/api/v1/clients/{NORTH_CLIENT}/what-if"
+    refused = client.post(url, json={"new_limit": "600000"})
+    assert refused.status_code == 403 and "CSRF" in refused.json()["detail"]
+    assert (
+        client.post(url, json={"new_limit": "600000"}, headers={"X-CSRF-Token": "x" + csrf}).status_code
+        == 403
+    )
+    ok = client.post(url, json={"new_limit": "600000"}, headers={"X-CSRF-Token": csrf})
+    assert ok.status_code == 200 and ok.json()["client_id"] == NORTH_CLIENT
+
+
+def test_dashboard_without_session_is_401(client: TestClient) -> None:
+    assert client.get("/dashboard").status_code == 401
+
+
+def test_welcome_lines_print_working_links(client: TestClient, demo_container: Container) -> None:
+    lines = demo_container.welcome_lines("testserver", 80)
+    text = "\n".join(lines)
+    assert "rm.anna" in text and "/docs" in text
+    sidebar = next(ln for ln in lines if "/sidebar/" in ln).split("http://testserver:80", 1)[1]
+    dashboard = next(ln for ln in lines if "/dashboard?token=" in ln).split("http://testserver:80", 1)[1]
+    assert client.get(sidebar).status_code == 200
+    assert client.get(dashboard).status_code == 200
