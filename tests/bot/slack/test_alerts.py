@@ -1,0 +1,64 @@
+"""`creditdesk monitor run`: new red/amber warnings reach the owner and the risk channel exactly once."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+from typer.testing import CliRunner
+
+from bot.slack.alerts import run_monitor
+from bot.slack.notifier import SlackNotifier
+from creditdesk.wiring import Container
+from tests.bot.slack.conftest import RISK_CHANNEL
+from tests.fakes.slack_api import FakeSlackAPI
+
+pytestmark = pytest.mark.server
+
+
+def test_each_new_warning_is_sent_once_to_owner_and_risk_channel(
+    slack_container: Container, fake_slack: FakeSlackAPI
+) -> None:
+    assert isinstance(slack_container.notifier, SlackNotifier)
+    first = run_monitor(slack_container)
+    assert first.sent > 0
+    posts = fake_slack.of("chat.postMessage")
+    assert len(posts) == 2 * first.sent  # the owner's DM and the risk channel
+    assert sum(p["channel"] == RISK_CHANNEL for p in posts) == first.sent
+    owners = {o.slack_user_id for o in slack_container.adapter.list_officers()}
+    assert {p["channel"] for p in posts} - {RISK_CHANNEL} <= owners
+    assert any("warning" in str(p["blocks"]) for p in posts)
+
+    second = run_monitor(slack_container)
+    assert second.sent == 0 and second.already_sent == first.sent + first.already_sent
+    assert len(fake_slack.of("chat.postMessage")) == len(posts)
+
+
+def test_an_undelivered_alert_is_retried_next_run(
+    slack_container: Container, fake_slack: FakeSlackAPI
+) -> None:
+    class Down:
+        def warning_raised(self, *args: object) -> None:
+            raise ConnectionError("slack unreachable")
+
+    with pytest.raises(ConnectionError):
+        run_monitor(slack_container, notifier=Down())
+    assert run_monitor(slack_container).sent > 0
+
+
+def test_monitor_run_command(slack_container: Container, monkeypatch: pytest.MonkeyPatch) -> None:
+    from creditdesk.cli import common
+    from creditdesk.cli.main import app
+
+    monkeypatch.setattr(common, "container", lambda: slack_container)
+    monkeypatch.setattr("creditdesk.cli.slack.container", lambda: slack_container)
+    result = CliRunner().invoke(app, ["monitor", "run", "--json"])
+    assert result.exit_code == 0, result.output
+    assert '"sent"' in result.output
+
+    unconfigured = dataclasses.replace(
+        slack_container, settings=slack_container.settings.model_copy(update={"slack_bot_token": None})
+    )
+    monkeypatch.setattr("creditdesk.cli.slack.container", lambda: unconfigured)
+    refused = CliRunner().invoke(app, ["monitor", "run"])
+    assert refused.exit_code == 2 and "SLACK_BOT_TOKEN" in refused.output
