@@ -1,12 +1,30 @@
 """Imports every module that defines SQL tables, so `SQLModel.metadata` is complete.
 
-Alembic's env and the test fixtures import this module; add new table modules here.
+Alembic's env and the test fixtures import this module; add new table modules to TABLE_MODULES.
 """
 
 from __future__ import annotations
 
 from sqlmodel import SQLModel
 
-import crm_adapter.models  # noqa: F401
+import api.tokens
+import bot.conversations
+import bot.slack.dedupe
+import crm_adapter.models
+import tools.approvals.models
+import tools.audit.models
+import tools.engine.review_runs
+import tools.memos.store
+
+TABLE_MODULES = (
+    crm_adapter.models,
+    tools.engine.review_runs,
+    tools.approvals.models,
+    tools.audit.models,
+    tools.memos.store,
+    api.tokens,
+    bot.slack.dedupe,
+    bot.conversations,
+)
 
 metadata = SQLModel.metadata

@@ -19,6 +19,7 @@ from sqlalchemy import Engine
 from creditdesk.errors import Conflict, Forbidden, InvalidInput
 from crm_adapter.enums import Role
 from crm_adapter.protocol import CRMAdapter
+from knowledge.access import readable_tags
 from tools.access import get_client_for, require_role
 from tools.actor import Actor
 from tools.engine.results import ClientAssessment
@@ -82,7 +83,7 @@ class MemoService:
             assessment=assessment,
             history=self._history(client_id, as_of),
             contacts=self._contacts(client_id, as_of),
-            citations=self._citations(assessment),
+            citations=self._citations(assessment, access_tags=readable_tags(actor.role)),
             language=language,
             created_by=actor.officer_id,
             prepared_by=f"{actor.name} ({actor.officer_id})",
@@ -109,7 +110,7 @@ class MemoService:
         contacts = [c for c in self.adapter.get_contacts(client_id) if c.contact_date <= as_of]
         return sorted(contacts, key=lambda c: c.contact_date, reverse=True)[:MAX_CONTACTS]
 
-    def _citations(self, a: ClientAssessment) -> list[Citation]:
+    def _citations(self, a: ClientAssessment, *, access_tags: frozenset[str]) -> list[Citation]:
         if self.policy_store is None:
             return []
         queries = [f"periodic credit review frequency for grade {a.rating.grade}"]
@@ -126,7 +127,7 @@ class MemoService:
         out: list[Citation] = []
         seen: set[str] = set()
         for q in queries:
-            for hit in self.policy_store.search(q, k=HITS_PER_QUERY):
+            for hit in self.policy_store.search(q, k=HITS_PER_QUERY, access_tags=access_tags):
                 key = str(getattr(hit, "chunk_id", "")) or f"{hit.document}|{hit.section}|{hit.page}"
                 if key in seen or len(out) >= MAX_CITATIONS:
                     continue

@@ -21,7 +21,7 @@ def upgrade() -> None:
         "review_runs",
         sa.Column("run_id", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
         sa.Column("as_of", sa.Date(), nullable=False),
-        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.Column("created_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
         sa.Column("policy_version", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
         sa.Column("model_id", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
         sa.Column("scope", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
@@ -53,7 +53,9 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("run_id", "client_id"),
     )
     op.create_index(op.f("ix_review_run_results_as_of"), "review_run_results", ["as_of"], unique=False)
-    op.create_index(op.f("ix_review_run_results_client_id"), "review_run_results", ["client_id"], unique=False)
+    op.create_index(
+        op.f("ix_review_run_results_client_id"), "review_run_results", ["client_id"], unique=False
+    )
     op.create_table(
         "client_reviews",
         sa.Column("review_id", sa.Integer(), nullable=False),

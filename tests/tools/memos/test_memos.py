@@ -50,7 +50,8 @@ def test_sparse_client_gets_a_complete_memo_that_says_what_is_missing(demo_conta
     memo = memos.draft_review_memo(actor_of(demo_container, "rm.anna"), ACME, as_of=AS_OF)  # no statements
     assert memo.section("financials").missing
     assert "first review" in memo.section("changes").bullets[0].lower()
-    assert memo.section("policy_refs").missing  # no knowledge base wired in this test
+    refs = memo.section("policy_refs")  # the shipped policy manual is cited, clause by clause
+    assert refs.bullets and refs.bullets[0].startswith("[1] Credit Policy Manual")
     risk = actor_of(demo_container, "risk.lee")
     adapter = demo_container.adapter
     no_flows = next(c.client_id for c in adapter.list_clients() if not adapter.get_bank_flows(c.client_id))
