@@ -74,6 +74,9 @@ class Client(SQLModel):
     group_id: str | None = Field(default=None, foreign_key="client_groups.group_id", index=True)
     status: ClientStatus = enum_col(ClientStatus.ACTIVE)  # type: ignore[assignment]
     onboarded: dt.date | None = None
+    last_review_date: dt.date | None = Field(
+        default=None, description="Last completed periodic credit review, as the CRM records it"
+    )
     defaulted: bool | None = Field(default=None, description="Observed default outcome (for model training)")
     default_date: dt.date | None = None
 

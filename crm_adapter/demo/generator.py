@@ -158,6 +158,7 @@ def _clients(ctx: _Ctx, ids: np.ndarray) -> tuple[pd.DataFrame, np.ndarray, np.n
         ["micro", "small", "medium", "large"],
         "corporate",
     )
+    review_rng = np.random.default_rng(rng.bit_generator.seed_seq.spawn(1)[0])  # type: ignore[attr-defined]
     p_default = _sigmoid(-3.4 - 1.35 * z)
     defaulted = rng.random(n) < p_default
     default_date = np.where(defaulted, _days(ctx.as_of, rng.integers(0, 300, n)), np.datetime64("NaT"))
@@ -174,6 +175,13 @@ def _clients(ctx: _Ctx, ids: np.ndarray) -> tuple[pd.DataFrame, np.ndarray, np.n
             "group_id": group,
             "status": "active",
             "onboarded": _days(ctx.as_of, rng.integers(400, 4000, n)),
+            # most clients were reviewed within the last 13 months; some are late, a few never reviewed
+            # (a child generator, so the rest of the book does not depend on this column)
+            "last_review_date": np.where(
+                review_rng.random(n) < 0.95,
+                _days(ctx.as_of, review_rng.integers(20, 400, n)),
+                np.datetime64("NaT"),
+            ),
             "defaulted": defaulted,
             "default_date": pd.to_datetime(default_date),
         }

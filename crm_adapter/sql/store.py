@@ -10,7 +10,7 @@ from decimal import Decimal
 
 import pandas as pd
 from rapidfuzz import fuzz, process
-from sqlalchemy import Engine, Float, Select, cast, func, literal, update
+from sqlalchemy import Engine, Float, Select, String, cast, func, literal, update
 from sqlmodel import Session, col, select
 
 from creditdesk.errors import Conflict, InvalidInput, NotFound
@@ -272,6 +272,8 @@ class SqlCRMAdapter:
             for c in table.__table__.columns:  # type: ignore[attr-defined]
                 if c.type.__class__.__name__ == "Numeric":
                     cols.append(cast(c, Float).label(c.name))
+                elif c.name in date_cols:  # ISO text, parsed in one vectorised pass (no per-value date objects)
+                    cols.append(cast(c, String).label(c.name))
                 else:
                     cols.append(c)
             stmt = select(*cols)
@@ -291,7 +293,7 @@ class SqlCRMAdapter:
             with self.engine.connect() as conn:
                 df = pd.read_sql(stmt, conn)
             for d in date_cols:
-                df[d] = pd.to_datetime(df[d])
+                df[d] = pd.to_datetime(df[d], format="ISO8601").astype("datetime64[s]")
             return df
 
         return BookSnapshot(
@@ -299,7 +301,7 @@ class SqlCRMAdapter:
             reporting_currency=self.reporting_currency,
             officers=frame(OfficerRow, name="officers"),
             groups=frame(ClientGroupRow, name="groups"),
-            clients=frame(ClientRow, ("onboarded", "default_date"), name="clients"),
+            clients=frame(ClientRow, ("onboarded", "last_review_date", "default_date"), name="clients"),
             facilities=frame(FacilityRow, ("opened", "maturity"), name="facilities"),
             statements=frame(FinancialStatementRow, ("period_end",), name="statements"),
             flows=frame(BankFlowRow, ("month",), "month", name="flows"),

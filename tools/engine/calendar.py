@@ -5,7 +5,8 @@ review on record (tools.engine.review_runs.ReviewRunStore.record_review); withou
 assumed to have followed the cycle from onboarding, so the next due date is the next cycle date.
 Contact: frequency by grade, shortened while warnings are open; the next contact is the earlier of the
 policy date after the last contact and the date the officer planned in the log. No contact on record:
-due from onboarding plus one period.
+due one period after onboarding, and at the latest today.
+The CRM's `last_review_date` counts as a completed review, as do reviews recorded in Credit Desk.
 """
 
 from __future__ import annotations
@@ -42,6 +43,9 @@ def review_schedule(*, idx: pd.Index, as_of: dt.date, clients: pd.DataFrame, gra
     onboarded = clients.set_index("client_id")["onboarded"].reindex(idx)
     onboarded = onboarded.fillna(ts)
     last = recorded.reindex(idx) if len(recorded) else pd.Series(pd.NaT, index=idx, dtype="datetime64[ns]")
+    if "last_review_date" in clients.columns:  # the CRM's own record counts as a completed review too
+        crm_last = pd.to_datetime(clients.set_index("client_id")["last_review_date"].reindex(idx))
+        last = pd.concat([pd.to_datetime(last), crm_last], axis=1).max(axis=1)
     has_rec = last.notna().to_numpy()
     due_recorded = _vector_add_months(last.fillna(ts), months)
     elapsed = (ts.year * 12 + ts.month) - (onboarded.dt.year * 12 + onboarded.dt.month).to_numpy()
@@ -79,6 +83,9 @@ def contact_schedule(*, idx: pd.Index, as_of: dt.date, clients: pd.DataFrame, co
     onboarded = clients.set_index("client_id")["onboarded"].reindex(idx).fillna(ts)
     base = latest["contact_date"].fillna(onboarded)
     policy_due = base + pd.to_timedelta(days, unit="D")
+    # never contacted: due one period after onboarding, and at the latest today (not years "late")
+    never = latest["contact_date"].isna()
+    policy_due = policy_due.where(~never, policy_due.clip(upper=ts))
     planned = latest["next_contact_date"]
     next_due = policy_due.where(planned.isna() | (planned > policy_due), planned)
     out = pd.DataFrame(index=idx)

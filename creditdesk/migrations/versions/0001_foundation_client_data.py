@@ -61,6 +61,7 @@ def upgrade() -> None:
         sa.Column("group_id", sqlmodel.sql.sqltypes.AutoString(), nullable=True),
         sa.Column("status", sa.String(length=24), nullable=False),
         sa.Column("onboarded", sa.Date(), nullable=True),
+        sa.Column("last_review_date", sa.Date(), nullable=True),
         sa.Column("defaulted", sa.Boolean(), nullable=True),
         sa.Column("default_date", sa.Date(), nullable=True),
         sa.ForeignKeyConstraint(
