@@ -30,14 +30,23 @@ class WarningSink(Protocol):
 class MonitorResult(BaseModel):
     as_of: dt.date
     clients_on_watch: int
-    sent: int
+    sent: int = 0
     already_sent: int
+    baseline: bool = False
 
 
 def run_monitor(
-    container: Container, *, as_of: dt.date | None = None, notifier: WarningSink | None = None
+    container: Container,
+    *,
+    as_of: dt.date | None = None,
+    notifier: WarningSink | None = None,
+    baseline: bool = False,
 ) -> MonitorResult:
-    """Evaluate the whole book's early warnings and notify each new red/amber one exactly once."""
+    """Evaluate the whole book's early warnings and notify each new red/amber one exactly once.
+
+    With `baseline`, today's warnings are recorded as known without sending anything: run it once when
+    alerts are switched on, so officers get what is new from then on rather than the whole backlog.
+    """
     as_of = as_of or container.today()
     sink = notifier or container.notifier
     items = container.credit_engine.watchlist(MONITOR, as_of=as_of, limit=WHOLE_BOOK)
@@ -53,6 +62,9 @@ def run_monitor(
             if not claim_alert(container.engine, **key, warning_date=warning.date):
                 repeats += 1
                 continue
+            if baseline:
+                sent += 1
+                continue
             try:
                 if officer is not None:
                     sink.warning_raised(client, warning, officer)
@@ -60,4 +72,6 @@ def run_monitor(
                 release_alert(container.engine, **key, warning_date=warning.date)
                 raise
             sent += 1
-    return MonitorResult(as_of=as_of, clients_on_watch=len(items), sent=sent, already_sent=repeats)
+    return MonitorResult(
+        as_of=as_of, clients_on_watch=len(items), sent=sent, already_sent=repeats, baseline=baseline
+    )

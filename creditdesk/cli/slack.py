@@ -36,25 +36,29 @@ def slack() -> None:
 @monitor_app.command("run")
 def monitor_run(
     every: int = typer.Option(0, help="Repeat every N minutes (0 = run once and exit)", min=0),
+    baseline: bool = typer.Option(
+        False, "--baseline", help="Record today's warnings as known without sending (once, when switching on)"
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print the result as JSON"),
 ) -> None:
     """Post new red/amber early warnings to the owning officer and the risk channel (once per warning)."""
     c = container()
-    if c.settings.slack_bot_token is None:
+    if c.settings.slack_bot_token is None and not baseline:
         raise InvalidInput("SLACK_BOT_TOKEN is not set: alerts would reach no one; see docs/slack.md")
     from bot.slack.alerts import run_monitor
 
     c.migrate()
     while True:
-        result = run_monitor(c)
+        result = run_monitor(c, baseline=baseline)
         if as_json:
             print_json(result.model_dump(mode="json"))
         else:
+            verb = "recorded as known (nothing sent)" if baseline else "sent"
             console.print(
-                f"{result.as_of}: {result.sent} new warning(s) sent, {result.already_sent} already sent, "
+                f"{result.as_of}: {result.sent} new warning(s) {verb}, {result.already_sent} already known, "
                 f"{result.clients_on_watch} client(s) on watch"
             )
-        if not every:
+        if not every or baseline:
             return
         time.sleep(every * 60)
 

@@ -34,6 +34,16 @@ def test_each_new_warning_is_sent_once_to_owner_and_risk_channel(
     assert len(fake_slack.of("chat.postMessage")) == len(posts)
 
 
+def test_baseline_records_the_backlog_without_sending(
+    slack_container: Container, fake_slack: FakeSlackAPI
+) -> None:
+    known = run_monitor(slack_container, baseline=True)
+    assert known.baseline and known.sent > 0  # warnings recorded as known
+    assert fake_slack.of("chat.postMessage") == []  # and nothing posted
+    after = run_monitor(slack_container)
+    assert after.sent == 0 and after.already_sent == known.sent + known.already_sent
+
+
 def test_an_undelivered_alert_is_retried_next_run(
     slack_container: Container, fake_slack: FakeSlackAPI
 ) -> None:
