@@ -107,5 +107,5 @@ def serve(
 
     app = create_app(c)
     for line in c.welcome_lines(host, port):
-        console.print(line)
+        console.print(line, soft_wrap=True, highlight=False)
     uvicorn.run(app, host=host, port=port, log_level="warning")
