@@ -33,21 +33,12 @@ def run(
     started = time.perf_counter()
     with Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(), console=console,
                   transient=as_json) as bar:  # fmt: skip
-        task = bar.add_task("Reading the book", total=4)
-        whole = c.adapter.snapshot(as_of=as_of)
-        book = None
-        snap = whole
-        if officer:
-            ids = whole.clients.loc[whole.clients["officer_id"] == officer, "client_id"].tolist()
-            if not ids:
-                from creditdesk.errors import NotFound
+        task = bar.add_task("Reading and assessing the book in client chunks", total=3)
+        pa = engine.review_book(as_of=as_of, officer_ids={officer} if officer else None)
+        if officer and not len(pa.rating):
+            from creditdesk.errors import NotFound
 
-                raise NotFound(f"officer '{officer}' has no clients")
-            book = engine.book_exposure(whole)
-            snap = whole.subset(ids)
-        bar.update(task, advance=1, description=f"Assessing {snap.n_clients:,} clients")
-        pa = engine.assess_portfolio(snap, book=book)
-        pa.table()
+            raise NotFound(f"officer '{officer}' has no clients")
         bar.update(task, advance=1, description="Storing results")
         seconds = time.perf_counter() - started
         run_id = c.review_runs.save(pa, scope=officer or "book", seconds=seconds) if save else None

@@ -268,11 +268,14 @@ class SqlCRMAdapter:
         def frame(
             table: type, date_cols: tuple[str, ...] = (), since_col: str | None = None, name: str = ""
         ) -> pd.DataFrame:
-            cols = []
+            cols, flags = [], []
             for c in table.__table__.columns:  # type: ignore[attr-defined]
-                if c.type.__class__.__name__ == "Numeric":
+                kind = c.type.__class__.__name__
+                if kind == "Boolean":  # the driver gives 0/1 on SQLite
+                    flags.append(c.name)
+                if kind == "Numeric":
                     cols.append(cast(c, Float).label(c.name))
-                elif c.name in date_cols:  # ISO text, parsed in one vectorised pass (no per-value date objects)
+                elif c.name in date_cols:  # ISO text, parsed below in one vectorised pass
                     cols.append(cast(c, String).label(c.name))
                 else:
                     cols.append(c)
@@ -291,7 +294,17 @@ class SqlCRMAdapter:
             if since_col is not None:
                 stmt = stmt.where(table.__table__.c[since_col] >= since)  # type: ignore[attr-defined]
             with self.engine.connect() as conn:
-                df = pd.read_sql(stmt, conn)
+                result = conn.execute(stmt)
+                # the driver's rows as they are: no per-value SQLAlchemy processing (dates come as ISO text)
+                df = pd.DataFrame.from_records(
+                    result.cursor.fetchall(), columns=list(result.keys()), coerce_float=True
+                )
+            for b in flags:
+                df[b] = (
+                    df[b].astype(bool)
+                    if df[b].notna().all()
+                    else df[b].map(bool, na_action="ignore").astype(object)
+                )
             for d in date_cols:
                 df[d] = pd.to_datetime(df[d], format="ISO8601").astype("datetime64[s]")
             return df

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from tools.engine.frames import lookup
 from tools.policy.schema import Policy, ShareLimit
 
 DIMENSIONS = ("industry", "region", "size_segment", "group", "single_name")
@@ -135,7 +136,7 @@ def client_headroom(book: BookExposure, client_ids: pd.Index, policy: Policy) ->
     for dim in DIMENSIONS:
         sums = book.bucket_sums(dim)
         bucket = frame[dim].reindex(client_ids)
-        s_o = bucket.map(sums).fillna(0.0).to_numpy() - own
+        s_o = np.nan_to_num(lookup(bucket, sums)) - own
         t_o = total - own
         s = bucket_limit(policy, dim, bucket)
         cap = (s * t_o - s_o) / (1.0 - s)

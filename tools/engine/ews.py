@@ -111,12 +111,11 @@ def evaluate(
     worst = worst.set_index("client_id").reindex(idx)
     sev = worst["severity_rank"].to_numpy(dtype="float64")
     lvl = _levels(sev, rank[e.adverse_signal.amber_severity.value], rank[e.adverse_signal.red_severity.value])
-    summaries = worst["summary"].fillna("").to_numpy()
-    cats = worst["category"].fillna("").to_numpy()
-    sev_names = worst["severity"].fillna("").to_numpy()
+    fired = worst[lvl > 0]  # messages only for the clients it fires for
     _emit(parts, ids, "adverse_signal", lvl, sev, rank[e.adverse_signal.amber_severity.value],
           rank[e.adverse_signal.red_severity.value], worst["signal_date"].to_numpy(),
-          np.array([f"{s} {c.replace('_', ' ')}: {m}" for s, c, m in zip(sev_names, cats, summaries, strict=True)], dtype=object)[lvl > 0])  # fmt: skip
+          [f"{s} {c.replace('_', ' ')}: {m}" for s, c, m in zip(fired["severity"].fillna(""), fired["category"].fillna(""),
+                                                             fired["summary"].fillna(""), strict=True)])  # fmt: skip
 
     age = features["statement_age_months"].to_numpy(dtype="float64")
     none = np.isnan(age)
@@ -146,9 +145,8 @@ def evaluate(
         use = share / limit
         lvl = np.select([use > 1.0, use >= amber], [2, 1], 0)
         if dim == "group":
-            lvl = np.where(
-                headroom["bucket_group"].reindex(idx).astype(str).str.startswith("client:").to_numpy(), 0, lvl
-            )
+            own = headroom["bucket_group"].reindex(idx).to_numpy(dtype=object)  # "client:<id>" = no group
+            lvl = np.where(np.fromiter((str(b).startswith("client:") for b in own), bool, len(own)), 0, lvl)
         _emit(parts, ids, "concentration_breach", lvl, share, limit * amber, limit, today,
               lambda d, dim=dim: [f"{dim.replace('_', ' ')} share {v:.2%} of book limits against a {t:.2%} limit" for v, t in zip(d["value"], d["threshold"], strict=True)])  # fmt: skip
 

@@ -18,6 +18,8 @@ from sqlmodel import Field, Session, SQLModel, col, select
 
 from crm_adapter.sql.bulk import bulk_insert
 
+SAVE_BATCH = 50_000  # result rows per bulk insert of a review run
+
 
 class ReviewRunRow(SQLModel, table=True):
     __tablename__ = "review_runs"
@@ -88,6 +90,7 @@ class PreviousResult(BaseModel):
 class ReviewRunStore:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        self.version = 0  # bumped by every write here: the credit engine keys its per-client cache on it
 
     def save(self, pa, *, scope: str = "book", seconds: float = 0.0) -> str:  # type: ignore[no-untyped-def]
         """Store every client's headline results of a PortfolioAssessment; returns the run id."""
@@ -135,7 +138,9 @@ class ReviewRunStore:
                     "seconds": seconds,
                 },  # fmt: skip
             )
-            bulk_insert(conn, ReviewRunResultRow.__table__, frame)  # type: ignore[attr-defined]
+            for start in range(0, len(frame), SAVE_BATCH):  # bounded Python-object copies of the rows
+                bulk_insert(conn, ReviewRunResultRow.__table__, frame.iloc[start : start + SAVE_BATCH])  # type: ignore[attr-defined]
+        self.version += 1
         return run_id
 
     def previous_result(self, client_id: int, *, before: dt.date) -> PreviousResult | None:
@@ -188,6 +193,7 @@ class ReviewRunStore:
                 )
             )
             s.commit()
+        self.version += 1
 
     def last_reviews(self, *, on_or_before: dt.date, client_ids: list[int] | None = None) -> pd.Series:
         stmt = select(ClientReviewRow.client_id, func.max(ClientReviewRow.reviewed_on).label("d")).where(

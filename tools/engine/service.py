@@ -19,7 +19,9 @@ exposure for concentration, so its result equals its row of the portfolio run.
 from __future__ import annotations
 
 import datetime as dt
+import threading
 import time
+from collections import OrderedDict
 from decimal import Decimal
 
 import numpy as np
@@ -32,6 +34,7 @@ from crm_adapter.snapshot import BookSnapshot
 from tools.access import get_client_for, scope_officer_ids
 from tools.actor import Actor
 from tools.engine import assemble
+from tools.engine.chunked import CHUNK_CLIENTS, assess_in_chunks
 from tools.engine.concentration import BookExposure, concentration_lines, hhi
 from tools.engine.exposure import active_covers, client_exposure, facility_exposure
 from tools.engine.portfolio import PortfolioAssessment, assess_book
@@ -52,6 +55,7 @@ from tools.policy.schema import Policy
 
 # What whole-book exposure (concentration) needs; the heavy history tables are not read for it.
 BOOK_EXPOSURE_FRAMES = frozenset({"clients", "facilities", "covers", "fx"})
+CLIENT_CACHE_SIZE = 2048  # per-client results kept (LRU): ~50 KiB each (the book is shared), ~100 MiB full
 
 
 class CreditEngine:
@@ -63,10 +67,21 @@ class CreditEngine:
         self.runs = runs
         self.book_ttl_s = book_ttl_s
         self._book_cache: dict[dt.date, tuple[float, BookExposure]] = {}
+        # Per-client results for `book_ttl_s`, like the book, keyed by (client_id, as_of, review-run version):
+        # → (stamp, run, assessment). Writes elsewhere in the book are seen after invalidate() or the TTL.
+        self._client_cache: OrderedDict[
+            tuple[int, dt.date, int], tuple[float, PortfolioAssessment, ClientAssessment]
+        ]
+        self._client_cache = OrderedDict()
+        self._version = 0  # bumped by invalidate(): a run started before it is not cached after it
+        self._lock = threading.Lock()
 
     def invalidate(self) -> None:
-        """Forget the cached whole-book exposure (call after a limit change)."""
-        self._book_cache.clear()
+        """Forget the cached whole-book exposure and per-client results (call after a limit change)."""
+        with self._lock:
+            self._version += 1
+            self._book_cache.clear()
+            self._client_cache.clear()
 
     # --- building blocks ---------------------------------------------------------------------
     def _history(
@@ -108,15 +123,33 @@ class CreditEngine:
         self._book_cache = {as_of: (now, book)}
         return book
 
-    def _client_run(self, client_id: int, as_of: dt.date) -> PortfolioAssessment:
+    def _client_result(self, client_id: int, as_of: dt.date) -> tuple[PortfolioAssessment, ClientAssessment]:
+        """One client's run and assessment, cached for `book_ttl_s` (the results are read-only)."""
+        key = (client_id, as_of, self.runs.version if self.runs is not None else 0)
+        with self._lock:
+            hit = self._client_cache.get(key)
+            if hit is not None and time.monotonic() - hit[0] < self.book_ttl_s:
+                self._client_cache.move_to_end(key)
+                return hit[1], hit[2]
+            version = self._version
         book = self._book_for(as_of)
-        snap = self.adapter.snapshot(as_of=as_of, client_ids=[client_id])
-        return self.assess_portfolio(snap, book=book)
+        pa = self.assess_portfolio(self.adapter.snapshot(as_of=as_of, client_ids=[client_id]), book=book)
+        assessment = assemble.client_assessment(pa, client_id)
+        with self._lock:
+            if version == self._version:
+                self._client_cache[key] = (time.monotonic(), pa, assessment)
+                self._client_cache.move_to_end(key)
+                while len(self._client_cache) > CLIENT_CACHE_SIZE:
+                    self._client_cache.popitem(last=False)
+        return pa, assessment
+
+    def _client_run(self, client_id: int, as_of: dt.date) -> PortfolioAssessment:
+        return self._client_result(client_id, as_of)[0]
 
     # --- per client -------------------------------------------------------------------------
     def assess_client(self, actor: Actor, client_id: int, *, as_of: dt.date) -> ClientAssessment:
         get_client_for(actor, self.adapter, client_id)
-        return assemble.client_assessment(self._client_run(client_id, as_of), client_id)
+        return self._client_result(client_id, as_of)[1]
 
     def insurance_status(self, actor: Actor, client_id: int, *, as_of: dt.date) -> InsuranceStatus:
         get_client_for(actor, self.adapter, client_id)
@@ -172,6 +205,21 @@ class CreditEngine:
         )  # fmt: skip
 
     # --- portfolio views --------------------------------------------------------------------------
+    def review_book(self, *, as_of: dt.date, officer_ids: set[str] | None = None,
+                    chunk_clients: int = CHUNK_CLIENTS) -> PortfolioAssessment:  # fmt: skip
+        """The whole book (or these officers' clients) read and assessed in client chunks (no scope check:
+        the review run's caller is the shell). Same results as one `assess_portfolio` over the book."""
+        whole = self._whole_book(as_of)
+        book = self.book_exposure(whole)
+        whole.facilities, whole.covers = whole.facilities.iloc[:0], whole.covers.iloc[:0]  # in `book` now
+        c = whole.clients
+        ids = c["client_id"] if officer_ids is None else c.loc[c["officer_id"].isin(officer_ids), "client_id"]
+
+        def chunk(chunk_ids: list[int]) -> PortfolioAssessment:
+            return self.assess_portfolio(self.adapter.snapshot(as_of=as_of, client_ids=chunk_ids), book=book)
+
+        return assess_in_chunks(whole, book, ids.tolist(), chunk, chunk_clients=chunk_clients)
+
     def scoped_snapshot(self, actor: Actor, *, as_of: dt.date) -> tuple[BookSnapshot, BookExposure | None]:
         """The actor's slice of the book (and the whole book's exposure when it is a slice)."""
         officers = scope_officer_ids(actor, self.adapter)

@@ -8,8 +8,8 @@ import importlib.metadata
 from pydantic import BaseModel, ConfigDict
 
 from tools.scoring_model.data import TrainingData
+from tools.scoring_model.params import TrainedModel, TrainParams
 from tools.scoring_model.report import Discrimination, ValidationReport
-from tools.scoring_model.training import TrainedModel, TrainParams
 
 SMALL_SAMPLE_BADS = 100
 

@@ -34,10 +34,10 @@ from tools.access import require_role
 from tools.actor import Actor
 from tools.scoring_model.card import ModelCard, build_card
 from tools.scoring_model.data import TrainingData
+from tools.scoring_model.params import TrainedModel, TrainParams
 from tools.scoring_model.report import ValidationReport
 from tools.scoring_model.scorer import RegisteredModel
 from tools.scoring_model.spec import ModelSpec
-from tools.scoring_model.training import TrainedModel, TrainParams
 
 HISTORY_FILE = "history.jsonl"
 PROMOTE_ROLES = (Role.RISK, Role.ADMIN)

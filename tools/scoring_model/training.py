@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold, train_test_split
 
@@ -22,6 +21,7 @@ from creditdesk.errors import InvalidInput
 from tools.scoring_model import metrics
 from tools.scoring_model.binning import BinStats, FeatureBins, fit_binning
 from tools.scoring_model.data import TrainingData
+from tools.scoring_model.params import TrainedModel, TrainParams
 from tools.scoring_model.report import (
     BinRow,
     CalibrationBand,
@@ -37,24 +37,6 @@ from tools.scoring_model.spec import BinSpec, FeatureSpec, ModelSpec, Scaling
 
 CANDIDATE_ID = "candidate"
 MIN_HOLDOUT_PER_CLASS = 5
-
-
-class TrainParams(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
-    holdout_share: float = Field(0.3, gt=0.05, lt=0.6)
-    min_iv: float = Field(0.02, ge=0)
-    cv_folds: int = Field(5, ge=2, le=20)
-    score_bands: int = Field(10, ge=2, le=50)
-    regularisation_c: float = Field(1.0, gt=0)
-    seed: int = 42
-    scaling: Scaling = Scaling()
-
-
-@dataclass
-class TrainedModel:
-    spec: ModelSpec
-    report: ValidationReport
 
 
 @dataclass

@@ -1,0 +1,93 @@
+"""Whole-book review in client chunks: bounded memory for books of 1M clients, the same results.
+
+The whole book's exposure (clients, facilities, covers, fx) is read once for concentration; the history
+tables are read and assessed CHUNK_CLIENTS clients at a time. Each client's result depends only on its
+own rows and that whole-book exposure (the single-client == portfolio property), so concatenating the
+chunks' per-client frames gives exactly the one-shot run's results.
+
+To stay within a few GiB at 1M clients, each chunk keeps only what the review views read (REVIEW_COLUMNS:
+`table()`, the summary, watch-list, reviews and contacts due, and the stored run results) plus every
+warning; the other frames are kept as empty, correctly indexed frames. One client's full detail comes
+from `CreditEngine.assess_client`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import fields
+
+import pandas as pd
+
+from crm_adapter.snapshot import BookSnapshot
+from tools.engine.concentration import BookExposure
+from tools.engine.features import AnalysisFrames
+from tools.engine.portfolio import PortfolioAssessment
+
+# An IN list of this many ids stays under SQLite's bound-parameter limit (32,766) and keeps a chunk's
+# history frames and intermediates to a few hundred MiB.
+CHUNK_CLIENTS = 25_000
+# Per frame of the assessment (frames.* for the analysis frames): the columns the review views read.
+# Per-client frames of the assessment (`frames.<name>` for the analysis frames): the columns the review views
+# read; the others keep only their client index.
+REVIEW_COLUMNS: dict[str, tuple[str, ...]] = {
+    "rating": ("score", "grade", "pd", "lgd", "ead", "el"),
+    "limits": ("recommended", "binding"),
+    "proposals": ("action", "target"),
+    "review": ("next_review", "review_overdue", "review_days_overdue"),
+    "contact": ("last_contact", "next_contact", "contact_overdue", "contact_days_overdue"),
+    "headroom": (),
+    "frames.exposure": ("total_limit", "outstanding", "utilisation"),
+    "frames.features": ("debt_to_ebitda", "current_ratio", "interest_coverage", "max_dpd_12m", "current_dpd"),
+    **{f"frames.{name}": () for name in ("latest", "flows", "repayment", "reputation")},
+}
+ROW_FRAMES = ("ratios", "signals", "covers", "facilities")  # history rows, not per client: not kept
+
+
+def assess_in_chunks(
+    whole: BookSnapshot,
+    book: BookExposure,
+    client_ids: Sequence[int],
+    assess_chunk: Callable[[list[int]], PortfolioAssessment],
+    *,
+    chunk_clients: int = CHUNK_CLIENTS,
+) -> PortfolioAssessment:
+    """Assess `client_ids` chunk by chunk (`assess_chunk(ids)` reads and assesses one chunk)."""
+    parts: list[PortfolioAssessment] = []
+    ids = list(client_ids)
+    for start in range(0, len(ids), chunk_clients):
+        pa = assess_chunk(ids[start : start + chunk_clients])
+        for key, columns in REVIEW_COLUMNS.items():  # trim before the next chunk is read
+            owner, name = (pa.frames, key.removeprefix("frames.")) if key.startswith("frames.") else (pa, key)
+            setattr(owner, name, getattr(owner, name)[list(columns)])
+        for name in ROW_FRAMES:
+            setattr(pa.frames, name, getattr(pa.frames, name).iloc[:0])
+        pa.snapshot = pa.snapshot.subset([])
+        parts.append(pa)
+    return _combine(parts, whole if len(ids) == whole.n_clients else whole.subset(ids), book)
+
+
+def _concat(frames: list[pd.DataFrame | pd.Series]) -> pd.DataFrame | pd.Series:
+    return frames[0] if len(frames) == 1 else pd.concat(frames)
+
+
+def _combine(
+    parts: list[PortfolioAssessment], snapshot: BookSnapshot, book: BookExposure
+) -> PortfolioAssessment:
+    first = parts[0]
+    frames = AnalysisFrames(
+        **{f.name: _concat([getattr(p.frames, f.name) for p in parts]) for f in fields(AnalysisFrames)}
+    )
+    per_client = ("rating", "headroom", "limits", "ews_level", "proposals", "review", "contact", "insurance_required")  # fmt: skip
+    # a chunk without warnings has an untyped empty frame: concatenate the others
+    fired = [p.warnings for p in parts if len(p.warnings)] or [first.warnings]
+    warnings = pd.concat(fired, ignore_index=True)
+    history = ("facilities", "statements", "flows", "repayments", "signals", "covers", "contacts")
+    empty = {name: getattr(first.snapshot, name) for name in history}  # the chunks' emptied frames
+    return PortfolioAssessment(
+        snapshot=BookSnapshot(as_of=snapshot.as_of, reporting_currency=snapshot.reporting_currency,
+                              officers=snapshot.officers, groups=snapshot.groups, clients=snapshot.clients,
+                              fx=snapshot.fx, **empty, meta={**snapshot.meta, "chunks": len(parts)}),
+        policy=first.policy, model_id=first.model_id, frames=frames, warnings=warnings, book=book,
+        previous=_concat([p.previous for p in parts]),
+        **{name: _concat([getattr(p, name) for p in parts]) for name in per_client},
+    )  # fmt: skip
