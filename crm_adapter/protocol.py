@@ -76,6 +76,15 @@ class CRMAdapter(Protocol):
     def get_contacts(self, client_id: int) -> list[ContactLog]: ...
     def get_notes(self, client_id: int) -> list[ClientNote]: ...
 
+    @property
+    def data_version(self) -> int:
+        """A counter this adapter bumps after each of its own committed writes (caches key on it)."""
+        ...
+
+    def mark_changed(self) -> None:
+        """Bump `data_version` after a write committed in a caller's transaction (an approval's)."""
+        ...
+
     # the whole book, columnar
     def snapshot(
         self,

@@ -59,6 +59,16 @@ class SqlCRMAdapter:
         self.reporting_currency = reporting_currency
         self._names_lock = threading.Lock()
         self._names: tuple[tuple[int, int], list[str], list[int]] | None = None
+        self._data_version = 0
+
+    @property
+    def data_version(self) -> int:
+        return self._data_version
+
+    def mark_changed(self) -> None:
+        """Called after a committed write (here, or by a caller that wrote in its own transaction)."""
+        with self._names_lock:
+            self._data_version += 1
 
     # --- helpers -------------------------------------------------------------------------
     def _session(self) -> Session:
@@ -352,6 +362,7 @@ class SqlCRMAdapter:
                 raise Conflict(f"contact '{contact.contact_id}' already exists")
             s.add(ContactLogRow.model_validate(contact.model_dump()))
             s.commit()
+        self.mark_changed()
         return contact
 
     def update_limit(
@@ -360,12 +371,16 @@ class SqlCRMAdapter:
         if new_limit < 0:
             raise InvalidInput("a limit cannot be negative", field="new_limit")
         with self.engine.begin() as conn:
-            return self.update_limit_in(conn, facility_id, new_limit, expected_current=expected_current)
+            facility = self.update_limit_in(conn, facility_id, new_limit, expected_current=expected_current)
+        self.mark_changed()
+        return facility
 
     def update_limit_in(
         self, conn, facility_id: str, new_limit: Decimal, *, expected_current: Decimal | None = None
     ) -> Facility:  # type: ignore[no-untyped-def]
-        """The limit change inside the caller's transaction (used by approvals for one atomic step)."""
+        """The limit change inside the caller's transaction (used by approvals for one atomic step).
+
+        The caller calls `mark_changed()` once its transaction has committed."""
         table = FacilityRow.__table__  # type: ignore[attr-defined]
         stmt = update(table).where(table.c.facility_id == facility_id)
         if expected_current is not None:
@@ -394,4 +409,5 @@ class SqlCRMAdapter:
             )
             if result.rowcount != 1:
                 raise NotFound(f"facility '{facility_id}' not found")
+        self.mark_changed()
         return self.get_facility(facility_id)

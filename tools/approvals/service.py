@@ -153,7 +153,9 @@ class ApprovalService:
 
     def _snapshot(self, actor: Actor, client_id: int, facility_id: str, target: Decimal) -> Snapshot:
         as_of = self.today()
-        assessment = self.credit_engine.assess_client(actor, client_id, as_of=as_of)
+        # Fresh from the database: the route (group exposure after the change) and the staleness check
+        # must not rest on cached results that miss a change made since.
+        assessment = self.credit_engine.assess_client(actor, client_id, as_of=as_of, fresh=True)
         what_if = self.credit_engine.what_if_limit(
             actor, client_id, target, facility_id=facility_id, as_of=as_of
         )
@@ -213,6 +215,8 @@ class ApprovalService:
             if t.final_approval:
                 apply_change(conn, after, adapter=self.adapter, audit=self.audit, actor=actor,
                              policy_version=self.policy.version)  # fmt: skip
+        if t.final_approval:
+            self.adapter.mark_changed()  # committed: cached results and cards see the new limit now
         after = after.model_copy(update={"stale_reasons": reasons})
         if t.opened_step is not None:
             self._notify_step(after)

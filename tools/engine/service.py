@@ -66,11 +66,11 @@ class CreditEngine:
         self.scorer = scorer
         self.runs = runs
         self.book_ttl_s = book_ttl_s
-        self._book_cache: dict[dt.date, tuple[float, BookExposure]] = {}
+        self._book_cache: dict[dt.date, tuple[float, BookExposure, tuple[int, int]]] = {}
         # Per-client results for `book_ttl_s`, like the book, keyed by (client_id, as_of, review-run version):
         # → (stamp, run, assessment). Writes elsewhere in the book are seen after invalidate() or the TTL.
         self._client_cache: OrderedDict[
-            tuple[int, dt.date, int], tuple[float, PortfolioAssessment, ClientAssessment]
+            tuple[int, dt.date, int, int], tuple[float, PortfolioAssessment, ClientAssessment]
         ]
         self._client_cache = OrderedDict()
         self._version = 0  # bumped by invalidate(): a run started before it is not cached after it
@@ -113,26 +113,36 @@ class CreditEngine:
     def _whole_book(self, as_of: dt.date) -> BookSnapshot:
         return self.adapter.snapshot(as_of=as_of, include=BOOK_EXPOSURE_FRAMES)
 
-    def _book_for(self, as_of: dt.date) -> BookExposure:
+    def _versions(self) -> tuple[int, int]:
+        """What the cached results depend on besides time: review runs saved and the adapter's own writes."""
+        return (self.runs.version if self.runs is not None else 0, self.adapter.data_version)
+
+    def _book_for(self, as_of: dt.date, *, fresh: bool = False) -> BookExposure:
         """The whole book's exposure for concentration, cached for `book_ttl_s` seconds per as-of date."""
         now = time.monotonic()
+        versions = self._versions()
         hit = self._book_cache.get(as_of)
-        if hit is not None and now - hit[0] < self.book_ttl_s:
+        if not fresh and hit is not None and hit[2] == versions and now - hit[0] < self.book_ttl_s:
             return hit[1]
         book = self.book_exposure(self._whole_book(as_of))
-        self._book_cache = {as_of: (now, book)}
+        self._book_cache = {as_of: (now, book, versions)}
         return book
 
-    def _client_result(self, client_id: int, as_of: dt.date) -> tuple[PortfolioAssessment, ClientAssessment]:
-        """One client's run and assessment, cached for `book_ttl_s` (the results are read-only)."""
-        key = (client_id, as_of, self.runs.version if self.runs is not None else 0)
+    def _client_result(
+        self, client_id: int, as_of: dt.date, *, fresh: bool = False
+    ) -> tuple[PortfolioAssessment, ClientAssessment]:
+        """One client's run and assessment, cached for `book_ttl_s` (the results are read-only).
+
+        `fresh` reads the database again (book included): decisions (raising or approving a request)
+        must not rest on results up to `book_ttl_s` old, which may miss another process's writes."""
+        key = (client_id, as_of, *self._versions())
         with self._lock:
             hit = self._client_cache.get(key)
-            if hit is not None and time.monotonic() - hit[0] < self.book_ttl_s:
+            if not fresh and hit is not None and time.monotonic() - hit[0] < self.book_ttl_s:
                 self._client_cache.move_to_end(key)
                 return hit[1], hit[2]
             version = self._version
-        book = self._book_for(as_of)
+        book = self._book_for(as_of, fresh=fresh)
         pa = self.assess_portfolio(self.adapter.snapshot(as_of=as_of, client_ids=[client_id]), book=book)
         assessment = assemble.client_assessment(pa, client_id)
         with self._lock:
@@ -143,25 +153,27 @@ class CreditEngine:
                     self._client_cache.popitem(last=False)
         return pa, assessment
 
-    def _client_run(self, client_id: int, as_of: dt.date) -> PortfolioAssessment:
-        return self._client_result(client_id, as_of)[0]
+    def _client_run(self, client_id: int, as_of: dt.date, *, fresh: bool = False) -> PortfolioAssessment:
+        return self._client_result(client_id, as_of, fresh=fresh)[0]
 
     # --- per client -------------------------------------------------------------------------
-    def assess_client(self, actor: Actor, client_id: int, *, as_of: dt.date) -> ClientAssessment:
+    def assess_client(
+        self, actor: Actor, client_id: int, *, as_of: dt.date, fresh: bool = False
+    ) -> ClientAssessment:
         get_client_for(actor, self.adapter, client_id)
-        return self._client_result(client_id, as_of)[1]
+        return self._client_result(client_id, as_of, fresh=fresh)[1]
 
     def insurance_status(self, actor: Actor, client_id: int, *, as_of: dt.date) -> InsuranceStatus:
         get_client_for(actor, self.adapter, client_id)
         return assemble.insurance_status(self._client_run(client_id, as_of), client_id)
 
     def what_if_limit(self, actor: Actor, client_id: int, new_limit: Decimal, *, facility_id: str | None = None,
-                      as_of: dt.date) -> WhatIfResult:  # fmt: skip
+                      as_of: dt.date, fresh: bool = False) -> WhatIfResult:  # fmt: skip
         """What happens to each concentration share if the client's limit (or one facility's) becomes new_limit."""
         get_client_for(actor, self.adapter, client_id)
         if new_limit < 0:
             raise InvalidInput("the new limit cannot be negative", field="new_limit")
-        pa = self._client_run(client_id, as_of)
+        pa = self._client_run(client_id, as_of, fresh=fresh)
         fa = pa.frames.facilities[pa.frames.facilities["client_id"] == client_id]
         current_total = float(pa.frames.exposure.loc[client_id, "total_limit"])
         if facility_id is not None:

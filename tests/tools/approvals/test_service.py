@@ -202,3 +202,31 @@ def test_concurrent_approvals_produce_exactly_one_transition(demo_container) -> 
     assert c.adapter.get_facility("F-1095-1").limit_amount == Decimal("3000000.00")
     assert [e.action for e in c.audit.events_for("facility", "F-1095-1")] == ["limit.changed"]
     assert c.audit.verify().ok
+
+
+def test_routing_rests_on_fresh_data_not_on_cached_results(demo_container) -> None:  # type: ignore[no-untyped-def]
+    from tests.conftest import make_container
+
+    c = demo_container
+    c.credit_engine.assess_client(
+        actor_of(c, "rm.anna"), 1003, as_of=c.today()
+    )  # the card was viewed: cached
+    other = make_container(c.settings.home)  # meanwhile another process raises the client's second line
+    other.adapter.update_limit("F-1003-2", Decimal("600000"))
+    other.engine.dispose()
+    view = raise_for(c, (1003, "F-1003-1"), "500000")
+    assert view.group_exposure_after == Decimal("1100000.00")  # 500k + 600k, not 500k + the cached 180k
+    assert view.required_level >= 2
+
+
+def test_an_applied_approval_shows_on_the_card_at_once(demo_container) -> None:  # type: ignore[no-untyped-def]
+    c = demo_container
+    anna = actor_of(c, "rm.anna")
+    assert c.credit_engine.assess_client(anna, 1024, as_of=c.today()).exposure.total_limit == Decimal(
+        "700000.00"
+    )
+    view = raise_for(c, CLEAN_SMALL, "900000")
+    assert decide(c, "lead.north", view.request_id).status == "approved"
+    assert c.credit_engine.assess_client(anna, 1024, as_of=c.today()).exposure.total_limit == Decimal(
+        "900000.00"
+    )

@@ -74,3 +74,28 @@ def test_review_runs_store_and_previous(demo_container, engine) -> None:  # type
     a2 = engine.assess_client(rm, 1001, as_of=AS_OF)
     assert a2.review.last_review == AS_OF and a2.review.last_review_source == "recorded"
     assert Decimal(0) <= a2.rating.el <= a2.rating.ead
+
+
+def test_cached_results_follow_writes_and_fresh_reads_see_other_processes(
+    demo_container, engine, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    from tests.conftest import make_container
+
+    anna = actor_of(demo_container, "rm.anna")
+
+    def total(**kw) -> Decimal:  # type: ignore[no-untyped-def]
+        return engine.assess_client(anna, 1003, as_of=AS_OF, **kw).exposure.total_limit
+
+    assert total() == Decimal("360000.00")  # warms the per-client cache
+    demo_container.adapter.update_limit(
+        "F-1003-1", Decimal("200000")
+    )  # a write through this process's adapter
+    assert total() == Decimal("380000.00")
+    # another process (its own adapter on the same database): cached reads may lag up to the TTL,
+    # a fresh read (what decisions use) sees it at once
+    other = make_container(demo_container.settings.home)
+    other.adapter.update_limit("F-1003-2", Decimal("400000"))
+    assert total() == Decimal("380000.00")
+    assert total(fresh=True) == Decimal("600000.00")
+    assert total() == Decimal("600000.00")  # and the fresh result replaced the cached one
+    other.engine.dispose()
