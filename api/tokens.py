@@ -9,14 +9,18 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
+import time
 
 from pydantic import BaseModel
 from sqlalchemy import Engine
 from sqlmodel import Field, Session, SQLModel, col, select
 
 from creditdesk.errors import NotFound, Unauthenticated
+from crm_adapter.sql.changes import ChangeCounter, bump_in
 
 TOKEN_PREFIX = "cd_"
+LAST_USED_EVERY_S = 60  # a token's last use is written at most this often
+KNOWN_TOKENS = 10_000  # checked tokens remembered in memory
 
 
 class ApiTokenRow(SQLModel, table=True):
@@ -56,8 +60,13 @@ def _now() -> dt.datetime:
 
 
 class TokenService:
-    def __init__(self, engine: Engine) -> None:
+    """Issues, lists, revokes and checks tokens. A checked token is remembered (by digest) until the data
+    version moves (a revocation in any process bumps it) or a minute passes (its last use is recorded)."""
+
+    def __init__(self, engine: Engine, *, changes: ChangeCounter | None = None) -> None:
         self.engine = engine
+        self.changes = changes or ChangeCounter(engine)
+        self._known: dict[str, tuple[int, str, float]] = {}  # digest → (data version, officer, checked at)
 
     def create(self, officer_id: str, *, label: str = "") -> IssuedToken:
         """Issue a token for an officer (the caller checks the officer exists)."""
@@ -84,19 +93,30 @@ class TokenService:
             if row.revoked_at is None:
                 row.revoked_at = _now()
                 s.add(row)
+                bump_in(s.connection())  # every process forgets the checked token
                 s.commit()
                 s.refresh(row)
+                self._known.clear()
+                self.changes.touch()
             return ApiTokenInfo.model_validate(row, from_attributes=True)
 
     def officer_for(self, token: str) -> str:
         """The officer id a live token belongs to, or Unauthenticated. Marks the token used."""
+        digest, version = _digest(token), self.changes.current()
+        known = self._known.get(digest)
+        if known is not None and known[0] == version and time.monotonic() - known[2] < LAST_USED_EVERY_S:
+            return known[1]
         with Session(self.engine) as s:
-            row = s.exec(select(ApiTokenRow).where(ApiTokenRow.token_sha256 == _digest(token))).first()
+            row = s.exec(select(ApiTokenRow).where(ApiTokenRow.token_sha256 == digest)).first()
             if row is None or row.revoked_at is not None:
+                self._known.pop(digest, None)
                 raise Unauthenticated("invalid or revoked API token")
             now = _now()
-            if row.last_used_at is None or now - row.last_used_at > dt.timedelta(minutes=1):
+            if row.last_used_at is None or now - row.last_used_at > dt.timedelta(seconds=LAST_USED_EVERY_S):
                 row.last_used_at = now  # throttled so reads do not write on every request
                 s.add(row)
                 s.commit()
+            if len(self._known) >= KNOWN_TOKENS:
+                self._known.clear()
+            self._known[digest] = (version, row.officer_id, time.monotonic())
             return row.officer_id

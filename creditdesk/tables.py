@@ -11,6 +11,7 @@ import api.tokens
 import bot.conversations
 import bot.slack.dedupe
 import crm_adapter.models
+import crm_adapter.sql.changes
 import tools.approvals.models
 import tools.audit.models
 import tools.engine.review_runs
@@ -18,6 +19,7 @@ import tools.memos.store
 
 TABLE_MODULES = (
     crm_adapter.models,
+    crm_adapter.sql.changes,
     tools.engine.review_runs,
     tools.approvals.models,
     tools.audit.models,

@@ -160,7 +160,7 @@ class Container:
         """Per-officer API tokens (hashed, revocable)."""
         from api.tokens import TokenService
 
-        return TokenService(self.engine)
+        return TokenService(self.engine, changes=self.adapter.changes)
 
     # --- assistant (issue 5) ------------------------------------------------------------------
     @cached_property

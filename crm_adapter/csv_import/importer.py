@@ -22,6 +22,7 @@ from creditdesk.errors import InvalidInput
 from crm_adapter.csv_import.spec import SPECS, EntitySpec
 from crm_adapter.models import ClientRow
 from crm_adapter.sql.bulk import bulk_insert
+from crm_adapter.sql.changes import bump_in
 
 _CHUNK = 500
 
@@ -202,4 +203,5 @@ def import_folder(engine: Engine, folder: Path) -> ImportResult:
         if errors:
             raise InvalidInput(f"{len(errors)} problem(s) in {folder}; nothing was imported", details=errors)
         results = [_write(conn, spec, parsed[spec.file]) for spec in SPECS if spec.file in parsed]
+        bump_in(conn)  # every process's caches see the import
     return ImportResult(folder=str(folder), files=results)

@@ -32,6 +32,7 @@ from crm_adapter.models import (
     ReputationSignalRow,
 )
 from crm_adapter.sql.bulk import bulk_insert
+from crm_adapter.sql.changes import bump_in
 
 FIRST_CLIENT_ID = 1001
 INDUSTRIES = (
@@ -505,6 +506,7 @@ def generate_demo(
             put(conn, ReputationSignalRow, _signals(ctx, ids, z))
             put(conn, InsuranceCoverRow, _covers(ctx, fac))
             put(conn, ContactLogRow, _contacts(ctx, clients))
+            bump_in(conn)
         if progress:
             progress(len(ids))
     return DemoSummary(clients=n_clients, officers=len(officers), rows=counts, seed=seed, as_of=as_of)

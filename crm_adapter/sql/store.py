@@ -42,7 +42,9 @@ from crm_adapter.models import (
 )
 from crm_adapter.protocol import ClientFilter, ClientMatch
 from crm_adapter.snapshot import FRAMES, BookSnapshot
+from crm_adapter.sql.changes import ChangeCounter, bump_in
 
+RECORD_CACHE_SIZE = 20_000  # clients and officers kept in memory per data version (a few MiB)
 _ID_PATTERN = re.compile(r"^\s*(?:client\s*(?:id)?\s*#?\s*)?(\d{1,12})\s*$", re.IGNORECASE)
 
 
@@ -54,21 +56,40 @@ def _months_before(day: dt.date, months: int) -> dt.date:
 class SqlCRMAdapter:
     """CRMAdapter over the built-in SQL tables. Whole-book reads are a handful of set-based queries."""
 
-    def __init__(self, engine: Engine, *, reporting_currency: str = "USD") -> None:
+    def __init__(
+        self, engine: Engine, *, reporting_currency: str = "USD", changes: ChangeCounter | None = None
+    ) -> None:
         self.engine = engine
         self.reporting_currency = reporting_currency
+        self.changes = changes or ChangeCounter(engine)
         self._names_lock = threading.Lock()
         self._names: tuple[tuple[int, int], list[str], list[int]] | None = None
-        self._data_version = 0
+        self._records: dict[tuple[str, object], Client | Officer | None] = {}
+        self._records_version = -1
 
     @property
     def data_version(self) -> int:
-        return self._data_version
+        return self.changes.current()
 
     def mark_changed(self) -> None:
-        """Called after a committed write (here, or by a caller that wrote in its own transaction)."""
+        """After a caller's transaction that wrote through `update_limit_in` (or bumped) has committed."""
+        self.changes.touch()
+
+    def _record(self, kind: str, key: object, load):  # type: ignore[no-untyped-def]
+        """A client or officer by key, kept until the data version moves (a copy: callers may mutate)."""
+        version = self.changes.current()
         with self._names_lock:
-            self._data_version += 1
+            if version != self._records_version:
+                self._records, self._records_version = {}, version
+            hit = self._records.get((kind, key), self)
+        if hit is self:
+            hit = load()
+            with self._names_lock:
+                if version == self._records_version:
+                    if len(self._records) >= RECORD_CACHE_SIZE:
+                        self._records.pop(next(iter(self._records)))
+                    self._records[(kind, key)] = hit
+        return None if hit is None else hit.model_copy()  # type: ignore[union-attr]
 
     # --- helpers -------------------------------------------------------------------------
     def _session(self) -> Session:
@@ -80,9 +101,12 @@ class SqlCRMAdapter:
 
     # --- people --------------------------------------------------------------------------
     def get_officer(self, officer_id: str) -> Officer | None:
-        with self._session() as s:
-            row = s.get(OfficerRow, officer_id)
-            return Officer.model_validate(row, from_attributes=True) if row else None
+        def load() -> Officer | None:
+            with self._session() as s:
+                row = s.get(OfficerRow, officer_id)
+                return Officer.model_validate(row, from_attributes=True) if row else None
+
+        return self._record("officer", officer_id, load)  # type: ignore[no-any-return]
 
     def get_officer_by_slack_id(self, slack_user_id: str) -> Officer | None:
         rows = self._all(select(OfficerRow).where(OfficerRow.slack_user_id == slack_user_id), Officer)
@@ -96,11 +120,15 @@ class SqlCRMAdapter:
 
     # --- clients -------------------------------------------------------------------------
     def get_client(self, client_id: int) -> Client:
-        with self._session() as s:
-            row = s.get(ClientRow, client_id)
-            if row is None:
-                raise NotFound(f"client {client_id} not found")
-            return Client.model_validate(row, from_attributes=True)
+        def load() -> Client | None:
+            with self._session() as s:
+                row = s.get(ClientRow, client_id)
+                return Client.model_validate(row, from_attributes=True) if row else None
+
+        client = self._record("client", client_id, load)
+        if client is None:
+            raise NotFound(f"client {client_id} not found")
+        return client  # type: ignore[no-any-return]
 
     def get_client_by_external_id(self, external_id: str) -> Client:
         rows = self._all(select(ClientRow).where(ClientRow.external_id == external_id), Client)
@@ -361,6 +389,7 @@ class SqlCRMAdapter:
             if s.get(ContactLogRow, contact.contact_id) is not None:
                 raise Conflict(f"contact '{contact.contact_id}' already exists")
             s.add(ContactLogRow.model_validate(contact.model_dump()))
+            bump_in(s.connection())
             s.commit()
         self.mark_changed()
         return contact
@@ -394,6 +423,7 @@ class SqlCRMAdapter:
                 f"facility '{facility_id}' limit is {current['limit_amount']}, expected {expected_current}; "
                 "it changed since the request was made"
             )
+        bump_in(conn)
         row = conn.execute(select(table).where(table.c.facility_id == facility_id)).mappings().one()
         return Facility.model_validate(dict(row))
 
@@ -409,5 +439,6 @@ class SqlCRMAdapter:
             )
             if result.rowcount != 1:
                 raise NotFound(f"facility '{facility_id}' not found")
+            bump_in(conn)
         self.mark_changed()
         return self.get_facility(facility_id)

@@ -40,6 +40,25 @@ def test_revoked_token_is_refused(client: TestClient, demo_container: Container)
     assert_problem(client.get(f"/api/v1/clients/{NORTH_CLIENT}", headers=headers), 401, "unauthenticated")
 
 
+def test_a_token_revoked_by_another_process_is_refused_within_the_poll_interval(
+    client: TestClient, demo_container: Container
+) -> None:
+    import time
+
+    from tests.conftest import make_container
+
+    issued = demo_container.tokens.create("rm.anna")
+    headers = {"Authorization": f"Bearer {issued.token}"}
+    assert (
+        client.get(f"/api/v1/clients/{NORTH_CLIENT}", headers=headers).status_code == 200
+    )  # checked, remembered
+    other = make_container(demo_container.settings.home)  # `creditdesk token revoke` in another process
+    other.tokens.revoke(issued.info.token_id)
+    other.engine.dispose()
+    time.sleep(demo_container.adapter.changes.poll_s + 0.05)
+    assert_problem(client.get(f"/api/v1/clients/{NORTH_CLIENT}", headers=headers), 401, "unauthenticated")
+
+
 def test_tokens_are_stored_hashed(demo_container: Container) -> None:
     issued = demo_container.tokens.create("rm.anna", label="crm sync")
     with demo_container.engine.connect() as conn:

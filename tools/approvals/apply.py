@@ -14,6 +14,7 @@ from sqlalchemy import Connection, update
 from creditdesk.errors import Conflict, UpstreamUnavailable
 from crm_adapter.models import FacilityRow
 from crm_adapter.protocol import CRMAdapter
+from crm_adapter.sql.changes import bump_in
 from tools.actor import Actor
 from tools.approvals.models import ApprovalRequestView
 from tools.audit.trail import AuditTrail
@@ -40,6 +41,7 @@ def apply_change(conn: Connection, request: ApprovalRequestView, *, adapter: CRM
         )
         if result.rowcount != 1:
             raise Conflict(f"facility {request.facility_id} is no longer {before}; return the request")
+        bump_in(conn)
         audit.record_in(conn, action="facility.status_changed", before={"status": before},
                         after={"status": after, "request_id": request.request_id}, **common)  # fmt: skip
         return

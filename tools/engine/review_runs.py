@@ -17,6 +17,7 @@ from sqlalchemy import Engine, Text, func
 from sqlmodel import Field, Session, SQLModel, col, select
 
 from crm_adapter.sql.bulk import bulk_insert
+from crm_adapter.sql.changes import bump_in
 
 SAVE_BATCH = 50_000  # result rows per bulk insert of a review run
 
@@ -140,6 +141,7 @@ class ReviewRunStore:
             )
             for start in range(0, len(frame), SAVE_BATCH):  # bounded Python-object copies of the rows
                 bulk_insert(conn, ReviewRunResultRow.__table__, frame.iloc[start : start + SAVE_BATCH])  # type: ignore[attr-defined]
+            bump_in(conn)
         self.version += 1
         return run_id
 
@@ -192,6 +194,7 @@ class ReviewRunStore:
                     ref=ref,
                 )
             )
+            bump_in(s.connection())
             s.commit()
         self.version += 1
 
