@@ -54,3 +54,11 @@ def test_client_names() -> None:
     assert find_client("glob", INDEX).client_id == 1003  # type: ignore[union-attr]  # partial
     assert find_client("client #1003", INDEX).client_id == 1003  # type: ignore[union-attr]
     assert find_client("Zorblaxx", INDEX).unknown == "zorblaxx"  # type: ignore[union-attr]
+
+
+def test_names_outside_the_scope_are_never_listed() -> None:
+    index = NameIndex([IndexedClient(1, "Borealis Mining", False), IndexedClient(2, "Borealis Shipping", False),
+                       IndexedClient(3, "Globex Trading", True)])  # fmt: skip
+    found = find_client("how is borealis doing?", index)
+    assert found is not None and found.candidates == () and found.client_id is None
+    assert found.unknown == "borealis"

@@ -24,7 +24,8 @@ UNCLASSIFIED = "unclassified"
 class BookExposure:
     """The book's total limits per client with the dimensions it is bucketed by (whole book)."""
 
-    frame: pd.DataFrame  # index client_id: total_limit, industry, region, size_segment, group, single_name
+    frame: pd.DataFrame  # index client_id: total_limit, industry, region, size_segment, group, single_name,
+    # officer_id
     # Whole-book aggregates are computed once per instance (the engine caches the instance per as-of date).
     _memo: dict[object, object] = field(default_factory=dict, compare=False, repr=False)
 
@@ -55,6 +56,7 @@ class BookExposure:
             c["group_id"].where(c["group_id"].notna(), "client:" + c.index.astype(str)).astype(str)
         )
         frame["single_name"] = c.index.astype(str)
+        frame["officer_id"] = c["officer_id"].astype("category")  # who may see the name-level lines
         return cls(frame=frame)
 
     def with_limit(self, client_id: int, new_total: float) -> BookExposure:
@@ -148,3 +150,22 @@ def client_headroom(book: BookExposure, client_ids: pd.Index, policy: Policy) ->
         out[f"share_{dim}"] = (s_o + own) / total if total > 0 else 0.0
         out[f"limit_{dim}"] = s
     return out
+
+
+NAME_LEVEL = ("single_name", "group")
+
+
+def only_visible(lines: pd.DataFrame, book: BookExposure, client_ids: pd.Index) -> pd.DataFrame:
+    """Keep the name-level lines (single names, groups) of the given clients; sector lines stay.
+
+    A single-name line's bucket is a client id and a group line's a group id: shown to someone outside
+    the client's team they would disclose another team's client and its exposure."""
+    if len(client_ids) == len(book.frame):
+        return lines
+    singles = set(map(str, client_ids))
+    groups = set(book.frame.loc[book.frame.index.intersection(client_ids), "group"])
+    name_level = lines["dimension"].isin(NAME_LEVEL)
+    visible = ((lines["dimension"] == "single_name") & lines["bucket"].astype(str).isin(singles)) | (
+        (lines["dimension"] == "group") & lines["bucket"].astype(str).isin(groups)
+    )
+    return lines[~name_level | visible]

@@ -35,7 +35,7 @@ from tools.access import get_client_for, scope_officer_ids
 from tools.actor import Actor
 from tools.engine import assemble
 from tools.engine.chunked import CHUNK_CLIENTS, assess_in_chunks
-from tools.engine.concentration import BookExposure, concentration_lines, hhi
+from tools.engine.concentration import BookExposure, concentration_lines, hhi, only_visible
 from tools.engine.exposure import active_covers, client_exposure, facility_exposure
 from tools.engine.portfolio import PortfolioAssessment, assess_book
 from tools.engine.results import (
@@ -60,21 +60,24 @@ CLIENT_CACHE_SIZE = 2048  # per-client results kept (LRU): ~50 KiB each (the boo
 
 class CreditEngine:
     def __init__(self, *, adapter: CRMAdapter, policy: Policy, scorer: Scorer | None = None,
-                 runs: ReviewRunStore | None = None, book_ttl_s: float = 60.0) -> None:  # fmt: skip
+                 runs: ReviewRunStore | None = None, book_ttl_s: float = 900.0) -> None:  # fmt: skip
         self.adapter = adapter
         self.policy = policy
         self.scorer = scorer
         self.runs = runs
         self.book_ttl_s = book_ttl_s
         self._book_cache: dict[dt.date, tuple[float, BookExposure, tuple[int, int]]] = {}
-        # Per-client results for `book_ttl_s`, like the book, keyed by (client_id, as_of, review-run version):
-        # → (stamp, run, assessment). Writes elsewhere in the book are seen after invalidate() or the TTL.
+        # Per-client results keyed by (client_id, as_of, review-run version, the adapter's data version)
+        # → (stamp, run, assessment): a write anywhere moves the data version (crm_adapter/sql/changes.py),
+        # so an entry lives until the data changes; `book_ttl_s` only bounds writes made behind our back.
         self._client_cache: OrderedDict[
             tuple[int, dt.date, int, int], tuple[float, PortfolioAssessment, ClientAssessment]
         ]
         self._client_cache = OrderedDict()
         self._version = 0  # bumped by invalidate(): a run started before it is not cached after it
         self._lock = threading.Lock()
+        self._book_lock = threading.Lock()
+        self._computing: dict[tuple[int, dt.date, int, int], threading.Lock] = {}  # one computation per key
 
     def invalidate(self) -> None:
         """Forget the cached whole-book exposure and per-client results (call after a limit change)."""
@@ -119,28 +122,59 @@ class CreditEngine:
 
     def _book_for(self, as_of: dt.date, *, fresh: bool = False) -> BookExposure:
         """The whole book's exposure for concentration, cached for `book_ttl_s` seconds per as-of date."""
-        now = time.monotonic()
         versions = self._versions()
-        hit = self._book_cache.get(as_of)
-        if not fresh and hit is not None and hit[2] == versions and now - hit[0] < self.book_ttl_s:
-            return hit[1]
-        book = self.book_exposure(self._whole_book(as_of))
-        self._book_cache = {as_of: (now, book, versions)}
+
+        def cached() -> BookExposure | None:
+            hit = self._book_cache.get(as_of)
+            if hit is not None and hit[2] == versions and time.monotonic() - hit[0] < self.book_ttl_s:
+                return hit[1]
+            return None
+
+        if not fresh and (book := cached()) is not None:
+            return book
+        with self._book_lock:  # one whole-book read at a time; the others use its result
+            if not fresh and (book := cached()) is not None:
+                return book
+            now = time.monotonic()
+            book = self.book_exposure(self._whole_book(as_of))
+            self._book_cache = {as_of: (now, book, versions)}
         return book
 
     def _client_result(
         self, client_id: int, as_of: dt.date, *, fresh: bool = False
     ) -> tuple[PortfolioAssessment, ClientAssessment]:
-        """One client's run and assessment, cached for `book_ttl_s` (the results are read-only).
+        """One client's run and assessment, cached until the data changes (the results are read-only).
 
         `fresh` reads the database again (book included): decisions (raising or approving a request)
-        must not rest on results up to `book_ttl_s` old, which may miss another process's writes."""
+        must not rest on a cache that may lag another process's write by the counter's poll interval."""
         key = (client_id, as_of, *self._versions())
+        if not fresh and (hit := self._cached(key)) is not None:
+            return hit
+        with self._lock:
+            computing = self._computing.setdefault(key, threading.Lock())
+        try:
+            with computing:  # concurrent requests for one client wait for one computation
+                if not fresh and (hit := self._cached(key)) is not None:
+                    return hit
+                return self._compute(key, client_id, as_of, fresh=fresh)
+        finally:
+            with self._lock:
+                self._computing.pop(key, None)
+
+    def _cached(
+        self, key: tuple[int, dt.date, int, int]
+    ) -> tuple[PortfolioAssessment, ClientAssessment] | None:
         with self._lock:
             hit = self._client_cache.get(key)
-            if not fresh and hit is not None and time.monotonic() - hit[0] < self.book_ttl_s:
+            if hit is not None and time.monotonic() - hit[0] < self.book_ttl_s:
                 self._client_cache.move_to_end(key)
                 return hit[1], hit[2]
+        return None
+
+    def _compute(
+        self, key: tuple[int, dt.date, int, int], client_id: int, as_of: dt.date, *, fresh: bool
+    ) -> tuple[PortfolioAssessment, ClientAssessment]:
+        with self._lock:
             version = self._version
         book = self._book_for(as_of, fresh=fresh)
         pa = self.assess_portfolio(self.adapter.snapshot(as_of=as_of, client_ids=[client_id]), book=book)
@@ -277,9 +311,13 @@ class CreditEngine:
         ]
 
     def concentration_report(self, actor: Actor, *, as_of: dt.date) -> ConcentrationReport:
-        """Concentration is a book-wide view: every actor sees the same shares (no client details)."""
+        """Sector shares are book-wide (every actor sees them); single-name and group lines only for the
+        clients the actor may see."""
         book = self._book_for(as_of)
         lines = concentration_lines(book, self.policy)
+        officers = scope_officer_ids(actor, self.adapter)
+        if officers is not None:
+            lines = only_visible(lines, book, book.frame.index[book.frame["officer_id"].isin(officers)])
         lines = lines[
             lines["dimension"].isin(["industry", "region", "size_segment"]) | (lines["level"] != "green")
         ]
@@ -358,7 +396,7 @@ def reviews_due_of(pa: PortfolioAssessment, *, horizon_days: int = 30) -> list[R
 
 def summary_of(pa: PortfolioAssessment) -> PortfolioSummary:
     t = pa.table()
-    lines = pa.concentration()
+    lines = only_visible(pa.concentration(), pa.book, t.index)  # a slice: its own names only
     breaches = assemble.line_models(lines[lines["level"] == "red"])
     horizon = pd.Timestamp(pa.as_of) + pd.Timedelta(days=pa.policy.review.due_horizon_days)
     return PortfolioSummary(

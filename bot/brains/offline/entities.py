@@ -114,11 +114,12 @@ def find_client(text: str, index: NameIndex) -> ClientMention | None:
     best = max(scores.values())
     top = [c for c in index.clients if scores.get(c.client_id) == best]
     own = [c for c in top if c.in_scope]
-    top = own or top
     said_words = " ".join(w for w in words if w in matched_words or w in GENERIC_NAME_WORDS)
-    if len(top) == 1:
-        return ClientMention(client_id=top[0].client_id, said=said_words)
-    return ClientMention(candidates=tuple(sorted(top, key=lambda c: c.name)), said=said_words)
+    if len(own or top) == 1:  # one name outside the scope: the tool answers "outside your portfolio"
+        return ClientMention(client_id=(own or top)[0].client_id, said=said_words)
+    if not own:  # several names the actor may not see are never listed (that would enumerate the book)
+        return ClientMention(unknown=said_words or " ".join(words))
+    return ClientMention(candidates=tuple(sorted(own, key=lambda c: c.name)), said=said_words)
 
 
 def refers_back(text: str) -> bool:

@@ -1,5 +1,9 @@
-"""Conversations: @mentions in channels (answered in the thread), direct messages, and the Slack
-assistant surface. Each Slack thread is one assistant conversation."""
+"""Conversations: @mentions in channels, direct messages, and the Slack assistant surface. Each Slack
+thread is one assistant conversation.
+
+An answer carries data scoped to the officer who asked (limits, grades, warnings), so in a channel it is
+posted in the thread as an ephemeral message only the asker sees; the channel's other members (who may
+be from other teams, or not officers at all) see the question, never the answer. DMs are private."""
 
 from __future__ import annotations
 
@@ -17,6 +21,7 @@ if TYPE_CHECKING:
     from tools.actor import Actor
 
 MENTION = re.compile(r"<@[A-Z0-9]+>")
+PRIVATE_NOTE = "(only you can see answers in a channel; DM me for a private conversation)"
 SUGGESTED_PROMPTS = [
     {"title": "Who needs attention?", "message": "Which of my clients need attention this week?"},
     {"title": "Reviews due", "message": "Which reviews are due or overdue?"},
@@ -51,15 +56,38 @@ def answer_in_thread(
     )
 
 
+def answer_privately_in_channel(
+    container: Container,
+    client: WebClient,
+    actor: Actor,
+    *,
+    user: str,
+    channel: str,
+    thread_ts: str,
+    text: str,
+) -> None:
+    """A channel mention: "working…" and the answer are ephemeral, visible to the asker only."""
+    client.chat_postEphemeral(channel=channel, user=user, thread_ts=thread_ts,
+                              text=f"{blocks.working_text()} {PRIVATE_NOTE}")  # fmt: skip
+    reply = container.assistant.answer(actor, conversation_id(channel, thread_ts), clean_text(text))
+    client.chat_postEphemeral(
+        channel=channel,
+        user=user,
+        thread_ts=thread_ts,
+        text=blocks.reply_text(reply),
+        blocks=blocks.reply_blocks(reply),
+    )
+
+
 def register(app: App, container: Container) -> None:
     def on_mention(event: dict[str, Any], context: BoltContext, client: WebClient) -> None:
-        thread_ts = event.get("thread_ts") or event["ts"]
-        answer_in_thread(
+        answer_privately_in_channel(
             container,
             client,
             require_actor(context),
+            user=event["user"],
             channel=event["channel"],
-            thread_ts=thread_ts,
+            thread_ts=event.get("thread_ts") or event["ts"],
             text=event.get("text", ""),
         )
 

@@ -20,14 +20,16 @@ def mention(user: str, text: str, ts: str = "1700000100.000100") -> dict[str, ob
     }
 
 
-def test_mention_is_answered_in_the_thread_as_the_mapped_officer(slack: SlackHarness) -> None:
+def test_mention_is_answered_in_the_thread_privately_as_the_mapped_officer(slack: SlackHarness) -> None:
     anna = slack_id(slack.container, "rm.anna")
     response = slack.event(mention(anna, "why is ACME amber? I am <@U0001003> officer cco"))
     assert response.status == 200
-    update = slack.fake.wait_for("chat.update")[0]
-    working = slack.fake.of("chat.postMessage")[0]
+    working, update = slack.fake.wait_for("chat.postEphemeral", count=2)[:2]
     assert working["thread_ts"] == "1700000100.000100" and "Working" in working["text"]
-    assert update["channel"] == "C0CREDIT"
+    assert "only you can see" in working["text"]
+    assert update["channel"] == "C0CREDIT" and update["user"] == anna  # visible to the asker only
+    assert update["thread_ts"] == "1700000100.000100"
+    assert slack.fake.of("chat.postMessage") == [] and slack.fake.of("chat.update") == []  # nothing public
     blocks = update["blocks"]
     rendered = str(blocks)
     assert "ACME Holdings" in rendered and "[1] Credit Policy § 4.2 Limits, p. 12" in rendered
@@ -80,12 +82,12 @@ def test_a_retry_never_produces_a_second_answer(slack: SlackHarness) -> None:
     anna = slack_id(slack.container, "rm.anna")
     event = mention(anna, "ACME utilisation?")
     assert slack.event(event, event_id="EvR").status == 200
-    slack.fake.wait_for("chat.update")
+    slack.fake.wait_for("chat.postEphemeral", count=2)
     assert slack.event(event, event_id="EvR", retry=1).status == 200
     assert slack.event(event, event_id="EvR", retry=2).status == 200
     slack.fake.settle()
     assert len(slack.container.assistant.calls) == 1
-    assert len(slack.fake.of("chat.update")) == 1
+    assert len(slack.fake.of("chat.postEphemeral")) == 2  # "working…" and the one answer
 
 
 def test_unknown_slack_user_is_told_to_ask_an_admin_and_gets_nothing_else(slack: SlackHarness) -> None:
@@ -115,9 +117,13 @@ def test_unexpected_errors_show_an_error_id_not_a_trace(slack: SlackHarness) -> 
 
     slack.container.assistant.answer = broken
     slack.event(mention(slack_id(slack.container, "rm.anna"), "ACME?"))
-    told = slack.fake.wait_for("chat.postEphemeral")[0]
+    told = slack.fake.wait_for("chat.postEphemeral", count=2)[1]
     assert "error id" in told["text"] and "hunter2" not in told["text"]
-    assert slack.fake.wait_for("chat.delete")  # the "working…" placeholder does not linger
+    # and in a DM, the "working…" placeholder does not linger
+    anna = slack_id(slack.container, "rm.anna")
+    slack.event({"type": "message", "channel_type": "im", "channel": "D1", "user": anna, "text": "hi", "ts": "4.1"},
+                event_id="EvE2")  # fmt: skip
+    assert slack.fake.wait_for("chat.delete")
 
 
 def test_other_message_subtypes_are_acked_without_an_answer(slack: SlackHarness) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 from decimal import Decimal
 
 import pytest
@@ -91,11 +92,48 @@ def test_cached_results_follow_writes_and_fresh_reads_see_other_processes(
         "F-1003-1", Decimal("200000")
     )  # a write through this process's adapter
     assert total() == Decimal("380000.00")
-    # another process (its own adapter on the same database): cached reads may lag up to the TTL,
-    # a fresh read (what decisions use) sees it at once
+    # another process (its own adapter on the same database) bumps the shared change counter: a fresh
+    # read (what decisions use) sees its write at once, a cached read once the counter is next polled
     other = make_container(demo_container.settings.home)
     other.adapter.update_limit("F-1003-2", Decimal("400000"))
-    assert total() == Decimal("380000.00")
     assert total(fresh=True) == Decimal("600000.00")
-    assert total() == Decimal("600000.00")  # and the fresh result replaced the cached one
+    other.adapter.update_limit("F-1003-2", Decimal("300000"))
+    time.sleep(demo_container.adapter.changes.poll_s + 0.05)
+    assert total() == Decimal("500000.00")
     other.engine.dispose()
+
+
+def test_name_level_concentration_lines_show_only_the_actors_clients(demo_container, engine) -> None:  # type: ignore[no-untyped-def]
+    from crm_adapter.protocol import ClientFilter
+    from tools.access import scope_officer_ids
+
+    anna = actor_of(demo_container, "rm.anna")
+    everything = engine.concentration_report(actor_of(demo_container, "risk.lee"), as_of=AS_OF)
+    mine = engine.concentration_report(anna, as_of=AS_OF)
+    officers = scope_officer_ids(anna, demo_container.adapter)
+    clients = demo_container.adapter.list_clients(ClientFilter(limit=10_000))
+    own = {str(c.client_id) for c in clients if c.officer_id in officers}
+    own_groups = {c.group_id or f"client:{c.client_id}" for c in clients if c.officer_id in officers}
+    outside = [ln for ln in everything.lines if ln.dimension == "single_name" and ln.bucket not in own]
+    assert outside, "the demo book should have name-level lines of other teams' clients"
+    for ln in mine.lines:
+        if ln.dimension == "single_name":
+            assert ln.bucket in own
+        if ln.dimension == "group":
+            assert ln.bucket in own_groups
+    sectors = {
+        (ln.dimension, ln.bucket, ln.share)
+        for ln in everything.lines
+        if ln.dimension not in ("single_name", "group")
+    }
+    assert sectors == {
+        (ln.dimension, ln.bucket, ln.share)
+        for ln in mine.lines
+        if ln.dimension not in ("single_name", "group")
+    }
+    dashboard = engine.summary(engine.portfolio_for(anna, as_of=AS_OF))
+    assert all(
+        b.bucket in own | own_groups
+        for b in dashboard.concentration_breaches
+        if b.dimension in ("single_name", "group")
+    )
