@@ -31,7 +31,7 @@ ContainerDep = Annotated[Container, Depends(get_container)]
 
 
 def secret_of(container: Container) -> str:
-    return container.settings.sidebar_secret.get_secret_value()
+    return container.settings.sidebar_key
 
 
 def _actor(container: Container, officer_id: str, channel: str) -> Actor:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import secrets
 from functools import cached_property
 from pathlib import Path
 
@@ -10,6 +12,22 @@ from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PLACEHOLDER_SECRETS = {"", "changeme", "change-me", "secret", "dev-secret"}
+MIN_SECRET_LENGTH = 32
+
+
+def _home_secret(path: Path) -> str:
+    """A random secret created once per data folder (readable by its owner only)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}")
+    tmp.write_text(secrets.token_urlsafe(48))
+    tmp.chmod(0o600)
+    try:
+        os.link(tmp, path)  # atomic: the first process to get here sets the secret for everyone
+    except FileExistsError:
+        pass
+    finally:
+        tmp.unlink()
+    return path.read_text().strip()
 
 
 class Settings(BaseSettings):
@@ -39,7 +57,9 @@ class Settings(BaseSettings):
 
     # API, sidebar and Slack
     public_url: str = "http://127.0.0.1:8000"
-    sidebar_secret: SecretStr = SecretStr("dev-secret")
+    sidebar_secret: SecretStr | None = Field(
+        None, description="Launch-token HMAC secret shared with the CRM; unset in dev: a random one in HOME"
+    )
     slack_bot_token: SecretStr | None = Field(None, validation_alias="SLACK_BOT_TOKEN")
     slack_app_token: SecretStr | None = Field(None, validation_alias="SLACK_APP_TOKEN")
     slack_signing_secret: SecretStr | None = Field(None, validation_alias="SLACK_SIGNING_SECRET")
@@ -52,11 +72,18 @@ class Settings(BaseSettings):
         return value.upper()
 
     @model_validator(mode="after")
-    def _refuse_placeholders_in_prod(self) -> Settings:
-        if self.env == "prod" and self.sidebar_secret.get_secret_value() in PLACEHOLDER_SECRETS:
-            raise ValueError(
-                "CREDITDESK_SIDEBAR_SECRET must be set to a real secret when CREDITDESK_ENV=prod"
-            )
+    def _real_sidebar_secret(self) -> Settings:
+        """Never a well-known secret: prod needs a real one (≥ 32 characters); elsewhere an unset or
+        placeholder secret is replaced by a random one kept in HOME/sidebar-secret (mode 0600)."""
+        given = self.sidebar_secret.get_secret_value() if self.sidebar_secret else ""
+        if self.env == "prod":
+            if given in PLACEHOLDER_SECRETS or len(given) < MIN_SECRET_LENGTH:
+                raise ValueError(
+                    f"CREDITDESK_SIDEBAR_SECRET must be a real secret of at least {MIN_SECRET_LENGTH} "
+                    "characters when CREDITDESK_ENV=prod"
+                )
+        elif given in PLACEHOLDER_SECRETS:
+            self.sidebar_secret = SecretStr(_home_secret(self.home_dir / "sidebar-secret"))
         return self
 
     @cached_property
@@ -68,6 +95,12 @@ class Settings(BaseSettings):
     @property
     def resolved_database_url(self) -> str:
         return self.database_url or f"sqlite:///{self.home_dir / 'creditdesk.db'}"
+
+    @property
+    def sidebar_key(self) -> str:
+        """The launch-token secret (always set after validation)."""
+        assert self.sidebar_secret is not None
+        return self.sidebar_secret.get_secret_value()
 
     @property
     def llm_configured(self) -> bool:

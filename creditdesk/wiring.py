@@ -236,7 +236,7 @@ class Container:
                 *lines,
                 f"  Dashboard:  {base}/dashboard (open it with a launch token; see docs/crm-integration.md)",
             ]
-        secret = self.settings.sidebar_secret.get_secret_value()
+        secret = self.settings.sidebar_key
         dashboard = sign_launch(secret, officer.officer_id, ttl_s=WELCOME_LINK_TTL_S)
         sidebar = sign_launch(secret, officer.officer_id, str(DEMO_CLIENT), ttl_s=WELCOME_LINK_TTL_S)
         return [

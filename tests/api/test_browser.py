@@ -55,7 +55,7 @@ def browser() -> Iterator[object]:
 
 
 def _token(container: Container, ref: str) -> str:
-    return sign_launch(container.settings.sidebar_secret.get_secret_value(), ANNA, ref)
+    return sign_launch(container.settings.sidebar_key, ANNA, ref)
 
 
 def test_sidebar_at_350px_shows_figures_and_raises_a_request(

@@ -75,7 +75,7 @@ def test_raising_a_request_for_another_teams_client_is_refused(
 def test_sidebar_refuses_another_teams_client(client: TestClient, demo_container: Container) -> None:
     from api.launch import sign_launch
 
-    secret = demo_container.settings.sidebar_secret.get_secret_value()
+    secret = demo_container.settings.sidebar_key
     token = sign_launch(secret, "rm.anna", str(SOUTH_CLIENT))
     resp = client.get(f"/sidebar/{SOUTH_CLIENT}", params={"token": token})
     assert resp.status_code == 403

@@ -16,7 +16,7 @@ SECRET = "test-secret"
 
 
 def launch(container: Container, officer: str = "rm.anna", ref: str = str(NORTH_CLIENT), **kw: object) -> str:
-    return sign_launch(container.settings.sidebar_secret.get_secret_value(), officer, ref, **kw)  # type: ignore[arg-type]
+    return sign_launch(container.settings.sidebar_key, officer, ref, **kw)  # type: ignore[arg-type]
 
 
 def test_launch_token_round_trip_and_refusals() -> None:

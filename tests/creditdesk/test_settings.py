@@ -32,3 +32,21 @@ def test_environment_moves_it_to_postgres_and_a_model(
 def test_prod_refuses_placeholder_secret(tmp_path: Path) -> None:
     with pytest.raises(ValidationError, match="SIDEBAR_SECRET"):
         Settings(home=tmp_path, env="prod", _env_file=None)  # type: ignore[call-arg]
+
+
+def test_prod_refuses_a_short_secret(tmp_path: Path) -> None:
+    with pytest.raises(ValidationError, match="at least 32"):
+        Settings(home=tmp_path, env="prod", sidebar_secret="too-short", _env_file=None)  # type: ignore[call-arg]
+    ok = Settings(home=tmp_path, env="prod", sidebar_secret="x" * 32, _env_file=None)  # type: ignore[call-arg]
+    assert ok.sidebar_key == "x" * 32
+
+
+@pytest.mark.parametrize("given", [None, "dev-secret", "changeme"])
+def test_without_a_real_secret_each_home_gets_its_own_random_one(tmp_path: Path, given: str | None) -> None:
+    extra = {} if given is None else {"sidebar_secret": given}
+    first = Settings(home=tmp_path / "a", _env_file=None, **extra)  # type: ignore[arg-type]
+    again = Settings(home=tmp_path / "a", _env_file=None, **extra)  # type: ignore[arg-type]
+    other = Settings(home=tmp_path / "b", _env_file=None, **extra)  # type: ignore[arg-type]
+    assert first.sidebar_key == again.sidebar_key != other.sidebar_key
+    assert len(first.sidebar_key) >= 32 and first.sidebar_key not in {"dev-secret", "changeme"}
+    assert (tmp_path / "a" / "sidebar-secret").stat().st_mode & 0o777 == 0o600

@@ -243,8 +243,10 @@ class ApprovalService:
     def get(self, actor: Actor, request_id: str | int) -> ApprovalRequestView:
         with self.engine.connect() as conn:
             view = store.load(conn, store.parse_request_id(request_id))
-        if view.raised_by != actor.officer_id and actor.approval_level == 0:
-            get_client_for(actor, self.adapter, view.client_id)  # scope: the client's team or book-wide
+        if view.raised_by != actor.officer_id and not actor.book_wide:
+            get_client_for(
+                actor, self.adapter, view.client_id
+            )  # scope: the client's team (an approval level alone is not book-wide)
         return view
 
     def list_raised_by(self, actor: Actor, *, limit: int = 100) -> list[ApprovalRequestView]:

@@ -27,7 +27,9 @@ from tools.assistant_tools.toolbox import ApprovalKind, Toolbox
 
 log = logging.getLogger(__name__)
 
-Effect = Literal["read", "prepare"]
+# read: changes nothing; draft: saves a new draft version of a review memo (a working document with an
+# audit event; never a credit decision, never the CRM); prepare: an approval request for the user to confirm.
+Effect = Literal["read", "draft", "prepare"]
 
 
 class _Args(BaseModel):
@@ -119,7 +121,7 @@ TOOLS: dict[str, ToolSpec] = {
         _spec("insurance_cover", ClientArgs),
         _spec("concentration_report", NoArgs),
         _spec("search_policy", PolicyArgs),
-        _spec("draft_review_memo", ClientArgs),
+        _spec("draft_review_memo", ClientArgs, effect="draft"),
         _spec("prepare_approval_request", PrepareApprovalArgs, effect="prepare"),
         _spec("approval_status", ApprovalStatusArgs),
         _spec("my_pending_approvals", NoArgs),

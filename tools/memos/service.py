@@ -19,7 +19,7 @@ from sqlalchemy import Engine
 from creditdesk.errors import Conflict, Forbidden, InvalidInput
 from crm_adapter.enums import Role
 from crm_adapter.protocol import CRMAdapter
-from knowledge.access import readable_tags
+from knowledge.access import PUBLIC_ACCESS
 from tools.access import get_client_for, require_role
 from tools.actor import Actor
 from tools.engine.results import ClientAssessment
@@ -36,6 +36,7 @@ MAX_CONTACTS = 5
 MAX_CITATIONS = 6
 HITS_PER_QUERY = 2
 APPROVER_ROLES = (Role.APPROVER, Role.ADMIN)
+MEMO_AUTHORS = (Role.RM, Role.ANALYST, Role.APPROVER, Role.RISK, Role.ADMIN)
 
 
 class PolicySearch(Protocol):
@@ -75,6 +76,7 @@ class MemoService:
         self, actor: Actor, client_id: int, *, as_of: dt.date | None = None, language: Language = "en"
     ) -> Memo:
         """Build the memo from the engine's assessment and history, narrate it, save it as a new draft."""
+        require_role(actor, MEMO_AUTHORS, "drafting a review memo")  # auditors read, they do not write
         if language not in LANGUAGES:
             raise InvalidInput(f"language must be one of {', '.join(LANGUAGES)}", field="language")
         as_of = as_of or self.today()
@@ -83,7 +85,8 @@ class MemoService:
             assessment=assessment,
             history=self._history(client_id, as_of),
             contacts=self._contacts(client_id, as_of),
-            citations=self._citations(assessment, access_tags=readable_tags(actor.role)),
+            # A memo is read by everyone who may see the client, so it cites only documents all may read.
+            citations=self._citations(assessment, access_tags=frozenset({PUBLIC_ACCESS})),
             language=language,
             created_by=actor.officer_id,
             prepared_by=f"{actor.name} ({actor.officer_id})",

@@ -146,6 +146,20 @@ def test_outsiders_cannot_raise_or_see(demo_container) -> None:  # type: ignore[
     view = raise_for(c, CLEAN_SMALL, "900000")
     with pytest.raises(Forbidden):
         c.approvals.get(actor_of(c, "rm.south.001"), view.request_id)
+    # an RM who leads a team (an approval level, not a book-wide role) sees only their own team's requests
+    from sqlmodel import Session
+
+    from crm_adapter.models import OfficerRow
+
+    with Session(c.engine) as s:
+        s.add(
+            OfficerRow(
+                officer_id="rm.lead.south", name="South Lead", role="rm", team="South", approval_level=1
+            )
+        )
+        s.commit()
+    with pytest.raises(Forbidden):
+        c.approvals.get(actor_of(c, "rm.lead.south"), view.request_id)
 
 
 def test_freeze_and_unfreeze_apply_the_status(demo_container) -> None:  # type: ignore[no-untyped-def]

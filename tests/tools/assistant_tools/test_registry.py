@@ -24,7 +24,10 @@ def test_every_tool_is_documented_and_never_takes_the_actor() -> None:
     for spec in TOOLS.values():
         assert spec.description, spec.name
         assert not {"actor", "officer_id"} & set(spec.args.model_fields), spec.name
-    assert [s.name for s in TOOLS.values() if s.effect != "read"] == ["prepare_approval_request"]
+    assert [s.name for s in TOOLS.values() if s.effect != "read"] == [
+        "draft_review_memo",
+        "prepare_approval_request",
+    ]
     assert not any(name.startswith(("raise", "decide", "update", "set")) for name in TOOLS)
 
 

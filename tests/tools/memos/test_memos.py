@@ -149,3 +149,30 @@ def test_scope_is_enforced(demo_container, memos) -> None:  # type: ignore[no-un
     )
     with pytest.raises(Forbidden):
         memos.draft_review_memo(actor_of(demo_container, other_team.officer_id), GLOBEX, as_of=AS_OF)
+
+
+def test_auditors_read_memos_but_do_not_draft_them(demo_container, memos) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(Forbidden, match="drafting a review memo"):
+        memos.draft_review_memo(actor_of(demo_container, "audit.ravi"), GLOBEX, as_of=AS_OF)
+
+
+def test_a_memo_cites_only_documents_everyone_who_reads_it_may_read(demo_container, memos, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from knowledge.ingest import ingest_paths
+
+    doc = tmp_path / "risk-review-annex.md"
+    doc.write_text(
+        "# Risk review annex\n\n## 1 Periodic credit review frequency\n\n"
+        + " ".join(
+            f"Periodic credit review frequency for grade {g}: restricted risk guidance." for g in range(1, 11)
+        )
+        + "\n"
+    )
+    assert not ingest_paths(demo_container.policy_store, [doc], access="risk").failed
+    risk = actor_of(demo_container, "risk.lee")
+    hits = demo_container.policy_store.search(
+        "periodic credit review frequency for grade 2", k=2, access_tags=frozenset({"all", "risk"})
+    )
+    assert any("annex" in str(h.document).lower() for h in hits)  # risk would be shown it in a search
+    memo = memos.draft_review_memo(risk, GLOBEX, as_of=AS_OF)
+    refs = " ".join(memo.section("policy_refs").bullets)
+    assert refs and "annex" not in refs.lower()  # but the memo, read by Globex's team too, does not cite it
