@@ -35,6 +35,8 @@ else:
     from api.app import create_app
     from bench.books import container
     app = create_app(container(sys.argv[3]))
+from creditdesk.serving import tune_for_serving  # both servers: the process settings of `creditdesk serve`
+tune_for_serving()
 uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
 """
 LOADGEN = """

@@ -104,8 +104,10 @@ def serve(
     c = container()
     c.migrate()
     from api.app import create_app
+    from creditdesk.serving import tune_for_serving
 
     app = create_app(c)
     for line in c.welcome_lines(host, port):
         console.print(line, soft_wrap=True, highlight=False)
+    tune_for_serving()
     uvicorn.run(app, host=host, port=port, log_level="warning")
