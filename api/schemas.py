@@ -8,9 +8,9 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from creditdesk.money import MAX_AMOUNT
 from tools.engine.results import ClientAssessment, ContactDue, Level, PortfolioSummary, ReviewDue, WatchItem
 
-MAX_AMOUNT = Decimal("1e15")
 LimitKind = Literal["increase", "decrease", "freeze", "unfreeze", "renewal"]
 
 

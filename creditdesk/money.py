@@ -37,6 +37,9 @@ AMOUNT_PATTERN = re.compile(
 )
 
 
+MAX_AMOUNT = Decimal("1e15")  # above any real credit limit; larger inputs are typos or attacks
+
+
 def quantize(value: Decimal | float | int) -> Decimal:
     """Round a money amount to cents, half up (the banking convention)."""
     return Decimal(str(value)).quantize(CENT, rounding=ROUND_HALF_UP)

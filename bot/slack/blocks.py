@@ -18,6 +18,7 @@ from pydantic import BaseModel
 from bot.reply import Action, Reply
 from bot.reply import ClientCard as ReplyCard
 from bot.slack.ids import ActionId, BlockId, ViewId
+from tools.approvals.models import KEEPS_THE_LIMIT
 from tools.engine.results import ClientAssessment, EarlyWarning, ReviewDue, WatchItem
 
 if TYPE_CHECKING:
@@ -418,6 +419,16 @@ def raise_request_modal(arguments: Mapping[str, Any], *, client_name: str) -> Bl
     reason_input: Block = {"type": "plain_text_input", "action_id": BlockId.REASON, "multiline": True}
     if arguments.get("reason"):
         reason_input["initial_value"] = str(arguments["reason"])[:3000]
+    keeps_limit = kind in KEEPS_THE_LIMIT  # freeze / unfreeze: no amount to ask for
+    headline = (
+        f"*{kind.capitalize()}* {'the facility' if keeps_limit else 'of the limit'} for *{client_name}*"
+    )
+    amount_block: list[Block] = [] if keeps_limit else [{
+        "type": "input",
+        "block_id": BlockId.AMOUNT,
+        "label": {"type": "plain_text", "text": "New limit"},
+        "element": amount_input,
+    }]  # fmt: skip
     return {
         "type": "modal",
         "callback_id": ViewId.RAISE_REQUEST,
@@ -426,13 +437,8 @@ def raise_request_modal(arguments: Mapping[str, Any], *, client_name: str) -> Bl
         "submit": {"type": "plain_text", "text": "Raise request"},
         "close": {"type": "plain_text", "text": "Cancel"},
         "blocks": [
-            section(f"*{kind.capitalize()}* of the limit for *{client_name}*"),
-            {
-                "type": "input",
-                "block_id": BlockId.AMOUNT,
-                "label": {"type": "plain_text", "text": "New limit"},
-                "element": amount_input,
-            },
+            section(headline),
+            *amount_block,
             {
                 "type": "input",
                 "block_id": BlockId.REASON,

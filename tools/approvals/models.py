@@ -15,6 +15,7 @@ from tools.approvals.chain import PolicyException, Route
 
 Kind = Literal["increase", "decrease", "freeze", "unfreeze", "renewal"]
 KINDS: tuple[str, ...] = ("increase", "decrease", "freeze", "unfreeze", "renewal")
+KEEPS_THE_LIMIT = ("freeze", "unfreeze")  # kinds that change the status, never the amount
 DecisionKind = Literal["approve", "reject", "return"]
 DECISIONS: tuple[str, ...] = ("approve", "reject", "return")
 Status = Literal["pending", "approved", "rejected", "returned"]

@@ -7,9 +7,9 @@ from decimal import Decimal
 from pydantic import BaseModel, ConfigDict
 
 from creditdesk.errors import Conflict, InvalidInput, NotFound
-from creditdesk.money import quantize, to_decimal
+from creditdesk.money import MAX_AMOUNT, quantize, to_decimal
 from crm_adapter.models import Facility
-from tools.approvals.models import KINDS, Kind
+from tools.approvals.models import KEEPS_THE_LIMIT, KINDS, Kind
 from tools.audit.canonical import digest
 
 MAX_REASON = 4000
@@ -46,12 +46,14 @@ def parse_body(*, client_id: object, facility_id: str | None, kind: str, new_lim
         amount = to_decimal(new_limit, field="new_limit")
         if amount < 0:
             raise InvalidInput("the new limit cannot be negative", field="new_limit")
+        if amount > MAX_AMOUNT:
+            raise InvalidInput(f"the new limit is above the maximum of {MAX_AMOUNT:,.0f}", field="new_limit")
         if amount != quantize(amount):
             raise InvalidInput("the new limit has more than 2 decimal places", field="new_limit")
         amount = quantize(amount)
     if kind in ("increase", "decrease") and amount is None:
         raise InvalidInput(f"a {kind} needs the new limit", field="new_limit")
-    if kind in ("freeze", "unfreeze") and amount is not None:
+    if kind in KEEPS_THE_LIMIT and amount is not None:
         raise InvalidInput(f"a {kind} keeps the limit; leave the new limit out", field="new_limit")
     text = (reason or "").strip()
     if not text:

@@ -55,3 +55,5 @@ def test_parse_amount() -> None:
     assert parse_amount("5.5M") == Decimal("5500000.0")
     assert parse_amount("750k") == Decimal("750000")
     assert parse_amount("-1") is None and parse_amount("lots") is None
+    assert parse_amount("USD 1,200,000") == Decimal("1200000")
+    assert parse_amount("1e20") is None and parse_amount("1e400") is None and parse_amount("0") is None

@@ -157,6 +157,8 @@ def test_suggested_action_opens_a_prefilled_modal_and_raises_on_submit(slack: Sl
 
     bad = submit("lots")
     assert bad.status == 200 and json.loads(bad.body)["response_action"] == "errors"
+    for absurd in ("1e20", "1e400", "-5M"):
+        assert json.loads(submit(absurd).body)["response_action"] == "errors"
     assert submit("5.5M").status == 200
     slack.fake.wait_for("chat.postMessage", count=2)  # the approver's DM and the confirmation
     confirmed = slack.fake.wait_until("chat.postMessage", lambda p: p["channel"] == anna)
@@ -172,6 +174,24 @@ def test_suggested_action_opens_a_prefilled_modal_and_raises_on_submit(slack: Sl
     assert [
         r.request_id for r in slack.container.approvals.list_raised_by(slack.container.actor("rm.anna"))
     ] == ["AR-1"]
+
+
+def test_a_suggested_freeze_asks_no_amount_and_raises(slack: SlackHarness) -> None:
+    anna = slack_id(slack.container, "rm.anna")
+    arguments = {"client_id": 1001, "facility_id": "F-1001-1", "kind": "freeze", "reason": "red warnings"}
+    slack.click(anna, f"{ActionId.OPEN_RAISE_REQUEST}:0", json.dumps(arguments))
+    view = slack.fake.wait_for("views.open")[0]["view"]
+    assert [b["block_id"] for b in view["blocks"] if b["type"] == "input"] == [BlockId.REASON]
+    state = {BlockId.REASON: {BlockId.REASON: {"type": "plain_text_input", "value": "red warnings"}}}
+    response = slack.interaction(
+        {"type": "view_submission", "user": {"id": anna}, "trigger_id": "t",
+         "view": {**view, "id": "V124", "state": {"values": state}}}
+    )  # fmt: skip
+    assert response.status == 200
+    confirmed = slack.fake.wait_until("chat.postMessage", lambda p: p["channel"] == anna)
+    request_id = confirmed["text"].split("`")[1]
+    request = slack.container.approvals.get(slack.container.actor("cco"), request_id)
+    assert request.kind == "freeze" and request.new_limit is None
 
 
 def test_app_home_shows_reviews_watchlist_and_approvals(slack: SlackHarness) -> None:

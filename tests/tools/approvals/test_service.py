@@ -103,6 +103,7 @@ def test_same_idempotency_key_returns_the_original_and_a_different_body_conflict
     [
         ({"new_limit": "-5"}, InvalidInput, "new_limit"),
         ({"new_limit": "five million"}, InvalidInput, "new_limit"),
+        ({"new_limit": "1e16"}, InvalidInput, "new_limit"),  # above any real limit (all front doors)
         ({"new_limit": "600000"}, InvalidInput, "new_limit"),  # an "increase" below the current limit
         ({"client_id": 999999}, NotFound, None),
         ({"facility_id": "F-NOPE"}, NotFound, None),
