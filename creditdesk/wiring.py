@@ -18,10 +18,13 @@ from creditdesk.errors import Forbidden, NotFound
 from creditdesk.settings import Settings
 
 if TYPE_CHECKING:
-    from sqlalchemy import Engine
+    from pathlib import Path
+
+    from sqlalchemy import Connection, Engine
 
     from api.tokens import TokenService
     from bot.assistant import Assistant
+    from crm_adapter.csv_import import ImportResult
     from crm_adapter.sql.store import SqlCRMAdapter
     from knowledge.store import PolicyStore
     from tools.actor import Actor
@@ -248,6 +251,27 @@ class Container:
         ]
 
     # --- identity ----------------------------------------------------------------------------
+    def import_book(self, folder: Path) -> ImportResult:
+        """CSV import with its audit: a summary event and one event per change of an officer's authority
+        or a facility's limit / status, written in the import's own transaction (all or nothing)."""
+        import getpass
+
+        from crm_adapter.csv_import import import_folder
+
+        def record(conn: Connection, result: ImportResult) -> None:
+            for change in result.changes:
+                kind = "officer" if change.file == "officers.csv" else "facility"
+                self.audit.record_in(conn, actor=None, channel="import", action=f"{kind}.{change.kind}_by_import",
+                                     object_type=kind, object_id=change.key, before=change.before,
+                                     after=change.after, policy_version=self.policy.version)  # fmt: skip
+            self.audit.record_in(
+                conn, actor=None, channel="import", action="book.imported", object_type="import",
+                object_id=str(result.folder), after={"os_user": getpass.getuser(), "files": [
+                    f.model_dump() for f in result.files]}, policy_version=self.policy.version,
+            )  # fmt: skip
+
+        return import_folder(self.engine, folder, record=record)
+
     def actor(self, officer_id: str, *, channel: str = "cli") -> Actor:
         """The acting officer, from the officers table (authority is never taken from input)."""
         from tools.actor import Actor

@@ -67,11 +67,9 @@ def import_book(
     as_json: bool = typer.Option(False, "--json", help="Print the result as JSON"),
 ) -> None:
     """Import the book from CSV exports: all or nothing, idempotent by natural keys."""
-    from crm_adapter.csv_import import import_folder
-
     c = container()
     c.migrate()
-    result = import_folder(c.engine, folder)
+    result = c.import_book(folder)
     if as_json:
         print_json(result.model_dump(mode="json"))
         return

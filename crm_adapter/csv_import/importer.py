@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 import typing
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 from pathlib import Path
 
@@ -27,6 +27,22 @@ from crm_adapter.sql.changes import bump_in
 _CHUNK = 500
 
 
+# Fields whose change alters who may do what, or a credit line itself: each change is listed (and the
+# application shell writes it to the audit trail in the import's own transaction).
+AUDITED_FIELDS: dict[str, tuple[str, ...]] = {
+    "officers.csv": ("role", "approval_level", "team", "active", "slack_user_id"),
+    "facilities.csv": ("limit_amount", "status", "currency"),
+}
+
+
+class AuthorityChange(BaseModel):
+    file: str
+    key: str
+    kind: str  # inserted | updated
+    before: dict[str, object] | None
+    after: dict[str, object]
+
+
 class FileResult(BaseModel):
     file: str
     rows: int
@@ -38,6 +54,7 @@ class FileResult(BaseModel):
 class ImportResult(BaseModel):
     folder: str
     files: list[FileResult]
+    changes: list[AuthorityChange] = []
 
     @property
     def changed(self) -> int:
@@ -137,7 +154,30 @@ def _check_references(conn: Connection, parsed: dict[str, _Parsed], errors: list
                     )
 
 
-def _write(conn: Connection, spec: EntitySpec, data: _Parsed) -> FileResult:
+def _audited(spec: EntitySpec, key: tuple[object, ...], old: dict[str, object] | None,
+             new: dict[str, object]) -> AuthorityChange | None:  # fmt: skip
+    fields = AUDITED_FIELDS.get(spec.file)
+    if not fields:
+        return None
+    after = {f: new.get(f) for f in fields if f in new}
+    before = None if old is None else {f: old.get(f) for f in fields if f in new}
+    if before is not None and all(_same(before[f], after[f]) for f in after):
+        return None
+    return AuthorityChange(file=spec.file, key="/".join(map(str, key)), kind="inserted" if old is None else "updated",
+                           before=_jsonable(before), after=_jsonable(after))  # type: ignore[arg-type]  # fmt: skip
+
+
+def _same(a: object, b: object) -> bool:
+    return str(a) == str(b) if isinstance(a, Decimal) or isinstance(b, Decimal) else a == b
+
+
+def _jsonable(values: dict[str, object] | None) -> dict[str, object] | None:
+    if values is None:
+        return None
+    return {k: (str(v) if isinstance(v, Decimal) else getattr(v, "value", v)) for k, v in values.items()}
+
+
+def _write(conn: Connection, spec: EntitySpec, data: _Parsed, changes: list[AuthorityChange]) -> FileResult:
     table: Table = spec.table.__table__  # type: ignore[attr-defined]
     first = spec.key[0]
     existing: dict[tuple[object, ...], dict[str, object]] = {}
@@ -160,6 +200,9 @@ def _write(conn: Connection, spec: EntitySpec, data: _Parsed) -> FileResult:
             updates.append({f"b_{c}": v for c, v in values.items() if c in columns})
         else:
             unchanged += 1
+            continue
+        if (change := _audited(spec, key, old, values)) is not None:
+            changes.append(change)
     if inserts:
         bulk_insert(conn, table, pd.DataFrame(inserts, columns=[c for c in columns if c in inserts[0]]))
     if updates:
@@ -178,8 +221,13 @@ def _write(conn: Connection, spec: EntitySpec, data: _Parsed) -> FileResult:
     )
 
 
-def import_folder(engine: Engine, folder: Path) -> ImportResult:
-    """Import every known CSV in `folder`. Raises InvalidInput listing every bad row; writes nothing then."""
+def import_folder(
+    engine: Engine, folder: Path, *, record: Callable[[Connection, ImportResult], None] | None = None
+) -> ImportResult:
+    """Import every known CSV in `folder`. Raises InvalidInput listing every bad row; writes nothing then.
+
+    `record(conn, result)` runs inside the import's transaction once the rows are written (the shell
+    passes the audit trail's writer): if it fails, nothing is imported."""
     folder = Path(folder)
     if not folder.is_dir():
         raise InvalidInput(f"'{folder}' is not a folder", field="folder")
@@ -202,6 +250,10 @@ def import_folder(engine: Engine, folder: Path) -> ImportResult:
         _check_references(conn, parsed, errors)
         if errors:
             raise InvalidInput(f"{len(errors)} problem(s) in {folder}; nothing was imported", details=errors)
-        results = [_write(conn, spec, parsed[spec.file]) for spec in SPECS if spec.file in parsed]
+        changes: list[AuthorityChange] = []
+        results = [_write(conn, spec, parsed[spec.file], changes) for spec in SPECS if spec.file in parsed]
+        result = ImportResult(folder=str(folder), files=results, changes=changes)
+        if record is not None:
+            record(conn, result)
         bump_in(conn)  # every process's caches see the import
-    return ImportResult(folder=str(folder), files=results)
+    return result

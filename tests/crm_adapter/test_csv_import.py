@@ -100,3 +100,33 @@ def test_data_format_doc_lists_every_column() -> None:
         assert f"`{spec.file}`" in doc
         for column in spec.record.model_fields:
             assert f"| `{column}` |" in doc, f"{spec.file}: {column} is not documented"
+
+
+def test_imports_are_audited_authority_changes_one_by_one(container, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    folder = tmp_path / "book"
+    shutil.copytree(EXAMPLES / "small-book", folder)
+    first = container.import_book(folder)
+    assert first.changes and all(c.kind == "inserted" for c in first.changes)
+    officers = (folder / "officers.csv").read_text().splitlines()
+    header = officers[0].split(",")
+    row = officers[1].split(",")
+    row[header.index("approval_level")] = "4"  # an officer quietly given committee authority
+    (folder / "officers.csv").write_text("\n".join([officers[0], ",".join(row), *officers[2:]]) + "\n")
+    second = container.import_book(folder)
+    (change,) = second.changes
+    assert change.file == "officers.csv" and change.key == row[header.index("officer_id")]
+    assert change.before["approval_level"] != 4 and change.after["approval_level"] == 4  # type: ignore[index]
+    events = container.audit.events_for("officer", change.key)
+    assert [e.action for e in events] == ["officer.inserted_by_import", "officer.updated_by_import"]
+    assert events[-1].after["approval_level"] == 4 and events[-1].channel == "import"
+    assert container.audit.verify().ok
+    assert len(container.audit.events_for("import", str(folder))) == 2  # one summary per import
+
+
+def test_a_failing_audit_write_imports_nothing(container, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    def broken(conn, result) -> None:  # type: ignore[no-untyped-def]
+        raise RuntimeError("audit store unavailable")
+
+    with pytest.raises(RuntimeError):
+        import_folder(container.engine, EXAMPLES / "small-book", record=broken)
+    assert _count(container, ClientRow) == 0
