@@ -24,6 +24,7 @@ from creditdesk.errors import Unauthenticated
 SESSION_COOKIE = "cd_session"
 SESSION_SECONDS = 30 * 60
 LAUNCH_MAX_SECONDS = 24 * 3600
+CLOCK_SKEW_SECONDS = 60  # the CRM's clock may be this far ahead of ours
 
 
 def _b64(data: bytes) -> str:
@@ -43,6 +44,7 @@ class Launch:
     officer_id: str
     client_ref: str
     expires: int
+    mac: bytes = b""  # identifies the token (for the single-use check)
 
 
 def sign_launch(secret: str, officer_id: str, client_ref: str = "", *, ttl_s: int = 300,
@@ -68,11 +70,11 @@ def verify_launch(secret: str, token: str, *, now: float | None = None) -> Launc
     if not hmac.compare_digest(given, _mac(secret, payload)):
         raise Unauthenticated("launch token signature does not match")
     current = time.time() if now is None else now
-    if expires < current:
+    if expires + CLOCK_SKEW_SECONDS < current:
         raise Unauthenticated("launch token expired; reopen the page from the CRM")
-    if expires > current + LAUNCH_MAX_SECONDS:
+    if expires > current + LAUNCH_MAX_SECONDS + CLOCK_SKEW_SECONDS:
         raise Unauthenticated("launch token lives too long (at most 24 h)")
-    return Launch(officer_id=officer_id, client_ref=client_ref, expires=expires)
+    return Launch(officer_id=officer_id, client_ref=client_ref, expires=expires, mac=given)
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from sqlmodel import SQLModel
 
+import api.launch_replay
 import api.tokens
 import bot.conversations
 import bot.slack.dedupe
@@ -25,6 +26,7 @@ TABLE_MODULES = (
     tools.audit.models,
     tools.memos.store,
     api.tokens,
+    api.launch_replay,
     bot.slack.dedupe,
     bot.conversations,
 )

@@ -247,7 +247,8 @@ class Container:
             f"  Demo officer: {officer.officer_id} ({officer.name}, {officer.role.value}, team {officer.team})",
             f"  Dashboard:  {base}/dashboard?token={dashboard}",
             f"  Sidebar:    {base}/sidebar/{DEMO_CLIENT}?token={sidebar}",
-            "  (links valid for 8 hours; API tokens: creditdesk token create --officer ID)",
+            "  (each link opens one browser session, within 8 hours; new ones: creditdesk token link --officer ID;",
+            "   API tokens: creditdesk token create --officer ID)",
         ]
 
     # --- identity ----------------------------------------------------------------------------

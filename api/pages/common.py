@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from decimal import Decimal
 from pathlib import Path
 
@@ -10,6 +11,7 @@ from fastapi.templating import Jinja2Templates
 
 from api.deps import secret_of
 from api.launch import SESSION_COOKIE, SESSION_SECONDS, BrowserSession, open_session, verify_launch
+from api.launch_replay import consume
 from creditdesk.errors import Unauthenticated
 from creditdesk.wiring import Container
 from tools.actor import Actor
@@ -51,14 +53,20 @@ def make_templates() -> Jinja2Templates:
 
 
 def login(
-    container: Container, token: str, *, client_ref: str | None = None
-) -> tuple[Actor, BrowserSession, str]:
-    """Check a launch token (and that it was issued for this client) → (actor, session, cookie)."""
+    container: Container, token: str, *, client_ref: str | None = None, current: BrowserSession | None = None
+) -> tuple[Actor, BrowserSession, str | None]:
+    """Check a launch token (and that it was issued for this client) → (actor, session, new cookie or None).
+
+    A token opens one session only (single use). A browser that already holds a session for the token's
+    officer keeps it (an iframe reload presents the same URL again); the token is then not needed."""
     secret = secret_of(container)
     launch = verify_launch(secret, token)
     if client_ref is not None and launch.client_ref != client_ref:
         raise Unauthenticated("this launch token was issued for another client")
     actor = container.actor(launch.officer_id, channel="web")  # unknown or inactive officers stop here
+    if current is not None and current.officer_id == launch.officer_id:
+        return actor, current, None
+    consume(container.engine, launch, now=time.time())
     session, cookie = open_session(secret, launch.officer_id)
     return actor, session, cookie
 

@@ -22,9 +22,10 @@ def dashboard(
     token: Annotated[str | None, Query(max_length=1024)] = None,
 ) -> Response:
     if token:  # log in, then drop the token from the address bar (and from history and referrers)
-        _, _, cookie = login(container, token)
+        _, _, cookie = login(container, token, current=session)
         redirect = RedirectResponse("/dashboard", status_code=303)
-        set_session_cookie(redirect, container, cookie)
+        if cookie:
+            set_session_cookie(redirect, container, cookie)
         return redirect
     actor = get_page_actor(container, session)
     assert session is not None

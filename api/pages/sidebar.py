@@ -37,7 +37,7 @@ def sidebar(
 ) -> HTMLResponse:
     cookie = None
     if token:
-        actor, session, cookie = login(container, token, client_ref=client_ref)
+        actor, session, cookie = login(container, token, client_ref=client_ref, current=session)
     else:
         actor = get_page_actor(container, session)
     assert session is not None

@@ -61,3 +61,25 @@ def revoke(token_id: int = typer.Argument(..., help="The token id (see `creditde
     console.print(
         f"Token {info.token_id} of {info.officer_id} revoked at {info.revoked_at:%Y-%m-%d %H:%M} UTC."
     )
+
+
+@app.command("link")
+def link(
+    officer: str = typer.Option(..., "--officer", help="The officer the page opens as"),
+    client: str = typer.Option(
+        "", "--client", help="Client id or CRM id for a sidebar link; none: the dashboard"
+    ),
+    ttl: int = typer.Option(
+        300, "--ttl", min=10, max=24 * 3600, help="Seconds the link may wait to be opened"
+    ),
+) -> None:
+    """A fresh single-use launch link (what the CRM builds for each page view), for tests and demos."""
+    from api.launch import sign_launch
+
+    c = container()
+    c.migrate()
+    actor = c.actor(officer)  # unknown or inactive officers are refused
+    token = sign_launch(c.settings.sidebar_key, actor.officer_id, client, ttl_s=ttl)
+    base = c.settings.public_url.rstrip("/")
+    page = f"{base}/sidebar/{client}" if client else f"{base}/dashboard"
+    console.print(f"{page}?token={token}", highlight=False, markup=False, soft_wrap=True)

@@ -52,6 +52,29 @@ def test_sidebar_shows_the_profile_card(client: TestClient, demo_container: Cont
     assert "samesite=lax" in resp.headers["set-cookie"].lower()
 
 
+def test_clock_skew_of_a_minute_is_tolerated() -> None:
+    assert verify_launch(SECRET, sign_launch(SECRET, "rm.anna", "1001", ttl_s=0, now=time.time() - 30))
+    with pytest.raises(Unauthenticated, match="expired"):
+        verify_launch(SECRET, sign_launch(SECRET, "rm.anna", "1001", ttl_s=0, now=time.time() - 90))
+
+
+def test_a_launch_token_opens_one_session_only(client: TestClient, demo_container: Container) -> None:
+    token = launch(demo_container)
+    first = client.get(f"/sidebar/{NORTH_CLIENT}", params={"token": token})
+    assert first.status_code == 200 and first.cookies.get(SESSION_COOKIE)
+    # the same browser reloading the iframe (same URL, its session cookie) keeps working
+    again = client.get(f"/sidebar/{NORTH_CLIENT}", params={"token": token})
+    assert again.status_code == 200 and "ACME Holdings" in again.text
+    # the link replayed elsewhere (no session) is refused
+    client.cookies.clear()
+    replayed = client.get(f"/sidebar/{NORTH_CLIENT}", params={"token": token})
+    assert replayed.status_code == 401 and "already used" in replayed.text
+    dash = launch(demo_container, ref="")
+    assert client.get("/dashboard", params={"token": dash}, follow_redirects=False).status_code == 303
+    client.cookies.clear()
+    assert client.get("/dashboard", params={"token": dash}, follow_redirects=False).status_code == 401
+
+
 def test_sidebar_by_external_id(client: TestClient, demo_container: Container) -> None:
     ext = demo_container.adapter.get_client(NORTH_CLIENT).external_id
     assert ext
