@@ -56,11 +56,13 @@ def assess_in_chunks(
     ids = list(client_ids)
     for start in range(0, len(ids), chunk_clients):
         pa = assess_chunk(ids[start : start + chunk_clients])
-        for key, columns in REVIEW_COLUMNS.items():  # trim before the next chunk is read
+        # Trim before the next chunk is read. `.copy()`: under pandas' copy-on-write a column selection is a
+        # view that keeps the whole parent block (every column of that dtype) alive.
+        for key, columns in REVIEW_COLUMNS.items():
             owner, name = (pa.frames, key.removeprefix("frames.")) if key.startswith("frames.") else (pa, key)
-            setattr(owner, name, getattr(owner, name)[list(columns)])
+            setattr(owner, name, getattr(owner, name)[list(columns)].copy())
         for name in ROW_FRAMES:
-            setattr(pa.frames, name, getattr(pa.frames, name).iloc[:0])
+            setattr(pa.frames, name, getattr(pa.frames, name).iloc[:0].copy())
         pa.snapshot = pa.snapshot.subset([])
         parts.append(pa)
     return _combine(parts, whole if len(ids) == whole.n_clients else whole.subset(ids), book)

@@ -257,7 +257,8 @@ class CreditEngine:
         the review run's caller is the shell). Same results as one `assess_portfolio` over the book."""
         whole = self._whole_book(as_of)
         book = self.book_exposure(whole)
-        whole.facilities, whole.covers = whole.facilities.iloc[:0], whole.covers.iloc[:0]  # in `book` now
+        # in `book` now; `.copy()` so the empty frames do not keep the full ones alive (copy-on-write views)
+        whole.facilities, whole.covers = whole.facilities.iloc[:0].copy(), whole.covers.iloc[:0].copy()
         c = whole.clients
         ids = c["client_id"] if officer_ids is None else c.loc[c["officer_id"].isin(officer_ids), "client_id"]
 

@@ -70,3 +70,19 @@ def test_token_link_prints_a_single_use_launch_link(cli) -> None:  # type: ignor
     assert (claims.officer_id, claims.client_ref) == ("rm.anna", "1001")
     refused = cli("token", "link", "--officer", "nobody")
     assert refused.exit_code != 0 and "nobody" in refused.output
+
+
+def test_review_run_stores_and_writes_csv_and_parquet(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    import pandas as pd
+
+    assert cli("import", str(EXAMPLES / "small-book")).exit_code == 0
+    result = cli("review", "run", "--json", "--out", str(tmp_path / "r.parquet"))
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.output)
+    assert summary["run_id"] and summary["summary"]["clients"] == 12
+    table = pd.read_parquet(tmp_path / "r.parquet")
+    assert len(table) == 12 and {"grade", "pd", "recommended", "ews_level"} <= set(table.columns)
+    assert cli("review", "run", "--no-save", "--out", str(tmp_path / "r.csv")).exit_code == 0
+    assert len(pd.read_csv(tmp_path / "r.csv")) == 12
