@@ -22,10 +22,18 @@ def fake() -> Iterator[FakeOpenAI]:
         yield server
 
 
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def checkpoint_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Where the agent's memory lives: an SQLite file, or PostgreSQL (the app's database in production)."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'conversations.db'}"
+    return str(request.getfixturevalue("pg_schema_url"))
+
+
 @pytest.fixture
-def make_assistant(book, toolbox, fake: FakeOpenAI, tmp_path: Path):  # type: ignore[no-untyped-def]
+def make_assistant(book, toolbox, fake: FakeOpenAI, checkpoint_url: str):  # type: ignore[no-untyped-def]
     fake.requests.clear()
-    url = f"sqlite:///{tmp_path / 'conversations.db'}"
+    url = checkpoint_url
 
     def build() -> Assistant:  # a fresh "process": new brain, new checkpointer connection, same files
         llm = LLMBrain(toolbox, config=LLMConfig(base_url=fake.base_url, model="fake-model", api_key="test",
