@@ -33,8 +33,16 @@ def test_events_are_chained_and_verify(book_container) -> None:  # type: ignore[
     )
 
 
+def _as_file_level_attacker(container) -> None:  # type: ignore[no-untyped-def]
+    """Someone who can rewrite the SQLite file can drop its append-only triggers first: verify still catches it."""
+    with container.engine.begin() as conn:
+        conn.execute(text("DROP TRIGGER audit_events_no_update"))
+        conn.execute(text("DROP TRIGGER audit_events_no_delete"))
+
+
 def test_edited_deleted_and_truncated_rows_are_detected(container) -> None:  # type: ignore[no-untyped-def]
     _fill(container)
+    _as_file_level_attacker(container)
     with container.engine.begin() as conn:
         conn.execute(text("UPDATE audit_events SET after_json = :j WHERE seq = 2"), {"j": '{"i":99}'})
     assert [(p.seq, p.kind) for p in container.audit.verify().problems] == [(2, "edited")]
@@ -48,6 +56,7 @@ def test_edited_deleted_and_truncated_rows_are_detected(container) -> None:  # t
 
 def test_a_rehashed_edit_breaks_the_next_link(container) -> None:  # type: ignore[no-untyped-def]
     _fill(container, 3)
+    _as_file_level_attacker(container)
     with container.engine.begin() as conn:
         conn.execute(text("UPDATE audit_events SET hash = :h WHERE seq = 2"), {"h": "f" * 64})
     kinds = {(p.seq, p.kind) for p in container.audit.verify().problems}
@@ -79,13 +88,15 @@ def test_export_csv_by_date(container, tmp_path: Path) -> None:  # type: ignore[
         container.audit.export_csv(out, today, today - dt.timedelta(days=1))
 
 
-@pytest.mark.postgres
-def test_postgres_refuses_update_and_delete_of_audit_events(book_container) -> None:  # type: ignore[no-untyped-def]
-    if book_container.engine.dialect.name != "postgresql":
-        pytest.skip("PostgreSQL only")
+def test_the_database_refuses_update_and_delete_of_audit_events(book_container) -> None:  # type: ignore[no-untyped-def]
     _fill(book_container, 2)
-    for sql in ("UPDATE audit_events SET action = 'x' WHERE seq = 1", "DELETE FROM audit_events WHERE seq = 2",
-                "TRUNCATE audit_events"):  # fmt: skip
+    statements = [
+        "UPDATE audit_events SET action = 'x' WHERE seq = 1",
+        "DELETE FROM audit_events WHERE seq = 2",
+    ]
+    if book_container.engine.dialect.name == "postgresql":
+        statements.append("TRUNCATE audit_events")  # SQLite has no TRUNCATE (DELETE covers it)
+    for sql in statements:
         with pytest.raises(DBAPIError, match="append-only"), book_container.engine.begin() as conn:
             conn.execute(text(sql))
     assert book_container.audit.verify().ok
