@@ -180,8 +180,11 @@ class MemoService:
         return memo.model_copy(update={"text": render_markdown(memo)})
 
     def submit(self, actor: Actor, memo_id: int) -> Memo:
-        """draft → submitted; the completed review restarts the client's review cycle."""
-        self.get(actor, memo_id)
+        """draft → submitted, by the memo's author (or an admin); the completed review restarts the client's
+        review cycle."""
+        current = self.get(actor, memo_id)
+        if current.created_by != actor.officer_id and actor.role != Role.ADMIN:
+            raise Forbidden(f"only the memo's author ({current.created_by}) submits it")
         memo = self.store.advance(memo_id, "submitted")
         if self.runs is not None:
             self.runs.record_review(

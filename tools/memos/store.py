@@ -9,7 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, Column, Engine, UniqueConstraint, func
+from sqlalchemy import JSON, Column, Engine, UniqueConstraint, func, update
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Field, Session, SQLModel, col, select
 
 from creditdesk.errors import Conflict, NotFound
@@ -39,7 +40,20 @@ class MemoStore:
         self.engine = engine
 
     def add(self, memo: Memo, *, created_by: str) -> Memo:
-        """Save `memo` as the client's next version (a draft); returns it with id and version set."""
+        """Save `memo` as the client's next version (a draft); returns it with id and version set.
+
+        Two drafts of one client at once: the unique (client, version) makes one retry with the next number."""
+        for attempt in range(3):
+            try:
+                return self._add(memo, created_by=created_by)
+            except IntegrityError:
+                if attempt == 2:
+                    raise Conflict(
+                        f"could not number a new memo version for client {memo.client_id}"
+                    ) from None
+        raise AssertionError("unreachable")
+
+    def _add(self, memo: Memo, *, created_by: str) -> Memo:
         with Session(self.engine) as s:
             last = s.exec(select(func.max(MemoRow.version)).where(MemoRow.client_id == memo.client_id)).one()
             version = (last or 0) + 1
@@ -76,17 +90,26 @@ class MemoStore:
             return [_version(r) for r in rows]
 
     def advance(self, memo_id: int, to: MemoStatus) -> Memo:
-        """Move a version's status one step forward (draft → submitted → approved), or raise Conflict."""
+        """Move a version's status one step forward (draft → submitted → approved), or raise Conflict.
+
+        A conditional UPDATE (status still the one before `to`): of two concurrent moves exactly one wins."""
+        before = next((k for k, v in NEXT_STATUS.items() if v == to), None)
         with Session(self.engine) as s:
             row = s.get(MemoRow, memo_id)
             if row is None:
                 raise NotFound(f"memo {memo_id} not found")
-            if NEXT_STATUS.get(row.status) != to:
-                raise Conflict(f"memo {memo_id} is {row.status}; it cannot become {to}")
-            row.status = to
-            row.content = {**row.content, "status": to}
-            s.add(row)
+            moved = s.execute(
+                update(MemoRow).where(col(MemoRow.id) == memo_id, col(MemoRow.status) == before)
+                .values(status=to, content={**row.content, "status": to})
+            )  # fmt: skip
+            if moved.rowcount != 1:  # type: ignore[attr-defined]
+                s.rollback()
+                current = s.get(MemoRow, memo_id, populate_existing=True)
+                raise Conflict(
+                    f"memo {memo_id} is {current.status if current else 'gone'}; it cannot become {to}"
+                )
             s.commit()
+            s.refresh(row)
             return _memo(row)
 
 

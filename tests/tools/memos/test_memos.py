@@ -129,6 +129,8 @@ def test_versions_submit_approve_and_attach(demo_container, memos) -> None:  # t
     assert memos.get(rm, first.memo_id).snapshot_sha256 == first.snapshot_sha256  # type: ignore[arg-type]
     with pytest.raises(Conflict):
         memos.attachable(rm, second.memo_id, client_id=GLOBEX)  # type: ignore[arg-type]
+    with pytest.raises(Forbidden, match="author"):
+        memos.submit(lead, second.memo_id)  # type: ignore[arg-type]  # only the author submits
     submitted = memos.submit(rm, second.memo_id)  # type: ignore[arg-type]
     assert submitted.status == "submitted"
     assert memos.attachable(rm, second.memo_id, client_id=GLOBEX).status == "submitted"  # type: ignore[arg-type]
@@ -176,3 +178,34 @@ def test_a_memo_cites_only_documents_everyone_who_reads_it_may_read(demo_contain
     memo = memos.draft_review_memo(risk, GLOBEX, as_of=AS_OF)
     refs = " ".join(memo.section("policy_refs").bullets)
     assert refs and "annex" not in refs.lower()  # but the memo, read by Globex's team too, does not cite it
+
+
+def test_concurrent_drafts_and_approvals_of_one_client(demo_container, memos) -> None:  # type: ignore[no-untyped-def]
+    import threading
+
+    rm, lead, bu = (actor_of(demo_container, o) for o in ("rm.anna", "lead.north", "bu.head"))
+    drafts: list[Memo] = []
+    workers = [threading.Thread(target=lambda: drafts.append(memos.draft_review_memo(rm, INITECH, as_of=AS_OF)))
+               for _ in range(3)]  # fmt: skip
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join()
+    assert sorted(d.version for d in drafts) == [1, 2, 3]  # each got its own number, none failed
+    memo_id = drafts[0].memo_id
+    memos.submit(rm, memo_id)  # type: ignore[arg-type]
+    outcomes: list[str] = []
+
+    def approve(who) -> None:  # type: ignore[no-untyped-def]
+        try:
+            memos.approve(who, memo_id)  # type: ignore[arg-type]
+            outcomes.append("approved")
+        except Conflict:
+            outcomes.append("conflict")
+
+    pair = [threading.Thread(target=approve, args=(a,)) for a in (lead, bu)]
+    for t in pair:
+        t.start()
+    for t in pair:
+        t.join()
+    assert sorted(outcomes) == ["approved", "conflict"]
