@@ -151,9 +151,8 @@ class Container:
             from bot.slack.app import make_client
             from bot.slack.notifier import SlackNotifier
 
-            return SlackNotifier(
-                make_client(self), adapter=self.adapter, risk_channel=self.settings.slack_risk_channel
-            )
+            return SlackNotifier(make_client(self), adapter=self.adapter, engine=self.engine,
+                                 risk_channel=self.settings.slack_risk_channel)  # fmt: skip
         from tools.notify import NullNotifier
 
         return NullNotifier()

@@ -18,6 +18,10 @@ class Notifier(Protocol):
         """The request closed (approved, rejected or returned): tell the requester."""
         ...
 
+    def request_overdue(self, request: object, approvers: Sequence[Officer]) -> None:
+        """The open step is past its SLA: remind the officers who may decide it (at most once a day)."""
+        ...
+
     def warning_raised(self, client: Client, warning: object, officer: Officer) -> None:
         """A new early warning for a client: tell its officer."""
         ...
@@ -30,6 +34,9 @@ class NullNotifier:
         return None
 
     def request_decided(self, request: object) -> None:
+        return None
+
+    def request_overdue(self, request: object, approvers: Sequence[Officer]) -> None:
         return None
 
     def warning_raised(self, client: Client, warning: object, officer: Officer) -> None:

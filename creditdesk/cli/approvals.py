@@ -131,3 +131,20 @@ def decide(
         print_json(view.model_dump(mode="json"))
     else:
         _show(view)
+
+
+@app.command()
+def remind(as_json: bool = JSON_OPTION) -> None:
+    """Remind approvers of steps past their SLA (Slack DM, once a day per step); run it from cron."""
+    c = container()
+    c.migrate()
+    late = c.approvals.remind_overdue()
+    if as_json:
+        print_json([{"request_id": v.request_id, "step": v.current_step,
+                     "due_at": v.open_step.due_at.isoformat() if v.open_step and v.open_step.due_at else None}
+                    for v in late])  # fmt: skip
+        return
+    if not late:
+        console.print("no overdue steps")
+    for v in late:
+        console.print(f"{_line(v)} — overdue since {v.open_step.due_at:%Y-%m-%d %H:%M}", highlight=False)  # type: ignore[union-attr]

@@ -49,6 +49,9 @@ class MemoCheck(Protocol):
     def attachable(self, actor: Actor, memo_id: int, *, client_id: int) -> Any: ...
 
 
+OVERDUE_SCAN_LIMIT = 10_000  # pending requests looked at per reminder run
+
+
 class ApprovalService:
     def __init__(self, *, engine: Engine, adapter: CRMAdapter, credit_engine: CreditEngine, policy: Policy,
                  audit: AuditTrail, notifier: Notifier | None = None, memos: MemoCheck | None = None,
@@ -270,6 +273,24 @@ class ApprovalService:
         with self.engine.connect() as conn:
             return store.load_many(conn, store.ids_by_status(conn, status, limit))
 
+    def overdue(self, *, now: dt.datetime | None = None) -> list[ApprovalRequestView]:
+        """Pending requests whose open step is past its SLA (`due_at`), oldest first (no actor: a job)."""
+        now = now or clock.now()
+        with self.engine.connect() as conn:
+            views = store.load_many(conn, store.ids_by_status(conn, "pending", OVERDUE_SCAN_LIMIT))
+        late = [v for v in views if v.open_step and v.open_step.due_at and _utc(v.open_step.due_at) < now]
+        return sorted(late, key=lambda v: _utc(v.open_step.due_at))  # type: ignore[union-attr, arg-type]
+
+    def remind_overdue(self, *, now: dt.datetime | None = None) -> list[ApprovalRequestView]:
+        """Remind the approvers of every overdue step (the notifier keeps it to once a day per step)."""
+        late = self.overdue(now=now)
+        for view in late:
+            approvers = self.approvers_for(view)
+            self._safely(
+                lambda view=view, approvers=approvers: self.notifier.request_overdue(view, approvers)
+            )
+        return late
+
     # --- notifications ------------------------------------------------------------------------
     def approvers_for(self, view: ApprovalRequestView) -> list[Officer]:
         step = view.open_step
@@ -292,6 +313,10 @@ class ApprovalService:
             send()
         except Exception:
             log.exception("approval notification failed")
+
+
+def _utc(value: dt.datetime) -> dt.datetime:
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
 
 
 def _may_decide(actor: Actor, view: ApprovalRequestView) -> bool:

@@ -202,3 +202,21 @@ def test_app_home_shows_reviews_watchlist_and_approvals(slack: SlackHarness) -> 
     assert published["user_id"] == lead
     text = json.dumps(published["view"])
     assert "Approvals waiting for you" in text and "AR-1" in text and ActionId.APPROVE in text
+
+
+def test_overdue_steps_are_reminded_once_a_day_with_the_decision_buttons(slack: SlackHarness) -> None:
+    import datetime as dt
+
+    request_id = raise_request(slack)
+    slack.fake.wait_for("chat.postMessage")  # the first DM
+    slack.fake.reset()
+    later = dt.datetime.now(dt.UTC) + dt.timedelta(days=10)
+    late = slack.container.approvals.remind_overdue(now=later)
+    assert [v.request_id for v in late] == [request_id]
+    dm = slack.fake.wait_for("chat.postMessage")[0]
+    assert dm["channel"] == slack_id(slack.container, "lead.north") and "overdue" in dm["text"]
+    buttons = next(b for b in dm["blocks"] if b["type"] == "actions")["elements"]
+    assert [b["action_id"] for b in buttons] == [ActionId.APPROVE, ActionId.REJECT, ActionId.RETURN]
+    slack.container.approvals.remind_overdue(now=later)  # the cron runs again the same day
+    slack.fake.settle(0.2)
+    assert len(slack.fake.of("chat.postMessage")) == 1

@@ -86,3 +86,12 @@ def test_review_run_stores_and_writes_csv_and_parquet(cli, tmp_path: Path) -> No
     assert len(table) == 12 and {"grade", "pd", "recommended", "ews_level"} <= set(table.columns)
     assert cli("review", "run", "--no-save", "--out", str(tmp_path / "r.csv")).exit_code == 0
     assert len(pd.read_csv(tmp_path / "r.csv")) == 12
+
+
+def test_approvals_remind_lists_overdue_steps(cli) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    assert cli("init", "--demo-if-empty", "--clients", "30").exit_code == 0
+    none = cli("approvals", "remind", "--json")
+    assert none.exit_code == 0, none.output
+    assert json.loads(none.output) == []

@@ -245,3 +245,26 @@ def test_an_applied_approval_shows_on_the_card_at_once(demo_container) -> None: 
     assert c.credit_engine.assess_client(anna, 1024, as_of=c.today()).exposure.total_limit == Decimal(
         "900000.00"
     )
+
+
+def test_overdue_steps_are_found_and_their_approvers_reminded(demo_container) -> None:  # type: ignore[no-untyped-def]
+    import datetime as dt
+
+    c = demo_container
+    view = raise_for(c, CLEAN_SMALL, "900000")
+    due = view.steps[0].due_at
+    assert due is not None
+    due = due if due.tzinfo else due.replace(tzinfo=dt.UTC)
+    assert c.approvals.overdue(now=due - dt.timedelta(minutes=1)) == []
+    sent: list[tuple[str, list[str]]] = []
+
+    class Recorder:
+        def request_overdue(self, request, approvers) -> None:  # type: ignore[no-untyped-def]
+            sent.append((request.request_id, [a.officer_id for a in approvers]))
+
+    c.approvals.notifier = Recorder()
+    late = c.approvals.remind_overdue(now=due + dt.timedelta(hours=1))
+    assert [v.request_id for v in late] == [view.request_id]
+    assert sent == [(view.request_id, ["lead.north"])]
+    decide(c, "lead.north", view.request_id)
+    assert c.approvals.overdue(now=due + dt.timedelta(days=3)) == []  # decided: nothing left to remind
