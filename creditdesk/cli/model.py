@@ -165,8 +165,10 @@ def monitor(
     model_id: str | None = typer.Argument(None, help="Default: the model in service"),
     csv: Path | None = typer.Option(None, "--csv", help="Current data with the model's feature columns"),
     from_book: bool = typer.Option(False, "--from-book", help="Monitor the book's current feature frame"),
-    watch: float = typer.Option(0.1, "--watch", help="PSI at or above this is 'watch'"),
-    drift: float = typer.Option(0.25, "--drift", help="PSI above this is 'drift'"),
+    watch: float | None = typer.Option(
+        None, "--watch", help="PSI at or above this is 'watch' (default: policy)"
+    ),
+    drift: float | None = typer.Option(None, "--drift", help="PSI above this is 'drift' (default: policy)"),
     officer: str | None = typer.Option(None, "--as", help=AS_HELP),
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
@@ -182,7 +184,10 @@ def monitor(
         raise InvalidInput("no model is in service; name the model to monitor", field="model_id")
     model = registry.load(model_id)
     current = _book_features(officer) if from_book else _csv_frame(csv)  # type: ignore[arg-type]
-    report = run_monitor(model, current, Thresholds(watch=watch, drift=drift))
+    policy = container().policy.model_monitoring  # the bank's thresholds; the options override them
+    thresholds = Thresholds(watch=policy.psi_watch if watch is None else watch,
+                            drift=policy.psi_drift if drift is None else drift)  # fmt: skip
+    report = run_monitor(model, current, thresholds)
     if as_json:
         print_json(report.model_dump(mode="json"))
         return

@@ -311,6 +311,20 @@ class InsurancePolicy(_Strict):
 # --- root -----------------------------------------------------------------------------------
 
 
+class ModelMonitoringPolicy(_Strict):
+    """Population stability of a scoring model (`creditdesk model monitor`): PSI/CSI below `psi_watch` is
+    stable, up to `psi_drift` is watch, above it is drift."""
+
+    psi_watch: float = Field(0.1, gt=0)
+    psi_drift: float = Field(0.25, gt=0)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> ModelMonitoringPolicy:
+        if self.psi_drift <= self.psi_watch:
+            raise ValueError("psi_drift must be above psi_watch")
+        return self
+
+
 class Policy(_Strict):
     """The whole credit policy. `version` is recorded on every result computed under it."""
 
@@ -330,3 +344,4 @@ class Policy(_Strict):
     concentration: ConcentrationPolicy
     insurance: InsurancePolicy
     authority: AuthorityPolicy
+    model_monitoring: ModelMonitoringPolicy = ModelMonitoringPolicy()

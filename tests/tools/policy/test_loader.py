@@ -54,3 +54,11 @@ def test_missing_file_and_bad_yaml(tmp_path: Path) -> None:
     bad.write_text("rating: [unclosed", encoding="utf-8")
     with pytest.raises(InvalidInput, match="not valid YAML"):
         load_policy(bad)
+
+
+def test_model_monitoring_thresholds_are_validated(tmp_path: Path) -> None:
+    data = yaml.safe_load(DEFAULT_POLICY_PATH.read_text())
+    assert load_policy().model_monitoring.psi_drift == 0.25
+    data["model_monitoring"] = {"psi_watch": 0.3, "psi_drift": 0.2}
+    with pytest.raises(InvalidInput, match="psi_drift must be above psi_watch"):
+        load_policy(_write(tmp_path, data))

@@ -49,6 +49,15 @@ def test_train_list_show_monitor_from_csv(
     report = json.loads(out)
     assert report["rows"] == 2000 and report["status"] in {"stable", "watch"}
     assert {f["name"] for f in report["features"]} == set(trained["card"]["features"])
+    assert report["thresholds"] == {"watch": 0.1, "drift": 0.25}  # the shipped policy's model_monitoring
+    strict = container.policy.model_copy(
+        update={"model_monitoring": container.policy.model_monitoring.model_copy(
+            update={"psi_watch": 0.0001, "psi_drift": 0.0002})}
+    )  # fmt: skip
+    monkeypatch.setattr(type(container), "policy", property(lambda self: strict))
+    code, out = _run("monitor", "sme-v1", "--csv", str(history_csv), "--json")
+    assert code == 0, out
+    assert json.loads(out)["thresholds"] == {"watch": 0.0001, "drift": 0.0002}  # the bank's policy decides
 
 
 @pytest.mark.parametrize(
