@@ -14,6 +14,7 @@ import bot.slack.dedupe
 import crm_adapter.models
 import crm_adapter.sql.changes
 import tools.approvals.models
+import tools.approvals.outbox
 import tools.audit.models
 import tools.engine.review_runs
 import tools.memos.store
@@ -23,6 +24,7 @@ TABLE_MODULES = (
     crm_adapter.sql.changes,
     tools.engine.review_runs,
     tools.approvals.models,
+    tools.approvals.outbox,
     tools.audit.models,
     tools.memos.store,
     api.tokens,

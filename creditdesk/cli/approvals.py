@@ -148,3 +148,19 @@ def remind(as_json: bool = JSON_OPTION) -> None:
         console.print("no overdue steps")
     for v in late:
         console.print(f"{_line(v)} — overdue since {v.open_step.due_at:%Y-%m-%d %H:%M}", highlight=False)  # type: ignore[union-attr]
+
+
+@app.command()
+def deliver(as_json: bool = JSON_OPTION) -> None:
+    """Send approved changes waiting for an external CRM (the outbox); run it from cron. Built-in store: none."""
+    c = container()
+    c.migrate()
+    sent = c.approvals.deliver_outbox()
+    if as_json:
+        print_json([e.model_dump(mode="json") for e in sent])
+        return
+    if not sent:
+        console.print("nothing to deliver")
+    for e in sent:
+        console.print(f"{e.request_id} {e.kind} {e.facility_id}: {e.status} (attempt {e.attempts})"
+                      + (f" — {e.last_error}" if e.last_error else ""), highlight=False)  # fmt: skip

@@ -1,5 +1,8 @@
 """Apply an approved request to the CRM inside the decision's own transaction (never twice).
 
+An adapter that cannot take part in the transaction (an external CRM) gets an outbox row instead, in the
+same transaction; `tools/approvals/outbox.py` delivers it with retries.
+
 The built-in store exposes `update_limit_in(conn, …)`; the limit change, the request's final state
 and their audit events commit or roll back together. A facility's status (freeze / unfreeze) is a
 conditional UPDATE of the built-in store's facilities table in the same transaction.
@@ -11,27 +14,30 @@ from typing import Any
 
 from sqlalchemy import Connection, update
 
-from creditdesk.errors import Conflict, UpstreamUnavailable
+from creditdesk.errors import Conflict
 from crm_adapter.models import FacilityRow
 from crm_adapter.protocol import CRMAdapter
 from crm_adapter.sql.changes import bump_in
 from tools.actor import Actor
 from tools.approvals.models import ApprovalRequestView
+from tools.approvals.outbox import STATUS_AFTER, enqueue
 from tools.audit.trail import AuditTrail
 
 FACILITIES = FacilityRow.__table__  # type: ignore[attr-defined]
-STATUS_AFTER = {"freeze": ("active", "frozen"), "unfreeze": ("frozen", "active")}
 
 
 def apply_change(conn: Connection, request: ApprovalRequestView, *, adapter: CRMAdapter, audit: AuditTrail,
                  actor: Actor, policy_version: str) -> None:  # fmt: skip
-    update_limit_in: Any = getattr(adapter, "update_limit_in", None)
-    if update_limit_in is None:
-        raise UpstreamUnavailable(
-            "this CRM adapter cannot apply an approved change inside the approval's transaction"
-        )
     common = {"actor": actor, "object_type": "facility", "object_id": request.facility_id,
               "policy_version": policy_version}  # fmt: skip
+    update_limit_in: Any = getattr(adapter, "update_limit_in", None)
+    if update_limit_in is None:  # an external CRM: promise the change in this transaction, deliver it later
+        changes = request.kind in STATUS_AFTER or request.new_limit not in (None, request.current_limit)
+        if changes:
+            enqueue(conn, request)
+            audit.record_in(conn, action="crm.change_queued", after={"request_id": request.request_id,
+                            "kind": request.kind, "new_limit": str(request.new_limit)}, **common)  # fmt: skip
+        return
     if request.kind in STATUS_AFTER:
         before, after = STATUS_AFTER[request.kind]
         result = conn.execute(

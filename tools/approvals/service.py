@@ -32,6 +32,7 @@ from tools.approvals.apply import apply_change
 from tools.approvals.chain import route
 from tools.approvals.decisions import authorise, next_state
 from tools.approvals.models import DECISIONS, ApprovalRequestView, PreparedRequest, format_request_id
+from tools.approvals.outbox import OutboxEntry, deliver_due
 from tools.approvals.requests import RequestBody, check_key, check_kind_against, choose_facility, parse_body
 from tools.approvals.snapshot import Snapshot, policy_exceptions, take_snapshot
 from tools.approvals.staleness import stale_reasons
@@ -290,6 +291,10 @@ class ApprovalService:
                 lambda view=view, approvers=approvers: self.notifier.request_overdue(view, approvers)
             )
         return late
+
+    def deliver_outbox(self, *, now: dt.datetime | None = None) -> list[OutboxEntry]:
+        """Send approved changes waiting for an external CRM (retried with back-off; never twice)."""
+        return deliver_due(self.engine, self.adapter, self.audit, now=now)
 
     # --- notifications ------------------------------------------------------------------------
     def approvers_for(self, view: ApprovalRequestView) -> list[Officer]:
