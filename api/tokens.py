@@ -15,12 +15,13 @@ from pydantic import BaseModel
 from sqlalchemy import Engine
 from sqlmodel import Field, Session, SQLModel, col, select
 
-from creditdesk.errors import NotFound, Unauthenticated
+from creditdesk.errors import InvalidInput, NotFound, Unauthenticated
 from crm_adapter.sql.changes import ChangeCounter, bump_in
 
 TOKEN_PREFIX = "cd_"
 LAST_USED_EVERY_S = 60  # a token's last use is written at most this often
 KNOWN_TOKENS = 10_000  # checked tokens remembered in memory
+DEFAULT_LIFETIME = dt.timedelta(days=90)  # rotate integrations' tokens at least this often
 
 
 class ApiTokenRow(SQLModel, table=True):
@@ -33,6 +34,7 @@ class ApiTokenRow(SQLModel, table=True):
     created_at: dt.datetime
     revoked_at: dt.datetime | None = None
     last_used_at: dt.datetime | None = None
+    expires_at: dt.datetime | None = None  # None: never (tokens issued before expiry existed)
 
 
 class ApiTokenInfo(BaseModel):
@@ -44,11 +46,16 @@ class ApiTokenInfo(BaseModel):
     created_at: dt.datetime
     revoked_at: dt.datetime | None
     last_used_at: dt.datetime | None
+    expires_at: dt.datetime | None = None
 
 
 class IssuedToken(BaseModel):
     info: ApiTokenInfo
     token: str
+
+
+def _utc(value: dt.datetime) -> dt.datetime:
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
 
 
 def _digest(token: str) -> str:
@@ -66,12 +73,19 @@ class TokenService:
     def __init__(self, engine: Engine, *, changes: ChangeCounter | None = None) -> None:
         self.engine = engine
         self.changes = changes or ChangeCounter(engine)
-        self._known: dict[str, tuple[int, str, float]] = {}  # digest → (data version, officer, checked at)
+        # digest → (data version, officer, checked at, expires at)
+        self._known: dict[str, tuple[int, str, float, dt.datetime | None]] = {}
 
-    def create(self, officer_id: str, *, label: str = "") -> IssuedToken:
-        """Issue a token for an officer (the caller checks the officer exists)."""
+    def create(
+        self, officer_id: str, *, label: str = "", lifetime: dt.timedelta | None = DEFAULT_LIFETIME
+    ) -> IssuedToken:
+        """Issue a token for an officer (the caller checks the officer exists); `lifetime=None`: no expiry."""
+        if lifetime is not None and lifetime <= dt.timedelta(0):
+            raise InvalidInput("a token's lifetime must be positive", field="expires_days")
         token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-        row = ApiTokenRow(token_sha256=_digest(token), officer_id=officer_id, label=label, created_at=_now())
+        now = _now()
+        row = ApiTokenRow(token_sha256=_digest(token), officer_id=officer_id, label=label, created_at=now,
+                          expires_at=None if lifetime is None else now + lifetime)  # fmt: skip
         with Session(self.engine) as s:
             s.add(row)
             s.commit()
@@ -104,7 +118,8 @@ class TokenService:
         """The officer id a live token belongs to, or Unauthenticated. Marks the token used."""
         digest, version = _digest(token), self.changes.current()
         known = self._known.get(digest)
-        if known is not None and known[0] == version and time.monotonic() - known[2] < LAST_USED_EVERY_S:
+        fresh = known is not None and known[0] == version and time.monotonic() - known[2] < LAST_USED_EVERY_S
+        if known is not None and fresh and (known[3] is None or _now() < known[3]):
             return known[1]
         with Session(self.engine) as s:
             row = s.exec(select(ApiTokenRow).where(ApiTokenRow.token_sha256 == digest)).first()
@@ -112,11 +127,15 @@ class TokenService:
                 self._known.pop(digest, None)
                 raise Unauthenticated("invalid or revoked API token")
             now = _now()
+            expires = None if row.expires_at is None else _utc(row.expires_at)
+            if expires is not None and now >= expires:
+                self._known.pop(digest, None)
+                raise Unauthenticated(f"API token expired on {expires:%Y-%m-%d}; create a new one")
             if row.last_used_at is None or now - row.last_used_at > dt.timedelta(seconds=LAST_USED_EVERY_S):
                 row.last_used_at = now  # throttled so reads do not write on every request
                 s.add(row)
                 s.commit()
             if len(self._known) >= KNOWN_TOKENS:
                 self._known.clear()
-            self._known[digest] = (version, row.officer_id, time.monotonic())
+            self._known[digest] = (version, row.officer_id, time.monotonic(), expires)
             return row.officer_id

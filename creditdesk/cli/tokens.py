@@ -13,13 +13,17 @@ app = typer.Typer(help="Per-officer API tokens for the REST API (sent as 'Author
 def create(
     officer: str = typer.Option(..., "--officer", help="The officer the token acts as"),
     label: str = typer.Option("", "--label", help="What the token is for (e.g. 'salesforce sync')"),
+    expires_days: int = typer.Option(90, "--expires-days", min=0, help="Days until it expires; 0: never"),
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """Issue a token. It is shown once: only its sha256 is stored."""
+    import datetime as dt
+
     c = container()
     c.migrate()
     actor = c.actor(officer)  # unknown or inactive officers are refused
-    issued = c.tokens.create(actor.officer_id, label=label)
+    lifetime = dt.timedelta(days=expires_days) if expires_days else None
+    issued = c.tokens.create(actor.officer_id, label=label, lifetime=lifetime)
     if as_json:
         print_json({**issued.info.model_dump(mode="json"), "token": issued.token})
         return
@@ -27,7 +31,10 @@ def create(
         f"Token {issued.info.token_id} for {actor.officer_id} ({actor.role.value}, team {actor.team}):"
     )
     console.print(issued.token, highlight=False, markup=False, soft_wrap=True)
-    console.print("Store it now: it cannot be shown again. Revoke with `creditdesk token revoke ID`.")
+    expiry = f"expires {issued.info.expires_at:%Y-%m-%d}" if issued.info.expires_at else "never expires"
+    console.print(
+        f"Store it now: it cannot be shown again ({expiry}). Revoke with `creditdesk token revoke ID`."
+    )
 
 
 @app.command("list")
@@ -44,9 +51,10 @@ def list_tokens(
         return
     from rich.table import Table
 
-    table = Table("id", "officer", "label", "created", "last used", "revoked")
+    table = Table("id", "officer", "label", "created", "expires", "last used", "revoked")
     for t in tokens:
         table.add_row(str(t.token_id), t.officer_id, t.label, f"{t.created_at:%Y-%m-%d %H:%M}",
+                      f"{t.expires_at:%Y-%m-%d}" if t.expires_at else "never",
                       f"{t.last_used_at:%Y-%m-%d %H:%M}" if t.last_used_at else "—",
                       f"{t.revoked_at:%Y-%m-%d %H:%M}" if t.revoked_at else "—")  # fmt: skip
     console.print(table)

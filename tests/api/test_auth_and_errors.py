@@ -59,6 +59,32 @@ def test_a_token_revoked_by_another_process_is_refused_within_the_poll_interval(
     assert_problem(client.get(f"/api/v1/clients/{NORTH_CLIENT}", headers=headers), 401, "unauthenticated")
 
 
+def test_tokens_expire(
+    client: TestClient, demo_container: Container, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import datetime as dt
+
+    import api.tokens
+
+    issued = demo_container.tokens.create("rm.anna", lifetime=dt.timedelta(days=90))
+    assert issued.info.expires_at is not None
+    headers = {"Authorization": f"Bearer {issued.token}"}
+    assert (
+        client.get(f"/api/v1/clients/{NORTH_CLIENT}", headers=headers).status_code == 200
+    )  # checked, remembered
+    later = dt.datetime.now(dt.UTC) + dt.timedelta(days=91)
+    monkeypatch.setattr(api.tokens, "_now", lambda: later)
+    body = assert_problem(
+        client.get(f"/api/v1/clients/{NORTH_CLIENT}", headers=headers), 401, "unauthenticated"
+    )
+    assert "expired" in body["detail"]
+    forever = demo_container.tokens.create("rm.anna", lifetime=None)
+    assert client.get(f"/api/v1/clients/{NORTH_CLIENT}",
+                      headers={"Authorization": f"Bearer {forever.token}"}).status_code == 200  # fmt: skip
+    with pytest.raises(Exception, match="positive"):
+        demo_container.tokens.create("rm.anna", lifetime=dt.timedelta(0))
+
+
 def test_tokens_are_stored_hashed(demo_container: Container) -> None:
     issued = demo_container.tokens.create("rm.anna", label="crm sync")
     with demo_container.engine.connect() as conn:
