@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import secrets
+import time
 from functools import cached_property
 from pathlib import Path
 
@@ -16,18 +17,22 @@ MIN_SECRET_LENGTH = 32
 
 
 def _home_secret(path: Path) -> str:
-    """A random secret created once per data folder (readable by its owner only)."""
+    """A random secret created once per data folder, readable by its owner only (created with mode 0600;
+    the first process to create it wins, the others read it)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}")
-    tmp.write_text(secrets.token_urlsafe(48))
-    tmp.chmod(0o600)
     try:
-        os.link(tmp, path)  # atomic: the first process to get here sets the secret for everyone
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
         pass
-    finally:
-        tmp.unlink()
-    return path.read_text().strip()
+    else:
+        with os.fdopen(fd, "w") as f:
+            f.write(secrets.token_urlsafe(48))
+    for _ in range(50):  # another process may be writing it this instant
+        secret = path.read_text().strip()
+        if len(secret) >= MIN_SECRET_LENGTH:
+            return secret
+        time.sleep(0.02)
+    raise ValueError(f"{path} holds no usable secret (under {MIN_SECRET_LENGTH} characters); delete it")
 
 
 class Settings(BaseSettings):

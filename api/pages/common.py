@@ -60,13 +60,17 @@ def login(
     A token opens one session only (single use). A browser that already holds a session for the token's
     officer keeps it (an iframe reload presents the same URL again); the token is then not needed."""
     secret = secret_of(container)
-    launch = verify_launch(secret, token)
+    now = time.time()
+    launch = verify_launch(secret, token, now=now)
     if client_ref is not None and launch.client_ref != client_ref:
         raise Unauthenticated("this launch token was issued for another client")
     actor = container.actor(launch.officer_id, channel="web")  # unknown or inactive officers stop here
-    if current is not None and current.officer_id == launch.officer_id:
-        return actor, current, None
-    consume(container.engine, launch, now=time.time())
+    try:
+        consume(container.engine, launch, now=now)  # every token is used up, session or not
+    except Unauthenticated:
+        if current is not None and current.officer_id == launch.officer_id:
+            return actor, current, None  # this officer's browser reloading the page it opened
+        raise
     session, cookie = open_session(secret, launch.officer_id)
     return actor, session, cookie
 

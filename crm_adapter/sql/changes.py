@@ -41,21 +41,27 @@ class ChangeCounter:
         self._lock = threading.Lock()
         self._read_at = float("-inf")
         self._version = 0
+        self._generation = 0  # bumped by touch(): a read that started before it is not remembered
 
     def current(self) -> int:
-        """The counter, read from the database at most every `poll_s` seconds."""
+        """The counter, read from the database at most every `poll_s` seconds (never going backwards)."""
         now = time.monotonic()
-        if now - self._read_at < self.poll_s:
-            return self._version
-        with self.engine.connect() as conn:
-            value = conn.execute(select(TABLE.c.version).where(TABLE.c.id == COUNTER_ID)).scalar()
         with self._lock:
-            self._version, self._read_at = int(value or 0), now
-        return self._version
+            if now - self._read_at < self.poll_s:
+                return self._version
+            generation = self._generation
+        with self.engine.connect() as conn:
+            value = int(conn.execute(select(TABLE.c.version).where(TABLE.c.id == COUNTER_ID)).scalar() or 0)
+        with self._lock:
+            self._version = max(self._version, value)
+            if generation == self._generation:  # no write of ours committed meanwhile
+                self._read_at = now
+            return self._version
 
     def touch(self) -> None:
         """After this process committed a write: the next `current()` reads the database again."""
         with self._lock:
+            self._generation += 1
             self._read_at = float("-inf")
 
     def bump(self) -> None:

@@ -66,6 +66,7 @@ class SqlCRMAdapter:
         self._names_lock = threading.Lock()
         self._names: tuple[tuple[int, int], list[str], list[int]] | None = None
         self._records: dict[tuple[str, object], Client | Officer | None] = {}
+        self._records_lock = threading.Lock()  # not _names_lock: that one is held through a names reload
         self._records_version = -1
 
     @property
@@ -79,13 +80,13 @@ class SqlCRMAdapter:
     def _record(self, kind: str, key: object, load):  # type: ignore[no-untyped-def]
         """A client or officer by key, kept until the data version moves (a copy: callers may mutate)."""
         version = self.changes.current()
-        with self._names_lock:
+        with self._records_lock:
             if version != self._records_version:
                 self._records, self._records_version = {}, version
             hit = self._records.get((kind, key), self)
         if hit is self:
             hit = load()
-            with self._names_lock:
+            with self._records_lock:
                 if version == self._records_version:
                     if len(self._records) >= RECORD_CACHE_SIZE:
                         self._records.pop(next(iter(self._records)))
@@ -299,10 +300,12 @@ class SqlCRMAdapter:
     ) -> BookSnapshot:
         since = _months_before(as_of, history_months)
         ids = None if client_ids is None else list(client_ids)
-        # Many ids (a review chunk): select the id range and keep the wanted ids in pandas. Binding tens of
-        # thousands of IN parameters per table cost SQLAlchemy ~0.8 s a chunk; a chunk of the sorted book is a
-        # whole range anyway, so the range reads no extra rows there.
-        by_range = ids is not None and len(ids) > RANGE_READ_MIN_IDS
+        # Many densely packed ids (a review chunk): select the id range and keep the wanted ids in pandas.
+        # Binding tens of thousands of IN parameters per table cost SQLAlchemy ~0.8 s a chunk; a chunk of the
+        # sorted book is a whole range anyway, so the range reads no extra rows there. Sparse sets use IN.
+        by_range = (
+            ids is not None and len(ids) > RANGE_READ_MIN_IDS and max(ids) - min(ids) < 2 * len(ids)
+        )  # many ids, densely packed: the range reads at most about twice the rows wanted
         wanted_ids = pd.Index(ids) if by_range else None
         wanted = set(FRAMES if include is None else include)
         unknown = wanted - set(FRAMES)

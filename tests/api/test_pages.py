@@ -69,6 +69,12 @@ def test_a_launch_token_opens_one_session_only(client: TestClient, demo_containe
     client.cookies.clear()
     replayed = client.get(f"/sidebar/{NORTH_CLIENT}", params={"token": token})
     assert replayed.status_code == 401 and "already used" in replayed.text
+    # a second link opened while the officer already has a session is used up too
+    client.get(f"/sidebar/{NORTH_CLIENT}", params={"token": launch(demo_container, ttl_s=301)})  # new session
+    second = launch(demo_container, ttl_s=302)
+    assert client.get(f"/sidebar/{NORTH_CLIENT}", params={"token": second}).status_code == 200
+    client.cookies.clear()
+    assert client.get(f"/sidebar/{NORTH_CLIENT}", params={"token": second}).status_code == 401
     dash = launch(demo_container, ref="")
     assert client.get("/dashboard", params={"token": dash}, follow_redirects=False).status_code == 303
     client.cookies.clear()

@@ -45,3 +45,26 @@ def test_imports_and_demo_generation_move_the_counter(demo_container: Container,
     )
     import_folder(demo_container.engine, folder)
     assert counter.current() == before + 1
+
+
+def test_a_read_overtaken_by_our_own_write_is_not_remembered(book_container: Container) -> None:
+    counter = ChangeCounter(book_container.engine, poll_s=3600)
+    start = counter.current()
+    counter.touch()
+    real_connect = book_container.engine.connect
+
+    class SlowRead:  # the poll's SELECT runs, then this process commits a write before the poll stores it
+        def __enter__(self):  # type: ignore[no-untyped-def]
+            self.conn = real_connect()
+            return self.conn
+
+        def __exit__(self, *exc):  # type: ignore[no-untyped-def]
+            self.conn.close()
+            with book_container.engine.begin() as conn:
+                bump_in(conn)
+            counter.touch()
+
+    counter.engine = type("E", (), {"connect": lambda self: SlowRead()})()  # type: ignore[assignment]
+    assert counter.current() == start  # the stale value is returned once …
+    counter.engine = book_container.engine
+    assert counter.current() == start + 1  # … but not remembered: the next call reads again

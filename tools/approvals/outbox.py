@@ -12,8 +12,10 @@ deliver`) sends each row through the adapter's own `update_limit` / `set_facilit
   CRM already holds the approved value (an earlier delivery whose acknowledgement was lost): then it
   counts as delivered — a change is never applied twice.
 
-One row per request (unique `request_id`); a row is claimed before it is sent (status `sending`, only
-one deliverer wins), so two deliverers never send the same change.
+One row per request (unique `request_id`); a row is claimed before it is sent (status `sending` with a
+10-minute lease, only one deliverer wins), so two deliverers never send the same change at once; a row
+whose deliverer died mid-send is taken up again when the lease runs out (the expected-value check and the
+lost-acknowledgement rule keep that from applying the change twice).
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from decimal import Decimal
 from typing import Literal
 
 from pydantic import BaseModel
-from sqlalchemy import Connection, Engine, insert, select, update
+from sqlalchemy import Connection, Engine, and_, insert, select, update
 from sqlmodel import Field, SQLModel
 
 from creditdesk import clock
@@ -33,6 +35,7 @@ from tools.approvals.models import ApprovalRequestView
 from tools.audit.trail import AuditTrail
 
 MAX_ATTEMPTS = 10
+LEASE = dt.timedelta(minutes=10)  # a claimed row not finished by then is taken up again
 BACKOFF_CAP = dt.timedelta(hours=1)
 OutboxStatus = Literal["pending", "sending", "delivered", "failed"]
 
@@ -95,18 +98,16 @@ def deliver_due(engine: Engine, adapter: CRMAdapter, audit: AuditTrail, *,
                 now: dt.datetime | None = None) -> list[OutboxEntry]:  # fmt: skip
     """Send every row that is due; returns the rows as they ended up."""
     now = now or clock.now()
+    # due: pending rows whose time has come, and `sending` rows whose lease ran out (the deliverer died)
+    is_due = and_(TABLE.c.status.in_(("pending", "sending")), TABLE.c.next_attempt_at <= now)
     with engine.connect() as conn:
-        due = [r.id for r in conn.execute(
-            select(TABLE.c.id).where(TABLE.c.status == "pending", TABLE.c.next_attempt_at <= now).order_by(TABLE.c.id)
-        )]  # fmt: skip
+        due = [r.id for r in conn.execute(select(TABLE.c.id).where(is_due).order_by(TABLE.c.id))]
     done = []
     for row_id in due:
-        with engine.begin() as conn:  # claim it: of two deliverers, one wins
+        with engine.begin() as conn:  # claim it for LEASE: of two deliverers, one wins
             claimed = conn.execute(
-                update(TABLE)
-                .where(TABLE.c.id == row_id, TABLE.c.status == "pending")
-                .values(status="sending")
-            ).rowcount
+                update(TABLE).where(TABLE.c.id == row_id, is_due).values(status="sending", next_attempt_at=now + LEASE)
+            ).rowcount  # fmt: skip
         if claimed == 1:
             done.append(_send(engine, adapter, audit, row_id, now))
     return done

@@ -77,6 +77,7 @@ class CreditEngine:
         self._version = 0  # bumped by invalidate(): a run started before it is not cached after it
         self._lock = threading.Lock()
         self._book_lock = threading.Lock()
+        self._cache_versions: tuple[int, ...] = (0, 0)  # the versions the per-client entries belong to
         self._computing: dict[tuple[int, dt.date, int, int], threading.Lock] = {}  # one computation per key
 
     def invalidate(self) -> None:
@@ -180,6 +181,15 @@ class CreditEngine:
         pa = self.assess_portfolio(self.adapter.snapshot(as_of=as_of, client_ids=[client_id]), book=book)
         assessment = assemble.client_assessment(pa, client_id)
         with self._lock:
+            versions = key[2:]
+            if versions != self._cache_versions:
+                if all(k >= c for k, c in zip(versions, self._cache_versions, strict=True)):
+                    # the data moved on: entries of older versions are never read again, and each would
+                    # keep its own whole-book exposure alive — drop them
+                    self._client_cache.clear()
+                    self._cache_versions = versions
+                else:
+                    return pa, assessment  # computed from older data than the cache holds: do not store
             if version == self._version:
                 self._client_cache[key] = (time.monotonic(), pa, assessment)
                 self._client_cache.move_to_end(key)
@@ -265,7 +275,8 @@ class CreditEngine:
         def chunk(chunk_ids: list[int]) -> PortfolioAssessment:
             return self.assess_portfolio(self.adapter.snapshot(as_of=as_of, client_ids=chunk_ids), book=book)
 
-        return assess_in_chunks(whole, book, ids.tolist(), chunk, chunk_clients=chunk_clients)
+        # sorted, so each chunk is a contiguous id range (the snapshot reads it by range)
+        return assess_in_chunks(whole, book, sorted(ids.tolist()), chunk, chunk_clients=chunk_clients)
 
     def scoped_snapshot(self, actor: Actor, *, as_of: dt.date) -> tuple[BookSnapshot, BookExposure | None]:
         """The actor's slice of the book (and the whole book's exposure when it is a slice)."""

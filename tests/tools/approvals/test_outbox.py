@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from decimal import Decimal
 from typing import Any
@@ -80,3 +81,23 @@ def test_a_change_the_crm_moved_meanwhile_fails_for_a_person(demo_container) -> 
     assert result.status == "failed" and "changed since the request" in (result.last_error or "")
     assert c.adapter.get_facility(CLEAN_MID[1]).limit_amount == Decimal("1500000.00")
     assert "crm.delivery_failed" in [e.action for e in c.audit.events_for("facility", CLEAN_MID[1])]
+
+
+def test_a_deliverer_that_died_mid_send_is_taken_over_after_its_lease(demo_container) -> None:  # type: ignore[no-untyped-def]
+    c = demo_container
+    crm = ExternalCRM(c.adapter)
+    c.approvals.adapter = crm
+    view = raise_for(c, CLEAN_SMALL, "900000")
+    decide(c, "lead.north", view.request_id)
+    now = dt.datetime.now(dt.UTC)
+    original = c.audit.record_in
+    c.audit.record_in = lambda *a, **k: (_ for _ in ()).throw(RuntimeError("process killed"))  # type: ignore[method-assign]
+    with contextlib.suppress(RuntimeError):
+        c.approvals.deliver_outbox(now=now)
+    c.audit.record_in = original  # type: ignore[method-assign]
+    (stuck,) = entries(c.engine)
+    assert stuck.status == "sending"  # the CRM got the change; the acknowledgement was never written
+    assert c.approvals.deliver_outbox(now=now + dt.timedelta(minutes=5)) == []  # still within the lease
+    (taken,) = c.approvals.deliver_outbox(now=now + dt.timedelta(minutes=11))
+    assert taken.status == "delivered"  # found already there: not applied twice
+    assert c.adapter.get_facility(CLEAN_SMALL[1]).limit_amount == Decimal("900000.00")

@@ -137,3 +137,13 @@ def test_name_level_concentration_lines_show_only_the_actors_clients(demo_contai
         for b in dashboard.concentration_breaches
         if b.dimension in ("single_name", "group")
     )
+
+
+def test_a_write_drops_the_cached_results_of_older_data(demo_container, engine) -> None:  # type: ignore[no-untyped-def]
+    anna = actor_of(demo_container, "rm.anna")
+    for cid in (1003, 1004, 1005):
+        engine.assess_client(anna, cid, as_of=AS_OF)
+    assert len(engine._client_cache) == 3
+    demo_container.adapter.update_limit("F-1003-1", Decimal("200000"))
+    engine.assess_client(anna, 1004, as_of=AS_OF)
+    assert len(engine._client_cache) == 1  # the three entries of the old data (and their book) are gone
