@@ -54,10 +54,6 @@ class IssuedToken(BaseModel):
     token: str
 
 
-def _utc(value: dt.datetime) -> dt.datetime:
-    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
-
-
 def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
@@ -127,7 +123,7 @@ class TokenService:
                 self._known.pop(digest, None)
                 raise Unauthenticated("invalid or revoked API token")
             now = _now()
-            expires = None if row.expires_at is None else _utc(row.expires_at)
+            expires = row.expires_at  # UTCDateTime: timezone-aware on every backend
             if expires is not None and now >= expires:
                 self._known.pop(digest, None)
                 raise Unauthenticated(f"API token expired on {expires:%Y-%m-%d}; create a new one")

@@ -20,7 +20,7 @@ from creditdesk.settings import Settings
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from sqlalchemy import Connection, Engine
+    from sqlalchemy import Engine
 
     from api.tokens import TokenService
     from bot.assistant import Assistant
@@ -99,7 +99,7 @@ class Container:
     def review_runs(self) -> ReviewRunStore:
         from tools.engine.review_runs import ReviewRunStore
 
-        return ReviewRunStore(self.engine)
+        return ReviewRunStore(self.engine, changes=self.adapter.changes)
 
     @cached_property
     def credit_engine(self) -> CreditEngine:
@@ -252,25 +252,10 @@ class Container:
 
     # --- identity ----------------------------------------------------------------------------
     def import_book(self, folder: Path) -> ImportResult:
-        """CSV import with its audit: a summary event and one event per change of an officer's authority
-        or a facility's limit / status, written in the import's own transaction (all or nothing)."""
-        import getpass
+        """CSV import with its audit events, all or nothing (tools/audit/imports.py)."""
+        from tools.audit.imports import audited_import
 
-        from crm_adapter.csv_import import import_folder
-
-        def record(conn: Connection, result: ImportResult) -> None:
-            for change in result.changes:
-                kind = "officer" if change.file == "officers.csv" else "facility"
-                self.audit.record_in(conn, actor=None, channel="import", action=f"{kind}.{change.kind}_by_import",
-                                     object_type=kind, object_id=change.key, before=change.before,
-                                     after=change.after, policy_version=self.policy.version)  # fmt: skip
-            self.audit.record_in(
-                conn, actor=None, channel="import", action="book.imported", object_type="import",
-                object_id=str(result.folder), after={"os_user": getpass.getuser(), "files": [
-                    f.model_dump() for f in result.files]}, policy_version=self.policy.version,
-            )  # fmt: skip
-
-        return import_folder(self.engine, folder, record=record)
+        return audited_import(self.engine, self.audit, folder, policy_version=self.policy.version)
 
     def actor(self, officer_id: str, *, channel: str = "cli") -> Actor:
         """The acting officer, from the officers table (authority is never taken from input)."""

@@ -184,9 +184,7 @@ def monitor(
         raise InvalidInput("no model is in service; name the model to monitor", field="model_id")
     model = registry.load(model_id)
     current = _book_features(officer) if from_book else _csv_frame(csv)  # type: ignore[arg-type]
-    policy = container().policy.model_monitoring  # the bank's thresholds; the options override them
-    thresholds = Thresholds(watch=policy.psi_watch if watch is None else watch,
-                            drift=policy.psi_drift if drift is None else drift)  # fmt: skip
+    thresholds = Thresholds.of(container().policy.model_monitoring, watch=watch, drift=drift)
     report = run_monitor(model, current, thresholds)
     if as_json:
         print_json(report.model_dump(mode="json"))

@@ -118,6 +118,7 @@ def _send(
 ) -> OutboxEntry:
     with engine.connect() as conn:
         row = conn.execute(select(TABLE).where(TABLE.c.id == row_id)).mappings().one()
+    attempts = row["attempts"] + 1
     outcome: dict[str, object]
     try:
         before, after = _apply(adapter, row)
@@ -129,10 +130,8 @@ def _send(
         else:
             outcome = {"status": "failed", "last_error": str(exc)[:500]}
     except Exception as exc:  # the CRM is down or timed out: retry later
-        attempts = row["attempts"] + 1
         outcome = {"status": "failed" if attempts >= MAX_ATTEMPTS else "pending",
                    "next_attempt_at": now + backoff(attempts), "last_error": f"{type(exc).__name__}: {exc}"[:500]}  # fmt: skip
-    attempts = row["attempts"] + 1
     with engine.begin() as conn:
         conn.execute(update(TABLE).where(TABLE.c.id == row_id).values(attempts=attempts, **outcome))
         common = {

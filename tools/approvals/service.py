@@ -247,10 +247,8 @@ class ApprovalService:
     def get(self, actor: Actor, request_id: str | int) -> ApprovalRequestView:
         with self.engine.connect() as conn:
             view = store.load(conn, store.parse_request_id(request_id))
-        if view.raised_by != actor.officer_id and not actor.book_wide:
-            get_client_for(
-                actor, self.adapter, view.client_id
-            )  # scope: the client's team (an approval level alone is not book-wide)
+        if view.raised_by != actor.officer_id and not actor.book_wide:  # an approval level is not book-wide
+            get_client_for(actor, self.adapter, view.client_id)  # scope: the client's team
         return view
 
     def list_raised_by(self, actor: Actor, *, limit: int = 100) -> list[ApprovalRequestView]:
@@ -279,8 +277,8 @@ class ApprovalService:
         now = now or clock.now()
         with self.engine.connect() as conn:
             views = store.load_many(conn, store.ids_by_status(conn, "pending", OVERDUE_SCAN_LIMIT))
-        late = [v for v in views if v.open_step and v.open_step.due_at and _utc(v.open_step.due_at) < now]
-        return sorted(late, key=lambda v: _utc(v.open_step.due_at))  # type: ignore[union-attr, arg-type]
+        late = [v for v in views if v.open_step and v.open_step.due_at and v.open_step.due_at < now]
+        return sorted(late, key=lambda v: v.open_step.due_at)  # type: ignore[union-attr, arg-type, return-value]
 
     def remind_overdue(self, *, now: dt.datetime | None = None) -> list[ApprovalRequestView]:
         """Remind the approvers of every overdue step (the notifier keeps it to once a day per step)."""
@@ -318,10 +316,6 @@ class ApprovalService:
             send()
         except Exception:
             log.exception("approval notification failed")
-
-
-def _utc(value: dt.datetime) -> dt.datetime:
-    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
 
 
 def _may_decide(actor: Actor, view: ApprovalRequestView) -> bool:

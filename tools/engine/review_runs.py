@@ -17,7 +17,7 @@ from sqlalchemy import Engine, Text, func
 from sqlmodel import Field, Session, SQLModel, col, select
 
 from crm_adapter.sql.bulk import bulk_insert
-from crm_adapter.sql.changes import bump_in
+from crm_adapter.sql.changes import ChangeCounter, bump_in
 
 SAVE_BATCH = 50_000  # result rows per bulk insert of a review run
 
@@ -89,9 +89,11 @@ class PreviousResult(BaseModel):
 
 
 class ReviewRunStore:
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, *, changes: ChangeCounter | None = None) -> None:
         self.engine = engine
-        self.version = 0  # bumped by every write here: the credit engine keys its per-client cache on it
+        # every write bumps the database's change counter in its transaction and touches this process's copy
+        # (share the adapter's: the credit engine keys its caches on it)
+        self.changes = changes or ChangeCounter(engine)
 
     def save(self, pa, *, scope: str = "book", seconds: float = 0.0) -> str:  # type: ignore[no-untyped-def]
         """Store every client's headline results of a PortfolioAssessment; returns the run id."""
@@ -142,7 +144,7 @@ class ReviewRunStore:
             for start in range(0, len(frame), SAVE_BATCH):  # bounded Python-object copies of the rows
                 bulk_insert(conn, ReviewRunResultRow.__table__, frame.iloc[start : start + SAVE_BATCH])  # type: ignore[attr-defined]
             bump_in(conn)
-        self.version += 1
+        self.changes.touch()
         return run_id
 
     def previous_result(self, client_id: int, *, before: dt.date) -> PreviousResult | None:
@@ -196,7 +198,7 @@ class ReviewRunStore:
             )
             bump_in(s.connection())
             s.commit()
-        self.version += 1
+        self.changes.touch()
 
     def last_reviews(self, *, on_or_before: dt.date, client_ids: list[int] | None = None) -> pd.Series:
         stmt = select(ClientReviewRow.client_id, func.max(ClientReviewRow.reviewed_on).label("d")).where(

@@ -55,6 +55,7 @@ from tools.policy.schema import Policy
 
 # What whole-book exposure (concentration) needs; the heavy history tables are not read for it.
 BOOK_EXPOSURE_FRAMES = frozenset({"clients", "facilities", "covers", "fx"})
+ClientKey = tuple[int, dt.date, int]  # (client_id, as_of, data version)
 CLIENT_CACHE_SIZE = 2048  # per-client results kept (LRU): ~50 KiB each (the book is shared), ~100 MiB full
 
 
@@ -66,26 +67,16 @@ class CreditEngine:
         self.scorer = scorer
         self.runs = runs
         self.book_ttl_s = book_ttl_s
-        self._book_cache: dict[dt.date, tuple[float, BookExposure, tuple[int, int]]] = {}
-        # Per-client results keyed by (client_id, as_of, review-run version, the adapter's data version)
-        # → (stamp, run, assessment): a write anywhere moves the data version (crm_adapter/sql/changes.py),
-        # so an entry lives until the data changes; `book_ttl_s` only bounds writes made behind our back.
-        self._client_cache: OrderedDict[
-            tuple[int, dt.date, int, int], tuple[float, PortfolioAssessment, ClientAssessment]
-        ]
+        self._book_cache: dict[dt.date, tuple[float, BookExposure, int]] = {}
+        # Per-client results keyed by (client_id, as_of, data version) → (stamp, run, assessment): every write
+        # (review runs included) moves the data version (crm_adapter/sql/changes.py), so an entry lives until
+        # the data changes; `book_ttl_s` only bounds writes made behind the application's back.
+        self._client_cache: OrderedDict[ClientKey, tuple[float, PortfolioAssessment, ClientAssessment]]
         self._client_cache = OrderedDict()
-        self._version = 0  # bumped by invalidate(): a run started before it is not cached after it
         self._lock = threading.Lock()
         self._book_lock = threading.Lock()
-        self._cache_versions: tuple[int, ...] = (0, 0)  # the versions the per-client entries belong to
-        self._computing: dict[tuple[int, dt.date, int, int], threading.Lock] = {}  # one computation per key
-
-    def invalidate(self) -> None:
-        """Forget the cached whole-book exposure and per-client results (call after a limit change)."""
-        with self._lock:
-            self._version += 1
-            self._book_cache.clear()
-            self._client_cache.clear()
+        self._cache_version = 0  # the data version the per-client entries belong to
+        self._computing: dict[ClientKey, threading.Lock] = {}  # one computation per key
 
     # --- building blocks ---------------------------------------------------------------------
     def _history(
@@ -117,17 +108,13 @@ class CreditEngine:
     def _whole_book(self, as_of: dt.date) -> BookSnapshot:
         return self.adapter.snapshot(as_of=as_of, include=BOOK_EXPOSURE_FRAMES)
 
-    def _versions(self) -> tuple[int, int]:
-        """What the cached results depend on besides time: review runs saved and the adapter's own writes."""
-        return (self.runs.version if self.runs is not None else 0, self.adapter.data_version)
-
     def _book_for(self, as_of: dt.date, *, fresh: bool = False) -> BookExposure:
         """The whole book's exposure for concentration, cached for `book_ttl_s` seconds per as-of date."""
-        versions = self._versions()
+        version = self.adapter.data_version
 
         def cached() -> BookExposure | None:
             hit = self._book_cache.get(as_of)
-            if hit is not None and hit[2] == versions and time.monotonic() - hit[0] < self.book_ttl_s:
+            if hit is not None and hit[2] == version and time.monotonic() - hit[0] < self.book_ttl_s:
                 return hit[1]
             return None
 
@@ -138,7 +125,7 @@ class CreditEngine:
                 return book
             now = time.monotonic()
             book = self.book_exposure(self._whole_book(as_of))
-            self._book_cache = {as_of: (now, book, versions)}
+            self._book_cache = {as_of: (now, book, version)}
         return book
 
     def _client_result(
@@ -148,7 +135,7 @@ class CreditEngine:
 
         `fresh` reads the database again (book included): decisions (raising or approving a request)
         must not rest on a cache that may lag another process's write by the counter's poll interval."""
-        key = (client_id, as_of, *self._versions())
+        key = (client_id, as_of, self.adapter.data_version)
         if not fresh and (hit := self._cached(key)) is not None:
             return hit
         with self._lock:
@@ -162,9 +149,7 @@ class CreditEngine:
             with self._lock:
                 self._computing.pop(key, None)
 
-    def _cached(
-        self, key: tuple[int, dt.date, int, int]
-    ) -> tuple[PortfolioAssessment, ClientAssessment] | None:
+    def _cached(self, key: ClientKey) -> tuple[PortfolioAssessment, ClientAssessment] | None:
         with self._lock:
             hit = self._client_cache.get(key)
             if hit is not None and time.monotonic() - hit[0] < self.book_ttl_s:
@@ -173,28 +158,24 @@ class CreditEngine:
         return None
 
     def _compute(
-        self, key: tuple[int, dt.date, int, int], client_id: int, as_of: dt.date, *, fresh: bool
+        self, key: ClientKey, client_id: int, as_of: dt.date, *, fresh: bool
     ) -> tuple[PortfolioAssessment, ClientAssessment]:
-        with self._lock:
-            version = self._version
         book = self._book_for(as_of, fresh=fresh)
         pa = self.assess_portfolio(self.adapter.snapshot(as_of=as_of, client_ids=[client_id]), book=book)
         assessment = assemble.client_assessment(pa, client_id)
         with self._lock:
-            versions = key[2:]
-            if versions != self._cache_versions:
-                if all(k >= c for k, c in zip(versions, self._cache_versions, strict=True)):
-                    # the data moved on: entries of older versions are never read again, and each would
-                    # keep its own whole-book exposure alive — drop them
-                    self._client_cache.clear()
-                    self._cache_versions = versions
-                else:
-                    return pa, assessment  # computed from older data than the cache holds: do not store
-            if version == self._version:
-                self._client_cache[key] = (time.monotonic(), pa, assessment)
-                self._client_cache.move_to_end(key)
-                while len(self._client_cache) > CLIENT_CACHE_SIZE:
-                    self._client_cache.popitem(last=False)
+            version = key[2]
+            if version < self._cache_version:
+                return pa, assessment  # computed from older data than the cache holds: do not store
+            if version > self._cache_version:
+                # the data moved on: entries of older versions are never read again, and each would keep
+                # its own whole-book exposure alive — drop them
+                self._client_cache.clear()
+                self._cache_version = version
+            self._client_cache[key] = (time.monotonic(), pa, assessment)
+            self._client_cache.move_to_end(key)
+            while len(self._client_cache) > CLIENT_CACHE_SIZE:
+                self._client_cache.popitem(last=False)
         return pa, assessment
 
     def _client_run(self, client_id: int, as_of: dt.date, *, fresh: bool = False) -> PortfolioAssessment:

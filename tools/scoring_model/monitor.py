@@ -15,6 +15,7 @@ from rich.console import Console
 from rich.table import Table
 
 from creditdesk.errors import InvalidInput
+from tools.policy.schema import ModelMonitoringPolicy
 from tools.scoring_model import metrics
 from tools.scoring_model.scorer import RegisteredModel
 
@@ -36,6 +37,14 @@ class Thresholds(BaseModel):
         if self.drift <= self.watch:
             raise ValueError("the drift threshold must be above the watch threshold")
         return self
+
+    @classmethod
+    def of(
+        cls, policy: ModelMonitoringPolicy, *, watch: float | None = None, drift: float | None = None
+    ) -> Thresholds:
+        """The policy's thresholds (`model_monitoring`), each overridable for one run."""
+        return cls(watch=policy.psi_watch if watch is None else watch,
+                   drift=policy.psi_drift if drift is None else drift)  # fmt: skip
 
     def classify(self, value: float) -> Stability:
         if value > self.drift:
