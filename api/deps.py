@@ -14,8 +14,8 @@ from fastapi import Depends, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from api.launch import SESSION_COOKIE, BrowserSession, read_session
-from creditdesk.errors import Forbidden, InvalidInput, NotFound, Unauthenticated
 from creditdesk.wiring import Container
+from kernel.errors import Forbidden, InvalidInput, NotFound, Unauthenticated
 from tools.actor import Actor
 
 EARLIEST_AS_OF, LATEST_AS_OF = dt.date(1990, 1, 1), dt.date(2100, 12, 31)

@@ -16,7 +16,7 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from creditdesk.errors import CreditDeskError, new_error_id
+from kernel.errors import CreditDeskError, new_error_id
 
 log = logging.getLogger("creditdesk.api")
 PROBLEM_JSON = "application/problem+json"

@@ -19,7 +19,7 @@ import secrets
 import time
 from dataclasses import dataclass
 
-from creditdesk.errors import Unauthenticated
+from kernel.errors import Unauthenticated
 
 SESSION_COOKIE = "cd_session"
 SESSION_SECONDS = 30 * 60

@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Field, SQLModel
 
 from api.launch import CLOCK_SKEW_SECONDS, Launch
-from creditdesk.errors import Unauthenticated
+from kernel.errors import Unauthenticated
 
 
 class UsedLaunchTokenRow(SQLModel, table=True):

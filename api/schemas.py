@@ -8,7 +8,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from creditdesk.money import MAX_AMOUNT
+from kernel.money import MAX_AMOUNT
 from tools.engine.results import ClientAssessment, ContactDue, Level, PortfolioSummary, ReviewDue, WatchItem
 
 LimitKind = Literal["increase", "decrease", "freeze", "unfreeze", "renewal"]

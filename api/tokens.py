@@ -15,8 +15,8 @@ from pydantic import BaseModel
 from sqlalchemy import Engine
 from sqlmodel import Field, Session, SQLModel, col, select
 
-from creditdesk.errors import InvalidInput, NotFound, Unauthenticated
 from crm_adapter.sql.changes import ChangeCounter, bump_in
+from kernel.errors import InvalidInput, NotFound, Unauthenticated
 
 TOKEN_PREFIX = "cd_"
 LAST_USED_EVERY_S = 60  # a token's last use is written at most this often

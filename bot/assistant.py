@@ -14,7 +14,7 @@ from contextlib import AbstractContextManager, nullcontext
 from bot.brains.base import Brain
 from bot.conversations import ConversationStore, state_after
 from bot.reply import Reply
-from creditdesk.errors import InvalidInput, UpstreamUnavailable
+from kernel.errors import InvalidInput, UpstreamUnavailable
 from tools.actor import Actor
 
 log = logging.getLogger(__name__)

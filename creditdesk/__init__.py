@@ -1,8 +1,7 @@
-"""Credit Desk: the product namespace.
+"""Credit Desk: the application shell.
 
-Holds the shared kernel (errors, money, clock) that every layer may import, and the thin
-application shell (settings, wiring, CLI) that sits on top of the layers. Kernel modules
-import nothing from the other packages.
+Settings, wiring, CLI, migrations and serving sit here, on top of every layer; nothing below imports
+this package. The kernel (errors, money, clock, message catalogue) lives in `kernel/`.
 """
 
 __version__ = "0.1.0"

@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from creditdesk import clock
-from creditdesk.errors import Forbidden, NotFound
 from creditdesk.settings import Settings
+from kernel import clock
+from kernel.errors import Forbidden, NotFound
 
 if TYPE_CHECKING:
     from pathlib import Path

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from creditdesk.errors import InvalidInput, UpstreamUnavailable
+from kernel.errors import InvalidInput, UpstreamUnavailable
 
 if TYPE_CHECKING:
     from chromadb.api import ClientAPI

@@ -20,7 +20,7 @@ import numpy as np
 from chromadb.api.types import Documents, EmbeddingFunction, Embeddings, Space
 from chromadb.utils.embedding_functions import register_embedding_function
 
-from creditdesk.errors import InvalidInput, UpstreamUnavailable
+from kernel.errors import InvalidInput, UpstreamUnavailable
 
 WORDLLAMA_DIMS = (64, 128, 256)
 

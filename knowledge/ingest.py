@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
-from creditdesk.errors import CreditDeskError, NotFound
+from kernel.errors import CreditDeskError, NotFound
 from knowledge.loaders import SUPPORTED_SUFFIXES, load_document
 from knowledge.models import IngestOutcome, IngestReport
 from knowledge.store import PolicyStore

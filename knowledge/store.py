@@ -19,7 +19,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Literal
 
-from creditdesk.errors import CreditDeskError, InvalidInput, NotFound, UpstreamUnavailable
+from kernel.errors import CreditDeskError, InvalidInput, NotFound, UpstreamUnavailable
 from knowledge.chunker import chunk_document
 from knowledge.fusion import reciprocal_rank_fusion
 from knowledge.lexical import LexicalEntry, LexicalIndex, tokenize

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from creditdesk.errors import Forbidden, NotFound
 from crm_adapter.enums import Role
 from crm_adapter.models import Client
 from crm_adapter.protocol import CRMAdapter
+from kernel.errors import Forbidden, NotFound
 from tools.actor import Actor
 
 

@@ -12,8 +12,8 @@ from fastapi.templating import Jinja2Templates
 from api.deps import secret_of
 from api.launch import SESSION_COOKIE, SESSION_SECONDS, BrowserSession, open_session, verify_launch
 from api.launch_replay import consume
-from creditdesk.errors import Unauthenticated
 from creditdesk.wiring import Container
+from kernel.errors import Unauthenticated
 from tools.actor import Actor
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"

@@ -11,8 +11,8 @@ from api import views
 from api.deps import ContainerDep, SessionDep, get_page_actor, secret_of
 from api.pages.common import login, set_session_cookie
 from api.schemas import ProfileCard
-from creditdesk.errors import InvalidInput
 from crm_adapter.protocol import CRMAdapter
+from kernel.errors import InvalidInput
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
 

@@ -20,7 +20,7 @@ from bot.slack import blocks
 from bot.slack.dedupe import first_sighting, forget_events_before
 from bot.slack.identity import identity_middleware
 from bot.slack.listeners import actions, commands, home, messages, views
-from creditdesk.errors import CreditDeskError, new_error_id
+from kernel.errors import CreditDeskError, new_error_id
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine

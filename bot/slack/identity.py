@@ -12,8 +12,8 @@ from typing import Any
 from slack_bolt import BoltContext, BoltResponse
 from slack_sdk import WebClient
 
-from creditdesk.errors import Unauthenticated
 from crm_adapter.protocol import CRMAdapter
+from kernel.errors import Unauthenticated
 from tools.actor import Actor
 
 CHANNEL = "slack"

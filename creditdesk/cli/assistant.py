@@ -66,7 +66,7 @@ def register(app: typer.Typer) -> None:
         conversation: str | None = typer.Option(None, "--conversation", help="Continue this conversation id"),
     ) -> None:
         """An interactive session with follow-ups ("and its utilisation?", "raise it to 3M"). Ctrl-D ends it."""
-        from creditdesk.errors import CreditDeskError
+        from kernel.errors import CreditDeskError
 
         actor = actor_for(as_officer)
         conversation_id = conversation or f"chat-{uuid.uuid4().hex[:12]}"

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import typer
 from rich.console import Console
 
-from creditdesk.errors import CreditDeskError, new_error_id
+from kernel.errors import CreditDeskError, new_error_id
 
 if TYPE_CHECKING:
     from creditdesk.settings import Settings

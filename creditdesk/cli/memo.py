@@ -23,7 +23,7 @@ def memo(
     language: str = typer.Option("en", "--language", "-l", help="en | zh"),
 ) -> None:
     """Draft the client's periodic review memo (saved as a new draft version) and write it out."""
-    from creditdesk.errors import InvalidInput
+    from kernel.errors import InvalidInput
 
     if fmt not in FORMATS:
         raise InvalidInput(f"--format must be one of {', '.join(FORMATS)}", field="format")
@@ -45,7 +45,7 @@ def memo(
 
 def resolve_client(query: str, actor) -> int:  # type: ignore[no-untyped-def]
     """A client id, or the single best name match within the actor's scope; ambiguous → list the choices."""
-    from creditdesk.errors import InvalidInput, NotFound
+    from kernel.errors import InvalidInput, NotFound
     from tools.access import scope_officer_ids
 
     if query.strip().isdigit():

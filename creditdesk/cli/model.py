@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from creditdesk.cli.common import actor_for, console, container, print_json
-from creditdesk.errors import InvalidInput
+from kernel.errors import InvalidInput
 
 if TYPE_CHECKING:
     import pandas as pd

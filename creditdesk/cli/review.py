@@ -36,7 +36,7 @@ def run(
         task = bar.add_task("Reading and assessing the book in client chunks", total=3)
         pa = engine.review_book(as_of=as_of, officer_ids={officer} if officer else None)
         if officer and not len(pa.rating):
-            from creditdesk.errors import NotFound
+            from kernel.errors import NotFound
 
             raise NotFound(f"officer '{officer}' has no clients")
         bar.update(task, advance=1, description="Storing results")

@@ -7,7 +7,7 @@ import time
 import typer
 
 from creditdesk.cli.common import console, container, print_json
-from creditdesk.errors import InvalidInput
+from kernel.errors import InvalidInput
 
 monitor_app = typer.Typer(
     help="Early-warning monitoring: alerts to officers and the risk channel.", no_args_is_help=True

@@ -18,11 +18,11 @@ from pydantic import BaseModel, ValidationError
 from sqlalchemy import Connection, Engine, Table, and_, bindparam, func, select, update
 from sqlmodel import SQLModel
 
-from creditdesk.errors import InvalidInput
 from crm_adapter.csv_import.spec import SPECS, EntitySpec
 from crm_adapter.models import ClientRow
 from crm_adapter.sql.bulk import bulk_insert
 from crm_adapter.sql.changes import bump_in
+from kernel.errors import InvalidInput
 
 _CHUNK = 500
 

@@ -16,7 +16,6 @@ import pandas as pd
 from pydantic import BaseModel
 from sqlalchemy import Engine, Table, func, select
 
-from creditdesk.errors import Conflict, InvalidInput
 from crm_adapter.demo.people import REGION_WEIGHTS, TEAMS, build_officers
 from crm_adapter.models import (
     BankFlowRow,
@@ -33,6 +32,7 @@ from crm_adapter.models import (
 )
 from crm_adapter.sql.bulk import bulk_insert
 from crm_adapter.sql.changes import bump_in
+from kernel.errors import Conflict, InvalidInput
 
 FIRST_CLIENT_ID = 1001
 INDUSTRIES = (

@@ -13,7 +13,6 @@ from rapidfuzz import fuzz, process
 from sqlalchemy import Engine, Float, Select, String, cast, func, literal, update
 from sqlmodel import Session, col, select
 
-from creditdesk.errors import Conflict, InvalidInput, NotFound
 from crm_adapter.enums import FacilityStatus
 from crm_adapter.models import (
     BankFlow,
@@ -43,6 +42,7 @@ from crm_adapter.models import (
 from crm_adapter.protocol import ClientFilter, ClientMatch
 from crm_adapter.snapshot import FRAMES, BookSnapshot
 from crm_adapter.sql.changes import ChangeCounter, bump_in
+from kernel.errors import Conflict, InvalidInput, NotFound
 
 RANGE_READ_MIN_IDS = 500  # above this many client ids a snapshot selects their id range
 RECORD_CACHE_SIZE = 20_000  # clients and officers kept in memory per data version (a few MiB)

@@ -8,7 +8,7 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-from creditdesk.errors import InvalidInput
+from kernel.errors import InvalidInput
 from knowledge.loaders.common import PIPELINE_VERSION, Parsed, as_date, detect_language, slugify
 from knowledge.models import PUBLIC_ACCESS, Block, LoadedDocument
 from knowledge.sanitize import clean_text

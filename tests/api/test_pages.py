@@ -8,8 +8,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.launch import SESSION_COOKIE, sign_launch, verify_launch
-from creditdesk.errors import Unauthenticated
 from creditdesk.wiring import Container
+from kernel.errors import Unauthenticated
 from tests.api.conftest import NORTH_CLIENT
 
 SECRET = "test-secret"

@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.brains.offline.entities import IndexedClient, NameIndex, find_amount, find_client, find_period
-from creditdesk.money import find_amounts, parse_amount
+from kernel.money import find_amounts, parse_amount
 
 INDEX = NameIndex([IndexedClient(1001, "ACME Holdings", True), IndexedClient(1002, "ACME Logistics", False),
                    IndexedClient(1003, "Globex Trading", True)])  # fmt: skip

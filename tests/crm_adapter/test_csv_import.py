@@ -6,10 +6,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from creditdesk.errors import InvalidInput
 from crm_adapter.csv_import import import_folder
 from crm_adapter.csv_import.export import export_folder
 from crm_adapter.models import ClientRow, FacilityRow
+from kernel.errors import InvalidInput
 
 EXAMPLES = Path(__file__).parents[2] / "examples"
 

@@ -3,8 +3,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from creditdesk.errors import Conflict, InvalidInput
 from crm_adapter.demo import generate_demo
+from kernel.errors import Conflict, InvalidInput
 from tests.conftest import AS_OF, make_container
 
 

@@ -8,9 +8,9 @@ from decimal import Decimal
 import pandas as pd
 import pytest
 
-from creditdesk.errors import Conflict, InvalidInput, NotFound
 from crm_adapter.demo import generate_demo
 from crm_adapter.snapshot import FRAMES
+from kernel.errors import Conflict, InvalidInput, NotFound
 from tests.conftest import AS_OF
 
 

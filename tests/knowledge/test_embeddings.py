@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 from chromadb.utils.embedding_functions import known_embedding_functions
 
-from creditdesk.errors import InvalidInput, UpstreamUnavailable
+from kernel.errors import InvalidInput, UpstreamUnavailable
 from knowledge import embeddings
 from knowledge.embeddings import (
     OpenAICompatibleEmbedding,

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from creditdesk.errors import NotFound
+from kernel.errors import NotFound
 from knowledge.ingest import DEFAULT_POLICY_DIR, discover, ensure_default_policies, ingest_paths
 from knowledge.store import PolicyStore
 from tests.knowledge.conftest import REVIEW_POLICY, RISK_MEMO

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from creditdesk.errors import InvalidInput
+from kernel.errors import InvalidInput
 from knowledge.loaders import load_document
 
 

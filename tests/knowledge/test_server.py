@@ -68,7 +68,7 @@ def test_store_on_a_chroma_server(chroma_url: str, tmp_path: Path, write: Callab
 
 
 def test_unreachable_server_is_a_clear_error(tmp_path: Path) -> None:
-    from creditdesk.errors import UpstreamUnavailable
+    from kernel.errors import UpstreamUnavailable
 
     store = PolicyStore(lambda: chroma_client(url=f"http://127.0.0.1:{_free_port()}"),
                         embedding=WordLlamaEmbedding(), index_dir=tmp_path)  # fmt: skip

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from creditdesk.errors import InvalidInput, NotFound
+from kernel.errors import InvalidInput, NotFound
 from knowledge.loaders import load_document
 from knowledge.store import PolicyStore
 from tests.knowledge.conftest import REVIEW_POLICY, RISK_MEMO, open_store

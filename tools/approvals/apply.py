@@ -14,10 +14,10 @@ from typing import Any
 
 from sqlalchemy import Connection, update
 
-from creditdesk.errors import Conflict
 from crm_adapter.models import FacilityRow
 from crm_adapter.protocol import CRMAdapter
 from crm_adapter.sql.changes import bump_in
+from kernel.errors import Conflict
 from tools.actor import Actor
 from tools.approvals.models import ApprovalRequestView
 from tools.approvals.outbox import STATUS_AFTER, enqueue

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict
 
-from creditdesk.errors import Conflict, Forbidden
+from kernel.errors import Conflict, Forbidden
 from tools.actor import Actor
 from tools.approvals.models import ApprovalRequestView, DecisionKind, StepView
 

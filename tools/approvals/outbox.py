@@ -28,9 +28,9 @@ from pydantic import BaseModel
 from sqlalchemy import Connection, Engine, and_, insert, select, update
 from sqlmodel import Field, SQLModel
 
-from creditdesk import clock
-from creditdesk.errors import Conflict
 from crm_adapter.protocol import CRMAdapter
+from kernel import clock
+from kernel.errors import Conflict
 from tools.approvals.models import ApprovalRequestView
 from tools.audit.trail import AuditTrail
 

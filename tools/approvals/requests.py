@@ -6,9 +6,9 @@ from decimal import Decimal
 
 from pydantic import BaseModel, ConfigDict
 
-from creditdesk.errors import Conflict, InvalidInput, NotFound
-from creditdesk.money import MAX_AMOUNT, quantize, to_decimal
 from crm_adapter.models import Facility
+from kernel.errors import Conflict, InvalidInput, NotFound
+from kernel.money import MAX_AMOUNT, quantize, to_decimal
 from tools.approvals.models import KEEPS_THE_LIMIT, KINDS, Kind
 from tools.audit.canonical import digest
 

@@ -20,11 +20,11 @@ from typing import Any, Protocol
 from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
 
-from creditdesk import clock
-from creditdesk.errors import Conflict, Forbidden, InvalidInput
 from crm_adapter.enums import Role
 from crm_adapter.models import Officer
 from crm_adapter.protocol import CRMAdapter
+from kernel import clock
+from kernel.errors import Conflict, Forbidden, InvalidInput
 from tools.access import get_client_for, require_role
 from tools.actor import Actor
 from tools.approvals import store

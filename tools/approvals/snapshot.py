@@ -7,8 +7,8 @@ from decimal import Decimal
 
 from pydantic import BaseModel, ConfigDict
 
-from creditdesk.money import quantize
 from crm_adapter.models import Facility
+from kernel.money import quantize
 from tools.approvals.authority import ExceptionCode
 from tools.approvals.chain import RISK_REDUCING_KINDS, PolicyException
 from tools.engine.results import ClientAssessment, WhatIfResult

@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import Connection, and_, insert, select, update
 
-from creditdesk.errors import InvalidInput, NotFound
+from kernel.errors import InvalidInput, NotFound
 from tools.approvals.chain import PolicyException, StepPlan
 from tools.approvals.decisions import Transition
 from tools.approvals.models import (

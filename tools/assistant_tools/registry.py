@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from creditdesk.errors import (
+from kernel.errors import (
     CreditDeskError,
     Forbidden,
     InvalidInput,

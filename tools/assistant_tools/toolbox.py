@@ -18,9 +18,9 @@ from typing import Any, Literal, Protocol
 
 from pydantic import BaseModel
 
-from creditdesk.errors import InvalidInput, UpstreamUnavailable
 from crm_adapter.models import Client
 from crm_adapter.protocol import ClientFilter, CRMAdapter
+from kernel.errors import InvalidInput, UpstreamUnavailable
 from knowledge.access import readable_tags
 from tools.access import get_client_for, scope_officer_ids
 from tools.actor import Actor

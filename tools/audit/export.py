@@ -8,7 +8,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine, select
 
-from creditdesk.errors import InvalidInput
+from kernel.errors import InvalidInput
 from tools.audit.models import AuditEventRow
 
 EVENTS = AuditEventRow.__table__  # type: ignore[attr-defined]

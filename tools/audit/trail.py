@@ -15,7 +15,7 @@ from pathlib import Path
 
 from sqlalchemy import Connection, Engine, insert, select, update
 
-from creditdesk import clock
+from kernel import clock
 from tools.actor import Actor
 from tools.audit.canonical import canonical_json, digest
 from tools.audit.chain import event_hash

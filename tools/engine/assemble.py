@@ -13,8 +13,8 @@ from decimal import Decimal
 import numpy as np
 import pandas as pd
 
-from creditdesk.errors import NotFound
-from creditdesk.money import quantize
+from kernel.errors import NotFound
+from kernel.money import quantize
 from tools.engine.concentration import DIMENSIONS, indexed_lines
 from tools.engine.limits import LABELS
 from tools.engine.portfolio import PortfolioAssessment

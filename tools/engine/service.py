@@ -27,10 +27,10 @@ from decimal import Decimal
 import numpy as np
 import pandas as pd
 
-from creditdesk.errors import InvalidInput, NotFound
-from creditdesk.money import quantize
 from crm_adapter.protocol import CRMAdapter
 from crm_adapter.snapshot import BookSnapshot
+from kernel.errors import InvalidInput, NotFound
+from kernel.money import quantize
 from tools.access import get_client_for, scope_officer_ids
 from tools.actor import Actor
 from tools.engine import assemble

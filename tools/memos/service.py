@@ -16,9 +16,9 @@ from typing import Any, Protocol
 
 from sqlalchemy import Engine
 
-from creditdesk.errors import Conflict, Forbidden, InvalidInput
 from crm_adapter.enums import Role
 from crm_adapter.protocol import CRMAdapter
+from kernel.errors import Conflict, Forbidden, InvalidInput
 from knowledge.access import PUBLIC_ACCESS
 from tools.access import get_client_for, require_role
 from tools.actor import Actor

@@ -13,7 +13,7 @@ from sqlalchemy import JSON, Column, Engine, UniqueConstraint, func, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Field, Session, SQLModel, col, select
 
-from creditdesk.errors import Conflict, NotFound
+from kernel.errors import Conflict, NotFound
 from tools.memos.models import Memo, MemoStatus, MemoVersion
 
 NEXT_STATUS: dict[str, str] = {"draft": "submitted", "submitted": "approved"}

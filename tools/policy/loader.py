@@ -7,7 +7,7 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
-from creditdesk.errors import InvalidInput
+from kernel.errors import InvalidInput
 from tools.policy.schema import Policy
 
 DEFAULT_POLICY_PATH = Path(__file__).with_name("default_policy.yaml")

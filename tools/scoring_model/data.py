@@ -15,7 +15,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from creditdesk.errors import InvalidInput
+from kernel.errors import InvalidInput
 
 MIN_PER_CLASS = 20  # fewer bads (or goods) than this cannot be binned, split and cross-validated
 BAD_TOKENS = frozenset({"1", "true", "yes", "y", "bad", "default", "defaulted"})

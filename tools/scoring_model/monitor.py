@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from rich.console import Console
 from rich.table import Table
 
-from creditdesk.errors import InvalidInput
+from kernel.errors import InvalidInput
 from tools.policy.schema import ModelMonitoringPolicy
 from tools.scoring_model import metrics
 from tools.scoring_model.scorer import RegisteredModel

@@ -27,9 +27,9 @@ from typing import Any, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict
 
-from creditdesk import clock
-from creditdesk.errors import Conflict, InvalidInput, NotFound
 from crm_adapter.enums import Role
+from kernel import clock
+from kernel.errors import Conflict, InvalidInput, NotFound
 from tools.access import require_role
 from tools.actor import Actor
 from tools.scoring_model.card import ModelCard, build_card

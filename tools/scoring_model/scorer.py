@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from creditdesk.errors import InvalidInput
+from kernel.errors import InvalidInput
 from tools.scoring_model.spec import FeatureSpec, ModelSpec
 
 N_REASONS = 3

@@ -17,7 +17,7 @@ import pandas as pd
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold, train_test_split
 
-from creditdesk.errors import InvalidInput
+from kernel.errors import InvalidInput
 from tools.scoring_model import metrics
 from tools.scoring_model.binning import BinStats, FeatureBins, fit_binning
 from tools.scoring_model.data import TrainingData

@@ -26,7 +26,7 @@ from bot.brains.llm.tools import AgentContext, agent_tools
 from bot.conversations import ConversationState
 from bot.facts import citations_for, figures_for
 from bot.reply import Action, Reply, ToolCall
-from creditdesk.errors import CreditDeskError, UpstreamUnavailable
+from kernel.errors import CreditDeskError, UpstreamUnavailable
 from tools.actor import Actor
 from tools.assistant_tools.models import PolicySearch, PreparedApproval
 from tools.assistant_tools.toolbox import Toolbox

@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from rapidfuzz import fuzz, process
 
-from creditdesk.money import find_amounts
+from kernel.money import find_amounts
 from tools.assistant_tools.models import Period
 
 # Words of a company name that do not tell clients apart ("ACME Holdings" vs "ACME Logistics" do,

@@ -10,7 +10,7 @@ from slack_sdk import WebClient
 
 from bot.slack import blocks
 from bot.slack.identity import require_actor
-from creditdesk.errors import NotFound
+from kernel.errors import NotFound
 from tools.access import get_client_for, scope_officer_ids
 
 if TYPE_CHECKING:

@@ -12,8 +12,8 @@ from slack_sdk import WebClient
 from bot.slack import blocks
 from bot.slack.identity import require_actor
 from bot.slack.ids import BlockId, ViewId
-from creditdesk import money
-from creditdesk.errors import InvalidInput
+from kernel import money
+from kernel.errors import InvalidInput
 from tools.approvals.models import KEEPS_THE_LIMIT
 
 if TYPE_CHECKING:

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from creditdesk.errors import Conflict, Forbidden
 from creditdesk.wiring import Container
+from kernel.errors import Conflict, Forbidden
 from tests.conftest import AS_OF, DEMO_CLIENTS, DEMO_SEED, make_container
 from tests.tools.approvals.conftest import CLEAN_MID, count_rows, decide, raise_for
 

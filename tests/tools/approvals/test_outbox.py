@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import text
 
-from creditdesk.errors import UpstreamUnavailable
+from kernel.errors import UpstreamUnavailable
 from tests.tools.approvals.conftest import CLEAN_MID, CLEAN_SMALL, decide, raise_for
 from tools.approvals.outbox import entries
 

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from creditdesk.errors import Conflict, Forbidden, InvalidInput, NotFound
+from kernel.errors import Conflict, Forbidden, InvalidInput, NotFound
 from tests.conftest import actor_of
 from tests.tools.approvals.conftest import CLEAN_MID, CLEAN_SMALL, WEAK, count_rows, decide, raise_for
 

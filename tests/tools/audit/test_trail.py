@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
-from creditdesk.errors import InvalidInput
+from kernel.errors import InvalidInput
 from tests.conftest import actor_of
 
 

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from creditdesk.errors import Forbidden
+from kernel.errors import Forbidden
 from tests.conftest import AS_OF, actor_of
 from tools.engine.assemble import client_assessment
 

@@ -8,7 +8,7 @@ import io
 import pytest
 from pypdf import PdfReader
 
-from creditdesk.errors import Conflict, Forbidden, InvalidInput
+from kernel.errors import Conflict, Forbidden, InvalidInput
 from tests.conftest import AS_OF, actor_of
 from tools.memos.builder import sha256_of
 from tools.memos.models import Memo

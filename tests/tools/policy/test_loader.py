@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from creditdesk.errors import InvalidInput
+from kernel.errors import InvalidInput
 from tools.policy.loader import DEFAULT_POLICY_PATH, load_policy
 
 

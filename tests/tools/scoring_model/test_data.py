@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from creditdesk.errors import InvalidInput
+from kernel.errors import InvalidInput
 from tools.scoring_model.data import load_csv
 
 from .conftest import synthetic_history

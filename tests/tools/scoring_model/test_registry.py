@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from creditdesk.errors import Conflict, Forbidden, NotFound
 from crm_adapter.enums import Role
+from kernel.errors import Conflict, Forbidden, NotFound
 from tools.actor import Actor
 from tools.scoring_model.data import load_csv
 from tools.scoring_model.registry import ModelRegistry, ModelStatus

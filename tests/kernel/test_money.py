@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from creditdesk.errors import InvalidInput
-from creditdesk.money import find_amounts, parse_amount, quantize, to_decimal
+from kernel.errors import InvalidInput
+from kernel.money import find_amounts, parse_amount, quantize, to_decimal
 
 
 @pytest.mark.parametrize(

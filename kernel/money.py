@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-from creditdesk.errors import InvalidInput
+from kernel.errors import InvalidInput
 
 CENT = Decimal("0.01")
 

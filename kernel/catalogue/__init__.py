@@ -1,0 +1,99 @@
+"""One message catalogue for English and Chinese, used by every surface.
+
+Messages live in one module per area (`kernel/catalogue/<area>.py`), each defining two dicts, `EN` and
+`ZH`, with the same keys. Keys are dotted and name what they mean, not where they are used
+(`indicator.max_dpd_12m`, `grade.label`, `assistant.not_understood`); one key is defined in one area only
+(a key defined twice is an error at load). Every surface (assistant, Slack, sidebar, dashboard,
+memos, CLI) looks text up here with `text(key, lang, **values)`; nothing keeps its own wording table.
+
+Adding an area: create the module and add its name to `AREAS`. `tests/kernel/test_catalogue.py` checks
+that every key exists in both languages with the same placeholders.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+import string
+from functools import cache
+from typing import Literal
+
+Language = Literal["en", "zh"]
+LANGUAGES: tuple[Language, ...] = ("en", "zh")
+
+AREAS: tuple[str, ...] = ("common",)
+
+_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_LATIN = re.compile(r"[A-Za-z]")
+
+
+class MissingMessage(KeyError):
+    """A key that no area defines: a programming error, caught by the catalogue test."""
+
+
+@cache
+def _tables() -> dict[Language, dict[str, str]]:
+    tables: dict[Language, dict[str, str]] = {"en": {}, "zh": {}}
+    for area in AREAS:
+        module = importlib.import_module(f"kernel.catalogue.{area}")
+        for lang, table in (("en", module.EN), ("zh", module.ZH)):
+            for key, value in table.items():
+                if key in tables[lang]:  # type: ignore[index]
+                    raise MissingMessage(f"{key!r} is defined twice (again in area {area!r})")
+                tables[lang][key] = value  # type: ignore[index]
+    return tables
+
+
+def keys() -> set[str]:
+    """Every key, in either language (the test checks both hold the same set)."""
+    tables = _tables()
+    return set(tables["en"]) | set(tables["zh"])
+
+
+def has(key: str) -> bool:
+    return key in _tables()["en"]
+
+
+def template(key: str, lang: Language) -> str:
+    try:
+        return _tables()[normalise_language(lang)][key]
+    except KeyError as exc:
+        raise MissingMessage(key) from exc
+
+
+def text(key: str, lang: Language | str = "en", /, **values: object) -> str:
+    """The message `key` in `lang`, with `{placeholders}` filled from `values`."""
+    return template(key, normalise_language(lang)).format(**values)
+
+
+def placeholders(message: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(message) if name}
+
+
+def normalise_language(lang: str | None) -> Language:
+    """'zh', 'zh-CN', 'zh_Hans', 'ZH' -> 'zh'; anything else -> 'en'."""
+    return "zh" if (lang or "").lower().startswith("zh") else "en"
+
+
+def detect_language(question: str) -> Language:
+    """The language of a question: Chinese when it holds Chinese characters and no more Latin letters
+    than Chinese characters (client names are often Latin inside a Chinese sentence)."""
+    cjk = len(_CJK.findall(question))
+    if cjk == 0:
+        return "en"
+    latin_words = len(re.findall(r"[A-Za-z]+", question))
+    return "zh" if cjk >= latin_words else "en"
+
+
+__all__ = [
+    "LANGUAGES",
+    "Language",
+    "MissingMessage",
+    "detect_language",
+    "has",
+    "keys",
+    "normalise_language",
+    "placeholders",
+    "template",
+    "text",
+]
