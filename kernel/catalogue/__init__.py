@@ -6,13 +6,14 @@ Messages live in one module per area (`kernel/catalogue/<area>.py`), each defini
 (a key defined twice is an error at load). Every surface (assistant, Slack, sidebar, dashboard,
 memos, CLI) looks text up here with `text(key, lang, **values)`; nothing keeps its own wording table.
 
-Adding an area: create the module and add its name to `AREAS`. `tests/kernel/test_catalogue.py` checks
+Adding an area: create the module; every module of the package is an area. `tests/kernel/test_catalogue.py` checks
 that every key exists in both languages with the same placeholders.
 """
 
 from __future__ import annotations
 
 import importlib
+import pkgutil
 import re
 import string
 from functools import cache
@@ -21,7 +22,10 @@ from typing import Literal
 Language = Literal["en", "zh"]
 LANGUAGES: tuple[Language, ...] = ("en", "zh")
 
-AREAS: tuple[str, ...] = ("common",)
+# Every module in this package is an area (found, not listed, so adding an area touches no shared line).
+AREAS: tuple[str, ...] = tuple(
+    sorted(m.name for m in pkgutil.iter_modules(__path__) if not m.name.startswith("_"))
+)
 
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _LATIN = re.compile(r"[A-Za-z]")
