@@ -67,7 +67,8 @@ def to_mrkdwn(markdown: str) -> str:
 
     def keep_link(match: re.Match[str]) -> str:
         label, url = match.group(1), match.group(2)
-        links.append(f"<{url.replace('|', '%7C').replace('>', '%3E')}|{escape(label).replace('|', '¦')}>")
+        safe_url = url.replace("&", "&amp;").replace("|", "%7C").replace("<", "%3C").replace(">", "%3E")
+        links.append(f"<{safe_url}|{escape(label).replace('|', '¦')}>")
         return f"\x00{len(links) - 1}\x00"
 
     text = escape(_LINK.sub(keep_link, text.replace("\x00", "")))

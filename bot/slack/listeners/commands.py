@@ -24,6 +24,8 @@ if TYPE_CHECKING:
 COMMAND = "/credit"
 Verb = Literal["profile", "memo", "watchlist", "due", "help"]
 MEMO_FORMATS = ("pdf", "docx")
+VERB_WORDS = {"help": "help", "帮助": "help", "watchlist": "watchlist", "观察名单": "watchlist", "due": "due",
+              "复审": "due", "到期": "due", "memo": "memo", "报告": "memo"}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -34,11 +36,12 @@ class CreditCommand:
 
 
 def parse(text: str) -> CreditCommand:
-    """`ACME` → profile; `memo ACME [docx]`; `watchlist`; `due`; `help` (and empty text → help)."""
+    """`ACME` → profile; `memo ACME [docx]`; `watchlist`; `due`; `help` (and empty text → help); the
+    verbs in Chinese too (`帮助`, `观察名单`, `复审`/`到期`, `报告`)."""
     words = text.split()
-    if not words or words[0].lower() == "help":
+    head = VERB_WORDS.get(words[0].lower(), "") if words else "help"
+    if head == "help":
         return CreditCommand("help")
-    head = words[0].lower()
     if head in ("watchlist", "due") and len(words) == 1:
         return CreditCommand(head)  # type: ignore[arg-type]
     if head == "memo" and len(words) > 1:

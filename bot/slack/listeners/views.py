@@ -22,7 +22,7 @@ from bot.slack.ids import BlockId, ViewId
 from bot.slack.safety import error_reply, language_of, never_raises, report_error
 from bot.slack.store import load_value
 from kernel import money
-from kernel.errors import InvalidInput
+from kernel.errors import CreditDeskError, InvalidInput
 from tools.approvals.models import KEEPS_THE_LIMIT
 
 if TYPE_CHECKING:
@@ -56,7 +56,11 @@ def register(app: App, container: Container) -> None:
         values = view["state"]["values"]
         actor = require_actor(context)
         value_id = view.get("private_metadata") or ""
-        arguments = load_value(container.engine, actor.officer_id, value_id)
+        try:
+            arguments = load_value(container.engine, actor.officer_id, value_id)
+        except CreditDeskError as error:
+            ack(response_action="errors", errors={BlockId.REASON: error_reply(error, lang)})
+            return
         kind = arguments.get("kind", "increase")
         amount = None
         has_amount = kind not in KEEPS_THE_LIMIT
