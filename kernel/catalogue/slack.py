@@ -12,6 +12,10 @@ EN: dict[str, str] = {
     "slack.error.unexpected": (
         ":x: Something went wrong on our side (error id `{error_id}`). Please try again or quote the id."
     ),
+    "slack.unknown_user": (
+        "You are not set up to use Credit Desk yet. Please ask your Credit Desk administrator to add "
+        "your Slack user to the officers list."
+    ),
     "slack.working": ":hourglass_flowing_sand: Working…",
     "slack.assistant.status": "is working…",
     "slack.assistant.greeting": "Hi! Ask me about your clients, limits, warnings or the credit policy.",
@@ -123,6 +127,7 @@ EN: dict[str, str] = {
     "slack.modal.pending": "Your request is being raised; I will send you a DM when it is in.",
     # memos
     "slack.memo.drafting": ":memo: Drafting the review memo for “{query}”…",
+    "slack.memo.sent": ":memo: The draft review memo is in your DM with Credit Desk.",
     "slack.memo.title": "Review memo · {client}",
     "slack.memo.comment": "Draft review memo for *{client}* (#{client_id}, as of {as_of}).",
     # early warnings
@@ -149,6 +154,7 @@ EN: dict[str, str] = {
 ZH: dict[str, str] = {
     "slack.error.refused": ":no_entry: {message}",
     "slack.error.unexpected": ":x: 系统出错（错误编号 `{error_id}`）。请重试，或提供该编号。",
+    "slack.unknown_user": "你尚未开通 Credit Desk。请联系 Credit Desk 管理员，将你的 Slack 用户加入客户经理名单。",
     "slack.working": ":hourglass_flowing_sand: 处理中…",
     "slack.assistant.status": "正在处理…",
     "slack.assistant.greeting": "你好！可以问我客户、额度、预警或授信政策。",
@@ -246,6 +252,7 @@ ZH: dict[str, str] = {
     "slack.modal.bad_amount": "请输入正数金额，如 5000000 或 5M（最多 10^15）。",
     "slack.modal.pending": "正在提交你的申请；完成后我会私信你。",
     "slack.memo.drafting": ":memo: 正在起草“{query}”的复审报告…",
+    "slack.memo.sent": ":memo: 复审报告草稿已发送到你与 Credit Desk 的私信中。",
     "slack.memo.title": "复审报告 · {client}",
     "slack.memo.comment": "*{client}*（#{client_id}，截至 {as_of}）的复审报告草稿。",
     "slack.alert.new": "{emoji} *新的{level}预警*：*{client}*（#{client_id}）{when}",

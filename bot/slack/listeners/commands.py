@@ -12,7 +12,7 @@ from bot.slack import blocks
 from bot.slack.identity import require_actor
 from bot.slack.listeners.actions import LIST_VERBS, list_items
 from bot.slack.mrkdwn import escape
-from bot.slack.safety import never_raises
+from bot.slack.safety import error_reply, never_raises
 from kernel.catalogue import detect_language
 from kernel.errors import NotFound
 from tools.access import get_client_for, scope_officer_ids
@@ -89,8 +89,13 @@ def register(app: App, container: Container) -> None:
             respond(text=escape(card.name), blocks=blocks.client_card_blocks(card, lang))
         else:
             respond(text=blocks.t("memo.drafting", lang, query=escape(cmd.query)))
-            _send_memo(container, client, actor, user_id=command["user_id"], query=cmd.query, fmt=cmd.fmt,
-                       lang=lang)  # fmt: skip
+            try:
+                _send_memo(container, client, actor, user_id=command["user_id"], query=cmd.query, fmt=cmd.fmt,
+                           lang=lang)  # fmt: skip
+            except Exception as error:  # the "Drafting…" note becomes the reason
+                respond(text=error_reply(error, lang), replace_original=True)
+                return
+            respond(text=blocks.t("memo.sent", lang), replace_original=True)
 
     app.command(COMMAND)(on_credit)
 

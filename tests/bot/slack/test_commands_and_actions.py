@@ -40,6 +40,9 @@ def test_credit_memo_is_drafted_and_uploaded_to_the_officers_dm(slack: SlackHarn
     assert done["channel_id"] == f"D{anna}"
     assert slack.fake.of("files.getUploadURLExternal")[0]["filename"] == "review-memo-1001-v3.pdf"
     assert slack.container.memos.drafted == [("rm.anna", 1001)]
+    drafting, sent = slack.fake.wait_for("response/cmd", count=2)[:2]
+    assert "Drafting" in drafting["text"]
+    assert sent["replace_original"] is True and "in your DM" in sent["text"]  # "Drafting…" does not linger
 
 
 def test_credit_for_a_client_outside_the_portfolio_is_refused(slack: SlackHarness) -> None:
