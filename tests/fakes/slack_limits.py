@@ -52,6 +52,8 @@ def check_call(method: str, params: dict[str, Any]) -> list[str]:
     if method in VIEW_METHODS:
         view = params.get("view")
         return check_view(view) if isinstance(view, dict) else ["no view"]
+    if method == "files.completeUploadExternal" and isinstance(params.get("initial_comment"), str):
+        return unescaped(params["initial_comment"], "initial_comment")
     return []
 
 

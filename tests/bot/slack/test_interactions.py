@@ -22,10 +22,14 @@ pytestmark = pytest.mark.server
 SLACK_TIMEOUT = 3.0
 
 
+ACK_TIMES: list[float] = []
+
+
 def timed(send: Callable[[], BoltResponse]) -> BoltResponse:
     started = time.monotonic()
     response = send()
     elapsed = time.monotonic() - started
+    ACK_TIMES.append(elapsed)
     assert response.status == 200, (response.status, response.body)
     assert elapsed < SLACK_TIMEOUT, f"acked after {elapsed:.2f} s"
     return response
@@ -166,3 +170,23 @@ def test_assistant_thread_message_with_an_error_is_answered_in_the_thread(slack:
     event(slack, body)
     told = slack.fake.wait_until("chat.postMessage", lambda p: "nothing like that" in p["text"])
     assert told["thread_ts"] == "1700000900.000100"
+
+
+def test_a_slow_submission_is_acked_in_time_and_its_outcome_sent_by_dm(slack: SlackHarness) -> None:
+    anna = slack_id(slack.container, "rm.anna")
+    raise_request = slack.container.approvals.raise_request
+
+    def slow(*args: object, **kwargs: object) -> object:
+        time.sleep(2.5)  # slower than the inline budget (2 s of Slack's 3)
+        return raise_request(*args, **kwargs)
+
+    slack.container.approvals.raise_request = slow  # type: ignore[method-assign]
+    suggestion = {"client_id": 1001, "facility_id": "F-1001-1", "kind": "decrease", "new_limit": "100000"}
+    value_id = store_value(slack.container.engine, "rm.anna", suggestion)
+    body = payload(
+        "view_submission", user=anna, view_id="V0003", private_metadata=value_id,
+        callback_id=ViewId.RAISE_REQUEST, amount="100000", reason="lower utilisation",
+    )  # fmt: skip
+    assert interaction(slack, body).body == ""  # acked (the modal closes) before the request is in
+    told = slack.fake.wait_until("chat.postMessage", lambda p: p["channel"] == anna)
+    assert "AR-1" in told["text"]
