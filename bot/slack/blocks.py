@@ -72,7 +72,7 @@ def money(value: Decimal | None, currency: str | None = None) -> str:
     if value is None:
         return "n/a"
     text = f"{value:,.0f}"
-    return f"{currency} {text}" if currency else text
+    return f"{escape(currency)} {text}" if currency else text
 
 
 def percent(value: float | None) -> str:
