@@ -11,6 +11,7 @@ import api.launch_replay
 import api.tokens
 import bot.conversations
 import bot.slack.dedupe
+import bot.slack.store
 import crm_adapter.models
 import crm_adapter.sql.changes
 import tools.approvals.models
@@ -30,6 +31,7 @@ TABLE_MODULES = (
     api.tokens,
     api.launch_replay,
     bot.slack.dedupe,
+    bot.slack.store,
     bot.conversations,
 )
 

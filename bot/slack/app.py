@@ -2,7 +2,8 @@
 
 Order of the global middleware: Bolt's own (signature and timestamp check, self-events), then
 once-only delivery (Slack retries are dropped), then identity (unknown users stop here), then the
-listeners. Listeners ack first and work after the ack (process_before_response=False).
+listeners. Listeners ack first and work after the ack (process_before_response=False); none of them
+raises (bot.slack.safety.never_raises), so Slack always gets its 200.
 """
 
 from __future__ import annotations
@@ -12,15 +13,14 @@ import logging
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from slack_bolt import App, BoltResponse, Respond
+from slack_bolt import App, BoltResponse
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
-from bot.slack import blocks
 from bot.slack.dedupe import first_sighting, forget_events_before
 from bot.slack.identity import identity_middleware
 from bot.slack.listeners import actions, commands, home, messages, views
-from kernel.errors import CreditDeskError, new_error_id
+from bot.slack.safety import handle_error
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 log = logging.getLogger("creditdesk.slack")
 LISTENER_MODULES = (messages, commands, actions, views, home)
 EVENT_MEMORY = dt.timedelta(days=1)
+RATE_LIMIT_RETRIES = 3
 
 
 def make_client(container: Container) -> WebClient:
@@ -37,14 +38,23 @@ def make_client(container: Container) -> WebClient:
     settings = container.settings
     token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
     if settings.slack_api_url:
-        return WebClient(token=token, base_url=settings.slack_api_url)
-    return WebClient(token=token)
+        client = WebClient(token=token, base_url=settings.slack_api_url)
+    else:
+        client = WebClient(token=token)
+    return paced(client)
+
+
+def paced(client: WebClient) -> WebClient:
+    """Honour Slack's 429 Retry-After (wait and retry, a few times) instead of failing the call."""
+    if not any(isinstance(h, RateLimitErrorRetryHandler) for h in client.retry_handlers):
+        client.retry_handlers.append(RateLimitErrorRetryHandler(max_retry_count=RATE_LIMIT_RETRIES))
+    return client
 
 
 def build_slack_app(container: Container, *, client: WebClient | None = None) -> App:
     secret = container.settings.slack_signing_secret
     app = App(
-        client=client or make_client(container),
+        client=paced(client) if client is not None else make_client(container),
         signing_secret=secret.get_secret_value() if secret else None,
         request_verification_enabled=secret is not None,  # Socket Mode needs no signing secret
         token_verification_enabled=False,  # auth.test on the first request, not at start-up
@@ -82,37 +92,3 @@ def once_only(engine: Engine) -> Callable[..., BoltResponse | None]:
         return next()
 
     return middleware
-
-
-def handle_error(
-    error: Exception, body: dict[str, Any], client: WebClient, respond: Respond | None, logger: logging.Logger
-) -> None:
-    """The one error handler: domain errors show their reason; anything else an error id (and the log)."""
-    if isinstance(error, CreditDeskError):
-        text = blocks.error_text(error.message)
-        logger.info("slack request refused: %s", error.message)
-    else:
-        error_id = new_error_id()
-        logger.exception("unexpected error %s in a Slack request", error_id, exc_info=error)
-        text = blocks.error_text("", error_id)
-    try:
-        if respond is not None and respond.response_url:  # slash commands and buttons: ephemeral
-            respond(text=text, response_type="ephemeral", replace_original=False)
-        else:
-            _tell_user(body, client, text)
-    except SlackApiError:
-        logger.exception("could not deliver an error message to Slack")
-
-
-def _tell_user(body: Mapping[str, Any], client: WebClient, text: str) -> None:
-    event = body.get("event") or {}
-    user = event.get("user") or (body.get("user") or {}).get("id") or body.get("user_id")
-    if event.get("channel") and user:
-        client.chat_postEphemeral(
-            channel=event["channel"],
-            user=user,
-            text=text,
-            thread_ts=event.get("thread_ts") or event.get("ts"),
-        )
-    elif user:
-        client.chat_postMessage(channel=user, text=text)

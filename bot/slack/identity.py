@@ -13,14 +13,12 @@ from slack_bolt import BoltContext, BoltResponse
 from slack_sdk import WebClient
 
 from crm_adapter.protocol import CRMAdapter
+from kernel.catalogue import text
 from kernel.errors import Unauthenticated
 from tools.actor import Actor
 
 CHANNEL = "slack"
-UNKNOWN_USER_TEXT = (
-    "You are not set up to use Credit Desk yet. Please ask your Credit Desk administrator to add "
-    "your Slack user to the officers list."
-)
+UNKNOWN_USER_TEXT = text("slack.unknown_user", "en")
 
 
 def slack_user_id(body: Mapping[str, Any]) -> str | None:

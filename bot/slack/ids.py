@@ -10,6 +10,8 @@ class ActionId(StrEnum):
     REJECT = "approval_reject"
     RETURN = "approval_return"
     OPEN_RAISE_REQUEST = "open_raise_request"
+    LIST_PREVIOUS = "list_page_previous"
+    LIST_NEXT = "list_page_next"
 
 
 class ViewId(StrEnum):

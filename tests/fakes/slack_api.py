@@ -1,6 +1,9 @@
 """A local fake of the Slack Web API: a stdlib HTTP server on a free loopback port that records calls.
 
 Pass `fake.url` to `WebClient(base_url=...)`; response URLs and file uploads point back to it too.
+Every payload it receives is checked against slack_sdk's Block Kit models and Slack's published limits
+(tests/fakes/slack_limits.py); `violations` lists what broke a rule, and the Slack test fixture fails a
+test that leaves any. `rate_limit(method)` makes the next calls answer 429 with a Retry-After header.
 """
 
 from __future__ import annotations
@@ -15,6 +18,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl
 
+from tests.fakes.slack_limits import check_call
+
 BOT_USER_ID = "UBOT0001"
 
 
@@ -22,6 +27,7 @@ BOT_USER_ID = "UBOT0001"
 class Call:
     method: str
     params: dict[str, Any]
+    response: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -30,6 +36,9 @@ class FakeSlackAPI:
     _ts: itertools.count = field(default_factory=lambda: itertools.count(1))
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _server: ThreadingHTTPServer | None = None
+    violations: list[str] = field(default_factory=list)
+    limited: list[str] = field(default_factory=list)  # methods answered 429 (each attempt)
+    _rate_limits: dict[str, tuple[int, int]] = field(default_factory=dict)
 
     @property
     def url(self) -> str:
@@ -48,9 +57,22 @@ class FakeSlackAPI:
                     params: dict[str, Any] = {"bytes": len(raw)}
                 else:
                     params = fake._parse(raw, self.headers.get("Content-Type") or "")
+                retry_after = fake._take_rate_limit(method)
+                if retry_after is not None:
+                    body = json.dumps({"ok": False, "error": "ratelimited"}).encode()
+                    self.send_response(429)
+                    self.send_header("Retry-After", str(retry_after))
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", str(len(body)))
+                    self.end_headers()
+                    self.wfile.write(body)
+                    return
+                response = fake._respond(method, params)
+                problems = check_call(method, params)
                 with fake._lock:
-                    fake.calls.append(Call(method, params))
-                body = json.dumps(fake._respond(method, params)).encode()
+                    fake.calls.append(Call(method, params, response))
+                    fake.violations.extend(f"{method}: {p}" for p in problems)
+                body = json.dumps(response).encode()
                 self.send_response(200)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(body)))
@@ -102,6 +124,26 @@ class FakeSlackAPI:
     def reset(self) -> None:
         with self._lock:
             self.calls.clear()
+
+    def posted_ts(self, params: dict[str, Any]) -> str:
+        """The ts the fake answered for the call made with `params`."""
+        with self._lock:
+            call = next(c for c in self.calls if c.params is params)
+        return str(call.response.get("ts"))
+
+    def rate_limit(self, method: str, *, times: int = 1, retry_after: int = 1) -> None:
+        """Answer the next `times` calls of `method` with HTTP 429 and `Retry-After: retry_after`."""
+        with self._lock:
+            self._rate_limits[method] = (times, retry_after)
+
+    def _take_rate_limit(self, method: str) -> int | None:
+        with self._lock:
+            times, retry_after = self._rate_limits.get(method, (0, 0))
+            if times <= 0:
+                return None
+            self._rate_limits[method] = (times - 1, retry_after)
+            self.limited.append(method)
+            return retry_after
 
     # --- the fake's behaviour ----------------------------------------------------------------------------
     @staticmethod

@@ -10,6 +10,10 @@ from slack_sdk import WebClient
 
 from bot.slack import blocks
 from bot.slack.identity import require_actor
+from bot.slack.listeners.actions import LIST_VERBS, list_items
+from bot.slack.mrkdwn import escape
+from bot.slack.safety import error_reply, never_raises
+from kernel.catalogue import detect_language
 from kernel.errors import NotFound
 from tools.access import get_client_for, scope_officer_ids
 
@@ -20,6 +24,8 @@ if TYPE_CHECKING:
 COMMAND = "/credit"
 Verb = Literal["profile", "memo", "watchlist", "due", "help"]
 MEMO_FORMATS = ("pdf", "docx")
+VERB_WORDS = {"help": "help", "帮助": "help", "watchlist": "watchlist", "观察名单": "watchlist", "due": "due",
+              "复审": "due", "到期": "due", "memo": "memo", "报告": "memo"}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -30,11 +36,12 @@ class CreditCommand:
 
 
 def parse(text: str) -> CreditCommand:
-    """`ACME` → profile; `memo ACME [docx]`; `watchlist`; `due`; `help` (and empty text → help)."""
+    """`ACME` → profile; `memo ACME [docx]`; `watchlist`; `due`; `help` (and empty text → help); the
+    verbs in Chinese too (`帮助`, `观察名单`, `复审`/`到期`, `报告`)."""
     words = text.split()
-    if not words or words[0].lower() == "help":
+    head = VERB_WORDS.get(words[0].lower(), "") if words else "help"
+    if head == "help":
         return CreditCommand("help")
-    head = words[0].lower()
     if head in ("watchlist", "due") and len(words) == 1:
         return CreditCommand(head)  # type: ignore[arg-type]
     if head == "memo" and len(words) > 1:
@@ -59,36 +66,42 @@ def resolve_client(container: Container, actor: Actor, query: str) -> int:
 
 
 def register(app: App, container: Container) -> None:
+    @never_raises
     def on_credit(
         ack: Ack, command: dict[str, Any], context: BoltContext, respond: Respond, client: WebClient
     ) -> None:
         ack()
         actor = require_actor(context)
-        cmd = parse(command.get("text", ""))
+        text = command.get("text", "")
+        lang = detect_language(text)
+        cmd = parse(text)
         as_of = container.today()
         if cmd.verb == "help":
-            respond(text=blocks.HELP_TEXT, blocks=blocks.help_blocks())
-        elif cmd.verb == "watchlist":
-            items = container.credit_engine.watchlist(actor, as_of=as_of)
-            respond(text="Watch-list", blocks=blocks.watchlist_blocks(items))
-        elif cmd.verb == "due":
-            items = container.credit_engine.reviews_due(actor, as_of=as_of)
-            respond(text="Reviews due", blocks=blocks.reviews_due_blocks(items))
+            respond(text=blocks.t("help", lang), blocks=blocks.help_blocks(lang))
+        elif cmd.verb in LIST_VERBS:
+            page = blocks.list_page(cmd.verb, list_items(container, actor, cmd.verb), lang=lang)
+            respond(text=page.text, blocks=page.blocks)
         elif cmd.verb == "profile":
             client_id = resolve_client(container, actor, cmd.query)
             card = blocks.ClientCard.from_assessment(
                 container.credit_engine.assess_client(actor, client_id, as_of=as_of)
             )
-            respond(text=card.name, blocks=blocks.client_card_blocks(card))
+            respond(text=escape(card.name), blocks=blocks.client_card_blocks(card, lang))
         else:
-            respond(text=f":memo: Drafting the review memo for “{cmd.query}”…")
-            _send_memo(container, client, actor, user_id=command["user_id"], query=cmd.query, fmt=cmd.fmt)
+            respond(text=blocks.t("memo.drafting", lang, query=escape(cmd.query)))
+            try:
+                _send_memo(container, client, actor, user_id=command["user_id"], query=cmd.query, fmt=cmd.fmt,
+                           lang=lang)  # fmt: skip
+            except Exception as error:  # the "Drafting…" note becomes the reason
+                respond(text=error_reply(error, lang), replace_original=True)
+                return
+            respond(text=blocks.t("memo.sent", lang), replace_original=True)
 
     app.command(COMMAND)(on_credit)
 
 
 def _send_memo(
-    container: Container, client: WebClient, actor: Actor, *, user_id: str, query: str, fmt: str
+    container: Container, client: WebClient, actor: Actor, *, user_id: str, query: str, fmt: str, lang: str
 ) -> None:
     """Draft a new memo version and upload it to the officer's DM with the app (client data stays private)."""
     client_id = resolve_client(container, actor, query)
@@ -100,6 +113,8 @@ def _send_memo(
         channel=dm,
         file=content,
         filename=filename,
-        title=f"Review memo · {memo.client_name}",
-        initial_comment=f"Draft review memo for *{memo.client_name}* (#{client_id}, as of {memo.as_of}).",
+        title=blocks.t("memo.title", lang, client=memo.client_name),
+        initial_comment=blocks.t(
+            "memo.comment", lang, client=escape(memo.client_name), client_id=client_id, as_of=memo.as_of
+        ),
     )

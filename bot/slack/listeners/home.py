@@ -1,4 +1,5 @@
-"""The App Home tab: the officer's reviews due, watch-list and approvals waiting."""
+"""The App Home tab: the officer's reviews due, watch-list and approvals waiting (re-published after a
+decision taken in it)."""
 
 from __future__ import annotations
 
@@ -9,24 +10,33 @@ from slack_sdk import WebClient
 
 from bot.slack import blocks
 from bot.slack.identity import require_actor
+from bot.slack.safety import never_raises
 
 if TYPE_CHECKING:
     from creditdesk.wiring import Container
+    from tools.actor import Actor
 
-HOME_LIST_SIZE = 10
+WHOLE_LIST = 100_000
+
+
+def publish_home(
+    container: Container, client: WebClient, actor: Actor, user_id: str, *, note: str | None = None
+) -> None:
+    as_of = container.today()
+    view = blocks.home_view(
+        reviews=container.credit_engine.reviews_due(actor, as_of=as_of),
+        watch=container.credit_engine.watchlist(actor, as_of=as_of, limit=WHOLE_LIST),
+        awaiting=container.approvals.list_awaiting(actor),
+        note=note,
+    )
+    client.views_publish(user_id=user_id, view=view)
 
 
 def register(app: App, container: Container) -> None:
+    @never_raises
     def on_home_opened(event: dict[str, str], context: BoltContext, client: WebClient) -> None:
         if event.get("tab", "home") != "home":
             return
-        actor = require_actor(context)
-        as_of = container.today()
-        view = blocks.home_view(
-            reviews=container.credit_engine.reviews_due(actor, as_of=as_of)[:HOME_LIST_SIZE],
-            watch=container.credit_engine.watchlist(actor, as_of=as_of, limit=HOME_LIST_SIZE),
-            awaiting=container.approvals.list_awaiting(actor),
-        )
-        client.views_publish(user_id=event["user"], view=view)
+        publish_home(container, client, require_actor(context), event["user"])
 
     app.event("app_home_opened")(on_home_opened)

@@ -3,7 +3,12 @@ thread is one assistant conversation.
 
 An answer carries data scoped to the officer who asked (limits, grades, warnings), so in a channel it is
 posted in the thread as an ephemeral message only the asker sees; the channel's other members (who may
-be from other teams, or not officers at all) see the question, never the answer. DMs are private."""
+be from other teams, or not officers at all) see the question, never the answer. DMs are private.
+
+A long answer is several messages (the last keeps the sources and the buttons); nothing is cut. In a DM
+the "Working…" placeholder becomes the first message, or is deleted when the answer fails. In a channel
+no placeholder is posted (an ephemeral message cannot be removed by the app).
+"""
 
 from __future__ import annotations
 
@@ -15,18 +20,17 @@ from slack_sdk import WebClient
 
 from bot.slack import blocks
 from bot.slack.identity import require_actor
+from bot.slack.safety import never_raises
+from bot.slack.store import store_value
+from kernel.catalogue import detect_language
 
 if TYPE_CHECKING:
+    from bot.reply import Reply
     from creditdesk.wiring import Container
     from tools.actor import Actor
 
 MENTION = re.compile(r"<@[A-Z0-9]+>")
-PRIVATE_NOTE = "(only you can see answers in a channel; DM me for a private conversation)"
-SUGGESTED_PROMPTS = [
-    {"title": "Who needs attention?", "message": "Which of my clients need attention this week?"},
-    {"title": "Reviews due", "message": "Which reviews are due or overdue?"},
-    {"title": "Policy", "message": "What does policy say about limits above 5M?"},
-]
+PROMPTS = ("attention", "due", "policy")
 
 
 def conversation_id(channel: str, thread_ts: str) -> str:
@@ -38,22 +42,37 @@ def clean_text(text: str) -> str:
     return MENTION.sub("", text).strip()
 
 
+def render(container: Container, actor: Actor, reply: Reply, lang: str) -> list[blocks.Message]:
+    """The reply's messages; each suggested action is kept server-side and its button carries the id."""
+    ids = [
+        store_value(container.engine, actor.officer_id, a.arguments)
+        for a in reply.actions
+        if a.kind == blocks.RAISE_REQUEST_ACTION
+    ]
+    return blocks.reply_messages(reply, lang, action_ids=ids)
+
+
 def answer_in_thread(
     container: Container, client: WebClient, actor: Actor, *, channel: str, thread_ts: str, text: str
 ) -> None:
-    """Show "working…" in the thread at once, then replace it with the rendered answer."""
-    placeholder = client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=blocks.working_text())
+    """Show "working…" in the thread at once, then replace it with the answer (more messages follow in
+    the thread when it is long)."""
+    question = clean_text(text)
+    lang = detect_language(question)
+    placeholder = client.chat_postMessage(
+        channel=channel, thread_ts=thread_ts, text=blocks.t("working", lang)
+    )
     try:
-        reply = container.assistant.answer(actor, conversation_id(channel, thread_ts), clean_text(text))
+        reply = container.assistant.answer(actor, conversation_id(channel, thread_ts), question)
+        first, *rest = render(container, actor, reply, lang)
     except Exception:
         client.chat_delete(channel=channel, ts=placeholder["ts"])
         raise
-    client.chat_update(
-        channel=channel,
-        ts=placeholder["ts"],
-        text=blocks.reply_text(reply),
-        blocks=blocks.reply_blocks(reply),
-    )
+    client.chat_update(channel=channel, ts=placeholder["ts"], text=first.text, blocks=first.blocks)
+    for message in rest:
+        client.chat_postMessage(
+            channel=channel, thread_ts=thread_ts, text=message.text, blocks=message.blocks
+        )
 
 
 def answer_privately_in_channel(
@@ -66,20 +85,18 @@ def answer_privately_in_channel(
     thread_ts: str,
     text: str,
 ) -> None:
-    """A channel mention: "working…" and the answer are ephemeral, visible to the asker only."""
-    client.chat_postEphemeral(channel=channel, user=user, thread_ts=thread_ts,
-                              text=f"{blocks.working_text()} {PRIVATE_NOTE}")  # fmt: skip
-    reply = container.assistant.answer(actor, conversation_id(channel, thread_ts), clean_text(text))
-    client.chat_postEphemeral(
-        channel=channel,
-        user=user,
-        thread_ts=thread_ts,
-        text=blocks.reply_text(reply),
-        blocks=blocks.reply_blocks(reply),
-    )
+    """A channel mention: the answer is ephemeral, visible to the asker only."""
+    question = clean_text(text)
+    lang = detect_language(question)
+    reply = container.assistant.answer(actor, conversation_id(channel, thread_ts), question)
+    for message in render(container, actor, reply, lang):
+        client.chat_postEphemeral(
+            channel=channel, user=user, thread_ts=thread_ts, text=message.text, blocks=message.blocks
+        )
 
 
 def register(app: App, container: Container) -> None:
+    @never_raises
     def on_mention(event: dict[str, Any], context: BoltContext, client: WebClient) -> None:
         answer_privately_in_channel(
             container,
@@ -91,6 +108,7 @@ def register(app: App, container: Container) -> None:
             text=event.get("text", ""),
         )
 
+    @never_raises
     def on_direct_message(event: dict[str, Any], context: BoltContext, client: WebClient) -> None:
         answer_in_thread(
             container,
@@ -119,17 +137,29 @@ def _assistant(container: Container) -> Assistant:
     assistant = Assistant()
 
     @assistant.thread_started
+    @never_raises
     def started(say: Say, set_suggested_prompts: SetSuggestedPrompts) -> None:
-        say("Hi! Ask me about your clients, limits, warnings or the credit policy.")
-        set_suggested_prompts(prompts=SUGGESTED_PROMPTS)
+        say(blocks.t("assistant.greeting", "en"))
+        set_suggested_prompts(
+            prompts=[
+                {
+                    "title": blocks.t(f"prompt.{p}.title", "en"),
+                    "message": blocks.t(f"prompt.{p}.message", "en"),
+                }
+                for p in PROMPTS
+            ]
+        )
 
     @assistant.user_message
+    @never_raises
     def user_message(payload: dict[str, Any], context: BoltContext, set_status: SetStatus, say: Say) -> None:
-        set_status("is working…")
+        question = clean_text(payload.get("text", ""))
+        lang = detect_language(question)
+        set_status(blocks.t("assistant.status", lang))
         conversation = conversation_id(payload["channel"], payload["thread_ts"])
-        reply = container.assistant.answer(
-            require_actor(context), conversation, clean_text(payload.get("text", ""))
-        )
-        say(text=blocks.reply_text(reply), blocks=blocks.reply_blocks(reply))
+        actor = require_actor(context)
+        reply = container.assistant.answer(actor, conversation, question)
+        for message in render(container, actor, reply, lang):
+            say(text=message.text, blocks=message.blocks)
 
     return assistant

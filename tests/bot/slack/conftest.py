@@ -18,12 +18,20 @@ from slack_sdk.signature import SignatureVerifier
 
 from bot.reply import Action, Citation, ClientCard, Figure, Reply
 from bot.slack.app import build_slack_app
+from bot.slack.notifier import SlackNotifier
 from creditdesk.wiring import Container
 from tests.fakes.slack_api import FakeSlackAPI
 from tools.actor import Actor
 
 SECRET = "test-signing-secret"
 RISK_CHANNEL = "C0RISK"
+
+
+def click_on(slack: SlackHarness, user_id: str, action_id: str, dm: dict[str, Any]) -> BoltResponse:
+    """Click `action_id` on the message the app posted with params `dm` (its real channel and ts)."""
+    actions = next(b for b in dm["blocks"] if b["type"] == "actions")
+    value = next(e["value"] for e in actions["elements"] if e["action_id"] == action_id)
+    return slack.click(user_id, action_id, value, channel=dm["channel"], message_ts=slack.fake.posted_ts(dm))
 
 
 def slack_id(container: Container, officer_id: str) -> str:
@@ -141,15 +149,23 @@ class SlackHarness:
         return self.dispatch(urlencode({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded")
 
     def click(
-        self, user_id: str, action_id: str, value: str, *, message_ts: str = "1700000000.000001"
+        self,
+        user_id: str,
+        action_id: str,
+        value: str,
+        *,
+        message_ts: str = "1700000000.000001",
+        channel: str | None = None,
     ) -> BoltResponse:
+        """A button click on a message (block_actions with channel, message and response_url)."""
+        channel = channel or f"D{user_id}"
         return self.interaction(
             {
                 "type": "block_actions",
                 "user": {"id": user_id},
                 "trigger_id": "trig.2",
-                "channel": {"id": f"D{user_id}"},
-                "container": {"type": "message", "message_ts": message_ts},
+                "channel": {"id": channel},
+                "container": {"type": "message", "message_ts": message_ts, "channel_id": channel},
                 "message": {"ts": message_ts, "text": "request"},
                 "response_url": f"{self.fake.url}response/action",
                 "actions": [{"type": "button", "action_id": action_id, "value": value, "block_id": "b"}],
@@ -162,6 +178,7 @@ def fake_slack() -> Iterator[FakeSlackAPI]:
     fake = FakeSlackAPI().start()
     yield fake
     fake.stop()
+    assert fake.violations == [], "payloads broke Slack's limits or escaping:\n" + "\n".join(fake.violations)
 
 
 def configure_slack(container: Container, fake: FakeSlackAPI) -> Container:
@@ -180,6 +197,9 @@ def configure_slack(container: Container, fake: FakeSlackAPI) -> Container:
 def slack_container(demo_container: Container, fake_slack: FakeSlackAPI) -> Container:
     configure_slack(demo_container, fake_slack)
     demo_container.__dict__.update(assistant=FakeAssistant(), memos=FakeMemos())
+    notifier = demo_container.notifier
+    if isinstance(notifier, SlackNotifier):
+        notifier.pace_seconds = 0  # pacing is tested on its own
     return demo_container
 
 

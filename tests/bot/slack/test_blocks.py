@@ -21,8 +21,10 @@ def test_reply_renders_sources_degraded_note_and_stays_within_limits() -> None:
     reply = Reply(
         text="x" * 9000, citations=[Citation(n=1, document="Policy", section="4", page=2)], degraded=True
     )
-    rendered = blocks.reply_blocks(reply)
-    assert all(len(b["text"]["text"]) <= 3000 for b in rendered if b["type"] == "section")
+    (message,) = blocks.reply_messages(reply)
+    rendered = message.blocks
+    texts = [b["text"]["text"] for b in rendered if b["type"] == "section"]
+    assert all(len(t) <= 3000 for t in texts) and "".join(texts) == "x" * 9000  # split, nothing lost
     contexts = [b["elements"][0]["text"] for b in rendered if b["type"] == "context"]
     assert "[1] Policy § 4, p. 2" in contexts[0] and "without the language model" in contexts[1]
 
@@ -39,7 +41,9 @@ def test_client_card_highlights_warnings_and_overdue_review() -> None:
         warnings=[EarlyWarning(indicator="dpd", level="red", message="35 days past due")],
     )
     text = str(blocks.client_card_blocks(card))
-    assert "1,000,000" in text and "80%" in text and "overdue" in text and ":red_circle: *dpd*" in text
+    assert (
+        "1,000,000" in text and "80%" in text and "overdue" in text and ":red_circle: *Dpd*" in text
+    )  # a name, not the raw code
 
 
 def test_parse_credit_command() -> None:

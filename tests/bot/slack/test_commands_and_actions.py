@@ -8,7 +8,8 @@ import threading
 import pytest
 
 from bot.slack.ids import ActionId, BlockId, ViewId
-from tests.bot.slack.conftest import SlackHarness, slack_id
+from bot.slack.store import store_value
+from tests.bot.slack.conftest import SlackHarness, click_on, slack_id
 
 pytestmark = pytest.mark.server
 
@@ -39,6 +40,9 @@ def test_credit_memo_is_drafted_and_uploaded_to_the_officers_dm(slack: SlackHarn
     assert done["channel_id"] == f"D{anna}"
     assert slack.fake.of("files.getUploadURLExternal")[0]["filename"] == "review-memo-1001-v3.pdf"
     assert slack.container.memos.drafted == [("rm.anna", 1001)]
+    drafting, sent = slack.fake.wait_for("response/cmd", count=2)[:2]
+    assert "Drafting" in drafting["text"]
+    assert sent["replace_original"] is True and "in your DM" in sent["text"]  # "Drafting…" does not linger
 
 
 def test_credit_for_a_client_outside_the_portfolio_is_refused(slack: SlackHarness) -> None:
@@ -78,9 +82,10 @@ def test_approver_gets_a_dm_approves_and_the_requester_is_told(slack: SlackHarne
     assert [b["action_id"] for b in buttons] == [ActionId.APPROVE, ActionId.REJECT, ActionId.RETURN]
     assert all("confirm" in b for b in buttons)
 
-    slack.click(lead, ActionId.APPROVE, request_id)
+    click_on(slack, lead, ActionId.APPROVE, dm)
     update = slack.fake.wait_for("chat.update")[0]
-    assert update["channel"] == f"D{lead}" and "approved" in json.dumps(update["blocks"])
+    assert update["channel"] == lead and update["ts"] == slack.fake.posted_ts(dm)
+    assert "approved" in json.dumps(update["blocks"])
     assert not any(b["type"] == "actions" for b in update["blocks"])  # no buttons left to click
     told = slack.fake.wait_for("chat.postMessage", count=2)[1]
     assert told["channel"] == slack_id(slack.container, "rm.anna") and "approved" in told["text"]
@@ -96,8 +101,9 @@ def test_a_large_increase_goes_to_the_business_unit_head_with_its_exceptions(sla
 
 def test_clicks_without_authority_are_refused_with_the_reason(slack: SlackHarness) -> None:
     request_id = raise_request(slack, kind="increase", new_limit=5_000_000)
-    slack.click(slack_id(slack.container, "rm.anna"), ActionId.APPROVE, request_id)  # the maker
-    slack.click(slack_id(slack.container, "lead.north"), ActionId.APPROVE, request_id)  # level 1 < 2
+    value = f"{request_id}:1"
+    slack.click(slack_id(slack.container, "rm.anna"), ActionId.APPROVE, value)  # the maker
+    slack.click(slack_id(slack.container, "lead.north"), ActionId.APPROVE, value)  # level 1 < 2
     refused = [r["text"] for r in slack.fake.wait_for("response/action", count=2)]
     assert any("maker-checker" in r for r in refused)
     assert any("level 2" in r for r in refused)
@@ -106,11 +112,10 @@ def test_clicks_without_authority_are_refused_with_the_reason(slack: SlackHarnes
 
 
 def test_double_click_decides_once(slack: SlackHarness) -> None:
-    request_id = raise_request(slack)
+    raise_request(slack)
     lead = slack_id(slack.container, "lead.north")
-    clicks = [
-        threading.Thread(target=slack.click, args=(lead, ActionId.APPROVE, request_id)) for _ in range(2)
-    ]
+    dm = slack.fake.wait_for("chat.postMessage")[0]
+    clicks = [threading.Thread(target=click_on, args=(slack, lead, ActionId.APPROVE, dm)) for _ in range(2)]
     for t in clicks:
         t.start()
     for t in clicks:
@@ -119,9 +124,9 @@ def test_double_click_decides_once(slack: SlackHarness) -> None:
     assert refused["response_type"] == "ephemeral"
     slack.fake.settle(0.2)
     assert len(slack.fake.of("chat.update")) == 1
-    slack.click(lead, ActionId.APPROVE, request_id)  # a late third click
+    click_on(slack, lead, ActionId.APPROVE, dm)  # a late third click
     late = slack.fake.wait_for("response/action", count=2)[1]
-    assert "already approved" in late["text"]
+    assert "already closed" in late["text"] and "approved" in late["text"]
 
 
 def test_suggested_action_opens_a_prefilled_modal_and_raises_on_submit(slack: SlackHarness) -> None:
@@ -133,7 +138,9 @@ def test_suggested_action_opens_a_prefilled_modal_and_raises_on_submit(slack: Sl
         "new_limit": "5000000",
         "reason": "new contract with X",
     }
-    slack.click(anna, f"{ActionId.OPEN_RAISE_REQUEST}:0", json.dumps(arguments))
+    slack.click(
+        anna, f"{ActionId.OPEN_RAISE_REQUEST}:0", store_value(slack.container.engine, "rm.anna", arguments)
+    )
     view = slack.fake.wait_for("views.open")[0]["view"]
     assert view["callback_id"] == ViewId.RAISE_REQUEST
     inputs = {
@@ -179,7 +186,9 @@ def test_suggested_action_opens_a_prefilled_modal_and_raises_on_submit(slack: Sl
 def test_a_suggested_freeze_asks_no_amount_and_raises(slack: SlackHarness) -> None:
     anna = slack_id(slack.container, "rm.anna")
     arguments = {"client_id": 1001, "facility_id": "F-1001-1", "kind": "freeze", "reason": "red warnings"}
-    slack.click(anna, f"{ActionId.OPEN_RAISE_REQUEST}:0", json.dumps(arguments))
+    slack.click(
+        anna, f"{ActionId.OPEN_RAISE_REQUEST}:0", store_value(slack.container.engine, "rm.anna", arguments)
+    )
     view = slack.fake.wait_for("views.open")[0]["view"]
     assert [b["block_id"] for b in view["blocks"] if b["type"] == "input"] == [BlockId.REASON]
     state = {BlockId.REASON: {BlockId.REASON: {"type": "plain_text_input", "value": "red warnings"}}}
