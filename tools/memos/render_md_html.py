@@ -9,7 +9,7 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from tools.memos.labels import labels
+from tools.memos.labels import labels, term
 from tools.memos.models import Memo
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -36,7 +36,7 @@ def _context(memo: Memo, charts: dict[str, bytes] | None) -> dict[str, Any]:
     }
     titles = {c.key: c.title for c in memo.charts}
     return {"memo": memo, "L": labels(memo.language), "charts": uris, "chart_titles": titles,
-            "sha": memo.snapshot_sha256[:12]}  # fmt: skip
+            "sha": memo.snapshot_sha256[:12], "status": term(memo.language, "status", memo.status)}  # fmt: skip
 
 
 def render_markdown(memo: Memo) -> str:
