@@ -129,8 +129,9 @@ def _table(doc: Document, columns: list[str] | None, rows: list[list[str]], *,  
         head = columns is not None and r == 0
         for c, value in enumerate(values):
             para = cells[c].paragraphs[0]
-            run = para.add_run(value)
+            is_number = bool(numeric) and c < len(numeric) and numeric[c] and not head
+            run = para.add_run(value.replace(" ", "\u00a0") if is_number else value)  # amounts never wrap
             run.font.size = size
             run.bold = head or (bold_first and c == 0)
-            if numeric and c < len(numeric) and numeric[c] and not head:
+            if is_number:
                 para.alignment = WD_ALIGN_PARAGRAPH.RIGHT

@@ -4,6 +4,7 @@ codes, no internal identifiers, amounts on one line, policy excerpts cut between
 from __future__ import annotations
 
 import io
+import os
 import re
 import shutil
 import subprocess
@@ -89,11 +90,15 @@ def test_chinese_pdf_embeds_its_fonts_and_renders_without_system_fonts(
     conf = tmp_path / "fonts.conf"
     conf.write_text('<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "fonts.dtd"><fontconfig></fontconfig>')
     env = {"FONTCONFIG_FILE": str(conf), "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
-    subprocess.run(["pdftoppm", "-r", "60", "-f", "1", "-l", "1", "-png", str(pdf), str(tmp_path / "page")],
+    subprocess.run(["pdftoppm", "-r", "80", "-f", "1", "-l", "1", "-png", str(pdf), str(tmp_path / "page")],
                    check=True, env=env, capture_output=True)  # fmt: skip
     from PIL import Image
 
-    page = Image.open(next(tmp_path.glob("page*.png"))).convert("L")
+    png = next(tmp_path.glob("page*.png"))
+    shots = Path(os.environ.get("CREDITDESK_SCREENSHOTS") or Path(__file__).resolve().parents[2] / "artifacts")
+    shots.mkdir(parents=True, exist_ok=True)
+    shutil.copy(png, shots / "memo-zh-page1.png")
+    page = Image.open(png).convert("L")
     w, h = page.size
     title = page.crop((int(w * 0.08), int(h * 0.06), int(w * 0.6), int(h * 0.11)))  # the title line
     dark = sum(1 for v in title.getdata() if v < 128)
