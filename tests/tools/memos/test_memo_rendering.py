@@ -95,7 +95,9 @@ def test_chinese_pdf_embeds_its_fonts_and_renders_without_system_fonts(
     from PIL import Image
 
     png = next(tmp_path.glob("page*.png"))
-    shots = Path(os.environ.get("CREDITDESK_SCREENSHOTS") or Path(__file__).resolve().parents[2] / "artifacts")
+    shots = Path(
+        os.environ.get("CREDITDESK_SCREENSHOTS") or Path(__file__).resolve().parents[2] / "artifacts"
+    )
     shots.mkdir(parents=True, exist_ok=True)
     shutil.copy(png, shots / "memo-zh-page1.png")
     page = Image.open(png).convert("L")
