@@ -18,6 +18,7 @@ from creditdesk.wiring import Container
 from kernel.catalogue import Language, normalise_language, text
 from kernel.errors import Unauthenticated
 from tools.actor import Actor
+from tools.memos.labels import term
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 
@@ -47,6 +48,12 @@ def page_language(request: Request) -> Language:
     """?lang=zh, else the browser's first Accept-Language, else English."""
     asked = request.query_params.get("lang") or request.headers.get("accept-language", "").split(",")[0]
     return normalise_language(asked)
+
+
+@pass_context
+def code_name(context: dict[str, object], kind: str, code: object) -> str:
+    """The catalogue's word for an engine or CRM code (indicator, product …) in the page's language."""
+    return term(normalise_language(str(context.get("lang") or "en")), kind, code)
 
 
 @pass_context
@@ -123,7 +130,7 @@ def history_svg(history: object, lang: str, *, width: int = 320, height: int = 1
 def make_templates() -> Jinja2Templates:
     templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
     templates.env.filters.update(money=money, amount=amount, pct=pct)
-    templates.env.globals.update(sparkline=sparkline, t=translate, history_svg=history_svg)
+    templates.env.globals.update(sparkline=sparkline, t=translate, term=code_name, history_svg=history_svg)
     return templates
 
 

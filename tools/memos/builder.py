@@ -137,6 +137,18 @@ class _Builder:
         """The memo's word for an engine or CRM code (level, status, product …), in the memo's language."""
         return term(self.i.language, kind, code)
 
+    def factor_label(self, name: str, label: str) -> str:
+        """The policy's own label in English; the catalogue's in Chinese (the policy file is English)."""
+        return label if self.i.language == "en" else self.term("factor", name)
+
+    def reason_text(self, c: Any) -> str:
+        if self.i.language == "en":
+            return str(c.text)
+        factor = next((x for x in self.a.rating.factors if x.name == c.code), None)
+        no_data = self.L["reason_no_data"] if factor is not None and factor.value is None else ""
+        return self.L["reason_points"].format(factor=self.term("factor", c.code), points=f.number(c.points_lost, 0),
+                                              no_data=no_data)  # fmt: skip
+
     def action(self, action: str) -> str:
         return self.L[f"action_{action}"]
 
@@ -410,16 +422,18 @@ class _Builder:
             columns=[L["factor"], L["value"], L["points"], L["comment"]],
             rows=[
                 [
-                    x.label,
+                    self.factor_label(x.name, x.label),
                     f.number(x.value, 2),
                     f"{f.number(x.points, 1)} / {f.number(x.max_points, 1)}",
-                    x.text,
+                    x.text
+                    if self.i.language == "en"
+                    else (self.L["factor_no_data"] if x.value is None else ""),
                 ]
                 for x in r.factors
             ],
             numeric=[False, True, True, False],
         )
-        codes = [c.text for c in r.reason_codes]  # the code itself is internal
+        codes = [self.reason_text(c) for c in r.reason_codes]  # the code itself is internal
         return self.section(
             "rating",
             facts=facts,

@@ -115,6 +115,12 @@ def test_chinese_memo_uses_chinese_words_for_codes_and_no_internal_identifiers(
     assert re.fullmatch(r"\d+ \([^A-Za-z]+\)", header["grade"]), header["grade"]  # 2 (很强)
     exposure = zh_memo.section("exposure").tables[0]
     assert all(not re.search(r"[A-Za-z]", row[1] + row[2]) for row in exposure.rows)  # product, status
+    latin = re.compile(r"(?!EBITDA)\b[A-Za-z]{3,}")
+    rating = zh_memo.section("rating")
+    for row in rating.tables[0].rows:
+        assert not latin.search(row[0] + row[3]), row  # factor names and comments
+    for bullet in rating.bullets:
+        assert not latin.search(bullet), bullet  # reason codes: 最长逾期天数（12 个月）：扣 8 分
     md = demo_container.memos.render(zh_memo, "md").decode()
     assert "(草稿)" in md and "(draft)" not in md
     en = demo_container.memos.draft_review_memo(actor_of(demo_container, "rm.anna"), GLOBEX, as_of=AS_OF)
