@@ -299,6 +299,7 @@ EN: dict[str, str] = {
     "memo.factor.bounced_payments_12m": "Bounced payments (12 months)",
     "memo.factor.reputation_score": "Adverse reputation signals (weighted)",
     "memo.factor_no_data": "no data",
+    "memo.not_available": "n/a",
     "memo.reason_points": "{factor}: {points} points lost{no_data}",
     "memo.reason_no_data": " (no data)",
 }
@@ -596,6 +597,7 @@ ZH: dict[str, str] = {
     "memo.factor.bounced_payments_12m": "退票次数（12 个月）",
     "memo.factor.reputation_score": "负面声誉信息（加权）",
     "memo.factor_no_data": "无数据",
+    "memo.not_available": "无数据",
     "memo.reason_points": "{factor}：扣 {points} 分{no_data}",
     "memo.reason_no_data": "（无数据）",
 }

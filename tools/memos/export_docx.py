@@ -13,7 +13,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
-from tools.memos.labels import labels, term
+from tools.memos.labels import labels, localised, term
 from tools.memos.models import Memo, Table
 
 NAVY = RGBColor(0x1F, 0x3A, 0x5F)
@@ -22,6 +22,7 @@ AMBER = RGBColor(0x9A, 0x5B, 0x00)
 
 
 def export_docx(memo: Memo, charts: dict[str, bytes]) -> bytes:
+    memo = localised(memo)
     L = labels(memo.language)
     doc = Document()
     section = doc.sections[0]

@@ -36,7 +36,7 @@ from reportlab.platypus import (
 )
 from reportlab.platypus import Table as RLTable
 
-from tools.memos.labels import labels, term
+from tools.memos.labels import labels, localised, term
 from tools.memos.models import Memo, Table
 
 NAVY = colors.HexColor("#1f3a5f")
@@ -99,6 +99,7 @@ def _styles(language: str) -> dict[str, ParagraphStyle]:
 
 
 def export_pdf(memo: Memo, charts: dict[str, bytes]) -> bytes:
+    memo = localised(memo)
     L, st = labels(memo.language), _styles(memo.language)
     x = _x if memo.language == "en" else _xz
     story: list[Flowable] = [Paragraph(x(memo.header.title), st["title"])]

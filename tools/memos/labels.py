@@ -12,7 +12,8 @@ import re
 from functools import cache
 
 from kernel.catalogue import has, keys, template
-from tools.memos.models import Language
+from tools.memos.formatting import NA
+from tools.memos.models import Language, Memo
 
 PREFIX = "memo."
 RATIO_PREFIX = "memo.ratio."
@@ -40,3 +41,26 @@ def term(language: Language, kind: str, code: object) -> str:
 
 EN: dict[str, str] = labels("en")
 RATIO_LABELS: dict[str, dict[str, str]] = {"en": ratio_labels("en"), "zh": ratio_labels("zh")}
+
+
+def localised(memo: Memo) -> Memo:
+    """The memo as its renderers show it: in Chinese, a figure that could not be computed reads 无数据, not
+    the builder's "n/a" (whole values only: facts and table cells)."""
+    if memo.language == "en":
+        return memo
+    na = template("memo.not_available", memo.language)
+
+    def fix(value: str) -> str:
+        return na if value == NA else value
+
+    sections = [
+        s.model_copy(update={
+            "facts": [f.model_copy(update={"value": fix(f.value)}) for f in s.facts],
+            "tables": [t.model_copy(update={"rows": [[fix(v) for v in row] for row in t.rows]}) for t in s.tables],
+        })
+        for s in memo.sections
+    ]  # fmt: skip
+    header = memo.header.model_copy(
+        update={"facts": [f.model_copy(update={"value": fix(f.value)}) for f in memo.header.facts]}
+    )
+    return memo.model_copy(update={"sections": sections, "header": header})

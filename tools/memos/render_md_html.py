@@ -9,7 +9,7 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from tools.memos.labels import labels, term
+from tools.memos.labels import labels, localised, term
 from tools.memos.models import Memo
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -30,6 +30,7 @@ def _env() -> Environment:
 
 
 def _context(memo: Memo, charts: dict[str, bytes] | None) -> dict[str, Any]:
+    memo = localised(memo)
     uris = {
         k: "data:image/png;base64," + base64.b64encode(png).decode("ascii")
         for k, png in (charts or {}).items()
