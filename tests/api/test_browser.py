@@ -238,6 +238,12 @@ def test_the_approver_sees_what_they_approve_and_returns_it_with_a_comment(
     page.goto(f"{base_url}/dashboard?token={_token(demo_container, '', approver)}")
     awaiting = len(demo_container.approvals.list_awaiting(demo_container.actor(approver)))
     assert page.locator('[data-figure="awaiting"]').inner_text() == str(awaiting)
+    book = demo_container.credit_engine.portfolio_for(
+        demo_container.actor(approver), as_of=demo_container.today()
+    )
+    watched = int((book.table()["ews_level"] != "green").sum())
+    assert watched > 50  # more than the engine's default list cap: the tile counts them all
+    assert page.locator('[data-figure="watchlist"]').inner_text() == str(watched)
 
     card = page.locator(f"#request-{req.request_id}")
     field = lambda name: card.locator(f'[data-field="{name}"]').inner_text()  # noqa: E731
