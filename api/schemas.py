@@ -4,14 +4,30 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, BeforeValidator, Field, WithJsonSchema
 
-from kernel.money import MAX_AMOUNT
+from kernel.money import MAX_AMOUNT, parse_amount
 from tools.engine.results import ClientAssessment, ContactDue, Level, PortfolioSummary, ReviewDue, WatchItem
 
 LimitKind = Literal["increase", "decrease", "freeze", "unfreeze", "renewal"]
+
+
+def _amount(value: object) -> object:
+    """Amounts as officers write them ("3M", "750k", "1,200,000"), parsed by kernel.money on the server."""
+    if isinstance(value, str):
+        return parse_amount(value, field="new_limit")[0]
+    return value
+
+
+Amount = Annotated[
+    Decimal,
+    BeforeValidator(_amount),
+    Field(ge=0, le=MAX_AMOUNT),
+    WithJsonSchema({"anyOf": [{"type": "number", "minimum": 0}, {"type": "string", "examples": ["3M", "750k"]}],
+                    "description": "An amount: a number, or text such as 3M, 750k, 1,200,000"}),
+]  # fmt: skip
 
 
 class ClientHit(BaseModel):
@@ -81,8 +97,8 @@ class WhatIfIn(BaseModel):
 
 
 class PrepareIn(BaseModel):
-    kind: LimitKind
-    new_limit: Decimal | None = Field(None, ge=0, le=MAX_AMOUNT)
+    kind: LimitKind | None = Field(None, description="Inferred from the new limit when left out")
+    new_limit: Amount | None = None
     facility_id: str | None = Field(None, max_length=64)
     reason: str = Field("", max_length=2000)
 
@@ -91,7 +107,7 @@ class RaiseIn(BaseModel):
     client_id: int = Field(ge=1, le=2**53)
     kind: LimitKind
     facility_id: str | None = Field(None, max_length=64)
-    new_limit: Decimal | None = Field(None, ge=0, le=MAX_AMOUNT)
+    new_limit: Amount | None = None
     reason: str = Field(min_length=1, max_length=2000)
     memo_id: int | None = None
 
@@ -111,9 +127,11 @@ class Dashboard(BaseModel):
 
     officer_id: str
     as_of: dt.date
+    currency: str = Field(description="Reporting currency of every amount")
     summary: PortfolioSummary
     previous_run: dt.date | None = Field(description="As-of date of the last review run before today, if any")
     previous_grade_distribution: dict[int, int] | None
     reviews: list[ReviewDue]
-    watchlist: list[WatchItem]
+    watchlist: list[WatchItem] = Field(description="Every client with an amber or red warning, red first")
+    watchlist_total: int
     contacts: list[ContactDue]

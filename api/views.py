@@ -1,21 +1,37 @@
 """Read models the front door composes from tool calls (no credit logic here).
 
-`dashboard` runs the officer's portfolio once and takes every view from that run; `utilisation_trend`
-reads the client's dated review-run results (plus today's figure) for the sidebar sparkline.
+- `dashboard` runs the officer's portfolio once and takes every view from that run (the watch-list counted
+  in full: the tile shows the truth, the list pages);
+- `approval_cards` puts beside each request awaiting the officer what they need to decide it (the client's
+  grade, recommendation, warnings, the chain and where the request stands in it, the memo);
+- `client_history` is the sidebar's 12-month chart: average balance, inflows and outflows from the bank
+  flows held, and utilisation at each review run (plus today's figure);
+- `facility_targets` turns the client-level target limit into the figure for each facility;
+- `client_requests` lists the client's open and past limit requests.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
+from pydantic import BaseModel
 from sqlmodel import Session, col, select
 
 from api.schemas import Dashboard
 from creditdesk.wiring import Container
+from kernel.errors import CreditDeskError, InvalidInput
+from kernel.money import quantize
+from tools.access import get_client_for
 from tools.actor import Actor
+from tools.approvals.models import ApprovalRequestRow, ApprovalRequestView, format_request_id
+from tools.approvals.requests import RequestBody, choose_facility
+from tools.engine.results import ClientAssessment, EarlyWarning
 from tools.engine.review_runs import ReviewRunResultRow
 
 TREND_POINTS = 12
+CARD_LIMIT = 25  # requests awaiting the officer shown with their full context
+HISTORY_LIMIT = 20  # the client's requests listed in the sidebar
 
 
 def dashboard(container: Container, actor: Actor, *, as_of: dt.date) -> Dashboard:
@@ -28,31 +44,192 @@ def dashboard(container: Container, actor: Actor, *, as_of: dt.date) -> Dashboar
         {int(k): int(v) for k, v in previous["grade"].value_counts().sort_index().items()}
         if len(previous) else None
     )  # fmt: skip
+    watch_total = summary.ews_counts.get("amber", 0) + summary.ews_counts.get("red", 0)
     return Dashboard(
         officer_id=actor.officer_id,
         as_of=as_of,
+        currency=pa.snapshot.reporting_currency,
         summary=summary,
         previous_run=previous["run_date"].max().date() if len(previous) else None,
         previous_grade_distribution=prev_dist,
         reviews=engine.reviews_due(actor, as_of=as_of, pa=pa),
-        watchlist=engine.watchlist(actor, as_of=as_of, pa=pa),
+        watchlist=engine.watchlist(actor, as_of=as_of, pa=pa, limit=max(watch_total, 1)),
+        watchlist_total=watch_total,
         contacts=engine.contacts_due(actor, as_of=as_of, pa=pa),
     )
 
 
-def utilisation_trend(container: Container, client_id: int, *, as_of: dt.date,
-                      today: float | None) -> list[tuple[dt.date, float]]:  # fmt: skip
-    """Up to 12 dated utilisation figures, oldest first, ending with today's (call after a scope check)."""
+class ApprovalCard(BaseModel):
+    """One request awaiting the officer, with what they need to decide it."""
+
+    request: ApprovalRequestView
+    grade_name: str | None = None
+    ews_level: str | None = None
+    warnings: list[EarlyWarning] = []
+    action: str | None = None
+    target_limit: Decimal | None = None
+    step_name: str | None = None
+    step_no: int | None = None
+    steps: int = 0
+    chain: list[str] = []
+
+
+def approval_cards(container: Container, actor: Actor, awaiting: list[ApprovalRequestView], *,
+                   as_of: dt.date) -> list[ApprovalCard]:  # fmt: skip
+    cards = []
+    for r in awaiting[:CARD_LIMIT]:
+        step = r.open_step
+        card = ApprovalCard(request=r, step_name=step.name if step else None, step_no=step.step_no if step else None,
+                            steps=len(r.steps), chain=[s.name for s in r.steps])  # fmt: skip
+        try:
+            a = container.credit_engine.assess_client(actor, r.client_id, as_of=as_of)
+        except CreditDeskError:  # out of this officer's portfolio view: the request's own figures remain
+            cards.append(card)
+            continue
+        cards.append(card.model_copy(update={
+            "grade_name": a.rating.grade_name, "ews_level": a.ews_level, "warnings": a.warnings,
+            "action": a.proposal.action, "target_limit": a.proposal.target_limit,
+        }))  # fmt: skip
+    return cards
+
+
+class MonthPoint(BaseModel):
+    month: dt.date
+    avg_balance: Decimal | None = None
+    inflows: Decimal | None = None
+    outflows: Decimal | None = None
+    utilisation: float | None = None
+
+
+class ClientHistory(BaseModel):
+    currency: str | None
+    months: list[MonthPoint]
+
+    @property
+    def utilisation_points(self) -> int:
+        return sum(1 for m in self.months if m.utilisation is not None)
+
+
+def _month(d: dt.date) -> dt.date:
+    return d.replace(day=1)
+
+
+def _months_back(end: dt.date, n: int) -> list[dt.date]:
+    y, m = end.year, end.month
+    out = []
+    for _ in range(n):
+        out.append(dt.date(y, m, 1))
+        y, m = (y, m - 1) if m > 1 else (y - 1, 12)
+    return out[::-1]
+
+
+def client_history(container: Container, client_id: int, *, as_of: dt.date,
+                   today_utilisation: float | None) -> ClientHistory:  # fmt: skip
+    """The 12 months to `as_of`: bank-flow figures per month and utilisation at each review run (the last
+    run of a month), with today's utilisation in the current month. Call after a scope check."""
+    months = _months_back(as_of, TREND_POINTS)
+    points = {m: MonthPoint(month=m) for m in months}
+    flows = [
+        f for f in container.adapter.get_bank_flows(client_id) if months[0] <= _month(f.month) <= months[-1]
+    ]
+    for f in flows:
+        p = points[_month(f.month)]
+        p.avg_balance, p.inflows, p.outflows = f.avg_balance, f.inflows, f.outflows
     r = ReviewRunResultRow
     stmt = (
         select(r.as_of, r.utilisation)
-        .where(r.client_id == client_id, col(r.as_of) < as_of, col(r.utilisation).is_not(None))
-        .order_by(col(r.as_of).desc())
-        .limit(TREND_POINTS - 1)
-    )
+        .where(r.client_id == client_id, col(r.as_of) < as_of, col(r.as_of) >= months[0],
+               col(r.utilisation).is_not(None))
+        .order_by(col(r.as_of))
+    )  # fmt: skip
     with Session(container.engine) as s:
-        points = [(d, float(u)) for d, u in s.exec(stmt) if u is not None]
-    points.reverse()
-    if today is not None:
-        points.append((as_of, today))
-    return points
+        for d, u in s.exec(stmt):
+            if u is not None:
+                points[_month(d)].utilisation = float(u)  # the month's last run wins
+    if today_utilisation is not None:
+        points[months[-1]].utilisation = today_utilisation
+    currency = flows[0].currency if flows else None
+    return ClientHistory(currency=currency, months=[points[m] for m in months])
+
+
+class FacilityTarget(BaseModel):
+    facility_id: str
+    product: str
+    status: str
+    currency: str
+    limit: Decimal
+    suggested: Decimal | None = None
+
+
+def facility_targets(container: Container, a: ClientAssessment) -> list[FacilityTarget]:
+    """Each open facility in its own currency, and the figure that would bring the client's total limit to
+    its target (the proposal's target, else the recommendation) if the whole change fell on that facility."""
+    target = a.proposal.target_limit if a.proposal.target_limit is not None else a.limit.recommended
+    lines = {x.facility_id: x for x in a.exposure.facilities}
+    out = []
+    for f in container.adapter.get_facilities(a.client.client_id):
+        status = str(getattr(f.status, "value", f.status))
+        if status == "closed":
+            continue
+        own = quantize(f.limit_amount)
+        line = lines.get(f.facility_id)
+        suggested = None
+        if target is not None and line is not None:
+            rate = (Decimal(line.limit) / own) if own else Decimal(1)  # reporting per facility currency
+            if rate > 0:
+                change = (Decimal(target) - Decimal(a.exposure.total_limit)) / rate
+                suggested = max(quantize(own + change), Decimal(0))
+        out.append(FacilityTarget(facility_id=f.facility_id, product=str(getattr(f.product, "value", f.product)),
+                                  status=status, currency=f.currency, limit=own, suggested=suggested))  # fmt: skip
+    return out
+
+
+class RequestLine(BaseModel):
+    request_id: str
+    facility_id: str
+    kind: str
+    currency: str
+    current_limit: Decimal
+    new_limit: Decimal | None
+    status: str
+    raised_by_name: str
+    raised_at: dt.datetime
+    closed_at: dt.datetime | None
+
+
+def client_requests(container: Container, client_id: int) -> list[RequestLine]:
+    """The client's limit requests, newest first (call after a scope check)."""
+    r = ApprovalRequestRow
+    stmt = select(r).where(r.client_id == client_id).order_by(col(r.raised_at).desc()).limit(HISTORY_LIMIT)
+    with Session(container.engine) as s:
+        rows = list(s.exec(stmt))
+    return [
+        RequestLine(
+            request_id=format_request_id(x.id or 0),
+            facility_id=x.facility_id,
+            kind=x.kind,
+            currency=x.currency,
+            current_limit=x.current_limit,
+            new_limit=x.new_limit,
+            status=x.status,
+            raised_by_name=x.raised_by_name,
+            raised_at=x.raised_at,
+            closed_at=x.closed_at,
+        )  # fmt: skip
+        for x in rows
+    ]
+
+
+def infer_kind(container: Container, actor: Actor, client_id: int, facility_id: str | None,
+               new_limit: Decimal | None) -> str:  # fmt: skip
+    """increase or decrease, from the new figure against the facility's current limit (scope checked first)."""
+    get_client_for(actor, container.adapter, client_id)
+    if new_limit is None:
+        raise InvalidInput("give the new limit (or choose freeze or unfreeze)", field="new_limit")
+    body = RequestBody(client_id=client_id, facility_id=facility_id, kind="increase", new_limit=new_limit,
+                       reason="(preview)", memo_id=None)  # type: ignore[arg-type]  # fmt: skip
+    facility = choose_facility(body, container.adapter.get_facilities(client_id))
+    current = quantize(facility.limit_amount)
+    if new_limit == current:
+        raise InvalidInput(f"the new limit equals the current limit {current:,.2f}", field="new_limit")
+    return "increase" if new_limit > current else "decrease"

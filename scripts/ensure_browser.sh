@@ -1,22 +1,26 @@
 #!/usr/bin/env bash
-# Make Debian's headless Chromium available for the browser tests (tests marked `browser`).
-# Idempotent and quiet; never fails the build: without apt (or root) the browser tests are skipped.
+# Make Debian's headless Chromium (browser tests, tests marked `browser`) and poppler-utils (pdftoppm and
+# pdffonts: the memo PDF rendering test) available. Idempotent and quiet; never fails the build: without apt
+# (or root) those tests are skipped with the reason.
 set -u
-CHROMIUM=/usr/bin/chromium
-[ -x "$CHROMIUM" ] && exit 0
-command -v apt-get >/dev/null 2>&1 || { echo "ensure_browser: apt-get not available; browser tests will be skipped"; exit 0; }
+NEED=""
+[ -x /usr/bin/chromium ] || NEED="$NEED chromium"
+{ [ -x /usr/bin/pdftoppm ] && [ -x /usr/bin/pdffonts ]; } || NEED="$NEED poppler-utils"
+[ -z "$NEED" ] && exit 0
+command -v apt-get >/dev/null 2>&1 || { echo "ensure_browser: apt-get not available;$NEED missing: their tests will be skipped"; exit 0; }
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then
   if command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then SUDO="sudo -n"; else
-    echo "ensure_browser: need root to install chromium; browser tests will be skipped"; exit 0
+    echo "ensure_browser: need root to install$NEED; their tests will be skipped"; exit 0
   fi
 fi
-echo "ensure_browser: installing Debian's chromium (once)…"
+echo "ensure_browser: installing Debian's$NEED (once)…"
 LOG=$(mktemp)
+# shellcheck disable=SC2086
 if $SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -qq >"$LOG" 2>&1 \
-  && $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >>"$LOG" 2>&1; then
-  echo "ensure_browser: chromium installed"
+  && $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $NEED >>"$LOG" 2>&1; then
+  echo "ensure_browser:$NEED installed"
 else
-  echo "ensure_browser: could not install chromium (see $LOG); browser tests will be skipped"
+  echo "ensure_browser: could not install$NEED (see $LOG); their tests will be skipped"
 fi
 exit 0

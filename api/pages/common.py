@@ -6,27 +6,59 @@ import time
 from decimal import Decimal
 from pathlib import Path
 
-from fastapi import Response
+from fastapi import Request, Response
 from fastapi.templating import Jinja2Templates
+from jinja2 import pass_context
+from markupsafe import Markup, escape
 
 from api.deps import secret_of
 from api.launch import SESSION_COOKIE, SESSION_SECONDS, BrowserSession, open_session, verify_launch
 from api.launch_replay import consume
 from creditdesk.wiring import Container
+from kernel.catalogue import Language, normalise_language, text
 from kernel.errors import Unauthenticated
 from tools.actor import Actor
+from tools.memos.labels import term
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 
 
+NBSP = "\u00a0"  # an amount never breaks between its currency and its figure
+
+
 def money(value: Decimal | float | None, currency: str = "") -> str:
+    """Compact: USD 1.25m, EUR 750.00k, USD 980."""
     if value is None:
         return "n/a"
     amount = float(value)
     for size, suffix in ((1e9, "bn"), (1e6, "m"), (1e3, "k")):
         if abs(amount) >= size:
-            return f"{currency} {amount / size:,.2f}{suffix}".strip()
-    return f"{currency} {amount:,.0f}".strip()
+            return f"{currency}{NBSP}{amount / size:,.2f}{suffix}".strip(NBSP)
+    return f"{currency}{NBSP}{amount:,.0f}".strip(NBSP)
+
+
+def amount(value: Decimal | float | None, currency: str = "") -> str:
+    """In full: USD 1,250,000 (what an approver signs)."""
+    if value is None:
+        return "n/a"
+    return f"{currency}{NBSP}{float(value):,.0f}".strip(NBSP)
+
+
+def page_language(request: Request) -> Language:
+    """?lang=zh, else the browser's first Accept-Language, else English."""
+    asked = request.query_params.get("lang") or request.headers.get("accept-language", "").split(",")[0]
+    return normalise_language(asked)
+
+
+@pass_context
+def code_name(context: dict[str, object], kind: str, code: object) -> str:
+    """The catalogue's word for an engine or CRM code (indicator, product …) in the page's language."""
+    return term(normalise_language(str(context.get("lang") or "en")), kind, code)
+
+
+@pass_context
+def translate(context: dict[str, object], key: str, /, **values: object) -> str:
+    return text(key, str(context.get("lang") or "en"), **values)
 
 
 def pct(value: float | None, digits: int = 0) -> str:
@@ -45,10 +77,60 @@ def sparkline(values: list[float], *, width: int = 120, height: int = 28, pad: i
     )
 
 
+def history_svg(history: object, lang: str, *, width: int = 320, height: int = 130) -> Markup:
+    """The sidebar's 12-month chart as inline SVG: average balance per month as bars (left), utilisation at
+    each review run as a line with dots (right, 0 … max(100 %, peak)). No script, no external asset."""
+    months = list(getattr(history, "months", []))
+    if not months:
+        return Markup("")
+    left, right, top, bottom = 4, 4, 14, 20
+    plot_w, plot_h = width - left - right, height - top - bottom
+    slot = plot_w / len(months)
+    balances = [float(m.avg_balance) for m in months if m.avg_balance is not None]
+    peak_b = max([abs(b) for b in balances] + [1.0])
+    utils = [m.utilisation for m in months if m.utilisation is not None]
+    peak_u = max([1.0, *utils])
+    parts = [f'<rect x="0" y="0" width="{width}" height="{height}" fill="none"/>']
+    for i, m in enumerate(months):
+        x = left + i * slot
+        if m.avg_balance is not None:
+            h = max(abs(float(m.avg_balance)) / peak_b * plot_h, 1)
+            parts.append(f'<rect class="bal" x="{x + slot * 0.15:.1f}" y="{top + plot_h - h:.1f}" '
+                         f'width="{slot * 0.7:.1f}" height="{h:.1f}"><title>{escape(m.month.strftime("%Y-%m"))}: '
+                         f'{escape(money(m.avg_balance, getattr(history, "currency", "") or ""))}</title></rect>')  # fmt: skip
+        if i in (0, len(months) // 2, len(months) - 1):
+            anchor = "start" if i == 0 else "end" if i == len(months) - 1 else "middle"
+            lx = left if i == 0 else left + plot_w if i == len(months) - 1 else x + slot / 2
+            parts.append(
+                f'<text x="{lx:.1f}" y="{height - 5}" text-anchor="{anchor}">{m.month.strftime("%Y-%m")}</text>'
+            )
+    if balances:
+        peak_text = escape(money(peak_b, getattr(history, "currency", "") or ""))
+        parts.append(f'<text x="{left}" y="{top - 1}" class="axis">{peak_text}</text>')
+        parts.append(
+            f'<text x="{left + plot_w}" y="{top - 1}" text-anchor="end" class="axis">{pct(peak_u)}</text>'
+        )
+    pts = [(left + i * slot + slot / 2, top + plot_h - (m.utilisation / peak_u) * plot_h, m)
+           for i, m in enumerate(months) if m.utilisation is not None]  # fmt: skip
+    if len(pts) > 1:
+        line = " ".join(f"{x:.1f},{y:.1f}" for x, y, _ in pts)
+        parts.append(f'<polyline class="util" fill="none" stroke-width="2" points="{line}"/>')
+    for x, y, m in pts:
+        parts.append(f'<circle class="util" cx="{x:.1f}" cy="{y:.1f}" r="3"><title>{m.month.strftime("%Y-%m")}: '
+                     f'{pct(m.utilisation)}</title></circle>')  # fmt: skip
+    title = escape(text("pages.side.chart_title", lang))
+    desc = escape(text("pages.side.chart_desc", lang, currency=getattr(history, "currency", "") or ""))
+    svg = (f'<svg class="history" viewBox="0 0 {width} {height}" width="100%" role="img" '
+           f'aria-labelledby="history-title history-desc" data-months="{len(months)}" '
+           f'data-balance-bars="{len(balances)}" data-utilisation-points="{len(pts)}">'
+           f'<title id="history-title">{title}</title><desc id="history-desc">{desc}</desc>{"".join(parts)}</svg>')  # fmt: skip
+    return Markup(svg)  # every text inside is escaped above
+
+
 def make_templates() -> Jinja2Templates:
     templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
-    templates.env.filters.update(money=money, pct=pct)
-    templates.env.globals["sparkline"] = sparkline
+    templates.env.filters.update(money=money, amount=amount, pct=pct)
+    templates.env.globals.update(sparkline=sparkline, t=translate, term=code_name, history_svg=history_svg)
     return templates
 
 

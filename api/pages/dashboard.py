@@ -9,7 +9,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from api import views
 from api.deps import ContainerDep, SessionDep, get_page_actor, secret_of
-from api.pages.common import login, set_session_cookie
+from api.pages.common import login, page_language, set_session_cookie
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
 
@@ -20,6 +20,7 @@ def dashboard(
     container: ContainerDep,
     session: SessionDep,
     token: Annotated[str | None, Query(max_length=1024)] = None,
+    show: Annotated[str | None, Query(pattern="^(reviews|watchlist|contacts)$")] = None,
 ) -> Response:
     if token:  # log in, then drop the token from the address bar (and from history and referrers)
         _, _, cookie = login(container, token, current=session)
@@ -29,9 +30,11 @@ def dashboard(
         return redirect
     actor = get_page_actor(container, session)
     assert session is not None
-    data = views.dashboard(container, actor, as_of=container.today())
+    as_of = container.today()
+    data = views.dashboard(container, actor, as_of=as_of)
     awaiting = container.approvals.list_awaiting(actor)
     raised = container.approvals.list_raised_by(actor)
+    cards = views.approval_cards(container, actor, awaiting, as_of=as_of)
     return request.app.state.templates.TemplateResponse(  # type: ignore[no-any-return]
         request,
         "dashboard.html",
@@ -39,7 +42,10 @@ def dashboard(
             "actor": actor,
             "d": data,
             "awaiting": awaiting,
+            "cards": cards,
             "raised": raised,
+            "show": show,
+            "lang": page_language(request),
             "csrf": session.csrf_token(secret_of(container)),
         },  # fmt: skip
     )

@@ -9,7 +9,7 @@ from fastapi.responses import HTMLResponse
 
 from api import views
 from api.deps import ContainerDep, SessionDep, get_page_actor, secret_of
-from api.pages.common import login, set_session_cookie
+from api.pages.common import login, page_language, set_session_cookie
 from api.schemas import ProfileCard
 from crm_adapter.protocol import CRMAdapter
 from kernel.errors import InvalidInput
@@ -45,7 +45,7 @@ def sidebar(
     client_id = resolve_client(container.adapter, client_ref, id_type)
     assessment = container.credit_engine.assess_client(actor, client_id, as_of=as_of)  # checks scope
     card = ProfileCard.of(assessment)
-    trend = views.utilisation_trend(container, client_id, as_of=as_of, today=card.utilisation)
+    history = views.client_history(container, client_id, as_of=as_of, today_utilisation=card.utilisation)
     response = request.app.state.templates.TemplateResponse(
         request,
         "sidebar.html",
@@ -53,7 +53,10 @@ def sidebar(
             "actor": actor,
             "card": card,
             "a": assessment,
-            "trend": trend,
+            "history": history,
+            "facilities": views.facility_targets(container, assessment),
+            "requests": views.client_requests(container, client_id),
+            "lang": page_language(request),
             "csrf": session.csrf_token(secret_of(container)),
         },  # fmt: skip
     )

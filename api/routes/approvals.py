@@ -6,6 +6,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Header, Path, Query, status
 
+from api import views
 from api.deps import ActorDep, ContainerDep
 from api.routes.clients import ClientId
 from api.schemas import DecideIn, PrepareIn, RaiseIn
@@ -25,8 +26,9 @@ IdempotencyKey = Annotated[
 def prepare(
     container: ContainerDep, actor: ActorDep, client_id: ClientId, body: PrepareIn
 ) -> PreparedRequest:
+    kind = body.kind or views.infer_kind(container, actor, client_id, body.facility_id, body.new_limit)
     return container.approvals.prepare_request(actor, client_id=client_id, facility_id=body.facility_id,
-                                               kind=body.kind, new_limit=body.new_limit, reason=body.reason)  # fmt: skip
+                                               kind=kind, new_limit=body.new_limit, reason=body.reason)  # fmt: skip
 
 
 @router.post("/approvals", status_code=status.HTTP_201_CREATED, summary="Raise an approval request")

@@ -33,62 +33,97 @@ function el(tag, cls, text) {
   return node;
 }
 
-function money(value) {
-  return value === null || value === undefined ? "n/a" : Number(value).toLocaleString("en", { maximumFractionDigits: 0 });
+const MESSAGES = (() => {
+  try { return JSON.parse(document.getElementById("messages")?.textContent ?? "{}"); } catch { return {}; }
+})();
+
+// A message from the page's catalogue text, its {placeholders} filled.
+function msg(key, values = {}) {
+  return (MESSAGES[key] ?? key).replace(/\{(\w+)\}/g, (_, name) => (name in values ? String(values[name]) : `{${name}}`));
+}
+
+function money(value, currency = "") {
+  if (value === null || value === undefined) return "n/a";
+  const figure = Number(value).toLocaleString("en", { maximumFractionDigits: 0 });
+  return currency ? `${currency}\u00a0${figure}` : figure;
 }
 
 function initSidebar(card) {
   const clientId = Number(card.dataset.clientId);
 
-  // Draft a review memo, then download it.
-  const memoButton = document.querySelector('[data-action="draft-memo"]');
+  // Draft a review memo, then download it as PDF or DOCX.
   const memoStatus = document.getElementById("memo-status");
-  memoButton?.addEventListener("click", async () => {
-    memoButton.disabled = true;
-    say(memoStatus, "Drafting the memo…");
-    try {
-      const memo = await api("POST", `/clients/${clientId}/memos`);
-      say(memoStatus, `Memo version ${memo.version} drafted; downloading.`);
-      window.location.assign(`/api/v1/memos/${memo.memo_id}/download?format=docx`);
-    } catch (err) {
-      say(memoStatus, `Could not draft the memo: ${err.message}`, true);
-    } finally {
-      memoButton.disabled = false;
-    }
-  });
+  for (const memoButton of document.querySelectorAll('[data-action="draft-memo"]')) {
+    memoButton.addEventListener("click", async () => {
+      memoButton.disabled = true;
+      say(memoStatus, msg("drafting"));
+      try {
+        const memo = await api("POST", `/clients/${clientId}/memos`);
+        say(memoStatus, msg("drafted", { version: memo.version }));
+        window.location.assign(`/api/v1/memos/${memo.memo_id}/download?format=${memoButton.dataset.format}`);
+      } catch (err) {
+        say(memoStatus, msg("memo_failed", { error: err.message }), true);
+      } finally {
+        memoButton.disabled = false;
+      }
+    });
+  }
 
-  // Propose a limit change: preview (no write), then confirm to raise the request.
+  // Propose a change (a new limit, written as 3M or 750k if you like; a freeze; an unfreeze):
+  // preview first (no write), then confirm to raise the request. The server parses the amount.
   const form = document.getElementById("limit-form");
   const preview = document.getElementById("limit-preview");
   const summary = document.getElementById("limit-summary");
   const confirm = document.getElementById("limit-confirm");
   const status = document.getElementById("limit-status");
-  let pending = null;
   const facility = document.getElementById("facility");
-  const prefill = () => { form.new_limit.value = Math.round(Number(facility.selectedOptions[0]?.dataset.limit ?? 0)); };
-  facility?.addEventListener("change", prefill);
-  if (facility) prefill();
+  const change = document.getElementById("change-kind");
+  const limitFields = document.getElementById("limit-fields");
+  const targetHint = document.getElementById("target-hint");
+  const useTarget = document.getElementById("use-target");
+  let pending = null;
+  const refresh = () => {
+    const option = facility?.selectedOptions[0];
+    limitFields.hidden = change.value !== "limit";
+    if (option && targetHint.dataset.template && option.dataset.suggestedText) {
+      targetHint.textContent = targetHint.dataset.template.replace("{figure}", option.dataset.suggestedText);
+      useTarget.textContent = targetHint.dataset.use.replace("{figure}", option.dataset.suggestedText);
+      useTarget.hidden = false;
+    } else {
+      useTarget.hidden = true;
+    }
+  };
+  facility?.addEventListener("change", refresh);
+  change?.addEventListener("change", refresh);
+  useTarget?.addEventListener("click", () => {
+    form.new_limit.value = String(Math.round(Number(facility.selectedOptions[0]?.dataset.suggested ?? 0)));
+    form.new_limit.focus();
+  });
+  if (form) refresh();
   form?.addEventListener("submit", async (event) => {
     event.preventDefault();
-    const newLimit = form.new_limit.value.replace(/[,\s]/g, "");
-    const current = Number(facility.selectedOptions[0]?.dataset.limit ?? 0);
-    const kind = Number(newLimit) >= current ? "increase" : "decrease";
-    const body = { kind, facility_id: facility.value, new_limit: newLimit, reason: form.reason.value };
-    say(status, "Checking…");
+    const body = { facility_id: facility.value, reason: form.reason.value };
+    if (change.value === "limit") body.new_limit = form.new_limit.value.trim();
+    else body.kind = change.value;
+    say(status, msg("checking"));
     try {
       const prep = await api("POST", `/clients/${clientId}/limit-requests/prepare`, body);
-      summary.replaceChildren(el("strong", "", `${kind === "increase" ? "Increase" : "Decrease"} ${prep.facility_id} from ${money(prep.current_limit)} to ${money(prep.new_limit)} ${prep.currency}`));
+      const kind = msg(`kind.${prep.kind}`);
+      const head = prep.new_limit === null
+        ? msg("prep_status", { kind, facility: prep.facility_id, current: money(prep.current_limit, prep.currency) })
+        : msg("prep_change", { kind, facility: prep.facility_id, current: money(prep.current_limit, prep.currency), new: money(prep.new_limit, prep.currency) });
+      summary.replaceChildren(el("strong", "", head));
       const list = el("ul");
-      const rec = prep.recommended_limit === null ? "no recommendation available" : `${money(prep.recommended_limit)} ${prep.reporting_currency}`;
-      list.append(el("li", "", `Recommended total limit: ${rec}${prep.binding ? ` (binding: ${prep.binding.replaceAll("_", " ")})` : ""}`));
-      list.append(el("li", "", `Group exposure after: ${money(prep.group_exposure_after)} ${prep.reporting_currency}`));
+      const rec = prep.recommended_limit === null ? msg("prep_no_recommendation") : money(prep.recommended_limit, prep.reporting_currency);
+      list.append(el("li", "", msg("prep_recommended", { amount: rec })));
+      list.append(el("li", "", msg("prep_group", { amount: money(prep.group_exposure_after, prep.reporting_currency) })));
       for (const line of prep.concentration) list.append(el("li", "", line));
-      for (const exc of prep.exceptions) list.append(el("li", "", `Policy exception: ${exc.message}`));
-      list.append(el("li", "", `Approval chain: ${prep.route.steps.map((s) => s.name).join(" → ") || "none"}`));
+      for (const exc of prep.exceptions) list.append(el("li", "", msg("prep_exception", { message: exc.message })));
+      list.append(el("li", "", msg("prep_chain", { chain: prep.route.steps.map((s) => s.name).join(" → ") || msg("prep_none") })));
       summary.append(list);
-      pending = { ...body, client_id: clientId, key: uid() };
+      pending = { client_id: clientId, kind: prep.kind, facility_id: prep.facility_id, new_limit: prep.new_limit, reason: body.reason, key: uid() };
       preview.hidden = false;
-      say(status, "Review the effect, then confirm.");
+      say(status, msg("review_then_confirm"));
       confirm.focus();
     } catch (err) {
       preview.hidden = true;
@@ -103,9 +138,9 @@ function initSidebar(card) {
       const req = await api("POST", "/approvals", body, { "Idempotency-Key": key });
       preview.hidden = true;
       pending = null;
-      say(status, `Request #${req.request_id} raised: ${req.status}.`);
+      say(status, msg("raised", { id: req.request_id, status: msg(`status.${req.status}`) }));
     } catch (err) {
-      say(status, `Could not raise the request: ${err.message}`, true);
+      say(status, msg("raise_failed", { error: err.message }), true);
     } finally {
       confirm.disabled = false;
     }
@@ -131,7 +166,7 @@ function initSidebar(card) {
         answer.append(el("div", "cite", `[${c.n}] ${c.document}${c.section ? ` § ${c.section}` : ""}${c.page != null ? `, p. ${c.page}` : ""}`));
       }
     } catch (err) {
-      answer.textContent = `Could not answer: ${err.message}`;
+      answer.textContent = msg("ask_failed", { error: err.message });
     }
   });
 }
@@ -142,11 +177,17 @@ function initDashboard() {
       const id = button.dataset.request;
       const item = document.getElementById(`request-${id}`);
       const status = item.querySelector(".status");
-      const comment = document.getElementById(`comment-${id}`).value;
+      const input = document.getElementById(`comment-${id}`);
+      const comment = input.value.trim();
+      if (button.dataset.decide !== "approve" && !comment) {
+        say(status, msg("comment_needed"), true);
+        input.focus();
+        return;
+      }
       item.querySelectorAll("button").forEach((b) => (b.disabled = true));
       try {
         const req = await api("POST", `/approvals/${id}/decision`, { decision: button.dataset.decide, comment });
-        say(status, `Decision recorded: ${req.status}.`);
+        say(status, msg("recorded", { status: msg(`status.${req.status}`) }));
       } catch (err) {
         say(status, err.message, true);
         item.querySelectorAll("button").forEach((b) => (b.disabled = false));

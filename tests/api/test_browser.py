@@ -1,11 +1,18 @@
-"""The sidebar and dashboard in a real headless Chromium (Debian's, via scripts/ensure_browser.sh)."""
+"""The sidebar and dashboard in a real headless Chromium (Debian's, via scripts/ensure_browser.sh).
+
+Screenshots go to tests/artifacts/ (or to $CREDITDESK_SCREENSHOTS: `CREDITDESK_SCREENSHOTS=docs/screenshots`
+refreshes the ones in the docs)."""
 
 from __future__ import annotations
 
+import datetime as dt
+import os
+import re
 import socket
 import threading
 import time
 from collections.abc import Iterator
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -18,8 +25,11 @@ from tests.api.conftest import ANNA, NORTH_CLIENT
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
+SHOTS = Path(os.environ.get("CREDITDESK_SCREENSHOTS") or ARTIFACTS)
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]  # fmt: skip
+WIDE, NARROW = (1280, 1440), (360, 400)
+NO_SIDEWAYS = "document.documentElement.scrollWidth <= window.innerWidth"
 
 pytestmark = [
     pytest.mark.browser,
@@ -54,17 +64,22 @@ def browser() -> Iterator[object]:
         b.close()
 
 
-def _token(container: Container, ref: str) -> str:
-    return sign_launch(container.settings.sidebar_key, ANNA, ref)
+def _token(container: Container, ref: str, officer: str = ANNA) -> str:
+    return sign_launch(container.settings.sidebar_key, officer, ref)
 
 
-def test_sidebar_at_350px_shows_figures_and_raises_a_request(
+def _shot(page, name: str) -> None:  # type: ignore[no-untyped-def]
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / name), full_page=True)
+
+
+def test_sidebar_at_360px_chart_3m_amount_target_freeze_and_requests(
     browser, base_url: str, demo_container: Container
 ) -> None:  # type: ignore[no-untyped-def]
-    ARTIFACTS.mkdir(exist_ok=True)
     actor = demo_container.actor(ANNA)
     a = demo_container.credit_engine.assess_client(actor, NORTH_CLIENT, as_of=demo_container.today())
-    page = browser.new_page(viewport={"width": 350, "height": 900})
+    flows = demo_container.adapter.get_bank_flows(NORTH_CLIENT)
+    page = browser.new_page(viewport={"width": 360, "height": 900})
     requests: list[str] = []
     page.on("request", lambda r: requests.append(r.url))
     page.goto(f"{base_url}/sidebar/{NORTH_CLIENT}?token={_token(demo_container, str(NORTH_CLIENT))}")
@@ -74,47 +89,85 @@ def test_sidebar_at_350px_shows_figures_and_raises_a_request(
     assert page.locator('[data-figure="grade"]').inner_text().startswith(str(a.rating.grade))
     assert page.locator('[data-figure="next-review"]').inner_text().startswith(str(a.review.next_due))
     assert page.locator(".warnings li").count() == len(a.warnings)
-    assert page.evaluate("document.documentElement.scrollWidth") <= 350, "no horizontal scrolling at 350 px"
-    for label in ["Facility", "New limit (facility currency)", "Reason", "Question"]:
+    # the 12-month chart: one slot a month, a bar for every month of bank flows in the window
+    chart = page.locator("svg.history")
+    assert chart.get_attribute("data-months") == "12"
+    today = demo_container.today()
+    first = dt.date(today.year - 1, today.month + 1, 1) if today.month < 12 else dt.date(today.year, 1, 1)
+    in_window = sum(1 for f in flows if f.month >= first)
+    assert in_window >= 10 and page.locator("svg.history rect.bal").count() == in_window
+    assert page.locator("svg.history circle.util").count() >= 1
+    assert page.evaluate(NO_SIDEWAYS), "no horizontal scrolling at 360 px"
+    for label in ["Change", "Facility", "New limit (facility currency)", "Reason", "Question"]:
         assert page.get_by_label(label, exact=True).count() == 1, f"labelled control: {label}"
-    page.screenshot(path=str(ARTIFACTS / "sidebar-350.png"), full_page=True)
+    assert page.get_by_role("button", name="Draft review memo (PDF)").count() == 1
+    assert page.get_by_role("button", name="Draft review memo (DOCX)").count() == 1
+    _shot(page, "sidebar-360.png")
 
-    # Ask about this client inline.
-    page.get_by_label("Question").fill("why is it red?")
-    page.get_by_role("button", name="Ask").click()
-    page.wait_for_function("document.querySelector('#chat-log .a')?.textContent.length > 5", timeout=20000)
-
-    # Propose a limit change: preview first, then confirm.
-    facility = a.exposure.facilities[0]
+    # the client-level target, turned into this facility's figure
+    facility = next(
+        f for f in demo_container.adapter.get_facilities(NORTH_CLIENT) if str(f.status) == "active"
+    )
     page.get_by_label("Facility", exact=True).select_option(facility.facility_id)
-    page.get_by_label("New limit (facility currency)").fill(str(int(facility.limit) + 10000))
+    target = a.proposal.target_limit if a.proposal.target_limit is not None else a.limit.recommended
+    if target is not None and facility.currency == a.exposure.currency:
+        figure = max(Decimal(facility.limit_amount) + Decimal(target) - a.exposure.total_limit, Decimal(0))
+        assert f"{figure:,.0f}" in page.locator("#target-hint").inner_text()
+
+    # "3M" is an amount: the server parses it, and the kind (increase) follows from the figure
+    page.get_by_label("New limit (facility currency)").fill("3M")
     page.get_by_label("Reason").fill("new contract with a key buyer")
-    page.get_by_role("button", name="Check limit change").click()
+    page.get_by_role("button", name="Check the change").click()
     page.wait_for_selector("#limit-preview:not([hidden])", timeout=20000)
-    assert "Approval chain" in page.locator("#limit-summary").inner_text()
+    summary = page.locator("#limit-summary").inner_text()
+    assert "3,000,000" in summary and "Increase" in summary and "Approval chain" in summary
     page.get_by_role("button", name="Confirm and raise request").click()
     page.wait_for_function(
         "document.getElementById('limit-status').textContent.includes('raised')", timeout=20000
     )
-    page.screenshot(path=str(ARTIFACTS / "sidebar-350-raised.png"), full_page=True)
     raised = demo_container.approvals.list_raised_by(actor)
-    assert [(r.client_id, r.facility_id, r.status) for r in raised] == [
-        (NORTH_CLIENT, facility.facility_id, "pending")
+    assert [(r.client_id, r.facility_id, r.kind, r.new_limit) for r in raised] == [
+        (NORTH_CLIENT, facility.facility_id, "increase", Decimal("3000000.00"))
     ]
+
+    # freeze another way: no amount, the kind chosen
+    page.get_by_label("Change", exact=True).select_option("freeze")
+    assert page.locator("#limit-fields").is_hidden()
+    page.get_by_label("Reason").fill("payment default at a related company")
+    page.get_by_role("button", name="Check the change").click()
+    page.wait_for_function(
+        "document.getElementById('limit-summary').textContent.includes('Freeze')", timeout=20000
+    )
+    page.get_by_role("button", name="Confirm and raise request").click()
+    page.wait_for_function(
+        "document.getElementById('limit-status').textContent.includes('raised')", timeout=20000
+    )
+    page.wait_for_function("document.getElementById('limit-preview').hidden", timeout=20000)
+    kinds = sorted(r.kind for r in demo_container.approvals.list_raised_by(actor))
+    assert kinds == ["freeze", "increase"]
+
+    # the client's requests are listed on the card
+    page.reload()
+    listed = page.locator("#client-requests li")
+    assert listed.count() == 2 and "pending" in listed.first.inner_text()
+    assert page.evaluate(NO_SIDEWAYS)
+    _shot(page, "sidebar-360-requests.png")
     assert all(u.startswith(base_url) for u in requests), "everything is served locally"
 
 
-def test_dashboard_shows_the_officers_work(browser, base_url: str, demo_container: Container) -> None:  # type: ignore[no-untyped-def]
-    ARTIFACTS.mkdir(exist_ok=True)
+def test_dashboard_counts_the_truth_links_every_row_and_fits_every_width(
+    browser, base_url: str, demo_container: Container
+) -> None:  # type: ignore[no-untyped-def]
     actor = demo_container.actor(ANNA)
     pa = demo_container.credit_engine.portfolio_for(actor, as_of=demo_container.today())
+    table = pa.table()
+    watched = int((table["ews_level"] != "green").sum())  # amber or red, counted here from the run
     summary = demo_container.credit_engine.summary(pa)
-    page = browser.new_page(viewport={"width": 1280, "height": 1000})
+    page = browser.new_page(viewport={"width": WIDE[0], "height": 1000})
     page.goto(f"{base_url}/dashboard?token={_token(demo_container, '')}")
     assert page.url == f"{base_url}/dashboard", "the launch token is dropped from the address bar"
     assert page.locator('[data-figure="reviews-overdue"]').inner_text() == str(summary.reviews_overdue)
-    assert page.locator('[data-figure="watchlist"]').inner_text() == str(min(50, sum(
-        1 for _ in demo_container.credit_engine.watchlist(actor, as_of=demo_container.today(), pa=pa))))  # fmt: skip
+    assert page.locator('[data-figure="watchlist"]').inner_text() == str(watched)
     for heading in [
         "Reviews due and overdue",
         "Watch-list",
@@ -123,4 +176,110 @@ def test_dashboard_shows_the_officers_work(browser, base_url: str, demo_containe
         "Portfolio quality",
     ]:
         assert page.get_by_role("heading", name=heading).count() == 1
-    page.screenshot(path=str(ARTIFACTS / "dashboard.png"), full_page=True)
+    for width in (*WIDE, *NARROW):
+        page.set_viewport_size({"width": width, "height": 900})
+        assert page.evaluate(NO_SIDEWAYS), f"the dashboard scrolls sideways at {width} px"
+        overflowing = page.evaluate("""[...document.querySelectorAll('.card')].filter(
+            c => c.scrollWidth > c.clientWidth + 1).map(c => c.querySelector('h2')?.textContent)""")
+        assert overflowing == [], f"content spills out of its card at {width} px: {overflowing}"
+        if width == 1440:
+            _shot(page, "dashboard-1440.png")
+        if width == 360:
+            _shot(page, "dashboard-360.png")
+    page.set_viewport_size({"width": 1280, "height": 1000})
+
+    # every client row links to that client's sidebar, and amounts carry the currency
+    rows = page.locator("#reviews tbody tr, #watchlist li, #contacts li")
+    assert rows.count() > 0
+    for i in range(rows.count()):
+        link = rows.nth(i).locator("a[data-client-link]")
+        assert link.count() == 1, rows.nth(i).inner_text()
+        assert re.fullmatch(r"/sidebar/\d+\?id_type=ours", link.get_attribute("href") or "")
+    for cell in page.locator("#reviews td.num").all_inner_texts():
+        assert cell.startswith(pa.snapshot.reporting_currency), cell
+
+    # "and N more" is a link that shows the whole list
+    more = page.locator('[data-more="watchlist"]')
+    assert more.inner_text() == f"and {watched - 12} more"
+    more.click()
+    page.wait_for_url(re.compile(r".*show=watchlist.*"))
+    assert page.locator("#watchlist li").count() == watched
+
+    # a row opens the client
+    first = page.locator("#watchlist li a[data-client-link]").first
+    client_id, name = first.get_attribute("data-client-link"), first.inner_text()
+    first.click()
+    page.wait_for_url(re.compile(rf".*/sidebar/{client_id}.*"))
+    assert page.locator("h1").inner_text() == name
+
+
+def test_the_approver_sees_what_they_approve_and_returns_it_with_a_comment(
+    browser, base_url: str, demo_container: Container
+) -> None:  # type: ignore[no-untyped-def]
+    rm = demo_container.actor(ANNA)
+    memo = demo_container.memos.draft_review_memo(rm, NORTH_CLIENT, as_of=demo_container.today())
+    demo_container.memos.submit(rm, memo.memo_id)  # type: ignore[arg-type]
+    facility = next(
+        f for f in demo_container.adapter.get_facilities(NORTH_CLIENT) if str(f.status) == "active"
+    )
+    new = Decimal(facility.limit_amount) + Decimal(250_000)
+    req = demo_container.approvals.raise_request(
+        rm, client_id=NORTH_CLIENT, facility_id=facility.facility_id, kind="increase", new_limit=new,
+        reason="seasonal stock build for a new buyer", memo_id=memo.memo_id, idempotency_key="browser-approver-1",
+    )  # fmt: skip
+    approver = next(
+        o.officer_id for o in demo_container.adapter.list_officers()
+        if any(r.request_id == req.request_id for r in demo_container.approvals.list_awaiting(
+            demo_container.actor(o.officer_id)))
+    )  # fmt: skip
+    a = demo_container.credit_engine.assess_client(demo_container.actor(approver), NORTH_CLIENT,
+                                                   as_of=demo_container.today())  # fmt: skip
+    page = browser.new_page(viewport={"width": 1280, "height": 1000})
+    page.goto(f"{base_url}/dashboard?token={_token(demo_container, '', approver)}")
+    awaiting = len(demo_container.approvals.list_awaiting(demo_container.actor(approver)))
+    assert page.locator('[data-figure="awaiting"]').inner_text() == str(awaiting)
+    book = demo_container.credit_engine.portfolio_for(
+        demo_container.actor(approver), as_of=demo_container.today()
+    )
+    watched = int((book.table()["ews_level"] != "green").sum())
+    assert watched > 50  # more than the engine's default list cap: the tile counts them all
+    assert page.locator('[data-figure="watchlist"]').inner_text() == str(watched)
+
+    card = page.locator(f"#request-{req.request_id}")
+    field = lambda name: card.locator(f'[data-field="{name}"]').inner_text()  # noqa: E731
+    assert field("reason") == "seasonal stock build for a new buyer"
+    ccy = facility.currency
+    assert field("limit") == f"{ccy}\u00a0{Decimal(facility.limit_amount):,.0f} → {ccy}\u00a0{new:,.0f}"
+    assert field("grade").startswith(str(a.rating.grade)) and a.rating.grade_name in field("grade")
+    if a.limit.recommended is not None:
+        assert f"{a.limit.recommended:,.0f}" in field("recommendation")
+    for w in a.warnings[:4]:
+        assert w.message in field("warnings")
+    for e in req.exceptions:
+        assert e.message in field("exceptions")
+    step = req.open_step
+    assert step is not None
+    assert field("step") == f"{step.step_no} of {len(req.steps)}: {step.name}"
+    assert field("chain") == " → ".join(s.name for s in req.steps)
+    memo_link = card.locator('[data-field="memo"] a').first
+    assert memo_link.get_attribute("href") == f"/api/v1/memos/{memo.memo_id}/download?format=pdf"
+    assert page.request.get(f"{base_url}{memo_link.get_attribute('href')}").body()[:4] == b"%PDF"
+    for width in (360, 1440):
+        page.set_viewport_size({"width": width, "height": 900})
+        assert page.evaluate(NO_SIDEWAYS), f"the approver's dashboard scrolls sideways at {width} px"
+    page.set_viewport_size({"width": 1280, "height": 1000})
+    card.scroll_into_view_if_needed()
+    _shot(page, "dashboard-approver.png")
+
+    # Return needs a comment; with one, it is recorded
+    card.get_by_role("button", name="Return").click()
+    assert "comment" in card.locator(".status").inner_text().lower()
+    card.get_by_label(f"Comment on request {req.request_id}").fill("add the buyer contract, please")
+    card.get_by_role("button", name="Return").click()
+    page.wait_for_function(
+        f"document.querySelector('#request-{req.request_id} .status').textContent.includes('returned')",
+        timeout=20000,
+    )
+    after = demo_container.approvals.get(rm, req.request_id)
+    assert after.status == "returned"
+    assert after.decisions[-1].comment == "add the buyer contract, please"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from decimal import Decimal
 
 import pytest
 from fastapi.testclient import TestClient
@@ -143,3 +144,67 @@ def test_welcome_lines_print_working_links(client: TestClient, demo_container: C
     dashboard = next(ln for ln in lines if "/dashboard?token=" in ln).split("http://testserver:80", 1)[1]
     assert client.get(sidebar).status_code == 200
     assert client.get(dashboard).status_code == 200
+
+
+def test_limit_amounts_like_3m_are_parsed_on_the_server_and_the_kind_inferred(
+    client: TestClient, demo_container: Container, anna: dict[str, str]
+) -> None:
+    facility = next(
+        f for f in demo_container.adapter.get_facilities(NORTH_CLIENT) if str(f.status) == "active"
+    )
+    url = f"/api/v1/clients/{NORTH_CLIENT}/limit-requests/prepare"
+    up = client.post(url, headers=anna, json={"facility_id": facility.facility_id, "new_limit": "3M"})
+    assert up.status_code == 200, up.text
+    assert (up.json()["kind"], up.json()["new_limit"]) == ("increase", "3000000.00")
+    lower = f"{int(facility.limit_amount) // 2000}k"  # half the current limit, written in thousands
+    down = client.post(url, headers=anna, json={"facility_id": facility.facility_id, "new_limit": lower})
+    assert down.status_code == 200 and down.json()["kind"] == "decrease"
+    assert down.json()["new_limit"] == f"{int(facility.limit_amount) // 2000 * 1000}.00"
+    bad = client.post(url, headers=anna, json={"facility_id": facility.facility_id, "new_limit": "lots"})
+    assert bad.status_code == 422 and "not an amount" in bad.text
+    same = client.post(url, headers=anna, json={"facility_id": facility.facility_id,
+                                                "new_limit": str(facility.limit_amount)})  # fmt: skip
+    assert same.status_code == 422 and "equals the current limit" in same.text
+    freeze = client.post(url, headers=anna, json={"facility_id": facility.facility_id, "kind": "freeze"})
+    assert freeze.status_code == 200 and freeze.json()["new_limit"] is None
+    raised = client.post("/api/v1/approvals", headers={**anna, "Idempotency-Key": "pages-3m-1"},
+                         json={"client_id": NORTH_CLIENT, "kind": "increase", "facility_id": facility.facility_id,
+                               "new_limit": "2.5m", "reason": "new buyer"})  # fmt: skip
+    assert raised.status_code == 201 and raised.json()["new_limit"] == "2500000.00"
+    # the page's input has no pattern that would refuse "3M" in the browser
+    page = client.get(f"/sidebar/{NORTH_CLIENT}", params={"token": launch(demo_container)})
+    field = page.text.split('id="new-limit"')[1].split(">")[0]
+    assert "pattern" not in field and "required" not in field
+
+
+def test_dashboard_counts_the_whole_watch_list_and_speaks_chinese(
+    client: TestClient, demo_container: Container, anna: dict[str, str]
+) -> None:
+    actor = demo_container.actor("rm.anna")
+    table = demo_container.credit_engine.portfolio_for(actor, as_of=demo_container.today()).table()
+    watched = int((table["ews_level"] != "green").sum())
+    data = client.get("/api/v1/portfolio/dashboard", headers=anna).json()
+    assert data["watchlist_total"] == watched == len(data["watchlist"]) and data["currency"] == "USD"
+    client.get("/dashboard", params={"token": launch(demo_container, ref="")})
+    zh = client.get("/dashboard", params={"lang": "zh"}).text
+    assert '<html lang="zh-CN">' in zh and "关注名单" in zh and "组合质量" in zh
+    assert f'data-figure="watchlist">{watched}<' in zh
+    side = client.get(f"/sidebar/{NORTH_CLIENT}", params={"lang": "zh"}).text
+    assert "风险预警" in side and "起草审查报告（PDF）" in side and "近 12 个月" in side
+
+
+def test_the_sidebar_turns_the_client_target_into_a_facility_figure(demo_container: Container) -> None:
+    from api import views
+
+    actor = demo_container.actor("rm.anna")
+    a = demo_container.credit_engine.assess_client(actor, NORTH_CLIENT, as_of=demo_container.today())
+    target = a.proposal.target_limit if a.proposal.target_limit is not None else a.limit.recommended
+    assert target is not None
+    own = {f.facility_id: f for f in demo_container.adapter.get_facilities(NORTH_CLIENT)}
+    lines = {x.facility_id: x for x in a.exposure.facilities}
+    for t in views.facility_targets(demo_container, a):
+        f, line = own[t.facility_id], lines[t.facility_id]
+        rate = line.limit / f.limit_amount  # reporting currency per facility currency
+        expected = max(f.limit_amount + (target - a.exposure.total_limit) / rate, 0)
+        assert t.suggested is not None and abs(t.suggested - expected) <= Decimal("0.01"), t
+        assert t.currency == f.currency

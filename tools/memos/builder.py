@@ -16,7 +16,7 @@ from crm_adapter.models import ContactLog
 from tools.engine.results import ClientAssessment, RatioRow, Trend
 from tools.engine.review_runs import PreviousResult
 from tools.memos import formatting as f
-from tools.memos.labels import RATIO_LABELS, labels
+from tools.memos.labels import RATIO_LABELS, labels, term
 from tools.memos.models import (
     ChartSeries,
     ChartSpec,
@@ -133,6 +133,22 @@ class _Builder:
     def fact(self, key: str, value: str, raw: Any = None, label: str | None = None) -> Fact:
         return Fact(key=key, label=label or self.L[key], value=value, raw=raw)
 
+    def term(self, kind: str, code: object) -> str:
+        """The memo's word for an engine or CRM code (level, status, product …), in the memo's language."""
+        return term(self.i.language, kind, code)
+
+    def factor_label(self, name: str, label: str) -> str:
+        """The policy's own label in English; the catalogue's in Chinese (the policy file is English)."""
+        return label if self.i.language == "en" else self.term("factor", name)
+
+    def reason_text(self, c: Any) -> str:
+        if self.i.language == "en":
+            return str(c.text)
+        factor = next((x for x in self.a.rating.factors if x.name == c.code), None)
+        no_data = self.L["reason_no_data"] if factor is not None and factor.value is None else ""
+        return self.L["reason_points"].format(factor=self.term("factor", c.code), points=f.number(c.points_lost, 0),
+                                              no_data=no_data)  # fmt: skip
+
     def action(self, action: str) -> str:
         return self.L[f"action_{action}"]
 
@@ -145,7 +161,7 @@ class _Builder:
     def grade(self, grade: int | None, name: str | None = None) -> str:
         if grade is None:
             return f.NA
-        return f"{grade} ({name})" if name else str(grade)
+        return f"{grade} ({self.term('grade_name', name)})" if name else str(grade)
 
     # --- header ------------------------------------------------------------------------------------
     def header(self) -> MemoHeader:
@@ -163,7 +179,7 @@ class _Builder:
                 self.fact("review_type", self.review_type(), a.review.frequency_months),
                 self.fact("review_due", due, a.review.next_due.isoformat()),
                 self.fact("grade", self.grade(a.rating.grade, a.rating.grade_name), a.rating.grade),
-                self.fact("ews_level", a.ews_level, a.ews_level),
+                self.fact("ews_level", self.term("level", a.ews_level), a.ews_level),
                 self.fact("policy_version", a.policy_version, a.policy_version),
                 self.fact("model_id", a.model_id, a.model_id),
                 self.fact("as_of", f.date(a.as_of), a.as_of.isoformat()),
@@ -186,7 +202,7 @@ class _Builder:
                 self.fact("recommended_limit", self.money(a.limit.recommended), a.limit.recommended),
                 self.fact("grade", self.grade(a.rating.grade, a.rating.grade_name), a.rating.grade),
                 self.fact("pd", f.pct(a.rating.pd, 2), a.rating.pd, label=self.L["pd"]),
-                self.fact("ews_level", a.ews_level, a.ews_level),
+                self.fact("ews_level", self.term("level", a.ews_level), a.ews_level),
                 self.fact("utilisation", f.pct(a.exposure.utilisation), a.exposure.utilisation),
                 self.fact("outstanding", self.money(a.exposure.outstanding), a.exposure.outstanding),
             ],
@@ -211,7 +227,7 @@ class _Builder:
             [self.L["recommended_limit"], self.money(prev.recommended), self.money(a.limit.recommended),
              self.money(_diff(_float(a.limit.recommended), prev.recommended))],
             [self.L["recommendation"], self.action(prev.action), self.action(a.proposal.action), ""],
-            [self.L["ews_level"], prev.ews_level, a.ews_level, ""],
+            [self.L["ews_level"], self.term("level", prev.ews_level), self.term("level", a.ews_level), ""],
         ]  # fmt: skip
         for name in KEY_RATIOS:
             old, new = getattr(prev, name), getattr(now, name) if now else None
@@ -265,7 +281,7 @@ class _Builder:
             columns=[L["facility"], L["product"], L["status"], L["limit_col"], L["outstanding"], L["utilisation"],
                      L["insured"], L["maturity"]],
             rows=[
-                [x.facility_id, x.product, x.status, self.money(x.limit), self.money(x.outstanding),
+                [x.facility_id, self.term("product", x.product), self.term("status", x.status), self.money(x.limit), self.money(x.outstanding),
                  f.pct(x.utilisation), self.money(x.insured), f.date(x.maturity)]
                 for x in e.facilities
             ],
@@ -279,7 +295,7 @@ class _Builder:
             return self.section("financials", missing=[self.L["no_statements"]], bullets=list(fa.notes))
         periods = fa.periods[:MAX_PERIODS]
         trends = {t.metric: t for t in fa.trends}
-        columns = [self.L["metric"], *(_period_label(p) for p in periods), self.L["trend"]]
+        columns = [self.L["metric"], *(_period_label(p, self.term) for p in periods), self.L["trend"]]
         rows = [
             [
                 self.R[name],
@@ -375,7 +391,16 @@ class _Builder:
         L = self.L
         table = Table(
             columns=[L["date"], L["category"], L["severity"], L["source"], L["summary"]],
-            rows=[[f.date(s.signal_date), s.category, s.severity, s.source, s.summary] for s in rep.recent],
+            rows=[
+                [
+                    f.date(s.signal_date),
+                    self.term("category", s.category),
+                    self.term("severity", s.severity),
+                    s.source,
+                    s.summary,
+                ]
+                for s in rep.recent
+            ],  # fmt: skip
             numeric=[False] * 5,
         )
         return self.section("reputation", facts=facts, tables=[table], bullets=list(rep.notes))
@@ -397,16 +422,18 @@ class _Builder:
             columns=[L["factor"], L["value"], L["points"], L["comment"]],
             rows=[
                 [
-                    x.label,
+                    self.factor_label(x.name, x.label),
                     f.number(x.value, 2),
                     f"{f.number(x.points, 1)} / {f.number(x.max_points, 1)}",
-                    x.text,
+                    x.text
+                    if self.i.language == "en"
+                    else (self.L["factor_no_data"] if x.value is None else ""),
                 ]
                 for x in r.factors
             ],
             numeric=[False, True, True, False],
         )
-        codes = [f"[{c.code}] {c.text}" for c in r.reason_codes]
+        codes = [self.reason_text(c) for c in r.reason_codes]  # the code itself is internal
         return self.section(
             "rating",
             facts=facts,
@@ -421,11 +448,11 @@ class _Builder:
         L = self.L
         table = Table(
             columns=[L["indicator"], L["level"], L["value"], L["threshold"], L["date"], L["message"]],
-            rows=[[w.indicator, w.level, f.number(w.value, 2), f.number(w.threshold, 2), f.date(w.date), w.message]
+            rows=[[self.term("indicator", w.indicator), self.term("level", w.level), f.number(w.value, 2), f.number(w.threshold, 2), f.date(w.date), w.message]
                   for w in ws],
             numeric=[False, False, True, True, False, False],
         )  # fmt: skip
-        return self.section("warnings", facts=[self.fact("ews_level", self.a.ews_level, self.a.ews_level)],
+        return self.section("warnings", facts=[self.fact("ews_level", self.term("level", self.a.ews_level), self.a.ews_level)],
                             tables=[table])  # fmt: skip
 
     def concentration(self) -> Section:
@@ -436,8 +463,8 @@ class _Builder:
         table = Table(
             columns=[L["dimension"], L["bucket"], L["exposure_total"], L["share"], L["limit_share"], L["level"],
                      L["headroom"]],
-            rows=[[c.dimension, c.bucket, self.money(c.exposure), f.pct(c.share, 2), f.pct(c.limit_share, 2),
-                   c.level, self.money(c.headroom)] for c in lines],
+            rows=[[self.term("dimension", c.dimension), c.bucket, self.money(c.exposure), f.pct(c.share, 2),
+                   f.pct(c.limit_share, 2), self.term("level", c.level), self.money(c.headroom)] for c in lines],
             numeric=[False, False, True, True, True, False, True],
         )  # fmt: skip
         return self.section("concentration", tables=[table])
@@ -460,7 +487,7 @@ class _Builder:
         table = Table(
             columns=[L["insurer"], L["status"], L["insured_limit"], L["coverage_pct"], L["effective_cover"],
                      L["expiry"]],
-            rows=[[c.insurer, c.status, self.money(c.insured_limit), f"{c.coverage_pct:,.0f}%",
+            rows=[[c.insurer, self.term("status", c.status), self.money(c.insured_limit), f"{c.coverage_pct:,.0f}%",
                    self.money(c.effective_cover), f.date(c.expiry_date)] for c in ins.covers],
             numeric=[False, False, True, True, True, False],
         )  # fmt: skip
@@ -469,7 +496,7 @@ class _Builder:
     def contacts(self) -> Section:
         cs = self.a.contact
         facts = [
-            self.fact("last_contact", f.date(cs.last_contact) + (f" ({cs.last_kind})" if cs.last_kind else ""),
+            self.fact("last_contact", f.date(cs.last_contact) + (f" ({self.term('contact', cs.last_kind)})" if cs.last_kind else ""),
                       cs.last_contact.isoformat() if cs.last_contact else None),
             self.fact("planned_contact", f.date(cs.planned), cs.planned.isoformat() if cs.planned else None),
             self.fact("next_contact_due", f.date(cs.next_due) + (
@@ -482,7 +509,10 @@ class _Builder:
         L = self.L
         table = Table(
             columns=[L["date"], L["kind"], L["officer"], L["notes"]],
-            rows=[[f.date(c.contact_date), str(c.kind), c.officer_id, c.notes] for c in self.i.contacts],
+            rows=[
+                [f.date(c.contact_date), self.term("contact", c.kind), c.officer_id, c.notes]
+                for c in self.i.contacts
+            ],
             numeric=[False] * 4,
         )
         return self.section("contacts", facts=facts, tables=[table], bullets=[cs.note] if cs.note else [])
@@ -494,7 +524,12 @@ class _Builder:
         table = Table(
             columns=[L["constraint"], L["value"], L["binds"], L["explanation"]],
             rows=[
-                [c.label, self.money(c.value), self.L["yes"] if c.binds else "", c.explanation]
+                [
+                    self.term("constraint", c.name),
+                    self.money(c.value),
+                    self.L["yes"] if c.binds else "",
+                    c.explanation,
+                ]
                 for c in lim.constraints
             ],
             numeric=[False, True, False, False],
@@ -504,7 +539,7 @@ class _Builder:
             facts=[
                 self.fact("current_limit", self.money(lim.current_limit), lim.current_limit),
                 self.fact("recommended_limit", self.money(lim.recommended), lim.recommended),
-                self.fact("binding", binding.label if binding else f.NA, lim.binding),
+                self.fact("binding", self.term("constraint", binding.name) if binding else f.NA, lim.binding),
                 self.fact("recommendation", self.action(p.action), p.action),
                 self.fact("target_limit", self.money(p.target_limit), p.target_limit),
             ],
@@ -522,7 +557,11 @@ class _Builder:
     def conditions(self) -> Section:
         a, L = self.a, self.L
         out = [
-            L["cond_warning"].format(indicator=w.indicator, level=w.level, message=w.message)
+            L["cond_warning"].format(
+                indicator=self.term("indicator", w.indicator),
+                level=self.term("level", w.level),
+                message=w.message,
+            )  # fmt: skip
             for w in a.warnings
         ]
         out += [
@@ -614,8 +653,8 @@ def _signed_pct(value: float | None) -> str:
     return f.NA if value is None else f"{value * 100:+,.1f}%"
 
 
-def _period_label(p: RatioRow) -> str:
-    kind = "FY" if p.period_type == "annual" else "Q"
+def _period_label(p: RatioRow, term: Any) -> str:
+    kind = term("period", p.period_type)  # FY / Q, 年度 / 季度
     return f"{kind} {p.period_end.isoformat()}{'' if p.audited else ' *'}"
 
 
@@ -626,5 +665,14 @@ def _trend_word(t: Trend | None, L: dict[str, str]) -> str:
 
 
 def _excerpt(text: str, limit: int = 240) -> str:
+    """The passage up to `limit` characters, cut at a sentence or word boundary (never inside a word)."""
     flat = " ".join(text.split())
-    return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
+    if len(flat) <= limit:
+        return flat
+    head = flat[: limit - 1]
+    sentence = max(head.rfind(". "), head.rfind("。"), head.rfind("; "))
+    if sentence >= limit // 2:
+        return head[: sentence + 1]
+    space = head.rfind(" ")
+    cut = head[:space] if space >= limit // 2 else head
+    return cut.rstrip(" ,;:-|") + "…"

@@ -1,16 +1,19 @@
-"""Memo → DOCX (python-docx): title, header table, numbered section headings, fact and data tables, charts."""
+"""Memo → DOCX (python-docx): title, header table, numbered section headings, fact and data tables, charts,
+and a footer with the page number ("Page 3 of 7", Word's PAGE and NUMPAGES fields)."""
 
 from __future__ import annotations
 
 import io
+import string
 
 from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
-from tools.memos.labels import labels
+from tools.memos.labels import labels, localised, term
 from tools.memos.models import Memo, Table
 
 NAVY = RGBColor(0x1F, 0x3A, 0x5F)
@@ -19,6 +22,7 @@ AMBER = RGBColor(0x9A, 0x5B, 0x00)
 
 
 def export_docx(memo: Memo, charts: dict[str, bytes]) -> bytes:
+    memo = localised(memo)
     L = labels(memo.language)
     doc = Document()
     section = doc.sections[0]
@@ -33,12 +37,15 @@ def export_docx(memo: Memo, charts: dict[str, bytes]) -> bytes:
     footer.text = L["generated"].format(sha=memo.snapshot_sha256[:12])
     footer.runs[0].font.size = Pt(7)
     footer.runs[0].font.color.rgb = GREY
+    _page_numbers(section.footer.add_paragraph(), L["page_footer"])
 
     title = doc.add_heading(memo.header.title, level=0)
     title.runs[0].font.color.rgb = NAVY
     title.runs[0].font.size = Pt(20)
     version = "n/a" if memo.version is None else str(memo.version)
-    rows = [[f.label, f.value] for f in memo.header.facts] + [[L["version"], f"{version} ({memo.status})"]]
+    rows = [[f.label, f.value] for f in memo.header.facts] + [
+        [L["version"], f"{version} ({term(memo.language, 'status', memo.status)})"]
+    ]
     _table(doc, None, rows, numeric=[False, False], bold_first=True, grid=False)
     for note in memo.narrative_notes:
         _paragraph(doc, note, italic=True, colour=GREY)
@@ -64,6 +71,35 @@ def export_docx(memo: Memo, charts: dict[str, bytes]) -> bytes:
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()
+
+
+def _field(paragraph: object, instruction: str) -> None:
+    """A Word field (PAGE, NUMPAGES) that Word fills in when it lays out the page."""
+    run = paragraph.add_run()  # type: ignore[attr-defined]
+    for kind, text in (("begin", None), (None, instruction), ("separate", None), (None, "1"), ("end", None)):
+        if kind:
+            node = OxmlElement("w:fldChar")
+            node.set(qn("w:fldCharType"), kind)
+        elif text == instruction:
+            node = OxmlElement("w:instrText")
+            node.set(qn("xml:space"), "preserve")
+            node.text = f" {instruction} "
+        else:
+            node = OxmlElement("w:t")
+            node.text = text
+        run._r.append(node)
+    run.font.size = Pt(8)
+
+
+def _page_numbers(paragraph: object, template: str) -> None:
+    """'Page {page} of {pages}' with the placeholders as PAGE and NUMPAGES fields."""
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT  # type: ignore[attr-defined]
+    fields = {"page": "PAGE", "pages": "NUMPAGES"}
+    for literal, name, _, _ in string.Formatter().parse(template):
+        if literal:
+            paragraph.add_run(literal).font.size = Pt(8)  # type: ignore[attr-defined]
+        if name:
+            _field(paragraph, fields[name])
 
 
 def _paragraph(doc: Document, text: str, *, italic: bool = False, bold: bool = False,  # type: ignore[valid-type]
@@ -94,8 +130,9 @@ def _table(doc: Document, columns: list[str] | None, rows: list[list[str]], *,  
         head = columns is not None and r == 0
         for c, value in enumerate(values):
             para = cells[c].paragraphs[0]
-            run = para.add_run(value)
+            is_number = bool(numeric) and c < len(numeric) and numeric[c] and not head
+            run = para.add_run(value.replace(" ", "\u00a0") if is_number else value)  # amounts never wrap
             run.font.size = size
             run.bold = head or (bold_first and c == 0)
-            if numeric and c < len(numeric) and numeric[c] and not head:
+            if is_number:
                 para.alignment = WD_ALIGN_PARAGRAPH.RIGHT

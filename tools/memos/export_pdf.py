@@ -1,13 +1,17 @@
 """Memo → PDF (reportlab platypus): headings, fact and data tables, charts, running header and page numbers.
 
-English uses the standard Helvetica faces; Chinese registers reportlab's built-in `STSong-Light` CID font
-(no font file needed).
+Every font is embedded (as a subset), so a PDF looks the same on every machine and in an archive:
+English uses Bitstream Vera (shipped inside reportlab), Chinese the Noto Sans CJK SC subset shipped with the
+app (tools/memos/fonts/, SIL Open Font License; rebuilt by scripts/build_cjk_font.py). Amounts in table cells
+never wrap (their column is as wide as the widest amount).
 """
 
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from functools import cache
+from pathlib import Path
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
@@ -16,7 +20,8 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import cm
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.pdfbase.pdfmetrics import registerFontFamily, stringWidth
+from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     Flowable,
@@ -31,7 +36,7 @@ from reportlab.platypus import (
 )
 from reportlab.platypus import Table as RLTable
 
-from tools.memos.labels import labels
+from tools.memos.labels import labels, localised, term
 from tools.memos.models import Memo, Table
 
 NAVY = colors.HexColor("#1f3a5f")
@@ -47,13 +52,21 @@ CHART_W = 16 * cm
 CHART_RATIO = 2.3 / 6.4  # the charts' figure height / width
 
 
+CJK_FONT = Path(__file__).resolve().parent / "fonts" / "NotoSansSC-Regular-subset.ttf"
+CJK_NAME = "NotoSansSC"
+
+
 @cache
 def _fonts(language: str) -> tuple[str, str]:
-    """(regular, bold) font names for the language."""
+    """(regular, bold) embedded font names for the language (registered once)."""
     if language == "zh":
-        pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
-        return "STSong-Light", "STSong-Light"
-    return "Helvetica", "Helvetica-Bold"
+        pdfmetrics.registerFont(TTFont(CJK_NAME, str(CJK_FONT)))
+        registerFontFamily(CJK_NAME, normal=CJK_NAME, bold=CJK_NAME, italic=CJK_NAME, boldItalic=CJK_NAME)
+        return CJK_NAME, CJK_NAME  # one weight ships; headings stand out by size and colour
+    pdfmetrics.registerFont(TTFont("Vera", "Vera.ttf"))
+    pdfmetrics.registerFont(TTFont("Vera-Bold", "VeraBd.ttf"))
+    registerFontFamily("Vera", normal="Vera", bold="Vera-Bold", italic="Vera", boldItalic="Vera-Bold")
+    return "Vera", "Vera-Bold"
 
 
 @cache
@@ -86,40 +99,42 @@ def _styles(language: str) -> dict[str, ParagraphStyle]:
 
 
 def export_pdf(memo: Memo, charts: dict[str, bytes]) -> bytes:
+    memo = localised(memo)
     L, st = labels(memo.language), _styles(memo.language)
-    story: list[Flowable] = [Paragraph(_x(memo.header.title), st["title"])]
+    x = _x if memo.language == "en" else _xz
+    story: list[Flowable] = [Paragraph(x(memo.header.title), st["title"])]
     version = "n/a" if memo.version is None else str(memo.version)
-    header_rows = [[f.label, f.value] for f in memo.header.facts] + [
-        [L["version"], f"{version} ({memo.status})"]
-    ]
-    story.append(_facts(header_rows, st))
-    story += [Paragraph(_x(n), st["small"]) for n in memo.narrative_notes]
+    status = term(memo.language, "status", memo.status)
+    header_rows = [[f.label, f.value] for f in memo.header.facts] + [[L["version"], f"{version} ({status})"]]
+    story.append(_facts(header_rows, st, x))
+    story += [Paragraph(x(n), st["small"]) for n in memo.narrative_notes]
     for n, s in enumerate(memo.sections, start=1):
-        block: list[Flowable] = [Paragraph(_x(f"{n}. {s.title}"), st["h2"])]
-        block += [Paragraph(_x(p), st["body"]) for p in s.narrative]
+        block: list[Flowable] = [Paragraph(x(f"{n}. {s.title}"), st["h2"])]
+        block += [Paragraph(x(p), st["body"]) for p in s.narrative]
         if s.missing:
-            block.append(Paragraph(f"<b>{_x(L['missing'])}:</b> " + _x(" ".join(s.missing)), st["missing"]))
+            block.append(Paragraph(f"<b>{x(L['missing'])}:</b> " + x(" ".join(s.missing)), st["missing"]))
         story.append(KeepTogether(block))  # a heading never ends a page alone
         if s.facts:
-            story.append(_facts([[f.label, f.value] for f in s.facts], st))
+            story.append(_facts([[f.label, f.value] for f in s.facts], st, x))
         if s.chart and s.chart in charts:
             story.append(Image(io.BytesIO(charts[s.chart]), width=CHART_W, height=CHART_W * CHART_RATIO))
         for t in s.tables:
-            story.append(_grid(t, st))
+            story.append(_grid(t, st, x))
             if t.caption:
-                story.append(Paragraph(_x(t.caption), st["small"]))
+                story.append(Paragraph(x(t.caption), st["small"]))
         if s.bullets:
-            items = [ListItem(Paragraph(_x(b), st["body"]), leftIndent=12) for b in s.bullets]
-            story.append(ListFlowable(items, bulletType="bullet", start="•", leftIndent=12, bulletFontSize=7))
-    story += [Spacer(1, 10), Paragraph(_x(L["generated"].format(sha=memo.snapshot_sha256[:12])), st["small"])]
+            items = [ListItem(Paragraph(x(b), st["body"]), leftIndent=12) for b in s.bullets]
+            story.append(ListFlowable(items, bulletType="bullet", start="•", leftIndent=12, bulletFontSize=7,
+                                       bulletFontName=st["body"].fontName))  # fmt: skip
+    story += [Spacer(1, 10), Paragraph(x(L["generated"].format(sha=memo.snapshot_sha256[:12])), st["small"])]
 
     out = io.BytesIO()
-    doc = SimpleDocTemplate(out, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN,
+    font = _fonts(memo.language)[0]
+    doc = SimpleDocTemplate(out, pagesize=A4, initialFontName=font, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN,
                             bottomMargin=MARGIN, title=memo.header.title, author=memo.created_by,
                             subject=f"snapshot {memo.snapshot_sha256}")  # fmt: skip
-    running = f"{memo.client_name} · {L['title']} · {memo.as_of.isoformat()} · {memo.status} v{version}"
-    page_label = L["page"]
-    font = _fonts(memo.language)[0]
+    running = f"{memo.client_name} · {L['title']} · {memo.as_of.isoformat()} · {status} v{version}"
+    page_label = L["page_n"]
 
     def decorate(canvas: Canvas, document: SimpleDocTemplate) -> None:
         canvas.saveState()
@@ -128,14 +143,14 @@ def export_pdf(memo: Memo, charts: dict[str, bytes]) -> bytes:
         canvas.drawString(MARGIN, PAGE_H - MARGIN + 0.8 * cm, running)
         canvas.setStrokeColor(LINE)
         canvas.line(MARGIN, PAGE_H - MARGIN + 0.65 * cm, PAGE_W - MARGIN, PAGE_H - MARGIN + 0.65 * cm)
-        canvas.drawRightString(PAGE_W - MARGIN, MARGIN - 0.9 * cm, f"{page_label} {document.page}")
+        canvas.drawRightString(PAGE_W - MARGIN, MARGIN - 0.9 * cm, page_label.format(page=document.page))
         canvas.restoreState()
 
     doc.build(story, onFirstPage=decorate, onLaterPages=decorate)
     return out.getvalue()
 
 
-# glyphs the standard PDF fonts lack, written the way a typist would
+# glyphs Vera lacks, written the way a typist would (the Chinese font has them)
 _PLAIN = str.maketrans({"\u2212": "-", "\u2192": "->", "\u2190": "<-", "\u2265": ">=", "\u2264": "<=",
                         "\u2248": "~", "\u2713": "yes"})  # fmt: skip
 
@@ -144,29 +159,50 @@ def _x(text: str) -> str:
     return escape(text.translate(_PLAIN))
 
 
-def _facts(rows: list[list[str]], st: dict[str, ParagraphStyle]) -> RLTable:
-    data = [[Paragraph(_x(k), st["key"]), Paragraph(_x(v), st["val"])] for k, v in rows]
+def _xz(text: str) -> str:
+    return escape(text)
+
+
+Escape = Callable[[str], str]
+
+
+def _facts(rows: list[list[str]], st: dict[str, ParagraphStyle], x: Escape = _x) -> RLTable:
+    data = [[Paragraph(x(k), st["key"]), Paragraph(x(v), st["val"])] for k, v in rows]
     table = RLTable(data, colWidths=[5.2 * cm, BODY_W - 5.2 * cm], hAlign="LEFT")
-    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
+    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("FONTNAME", (0, 0), (-1, -1), st["val"].fontName), ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
                                ("TOPPADDING", (0, 0), (-1, -1), 1.5), ("LEFTPADDING", (0, 0), (-1, -1), 0)]))  # fmt: skip
     return table
 
 
-def _grid(t: Table, st: dict[str, ParagraphStyle]) -> RLTable:
+def numeric_widths(t: Table, font: str, size: float, *, padding: float = 12) -> list[float]:
+    """Per column: the width the widest figure needs on one line (0 for text columns)."""
+    numeric = t.numeric or [False] * len(t.columns)
+    return [
+        max((stringWidth(row[i], font, size) for row in t.rows if i < len(row)), default=0) + padding
+        if numeric[i] else 0.0
+        for i in range(len(t.columns))
+    ]  # fmt: skip
+
+
+def _grid(t: Table, st: dict[str, ParagraphStyle], x: Escape = _x) -> RLTable:
     numeric = t.numeric or [False] * len(t.columns)
     n_text = sum(1 for n in numeric if not n)
-    num_w = min(NUMERIC_COL_W, BODY_W / len(t.columns))
-    text_w = (BODY_W - num_w * (len(t.columns) - n_text)) / max(n_text, 1)
-    widths = [num_w if n else text_w for n in numeric]
-    head = [Paragraph(_x(c), st["cell_head"]) for c in t.columns]
+    cell = st["cell_num"]
+    need = numeric_widths(t, cell.fontName, cell.fontSize)
+    num_w = [max(min(NUMERIC_COL_W, BODY_W / len(t.columns)), w) for w in need]
+    text_w = max(BODY_W - sum(w for w, n in zip(num_w, numeric, strict=True) if n), 0) / max(n_text, 1)
+    widths = [w if n else text_w for w, n in zip(num_w, numeric, strict=True)]
+    head = [Paragraph(x(c), st["cell_head"]) for c in t.columns]
     body = [
-        [Paragraph(_x(v), st["cell_num" if numeric[i] else "cell"]) for i, v in enumerate(row)]
+        [Paragraph(x(v).replace(" ", "&nbsp;") if numeric[i] else x(v), st["cell_num" if numeric[i] else "cell"])
+         for i, v in enumerate(row)]
         for row in t.rows
-    ]
+    ]  # fmt: skip
     table = RLTable([head, *body], colWidths=widths, repeatRows=1, hAlign="LEFT")
     table.setStyle(
         TableStyle([
             ("BACKGROUND", (0, 0), (-1, 0), HEAD_BG),
+            ("FONTNAME", (0, 0), (-1, -1), cell.fontName),  # the table's own default would be Helvetica
             ("GRID", (0, 0), (-1, -1), 0.4, LINE),
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
             ("TOPPADDING", (0, 0), (-1, -1), 2),

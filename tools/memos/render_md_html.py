@@ -9,7 +9,7 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from tools.memos.labels import labels
+from tools.memos.labels import labels, localised, term
 from tools.memos.models import Memo
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -30,13 +30,14 @@ def _env() -> Environment:
 
 
 def _context(memo: Memo, charts: dict[str, bytes] | None) -> dict[str, Any]:
+    memo = localised(memo)
     uris = {
         k: "data:image/png;base64," + base64.b64encode(png).decode("ascii")
         for k, png in (charts or {}).items()
     }
     titles = {c.key: c.title for c in memo.charts}
     return {"memo": memo, "L": labels(memo.language), "charts": uris, "chart_titles": titles,
-            "sha": memo.snapshot_sha256[:12]}  # fmt: skip
+            "sha": memo.snapshot_sha256[:12], "status": term(memo.language, "status", memo.status)}  # fmt: skip
 
 
 def render_markdown(memo: Memo) -> str:
