@@ -98,9 +98,16 @@ def export_book(
 def serve(
     host: str = typer.Option("127.0.0.1", help="Interface to bind"),
     port: int = typer.Option(8000, help="Port"),
+    access_log: bool = typer.Option(
+        True, "--access-log/--no-access-log", help="One JSON line per request on stderr (no secrets)"
+    ),
 ) -> None:
     """Serve the REST API, the officer dashboard and the CRM sidebar."""
+    import logging
+
     import uvicorn
+
+    logging.getLogger("creditdesk.access").setLevel(logging.INFO if access_log else logging.WARNING)
 
     c = container()
     c.migrate()

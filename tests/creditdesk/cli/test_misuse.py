@@ -192,3 +192,25 @@ def test_a_real_process_from_another_folder_shows_no_traceback(tmp_path: Path) -
     assert "creditdesk init" in out.stderr and str(tmp_path / "data" / "creditdesk") in out.stderr.replace(
         "\n", ""
     )
+
+
+def test_token_link_uses_the_running_servers_address(
+    cli: Cli, book_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from creditdesk.serving import forget_address, record_address
+
+    record_address(book_home, "http://127.0.0.1:8410")  # what `creditdesk serve --port 8410` notes
+    try:
+        result = cli("token", "link", "--officer", "rm.anna")
+        assert result.exit_code == 0, result.output
+        assert result.output.startswith("http://127.0.0.1:8410/dashboard?token=")
+        monkeypatch.setenv("CREDITDESK_PUBLIC_URL", "https://credit.bank.example")
+        from creditdesk.cli import common
+
+        common.settings.cache_clear()
+        common.container.cache_clear()
+        behind_proxy = cli("token", "link", "--officer", "rm.anna", "--client", "1001")
+        assert behind_proxy.output.startswith("https://credit.bank.example/sidebar/1001?token=")
+    finally:
+        forget_address(book_home)
+    assert not (book_home / "server.json").exists()
