@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib.util
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html, get_swagger_ui_oauth2_redirect_html
@@ -19,7 +20,9 @@ from api.errors import PROBLEM_RESPONSES, install_error_handlers
 from api.pages import dashboard, sidebar
 from api.pages.common import make_templates
 from api.routes import approvals, assistant, clients, health, knowledge, memos, portfolio
-from creditdesk.wiring import Container
+
+if TYPE_CHECKING:
+    from creditdesk.wiring import Container
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 DOCS_ASSETS_URL = "/static/docs"  # Swagger UI and ReDoc, shipped by the fastapi-offline package (MIT)

@@ -7,13 +7,16 @@ reads the client's dated review-run results (plus today's figure) for the sideba
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from sqlmodel import Session, col, select
 
 from api.schemas import Dashboard
-from creditdesk.wiring import Container
 from tools.actor import Actor
 from tools.engine.review_runs import ReviewRunResultRow
+
+if TYPE_CHECKING:
+    from creditdesk.wiring import Container
 
 TREND_POINTS = 12
 

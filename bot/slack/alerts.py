@@ -14,7 +14,7 @@ from crm_adapter.models import Client, Officer
 from tools.actor import Actor
 
 if TYPE_CHECKING:
-    from creditdesk.wiring import Container
+    from bot.slack.services import SlackServices as Container
 
 ALERT_LEVELS = ("red", "amber")
 WHOLE_BOOK = 100_000

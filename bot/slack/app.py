@@ -25,7 +25,7 @@ from kernel.errors import CreditDeskError, new_error_id
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
-    from creditdesk.wiring import Container
+    from bot.slack.services import SlackServices as Container
 
 log = logging.getLogger("creditdesk.slack")
 LISTENER_MODULES = (messages, commands, actions, views, home)

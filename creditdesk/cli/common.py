@@ -114,7 +114,7 @@ def container() -> Container:
 def require_database() -> None:
     """A command that reads the book needs an initialised database: say how to make one if there is none
     (rather than an SQL error about a missing table)."""
-    s = settings()
+    s = container().settings
     if s.database_url and not s.database_url.startswith("sqlite"):
         return  # a server database: its errors name it
     from creditdesk.settings import database_is_initialised

@@ -16,7 +16,7 @@ from bot.slack.ids import DECISIONS, ActionId
 from tools.access import get_client_for
 
 if TYPE_CHECKING:
-    from creditdesk.wiring import Container
+    from bot.slack.services import SlackServices as Container
 
 OPEN_RAISE_REQUEST = re.compile(rf"^{ActionId.OPEN_RAISE_REQUEST}:\d+$")
 

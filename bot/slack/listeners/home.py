@@ -11,7 +11,7 @@ from bot.slack import blocks
 from bot.slack.identity import require_actor
 
 if TYPE_CHECKING:
-    from creditdesk.wiring import Container
+    from bot.slack.services import SlackServices as Container
 
 HOME_LIST_SIZE = 10
 

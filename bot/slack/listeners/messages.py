@@ -17,7 +17,7 @@ from bot.slack import blocks
 from bot.slack.identity import require_actor
 
 if TYPE_CHECKING:
-    from creditdesk.wiring import Container
+    from bot.slack.services import SlackServices as Container
     from tools.actor import Actor
 
 MENTION = re.compile(r"<@[A-Z0-9]+>")

@@ -17,7 +17,7 @@ from kernel.errors import InvalidInput
 from tools.approvals.models import KEEPS_THE_LIMIT
 
 if TYPE_CHECKING:
-    from creditdesk.wiring import Container
+    from bot.slack.services import SlackServices as Container
 
 
 def parse_amount(raw: str) -> Decimal | None:
