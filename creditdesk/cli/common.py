@@ -98,9 +98,17 @@ def handle_errors() -> Iterator[None]:
 
 @lru_cache(maxsize=1)
 def settings() -> Settings:
+    from pydantic import ValidationError
+
     from creditdesk.settings import Settings
 
-    return Settings()
+    try:
+        return Settings()
+    except ValidationError as exc:  # e.g. CREDITDESK_ENV=prod without a real sidebar secret
+        problems = "; ".join(
+            (f"{'.'.join(str(p) for p in e['loc'])}: " if e["loc"] else "") + e["msg"] for e in exc.errors()
+        )
+        raise InvalidInput(text("cli.bad_settings", problems=problems), field="settings") from None
 
 
 @lru_cache(maxsize=1)

@@ -18,6 +18,7 @@ EN: dict[str, str] = {
         "no Credit Desk database in {home}: run `creditdesk init` there (add --demo-if-empty for a demo "
         "book), or point CREDITDESK_HOME at an existing data folder"
     ),
+    "cli.bad_settings": "the configuration (CREDITDESK_* variables or .env) is invalid: {problems}",
     "cli.out.no_folder": "cannot write {path}: the folder {folder} does not exist",
     "cli.out.is_folder": "cannot write {path}: it is a folder",
     "cli.out.not_writable": "cannot write {path}: permission denied",
@@ -44,6 +45,7 @@ ZH: dict[str, str] = {
         "{home} 中没有 Credit Desk 数据库：请在该处运行 `creditdesk init`（加 --demo-if-empty 载入演示数据），"
         "或将 CREDITDESK_HOME 指向已有的数据目录"
     ),
+    "cli.bad_settings": "配置（CREDITDESK_* 环境变量或 .env）无效：{problems}",
     "cli.out.no_folder": "无法写入 {path}：目录 {folder} 不存在",
     "cli.out.is_folder": "无法写入 {path}：这是一个目录",
     "cli.out.not_writable": "无法写入 {path}：没有权限",

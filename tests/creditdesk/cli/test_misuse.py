@@ -214,3 +214,15 @@ def test_token_link_uses_the_running_servers_address(
     finally:
         forget_address(book_home)
     assert not (book_home / "server.json").exists()
+
+
+def test_an_invalid_configuration_is_a_message(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CREDITDESK_ENV", "prod")  # without a real sidebar secret: refused
+    monkeypatch.delenv("CREDITDESK_SIDEBAR_SECRET", raising=False)
+    from creditdesk.cli import common
+
+    common.settings.cache_clear()
+    common.container.cache_clear()
+    result = cli("clients", "list", "--as", "rm.anna")
+    assert result.exit_code == 2 and "CREDITDESK_SIDEBAR_SECRET must be a real secret" in result.output
+    _no_traceback(result)
