@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
 import tempfile
 from collections.abc import Iterator
@@ -83,7 +84,7 @@ def handle_errors() -> Iterator[None]:
     except (typer.TyperException, typer.Exit, typer.Abort, SystemExit, KeyboardInterrupt):
         raise  # click's usage errors (TyperException subclasses) are shown by click itself, exit 2
     except BrokenPipeError:  # `creditdesk … | head`: the reader left; nothing to report
-        sys.stderr = open(__import__("os").devnull, "w")  # noqa: SIM115 - silence the interpreter's flush
+        sys.stderr = open(os.devnull, "w")  # noqa: SIM115 - the interpreter flushes stderr at exit
         sys.exit(0)
     except Exception:
         error_id = new_error_id()
@@ -184,8 +185,6 @@ def resolve_client(query: str, actor: Actor) -> int:
 
 def check_output_path(path: Path) -> Path:
     """Refuse an output file that cannot be written, before anything is computed or stored."""
-    import os
-
     target = path.expanduser()
     folder = target.parent if str(target.parent) else Path(".")
     if target.is_dir():

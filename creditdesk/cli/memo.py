@@ -45,11 +45,12 @@ def memo(
     c = container()
     actor = actor_for(officer)
     client_id = resolve_client(client, actor)
+    if out is None and fmt in ("docx", "pdf"):  # into the current folder, named once the version is known
+        check_output_path(Path(f"memo-{client_id}-vN.{fmt}"))
     drafted = c.memos.draft_review_memo(actor, client_id, language=language)  # type: ignore[arg-type]
     data = c.memos.render(drafted, fmt)  # type: ignore[arg-type]
     if out is None and fmt in ("docx", "pdf"):
-        out = Path(f"memo-{client_id}-v{drafted.version}.{fmt}")  # the current folder: checked below
-        check_output_path(out)
+        out = Path(f"memo-{client_id}-v{drafted.version}.{fmt}")
     if out is None:
         typer.echo(data.decode("utf-8"))
     else:
