@@ -20,6 +20,7 @@ from creditdesk.cli.common import (
 from kernel.catalogue import text
 
 if TYPE_CHECKING:
+    from crm_adapter.models import Facility
     from tools.actor import Actor
     from tools.approvals.models import ApprovalRequestView, PreparedRequest
 
@@ -125,9 +126,7 @@ def raise_(
     """Raise a limit request (or --preview the recommendation, exceptions and chain it would need)."""
     actor, svc = actor_for(officer), container().approvals
     client_id = resolve_client(client, actor)
-    amount = None if new_limit is None else _amount(new_limit)
-    if kind is None:
-        kind = _infer_kind(actor, client_id, facility, amount)
+    amount, kind = _limit_and_kind(actor, client_id, facility, new_limit, kind)
     if preview:
         prepared = svc.prepare_request(actor, client_id=client_id, facility_id=facility, kind=kind,
                                        new_limit=amount, reason=reason)  # fmt: skip
@@ -144,32 +143,43 @@ def raise_(
         _show(view)
 
 
-def _amount(value: str) -> Decimal:
-    """`3M`, `750k`, `2.5 million`, `3,000,000` (a currency, if given, must be the facility's: the service
-    checks the figure, this only reads it)."""
-    from kernel.money import parse_amount
-
-    amount, _currency = parse_amount(value, field="new_limit")
-    return amount
-
-
-def _infer_kind(actor: Actor, client_id: int, facility_id: str | None, amount: Decimal | None) -> str:
-    """Without --kind: a higher figure than the facility's limit is an increase, a lower one a decrease."""
+def _facility(actor: Actor, client_id: int, facility_id: str | None) -> Facility:
+    """The facility the request is for: the one named, or the client's only open one (scope checked first:
+    nothing about a client the officer may not see is shown)."""
     from types import SimpleNamespace
 
-    from kernel.errors import InvalidInput
     from tools.access import get_client_for
     from tools.approvals.requests import choose_facility
 
-    if amount is None:
-        raise InvalidInput("give --new-limit AMOUNT, or --kind freeze, unfreeze or renewal", field="kind")
     c = container()
-    get_client_for(actor, c.adapter, client_id)  # scope first: nothing about an unseen client is shown
+    get_client_for(actor, c.adapter, client_id)
     body = SimpleNamespace(client_id=client_id, facility_id=facility_id.strip() if facility_id else None)
-    current = choose_facility(body, c.adapter.get_facilities(client_id)).limit_amount  # type: ignore[arg-type]
-    if amount == current:
-        raise InvalidInput(text("cli.kind.same_limit", amount=f"{current:,.2f}"), field="new_limit")
-    return "increase" if amount > current else "decrease"
+    return choose_facility(body, c.adapter.get_facilities(client_id))  # type: ignore[arg-type]
+
+
+def _limit_and_kind(
+    actor: Actor, client_id: int, facility_id: str | None, new_limit: str | None, kind: str | None
+) -> tuple[Decimal | None, str]:
+    """Read `3M`, `750k`, `2.5 million`, `USD 3,000,000` (a currency given must be the facility's) and,
+    without --kind, infer it: a figure above the facility's limit is an increase, below it a decrease."""
+    from kernel.errors import InvalidInput
+    from kernel.money import parse_amount
+
+    amount, currency = parse_amount(new_limit, field="new_limit") if new_limit is not None else (None, None)
+    if kind is None and amount is None:
+        raise InvalidInput("give --new-limit AMOUNT, or --kind freeze, unfreeze or renewal", field="kind")
+    if kind is not None and currency is None:
+        return amount, kind  # the service checks the figure against the kind
+    facility = _facility(actor, client_id, facility_id)
+    if currency is not None and currency != facility.currency:
+        raise InvalidInput(text("cli.amount.currency", given=currency, currency=facility.currency,
+                                facility=facility.facility_id), field="new_limit")  # fmt: skip
+    if kind is None:
+        assert amount is not None
+        if amount == facility.limit_amount:
+            raise InvalidInput(text("cli.kind.same_limit", amount=f"{amount:,.2f}"), field="new_limit")
+        kind = "increase" if amount > facility.limit_amount else "decrease"
+    return amount, kind
 
 
 def _show_prepared(p: PreparedRequest) -> None:

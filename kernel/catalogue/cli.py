@@ -12,6 +12,7 @@ EN: dict[str, str] = {
     "cli.client.no_match": "no client in your portfolio matches '{query}'",
     "cli.client.ambiguous": "'{query}' matches several clients; give the id",
     "cli.amount.help": "New limit in the facility's currency: 3M, 750k, 2.5 million or 3,000,000",
+    "cli.amount.currency": "the new limit is in {given}, but facility {facility} is in {currency}",
     "cli.version": "creditdesk {version}",
     "cli.unexpected": "unexpected error (error id {error_id}); the details are in {log}",
     "cli.no_database": (
@@ -39,6 +40,7 @@ ZH: dict[str, str] = {
     "cli.client.no_match": "您的客户范围内没有与“{query}”匹配的客户",
     "cli.client.ambiguous": "“{query}”匹配多个客户，请给出客户编号",
     "cli.amount.help": "以额度币种表示的新额度：3M、750k、2.5 million 或 3,000,000",
+    "cli.amount.currency": "新额度的币种为 {given}，但额度 {facility} 的币种为 {currency}",
     "cli.version": "creditdesk {version}",
     "cli.unexpected": "意外错误（错误编号 {error_id}）；详情见 {log}",
     "cli.no_database": (

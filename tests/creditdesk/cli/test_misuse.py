@@ -146,6 +146,12 @@ def test_a_lower_limit_is_a_decrease_written_as_3m_and_the_preview_is_readable(c
         "approvals", "raise", "1003", "--new-limit", "lots", "--reason", "x", "--as", "rm.anna"
     )
     assert not_an_amount.exit_code == 2 and "not an amount" in not_an_amount.output
+    wrong_currency = cli("approvals", "raise", "1003", "--new-limit", "EUR 3M", "--reason", "x",
+                         "--as", "rm.anna")  # fmt: skip
+    assert wrong_currency.exit_code == 2 and "facility F-1003-1 is in USD" in wrong_currency.output
+    with_currency = cli("approvals", "raise", "1003", "--new-limit", "usd 3m", "--reason", "x", "--preview",
+                        "--json", "--as", "rm.anna")  # fmt: skip
+    assert with_currency.exit_code == 0 and json.loads(with_currency.output)["kind"] == "decrease"
 
 
 def test_an_unwritable_memo_path_is_refused_before_a_draft_is_stored(cli: Cli, book_home: Path) -> None:
