@@ -7,6 +7,7 @@ taken and the client address. Headers are never logged (`Authorization: Bearer â
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 import time
@@ -58,6 +59,7 @@ def entry(scope: Scope, status: int, seconds: float) -> dict[str, Any]:
     client = scope.get("client")
     query = redact_query(scope.get("query_string", b"").decode("latin-1"))
     return {
+        "ts": dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds"),
         "event": "http.request",
         "method": scope.get("method"),
         "path": scope.get("path"),

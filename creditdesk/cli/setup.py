@@ -107,7 +107,13 @@ def serve(
 
     import uvicorn
 
-    logging.getLogger("creditdesk.access").setLevel(logging.INFO if access_log else logging.WARNING)
+    access = logging.getLogger("creditdesk.access")
+    access.setLevel(logging.INFO if access_log else logging.WARNING)
+    if access_log:  # one JSON object per line on stderr, nothing around it (log shippers parse it as is)
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        access.addHandler(handler)
+        access.propagate = False
 
     c = container()
     c.migrate()
@@ -123,5 +129,5 @@ def serve(
     try:
         # uvicorn's own access log is off: api.app logs one structured line per request instead
         uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
-    finally:
-        forget_address(home)
+    finally:  # after Ctrl-C; uvicorn ends a SIGTERM'd process by re-raising the signal, skipping this, and
+        forget_address(home)  # the note then names a dead pid, which `running_address` ignores
