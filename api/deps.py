@@ -8,15 +8,17 @@ the `X-CSRF-Token` header, so a cross-site form post carrying the cookie is refu
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 from fastapi import Depends, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from api.launch import SESSION_COOKIE, BrowserSession, read_session
-from creditdesk.wiring import Container
 from kernel.errors import Forbidden, InvalidInput, NotFound, Unauthenticated
 from tools.actor import Actor
+
+if TYPE_CHECKING:  # the shell builds it; the API only receives it (imports point down)
+    from creditdesk.wiring import Container
 
 EARLIEST_AS_OF, LATEST_AS_OF = dt.date(1990, 1, 1), dt.date(2100, 12, 31)
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -31,7 +33,7 @@ async def get_container(request: Request) -> Container:
     return request.app.state.container  # type: ignore[no-any-return]
 
 
-ContainerDep = Annotated[Container, Depends(get_container)]
+ContainerDep = Annotated["Container", Depends(get_container)]
 
 
 def secret_of(container: Container) -> str:

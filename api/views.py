@@ -14,12 +14,12 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel
 from sqlmodel import Session, col, select
 
 from api.schemas import Dashboard
-from creditdesk.wiring import Container
 from kernel.errors import CreditDeskError, InvalidInput
 from kernel.money import quantize
 from tools.access import get_client_for
@@ -28,6 +28,9 @@ from tools.approvals.models import ApprovalRequestRow, ApprovalRequestView, form
 from tools.approvals.requests import RequestBody, choose_facility
 from tools.engine.results import ClientAssessment, EarlyWarning
 from tools.engine.review_runs import ReviewRunResultRow
+
+if TYPE_CHECKING:
+    from creditdesk.wiring import Container
 
 TREND_POINTS = 12
 CARD_LIMIT = 25  # requests awaiting the officer shown with their full context

@@ -16,6 +16,7 @@ from bench.harness import console, print_result, write_result
 
 BENCHMARKS = {
     "cli_start": "bench.bench_cli_start",
+    "cli_ask_cold": "bench.bench_cli_ask",
     "demo": "bench.bench_demo",
     "portfolio_compute": "bench.bench_portfolio",
     "portfolio_e2e": "bench.bench_portfolio_e2e",

@@ -9,11 +9,40 @@ import time
 from functools import cached_property
 from pathlib import Path
 
+from platformdirs import user_data_path
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+APP_NAME = "creditdesk"
+LOCAL_HOME = Path(".creditdesk")
+DEFAULT_PUBLIC_URL = "http://127.0.0.1:8000"
 PLACEHOLDER_SECRETS = {"", "changeme", "change-me", "secret", "dev-secret"}
 MIN_SECRET_LENGTH = 32
+
+
+def default_home() -> Path:
+    """The data folder when CREDITDESK_HOME is not set: `./.creditdesk` when it exists (a checkout after
+    `make run`), else the user's data folder (e.g. ~/.local/share/creditdesk). Never conjured in the
+    current folder."""
+    if LOCAL_HOME.is_dir():
+        return LOCAL_HOME
+    return user_data_path(APP_NAME, appauthor=False)
+
+
+def database_is_initialised(url: str) -> bool:
+    """Whether a SQLite database exists at `url` and holds the schema (checked without SQLAlchemy, and
+    without creating the file)."""
+    import sqlite3
+
+    path = url.split("///", 1)[-1].split("?", 1)[0]
+    if path in ("", ":memory:") or not Path(path).is_file():
+        return path == ":memory:"
+    try:
+        with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
+            row = db.execute("select 1 from sqlite_master where type = 'table' and name = 'alembic_version'")
+            return row.fetchone() is not None
+    except sqlite3.Error:
+        return False
 
 
 def _home_secret(path: Path) -> str:
@@ -43,7 +72,11 @@ class Settings(BaseSettings):
     )
 
     env: str = Field("dev", description="dev | test | prod; prod refuses placeholder secrets")
-    home: Path = Field(Path(".creditdesk"), description="Data folder: SQLite file, Chroma, model artefacts")
+    home: Path = Field(
+        default_factory=default_home,
+        description="Data folder: SQLite file, Chroma, model artefacts (default: ./.creditdesk when it "
+        "exists, else the user data folder)",
+    )
     database_url: str | None = Field(None, description="SQLAlchemy URL; default SQLite in HOME")
     reporting_currency: str = Field("USD", min_length=3, max_length=3)
     policy_path: Path | None = Field(None, description="Override of the shipped policy YAML")
@@ -61,7 +94,11 @@ class Settings(BaseSettings):
     llm_timeout_s: float = 30.0
 
     # API, sidebar and Slack
-    public_url: str = "http://127.0.0.1:8000"
+    public_url: str = Field(
+        DEFAULT_PUBLIC_URL,
+        description="The address users reach the server at (links, secure cookies); unset: the address of "
+        "the running `creditdesk serve`",
+    )
     sidebar_secret: SecretStr | None = Field(
         None, description="Launch-token HMAC secret shared with the CRM; unset in dev: a random one in HOME"
     )
@@ -106,6 +143,11 @@ class Settings(BaseSettings):
         """The launch-token secret (always set after validation)."""
         assert self.sidebar_secret is not None
         return self.sidebar_secret.get_secret_value()
+
+    @property
+    def public_url_is_set(self) -> bool:
+        """Whether the deployment set CREDITDESK_PUBLIC_URL (else links use the running server's address)."""
+        return "public_url" in self.model_fields_set
 
     @property
     def llm_configured(self) -> bool:

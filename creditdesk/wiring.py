@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from creditdesk.settings import Settings
 from kernel import clock
@@ -43,6 +43,17 @@ if TYPE_CHECKING:
 DEMO_OFFICER = "rm.anna"  # the demo book's RM (team North) who owns client 1001 "ACME Holdings"
 DEMO_CLIENT = 1001
 WELCOME_LINK_TTL_S = 8 * 3600
+
+
+class DeferredPolicySearch:
+    """The policy store for services that may never search it in a process (`creditdesk ask` about a
+    client's utilisation): built, with Chroma, BM25 and the embedding model, on the first search only."""
+
+    def __init__(self, build: Callable[[], PolicyStore]) -> None:
+        self._build = build
+
+    def search(self, query: str, *, k: int = 5, access_tags: Any = None) -> list[Any]:
+        return self._build().search(query, k=k, access_tags=access_tags)
 
 
 @dataclass
@@ -141,7 +152,7 @@ class Container:
                               timeout=self.settings.llm_timeout_s, temperature=0)  # fmt: skip
             narrator = LlmNarrator(chat)
         return MemoService(engine=self.engine, adapter=self.adapter, credit_engine=self.credit_engine,
-                           policy_store=self.policy_store, audit=self.audit,
+                           policy_store=DeferredPolicySearch(lambda: self.policy_store), audit=self.audit,
                            narrator=narrator, runs=self.review_runs, today=self.today)  # fmt: skip
 
     @cached_property
@@ -171,7 +182,7 @@ class Container:
         from tools.assistant_tools import Toolbox
 
         return Toolbox(adapter=self.adapter, credit_engine=self.credit_engine, today=self.today,
-                       policy_store=self.policy_store, approvals=self.approvals,
+                       policy_store=DeferredPolicySearch(lambda: self.policy_store), approvals=self.approvals,
                        memos=self.memos, audit=self.audit)  # fmt: skip
 
     @cached_property

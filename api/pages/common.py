@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from fastapi import Request, Response
 from fastapi.templating import Jinja2Templates
@@ -14,11 +15,13 @@ from markupsafe import Markup, escape
 from api.deps import secret_of
 from api.launch import SESSION_COOKIE, SESSION_SECONDS, BrowserSession, open_session, verify_launch
 from api.launch_replay import consume
-from creditdesk.wiring import Container
 from kernel.catalogue import Language, normalise_language, text
 from kernel.errors import Unauthenticated
 from tools.actor import Actor
 from tools.memos.labels import term
+
+if TYPE_CHECKING:
+    from creditdesk.wiring import Container
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from fastapi import APIRouter
 from fastapi.concurrency import run_in_threadpool
@@ -11,7 +11,9 @@ from pydantic import BaseModel
 from sqlalchemy import text
 
 from api.deps import ContainerDep
-from creditdesk.wiring import Container
+
+if TYPE_CHECKING:
+    from creditdesk.wiring import Container
 
 router = APIRouter(tags=["health"])
 

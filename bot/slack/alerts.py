@@ -16,7 +16,7 @@ from tools.actor import Actor
 from tools.engine.results import EarlyWarning
 
 if TYPE_CHECKING:
-    from creditdesk.wiring import Container
+    from bot.slack.services import SlackServices as Container
 
 ALERT_LEVELS = ("red", "amber")
 WHOLE_BOOK = 100_000

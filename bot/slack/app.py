@@ -25,7 +25,7 @@ from bot.slack.safety import handle_error
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
-    from creditdesk.wiring import Container
+    from bot.slack.services import SlackServices as Container
 
 log = logging.getLogger("creditdesk.slack")
 LISTENER_MODULES = (messages, commands, actions, views, home)

@@ -13,7 +13,7 @@ from fastapi import APIRouter, Request, Response
 if TYPE_CHECKING:
     from slack_sdk import WebClient
 
-    from creditdesk.wiring import Container
+    from bot.slack.services import SlackServices as Container
 
 EVENTS_PATH = "/slack/events"
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from creditdesk.cli import common
-from creditdesk.cli.common import actor_for, console, print_json
+from creditdesk.cli.common import actor_for, as_option, console, print_json
 
 if TYPE_CHECKING:
     from bot.reply import Reply
@@ -44,9 +44,11 @@ def _confirm_actions(actor: Actor, reply: Reply) -> None:
 def register(app: typer.Typer) -> None:
     @app.command("ask")
     def ask(
-        question: str = typer.Argument(..., help="The question, in your own words"),
-        as_officer: str = typer.Option(..., "--as", help="Act as this officer id (e.g. rm.anna)"),
-        conversation: str | None = typer.Option(None, "--conversation", help="Continue this conversation id"),
+        question: str = typer.Argument(..., metavar="QUESTION", help="The question, in your own words"),
+        as_officer: str = as_option(),
+        conversation: str | None = typer.Option(
+            None, "--conversation", metavar="ID", help="Continue this conversation"
+        ),
         as_json: bool = typer.Option(False, "--json", help="Print the Reply as JSON"),
     ) -> None:
         """Ask the assistant one question (offline unless a model endpoint is configured)."""
@@ -62,8 +64,10 @@ def register(app: typer.Typer) -> None:
 
     @app.command("chat")
     def chat(
-        as_officer: str = typer.Option(..., "--as", help="Act as this officer id (e.g. rm.anna)"),
-        conversation: str | None = typer.Option(None, "--conversation", help="Continue this conversation id"),
+        as_officer: str = as_option(),
+        conversation: str | None = typer.Option(
+            None, "--conversation", metavar="ID", help="Continue this conversation"
+        ),
     ) -> None:
         """An interactive session with follow-ups ("and its utilisation?", "raise it to 3M"). Ctrl-D ends it."""
         from kernel.errors import CreditDeskError

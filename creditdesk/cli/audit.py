@@ -7,7 +7,15 @@ from pathlib import Path
 
 import typer
 
-from creditdesk.cli.common import actor_for, console, container, err_console, print_json
+from creditdesk.cli.common import (
+    actor_for,
+    as_option,
+    console,
+    container,
+    err_console,
+    print_json,
+    require_database,
+)
 
 app = typer.Typer(help="The tamper-evident audit trail.", no_args_is_help=True)
 AUDIT_ROLES = ("auditor", "admin", "risk")
@@ -16,6 +24,7 @@ AUDIT_ROLES = ("auditor", "admin", "risk")
 @app.command()
 def verify(as_json: bool = typer.Option(False, "--json", help="Machine-readable output")) -> None:
     """Recompute the whole hash chain; exit 1 if any event was edited or deleted."""
+    require_database()
     result = container().audit.verify()
     if as_json:
         print_json(result.model_dump(mode="json"))
@@ -36,7 +45,7 @@ def export(
     ),
     end: dt.datetime = typer.Option(..., "--to", formats=["%Y-%m-%d"], help="Last day (UTC), inclusive"),
     out: Path = typer.Option(Path("audit-export.csv"), "--out", help="CSV file to write"),
-    officer: str = typer.Option(..., "--as", help="Officer id (auditor, risk or admin)"),
+    officer: str = as_option(),
 ) -> None:
     """Export the events of a date range to CSV (the export itself is audited)."""
     from crm_adapter.enums import Role

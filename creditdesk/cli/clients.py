@@ -4,17 +4,27 @@ from __future__ import annotations
 
 import typer
 
-from creditdesk.cli.common import actor_for, console, container, print_json
+from creditdesk.cli.common import (
+    actor_for,
+    as_option,
+    client_argument,
+    console,
+    container,
+    print_json,
+    resolve_client,
+)
 
 app = typer.Typer(help="Look up clients and their full credit assessment.")
 
 
 @app.command("list")
 def list_clients(
-    as_officer: str = typer.Option(..., "--as", help="Act as this officer"),
-    officer: str | None = typer.Option(None, "--officer", help="Only this officer's clients"),
-    limit: int = typer.Option(50, "--limit", min=1, max=10000),
-    as_json: bool = typer.Option(False, "--json"),
+    as_officer: str = as_option(),
+    officer: str | None = typer.Option(
+        None, "--officer", metavar="OFFICER", help="Only this officer's clients"
+    ),
+    limit: int = typer.Option(50, "--limit", min=1, max=10000, metavar="N", help="At most N clients"),
+    as_json: bool = typer.Option(False, "--json", help="Machine-readable output"),
 ) -> None:
     """Clients in your scope with grade, limit, utilisation and warning level."""
     from rich.table import Table
@@ -40,15 +50,16 @@ def list_clients(
 
 @app.command("show")
 def show(
-    client_id: int = typer.Argument(...),
-    as_officer: str = typer.Option(..., "--as", help="Act as this officer"),
-    as_json: bool = typer.Option(False, "--json"),
+    client_ref: str = client_argument(),
+    as_officer: str = as_option(),
+    as_json: bool = typer.Option(False, "--json", help="Machine-readable output"),
 ) -> None:
     """The client record with its facilities (no analysis)."""
     from tools.access import get_client_for
 
     c = container()
     actor = actor_for(as_officer)
+    client_id = resolve_client(client_ref, actor)
     client = get_client_for(actor, c.adapter, client_id)
     facilities = c.adapter.get_facilities(client_id)
     if as_json:
@@ -68,13 +79,14 @@ def show(
 
 @app.command("analyse")
 def analyse(
-    client_id: int = typer.Argument(...),
-    as_officer: str = typer.Option(..., "--as", help="Act as this officer"),
-    as_json: bool = typer.Option(False, "--json"),
+    client_ref: str = client_argument(),
+    as_officer: str = as_option(),
+    as_json: bool = typer.Option(False, "--json", help="Machine-readable output"),
 ) -> None:
     """The client in full: exposure, analysis, rating, limit, proposal, warnings, calendar."""
     c = container()
     actor = actor_for(as_officer)
+    client_id = resolve_client(client_ref, actor)
     a = c.credit_engine.assess_client(actor, client_id, as_of=c.today())
     if as_json:
         print_json(a.model_dump(mode="json"))

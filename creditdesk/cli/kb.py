@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from creditdesk.cli.common import actor_for, console, container, err_console, print_json
+from creditdesk.cli.common import actor_for, as_option, console, container, err_console, print_json
 
 app = typer.Typer(help="Policy knowledge base: ingest documents, list, remove, search with citations.",
                   no_args_is_help=True)  # fmt: skip
@@ -16,7 +16,9 @@ _STATUS_STYLE = {"added": "green", "replaced": "cyan", "unchanged": "dim", "fail
 
 @app.command("ingest")
 def ingest(
-    paths: list[Path] = typer.Argument(..., help="Files or folders (Markdown, text, PDF, DOCX)"),
+    paths: list[Path] = typer.Argument(
+        ..., metavar="PATH...", help="Files or folders (Markdown, text, PDF, DOCX)"
+    ),
     access: str | None = typer.Option(
         None, "--access", help="Restrict these documents to a role (e.g. risk)"
     ),
@@ -72,10 +74,10 @@ def remove(document_id: str = typer.Argument(..., metavar="DOC", help="Document 
 
 @app.command("search")
 def search(
-    question: str = typer.Argument(..., help="What to look for, in your own words"),
+    question: str = typer.Argument(..., metavar="QUESTION", help="What to look for, in your own words"),
     k: int = typer.Option(5, "--k", min=1, max=50, help="How many passages"),
     as_json: bool = typer.Option(False, "--json", help="Print JSON: document, section, page, text, score"),
-    officer: str | None = typer.Option(None, "--as", help="Search as this officer (their role's documents)"),
+    officer: str | None = as_option(required=False),
 ) -> None:
     """Policy passages for a question, best first, each with its citation."""
     from knowledge.access import readable_tags

@@ -63,11 +63,31 @@ def _register() -> None:
             app.add_typer(module.app, name=name)
 
 
+def _version(value: bool) -> None:
+    if value:
+        from creditdesk import __version__
+        from kernel.catalogue import text
+
+        typer.echo(text("cli.version", version=__version__))
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Show the version and exit."
+    ),
+) -> None:
+    """Credit Desk: credit lines of existing customers — reviews, limits, warnings, approvals, memos."""
+
+
 _register()
 
 
 def run() -> None:
-    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # Warnings of libraries on stderr, one line each; tracebacks of unexpected errors go to the log file
+    # (see common.handle_errors), never to the terminal.
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     app()
 
 

@@ -6,7 +6,16 @@ from pathlib import Path
 
 import typer
 
-from creditdesk.cli.common import actor_for, console, container, err_console
+from creditdesk.cli.common import (
+    actor_for,
+    as_option,
+    check_output_path,
+    client_argument,
+    console,
+    container,
+    err_console,
+    resolve_client,
+)
 
 FORMATS = ("md", "html", "docx", "pdf")
 
@@ -16,20 +25,28 @@ def register(app: typer.Typer) -> None:
 
 
 def memo(
-    client: str = typer.Argument(..., help="Client id or name (searched within your portfolio)"),
-    officer: str = typer.Option(..., "--as", help="Acting officer id"),
-    fmt: str = typer.Option("md", "--format", "-f", help="md | html | docx | pdf"),
-    out: Path | None = typer.Option(None, "-o", "--out", help="Output file (default: stdout for md/html)"),
-    language: str = typer.Option("en", "--language", "-l", help="en | zh"),
+    client: str = client_argument(),
+    officer: str = as_option(),
+    fmt: str = typer.Option("md", "--format", "-f", metavar="FORMAT", help="md | html | docx | pdf"),
+    out: Path | None = typer.Option(
+        None, "-o", "--out", metavar="FILE", help="Output file (default: stdout for md/html)"
+    ),
+    language: str = typer.Option("en", "--language", "-l", metavar="LANG", help="en | zh"),
 ) -> None:
     """Draft the client's periodic review memo (saved as a new draft version) and write it out."""
     from kernel.errors import InvalidInput
 
     if fmt not in FORMATS:
         raise InvalidInput(f"--format must be one of {', '.join(FORMATS)}", field="format")
+    if language not in ("en", "zh"):
+        raise InvalidInput("--language must be en or zh", field="language")
+    if out is not None:
+        out = check_output_path(out)  # before the draft is stored: no orphan version on a bad path
     c = container()
     actor = actor_for(officer)
     client_id = resolve_client(client, actor)
+    if out is None and fmt in ("docx", "pdf"):  # into the current folder, named once the version is known
+        check_output_path(Path(f"memo-{client_id}-vN.{fmt}"))
     drafted = c.memos.draft_review_memo(actor, client_id, language=language)  # type: ignore[arg-type]
     data = c.memos.render(drafted, fmt)  # type: ignore[arg-type]
     if out is None and fmt in ("docx", "pdf"):
@@ -41,23 +58,3 @@ def memo(
         console.print(f"Memo v{drafted.version} ({drafted.status}) for {drafted.client_name} → {out}")
     for note in drafted.narrative_notes:
         err_console.print(f"[yellow]note[/]: {note}", highlight=False)
-
-
-def resolve_client(query: str, actor) -> int:  # type: ignore[no-untyped-def]
-    """A client id, or the single best name match within the actor's scope; ambiguous → list the choices."""
-    from kernel.errors import InvalidInput, NotFound
-    from tools.access import scope_officer_ids
-
-    if query.strip().isdigit():
-        return int(query)
-    adapter = container().adapter
-    matches = adapter.search_clients(query, limit=8, officer_ids=scope_officer_ids(actor, adapter))
-    if not matches:
-        raise NotFound(f"no client in your portfolio matches '{query}'")
-    exact = [m for m in matches if m.client.name.casefold() == query.strip().casefold()]
-    if len(exact) == 1 or len(matches) == 1:
-        return (exact or matches)[0].client.client_id
-    choices = [
-        f"{m.client.client_id}  {m.client.name}  ({m.client.industry}, {m.client.region})" for m in matches
-    ]
-    raise InvalidInput(f"'{query}' matches several clients; give the id", field="client", details=choices)

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from creditdesk.cli.common import actor_for, console, container, print_json
+from creditdesk.cli.common import actor_for, as_option, console, container, print_json
 from kernel.errors import InvalidInput
 
 if TYPE_CHECKING:
@@ -19,7 +19,8 @@ app = typer.Typer(
     help="Scoring models: train on your own history, validate, promote, monitor.", no_args_is_help=True
 )
 
-AS_HELP = "Acting officer id (its role is read from the officers table)"
+
+MODEL_ARGUMENT = typer.Argument(..., metavar="MODEL", help="Model id (see `model list`)")
 
 
 def _registry() -> ModelRegistry:
@@ -47,7 +48,7 @@ def train(
     pdo: float = typer.Option(20.0, "--pdo", help="Points to double the odds"),
     base_score: float = typer.Option(600.0, "--base-score", help="Score at the base odds"),
     base_odds: float = typer.Option(50.0, "--base-odds", help="Good:bad odds at the base score"),
-    officer: str | None = typer.Option(None, "--as", help=AS_HELP),
+    officer: str | None = as_option(required=False),
     as_json: bool = typer.Option(False, "--json", help="Print the card and report as JSON"),
 ) -> None:
     """Train and validate a scorecard, and register it (status: registered, not yet in service)."""
@@ -110,7 +111,7 @@ def list_models(as_json: bool = typer.Option(False, "--json")) -> None:
 
 
 @app.command()
-def show(model_id: str, as_json: bool = typer.Option(False, "--json")) -> None:
+def show(model_id: str = MODEL_ARGUMENT, as_json: bool = typer.Option(False, "--json")) -> None:
     """A model's card and validation report."""
     from tools.scoring_model.report import render
 
@@ -134,9 +135,9 @@ def show(model_id: str, as_json: bool = typer.Option(False, "--json")) -> None:
 
 @app.command()
 def promote(
-    model_id: str,
-    officer: str = typer.Option(..., "--as", help=AS_HELP),
-    reason: str | None = typer.Option(None, "--reason"),
+    model_id: str = MODEL_ARGUMENT,
+    officer: str = as_option(),
+    reason: str | None = typer.Option(None, "--reason", metavar="TEXT", help="Why (kept in the audit trail)"),
 ) -> None:
     """Put a model into service: the credit engine scores with it instead of the expert scorecard."""
     from tools.engine.features import FEATURE_COLUMNS
@@ -151,9 +152,9 @@ def promote(
 
 @app.command()
 def retire(
-    model_id: str,
-    officer: str = typer.Option(..., "--as", help=AS_HELP),
-    reason: str | None = typer.Option(None, "--reason"),
+    model_id: str = MODEL_ARGUMENT,
+    officer: str = as_option(),
+    reason: str | None = typer.Option(None, "--reason", metavar="TEXT", help="Why (kept in the audit trail)"),
 ) -> None:
     """Retire a model for good (if it was in service, the engine returns to the expert scorecard)."""
     entry = _registry().retire(actor_for(officer), model_id, reason=reason)
@@ -162,14 +163,14 @@ def retire(
 
 @app.command()
 def monitor(
-    model_id: str | None = typer.Argument(None, help="Default: the model in service"),
+    model_id: str | None = typer.Argument(None, metavar="[MODEL]", help="Default: the model in service"),
     csv: Path | None = typer.Option(None, "--csv", help="Current data with the model's feature columns"),
     from_book: bool = typer.Option(False, "--from-book", help="Monitor the book's current feature frame"),
     watch: float | None = typer.Option(
         None, "--watch", help="PSI at or above this is 'watch' (default: policy)"
     ),
     drift: float | None = typer.Option(None, "--drift", help="PSI above this is 'drift' (default: policy)"),
-    officer: str | None = typer.Option(None, "--as", help=AS_HELP),
+    officer: str | None = as_option(required=False),
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """Population stability of the score (PSI) and of each feature (CSI) against the development sample."""

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from creditdesk.cli.common import console, container, print_json
+from creditdesk.cli.common import console, container, print_json, require_database
 
 app = typer.Typer(
     help="Portfolio review runs: rating, limits, warnings, proposals and calendar for the book."
@@ -27,6 +27,7 @@ def run(
 
     from tools.engine.service import summary_of, watchlist_of
 
+    require_database()
     c = container()
     engine = c.credit_engine
     as_of = c.today()

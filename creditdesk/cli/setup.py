@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from creditdesk.cli.common import console, container, print_json
+from creditdesk.cli.common import console, container, print_json, require_database
 
 
 def register(app: typer.Typer) -> None:
@@ -63,7 +63,9 @@ def demo(
 
 
 def import_book(
-    folder: Path = typer.Argument(..., help="Folder with officers.csv, clients.csv, facilities.csv, …"),
+    folder: Path = typer.Argument(
+        ..., metavar="FOLDER", help="Folder with officers.csv, clients.csv, facilities.csv, …"
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print the result as JSON"),
 ) -> None:
     """Import the book from CSV exports: all or nothing, idempotent by natural keys."""
@@ -82,12 +84,13 @@ def import_book(
 
 
 def export_book(
-    folder: Path = typer.Argument(..., help="Folder to write the CSV files into"),
+    folder: Path = typer.Argument(..., metavar="FOLDER", help="Folder to write the CSV files into"),
     client: list[int] = typer.Option(None, "--client", help="Only these clients (repeatable)"),
 ) -> None:
     """Export the book in the import format (one CSV per entity)."""
     from crm_adapter.csv_import.export import export_folder
 
+    require_database()
     counts = export_folder(container().engine, folder, client_ids=client or None)
     console.print(", ".join(f"{name}: {n}" for name, n in counts.items()))
 
@@ -95,17 +98,36 @@ def export_book(
 def serve(
     host: str = typer.Option("127.0.0.1", help="Interface to bind"),
     port: int = typer.Option(8000, help="Port"),
+    access_log: bool = typer.Option(
+        True, "--access-log/--no-access-log", help="One JSON line per request on stderr (no secrets)"
+    ),
 ) -> None:
     """Serve the REST API, the officer dashboard and the CRM sidebar."""
+    import logging
+
     import uvicorn
+
+    access = logging.getLogger("creditdesk.access")
+    access.setLevel(logging.INFO if access_log else logging.WARNING)
+    if access_log:  # one JSON object per line on stderr, nothing around it (log shippers parse it as is)
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        access.addHandler(handler)
+        access.propagate = False
 
     c = container()
     c.migrate()
     from api.app import create_app
-    from creditdesk.serving import tune_for_serving
+    from creditdesk.serving import forget_address, record_address, tune_for_serving
 
     app = create_app(c)
     for line in c.welcome_lines(host, port):
         console.print(line, soft_wrap=True, highlight=False)
     tune_for_serving()
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    home = c.settings.home_dir
+    record_address(home, c.settings.public_url if c.settings.public_url_is_set else f"http://{host}:{port}")
+    try:
+        # uvicorn's own access log is off: api.app logs one structured line per request instead
+        uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
+    finally:  # after Ctrl-C; uvicorn ends a SIGTERM'd process by re-raising the signal, skipping this, and
+        forget_address(home)  # the note then names a dead pid, which `running_address` ignores

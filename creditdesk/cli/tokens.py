@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import typer
 
 from creditdesk.cli.common import console, container, print_json
+
+if TYPE_CHECKING:
+    from creditdesk.settings import Settings
 
 app = typer.Typer(help="Per-officer API tokens for the REST API (sent as 'Authorization: Bearer …').")
 
@@ -61,7 +66,9 @@ def list_tokens(
 
 
 @app.command("revoke")
-def revoke(token_id: int = typer.Argument(..., help="The token id (see `creditdesk token list`)")) -> None:
+def revoke(
+    token_id: int = typer.Argument(..., metavar="TOKEN", help="The token id (see `creditdesk token list`)"),
+) -> None:
     """Revoke a token: requests with it get 401 from now on."""
     c = container()
     c.migrate()
@@ -69,6 +76,16 @@ def revoke(token_id: int = typer.Argument(..., help="The token id (see `creditde
     console.print(
         f"Token {info.token_id} of {info.officer_id} revoked at {info.revoked_at:%Y-%m-%d %H:%M} UTC."
     )
+
+
+def link_base(settings: Settings) -> str:
+    """CREDITDESK_PUBLIC_URL when the deployment set it; else the running `creditdesk serve` on this data
+    folder (whatever its --port); else the default address."""
+    from creditdesk.serving import running_address
+
+    if settings.public_url_is_set:
+        return settings.public_url
+    return running_address(settings.home_dir) or settings.public_url
 
 
 @app.command("link")
@@ -88,6 +105,6 @@ def link(
     c.migrate()
     actor = c.actor(officer)  # unknown or inactive officers are refused
     token = sign_launch(c.settings.sidebar_key, actor.officer_id, client, ttl_s=ttl)
-    base = c.settings.public_url.rstrip("/")
+    base = link_base(c.settings).rstrip("/")
     page = f"{base}/sidebar/{client}" if client else f"{base}/dashboard"
     console.print(f"{page}?token={token}", highlight=False, markup=False, soft_wrap=True)

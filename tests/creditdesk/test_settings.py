@@ -50,3 +50,32 @@ def test_without_a_real_secret_each_home_gets_its_own_random_one(tmp_path: Path,
     assert first.sidebar_key == again.sidebar_key != other.sidebar_key
     assert len(first.sidebar_key) >= 32 and first.sidebar_key not in {"dev-secret", "changeme"}
     assert (tmp_path / "a" / "sidebar-secret").stat().st_mode & 0o777 == 0o600
+
+
+def test_the_home_folder_is_found_not_conjured(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("CREDITDESK_HOME", raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))  # platformdirs' user data folder on Linux
+    monkeypatch.chdir(tmp_path)
+    assert Settings(_env_file=None).home_dir == tmp_path / "xdg" / "creditdesk"  # type: ignore[call-arg]
+    assert not (tmp_path / ".creditdesk").exists()
+    (tmp_path / ".creditdesk").mkdir()  # a checkout after `make run`
+    assert Settings(_env_file=None).home_dir == tmp_path / ".creditdesk"  # type: ignore[call-arg]
+    monkeypatch.setenv("CREDITDESK_HOME", str(tmp_path / "elsewhere"))
+    assert Settings(_env_file=None).home_dir == tmp_path / "elsewhere"  # type: ignore[call-arg]
+
+
+def test_database_is_initialised(tmp_path: Path) -> None:
+    import sqlite3
+
+    from creditdesk.settings import database_is_initialised
+
+    url = f"sqlite:///{tmp_path / 'x.db'}"
+    assert not database_is_initialised(url)
+    assert not (tmp_path / "x.db").exists()  # asking did not create it
+    with sqlite3.connect(tmp_path / "x.db") as db:
+        db.execute("create table other (a)")
+    assert not database_is_initialised(url)
+    with sqlite3.connect(tmp_path / "x.db") as db:
+        db.execute("create table alembic_version (version_num text)")
+    assert database_is_initialised(url)
+    assert database_is_initialised("sqlite:///:memory:")

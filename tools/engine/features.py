@@ -23,16 +23,8 @@ from tools.engine.flows import flow_metrics
 from tools.engine.frames import client_index
 from tools.engine.repayment import repayment_metrics
 from tools.engine.reputation import reputation_metrics, weighted_signals
+from tools.policy.feature_names import FEATURE_COLUMNS  # re-exported: the engine's columns
 from tools.policy.schema import Policy
-
-FEATURE_COLUMNS: tuple[str, ...] = (
-    "debt_to_ebitda", "liabilities_to_assets", "debt_to_equity", "current_ratio", "quick_ratio",
-    "interest_coverage", "dscr", "ebitda_margin", "net_margin", "roa", "ocf_to_debt", "ccc",
-    "revenue_growth", "ebitda_growth", "statement_age_months", "negative_equity",
-    "max_dpd_12m", "current_dpd", "late_30_count_12m", "late_90_count_12m", "on_time_ratio",
-    "inflow_trend", "inflow_volatility", "bounced_payments_12m", "reputation_score",
-    "utilisation", "log_total_limit", "insured_share",
-)  # fmt: skip
 
 NO_EBITDA_LEVERAGE = 99.0
 

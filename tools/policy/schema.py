@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from crm_adapter.enums import Product, Severity
 from tools.approvals.authority import AuthorityPolicy
+from tools.policy.feature_names import FEATURE_COLUMNS
 
 Share = float  # a fraction, 0.25 = 25 %
 
@@ -121,8 +122,6 @@ class ScorecardPolicy(_Strict):
     @field_validator("factors")
     @classmethod
     def _known(cls, factors: list[ScoreFactorPolicy]) -> list[ScoreFactorPolicy]:
-        from tools.engine.features import FEATURE_COLUMNS
-
         for f in factors:
             if f.name not in FEATURE_COLUMNS:
                 raise ValueError(f"unknown factor '{f.name}' (known: {', '.join(FEATURE_COLUMNS)})")

@@ -24,7 +24,7 @@ from kernel.errors import Conflict, CreditDeskError, InvalidInput
 from tools.access import get_client_for
 
 if TYPE_CHECKING:
-    from creditdesk.wiring import Container
+    from bot.slack.services import SlackServices as Container
     from tools.actor import Actor
     from tools.approvals.models import ApprovalRequestView
 

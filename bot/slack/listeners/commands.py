@@ -18,7 +18,7 @@ from kernel.errors import NotFound
 from tools.access import get_client_for, scope_officer_ids
 
 if TYPE_CHECKING:
-    from creditdesk.wiring import Container
+    from bot.slack.services import SlackServices as Container
     from tools.actor import Actor
 
 COMMAND = "/credit"

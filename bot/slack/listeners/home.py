@@ -13,7 +13,7 @@ from bot.slack.identity import require_actor
 from bot.slack.safety import never_raises
 
 if TYPE_CHECKING:
-    from creditdesk.wiring import Container
+    from bot.slack.services import SlackServices as Container
     from tools.actor import Actor
 
 WHOLE_LIST = 100_000

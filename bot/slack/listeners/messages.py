@@ -26,7 +26,7 @@ from kernel.catalogue import detect_language
 
 if TYPE_CHECKING:
     from bot.reply import Reply
-    from creditdesk.wiring import Container
+    from bot.slack.services import SlackServices as Container
     from tools.actor import Actor
 
 MENTION = re.compile(r"<@[A-Z0-9]+>")

@@ -26,7 +26,7 @@ from kernel.errors import CreditDeskError, InvalidInput
 from tools.approvals.models import KEEPS_THE_LIMIT
 
 if TYPE_CHECKING:
-    from creditdesk.wiring import Container
+    from bot.slack.services import SlackServices as Container
     from tools.approvals.models import ApprovalRequestView
 
 INLINE_BUDGET = 2.0  # seconds of Slack's 3 spent waiting for the service before acking anyway

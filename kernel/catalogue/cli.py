@@ -1,0 +1,62 @@
+"""The command line's own wording (help shared by several commands, its errors and hints).
+
+Click's usage messages ("No such command", "Missing option") stay click's; these are ours.
+"""
+
+from __future__ import annotations
+
+EN: dict[str, str] = {
+    "cli.as.help": "The officer you act as (an officer id such as rm.anna; authority comes from the officers table)",
+    "cli.as.empty": "give an officer id, such as rm.anna",
+    "cli.client.help": "Client id or name (searched within your portfolio)",
+    "cli.client.no_match": "no client in your portfolio matches '{query}'",
+    "cli.client.ambiguous": "'{query}' matches several clients; give the id",
+    "cli.amount.help": "New limit in the facility's currency: 3M, 750k, 2.5 million or 3,000,000",
+    "cli.amount.currency": "the new limit is in {given}, but facility {facility} is in {currency}",
+    "cli.version": "creditdesk {version}",
+    "cli.unexpected": "unexpected error (error id {error_id}); the details are in {log}",
+    "cli.no_database": (
+        "no Credit Desk database in {home}: run `creditdesk init` there (add --demo-if-empty for a demo "
+        "book), or point CREDITDESK_HOME at an existing data folder"
+    ),
+    "cli.bad_settings": "the configuration (CREDITDESK_* variables or .env) is invalid: {problems}",
+    "cli.out.no_folder": "cannot write {path}: the folder {folder} does not exist",
+    "cli.out.is_folder": "cannot write {path}: it is a folder",
+    "cli.out.not_writable": "cannot write {path}: permission denied",
+    "cli.kind.same_limit": "the new limit equals the current limit ({amount}); nothing to request",
+    "cli.preview.title": "Preview (nothing written): {kind} for {client} ({client_id}), facility {facility}",
+    "cli.preview.limit": "limit {currency} {current} → {new}",
+    "cli.preview.recommendation": "recommendation: {text}",
+    "cli.preview.exception": "exception: {text}",
+    "cli.preview.step": "step {step_no}: {name} (level {level}, quorum {quorum})",
+    "cli.preview.routing": "routing: {text}",
+    "cli.preview.none": "none",
+}
+
+ZH: dict[str, str] = {
+    "cli.as.help": "以哪位员工的身份操作（员工编号，如 rm.anna；权限以员工表为准）",
+    "cli.as.empty": "请给出员工编号，如 rm.anna",
+    "cli.client.help": "客户编号或名称（在您的客户范围内查找）",
+    "cli.client.no_match": "您的客户范围内没有与“{query}”匹配的客户",
+    "cli.client.ambiguous": "“{query}”匹配多个客户，请给出客户编号",
+    "cli.amount.help": "以额度币种表示的新额度：3M、750k、2.5 million 或 3,000,000",
+    "cli.amount.currency": "新额度的币种为 {given}，但额度 {facility} 的币种为 {currency}",
+    "cli.version": "creditdesk {version}",
+    "cli.unexpected": "意外错误（错误编号 {error_id}）；详情见 {log}",
+    "cli.no_database": (
+        "{home} 中没有 Credit Desk 数据库：请在该处运行 `creditdesk init`（加 --demo-if-empty 载入演示数据），"
+        "或将 CREDITDESK_HOME 指向已有的数据目录"
+    ),
+    "cli.bad_settings": "配置（CREDITDESK_* 环境变量或 .env）无效：{problems}",
+    "cli.out.no_folder": "无法写入 {path}：目录 {folder} 不存在",
+    "cli.out.is_folder": "无法写入 {path}：这是一个目录",
+    "cli.out.not_writable": "无法写入 {path}：没有权限",
+    "cli.kind.same_limit": "新额度与现有额度相同（{amount}），无需申请",
+    "cli.preview.title": "预览（未保存）：{client}（{client_id}）额度 {facility} 的{kind}申请",
+    "cli.preview.limit": "额度 {currency} {current} → {new}",
+    "cli.preview.recommendation": "建议：{text}",
+    "cli.preview.exception": "例外：{text}",
+    "cli.preview.step": "第 {step_no} 步：{name}（级别 {level}，需 {quorum} 人）",
+    "cli.preview.routing": "审批路径：{text}",
+    "cli.preview.none": "无",
+}
