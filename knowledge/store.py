@@ -320,6 +320,7 @@ class PolicyStore:
         return str(metadata.get("revision", ""))
 
     def _lexical_index(self) -> LexicalIndex:
+        self._collection  # noqa: B018 - created (and seeded) on first use, before its revision is read
         revision = self._revision()
         if self._lexical is not None and self._lexical.revision == revision:
             return self._lexical
