@@ -274,9 +274,12 @@ def test_context_length_error_is_retried_smaller_once(make_assistant, fake, anna
     fake.script(context_exceeded(), say("Hello."))
     reply = make_assistant().answer(anna, "llm-20", "hello")
     assert not reply.degraded and len(fake.requests) == 2
+    assistant = make_assistant()
     fake.script(context_exceeded(), context_exceeded())
-    reply = make_assistant().answer(anna, "llm-21", "hello")
+    reply = assistant.answer(anna, "llm-21", "hello")
     assert reply.degraded_reason == "context_too_small"
+    fake.script(say("Hello again."))  # the failed turn did not poison the conversation
+    assert not assistant.answer(anna, "llm-21", "hello?").degraded
 
 
 def test_context_too_small_for_the_prompt_is_degraded_without_a_request(make_assistant, fake, anna) -> None:  # type: ignore[no-untyped-def]
