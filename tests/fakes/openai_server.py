@@ -84,6 +84,12 @@ class FakeOpenAI:
     def script(self, *steps: dict[str, Any]) -> None:
         self._script.extend(steps)
 
+    def reset(self) -> None:
+        """Forget the requests and any steps a previous test left unplayed."""
+        self._script.clear()
+        self.requests.clear()
+        self.context_tokens = None
+
     @property
     def remaining(self) -> int:
         return len(self._script)
