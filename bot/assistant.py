@@ -1,8 +1,10 @@
 """The one entry point of Slack, API and CLI: `Assistant.answer(actor, conversation_id, text) -> Reply`.
 
 The primary brain (the LLM agent when a model is configured, else the offline brain) answers; if it raises
-`UpstreamUnavailable` (model down, timeout) the offline brain answers the same turn and the reply is marked
-degraded. The conversation context is saved once per turn, after the answer.
+`UpstreamUnavailable` (model down, timeout, an answer that failed its checks) the offline brain answers the
+same turn and the reply is marked degraded, with the reason (`Reply.degraded_reason`) and one line saying it
+in the user's language (`Reply.notice`); the real cause is logged. The conversation context is saved once
+per turn, after the answer.
 """
 
 from __future__ import annotations
@@ -13,7 +15,9 @@ from contextlib import AbstractContextManager, nullcontext
 
 from bot.brains.base import Brain
 from bot.conversations import ConversationStore, state_after
-from bot.reply import Reply
+from bot.reply import DegradedReason, Reply
+from kernel.catalogue import detect_language
+from kernel.catalogue import text as message
 from kernel.errors import InvalidInput, UpstreamUnavailable
 from tools.actor import Actor
 
@@ -47,12 +51,16 @@ class Assistant:
             except UpstreamUnavailable as exc:
                 if self.fallback is None:
                     raise
-                log.warning("assistant model unavailable, answering offline: %s", exc.message)
+                reason: DegradedReason = getattr(exc, "reason", "unreachable")
+                log.warning("assistant answering offline (%s): %s", reason, exc.message)
                 reply = self.fallback.answer(actor, conversation_id, text, state)
-                reply = reply.model_copy(update={"degraded": True})
+                notice = message(f"llm.degraded.{reason}", detect_language(text))
+                reply = reply.model_copy(
+                    update={"degraded": True, "degraded_reason": reason, "notice": notice}
+                )
                 on_fallback = getattr(self.brain, "record_fallback", None)
                 if on_fallback is not None:
-                    on_fallback(actor, conversation_id, reply)
+                    on_fallback(actor, conversation_id, text, reply)
         calls = [(c.name, c.arguments, c.outcome) for c in reply.tool_calls]
         self.conversations.save(actor.officer_id, conversation_id, state_after(state, calls))
         return reply

@@ -12,7 +12,7 @@ def render_plain(reply: Reply) -> str:
     for action in reply.actions:
         parts.append(f"→ {action.label}: waiting for your confirmation.")
     if reply.degraded:
-        parts.append("(The model was unavailable; answered offline.)")
+        parts.append(f"({reply.notice or 'The model was unavailable; answered offline.'})")
     return "\n\n".join(p for p in parts if p)
 
 
@@ -30,5 +30,7 @@ def render_markdown(reply: Reply) -> str:
     for action in reply.actions:
         parts.append(f"**{action.label}?** " + " ".join(action.summary))
     if reply.degraded:
-        parts.append("_The model was unavailable; this answer comes from the offline assistant._")
+        parts.append(
+            f"_{reply.notice or 'The model was unavailable; this answer comes from the offline assistant.'}_"
+        )
     return "\n\n".join(p for p in parts if p)

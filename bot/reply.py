@@ -12,6 +12,10 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 Outcome = Literal["ok", "refused", "not_found", "invalid", "unavailable", "error"]
+# Why the model's answer was not used and the offline brain answered instead.
+DegradedReason = Literal[
+    "unreachable", "timeout", "context_too_small", "malformed_tool_calls", "unverified_answer"
+]
 
 
 class ToolCall(BaseModel):
@@ -87,5 +91,9 @@ class Reply(BaseModel):
     actions: list[Action] = Field(default_factory=list)
     cards: list[ClientCard] = Field(default_factory=list)
     choices: list[str] = Field(default_factory=list, description="Options to pick from (ambiguous names)")
-    degraded: bool = Field(False, description="The model was unavailable; the offline brain answered")
+    degraded: bool = Field(False, description="The model's answer was not used; the offline brain answered")
+    degraded_reason: DegradedReason | None = Field(
+        None, description="Why the reply is degraded (None if not)"
+    )
+    notice: str | None = Field(None, description="One short line telling the user why (in their language)")
     brain: Literal["offline", "llm"] = "offline"

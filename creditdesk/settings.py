@@ -91,7 +91,10 @@ class Settings(BaseSettings):
     llm_base_url: str | None = None
     llm_api_key: SecretStr | None = None
     llm_model: str | None = None
-    llm_timeout_s: float = 30.0
+    llm_timeout_s: float = Field(90.0, gt=0, description="One model call; a CPU server's prefill is slow")
+    llm_turn_deadline_s: float = Field(240.0, gt=0, description="A whole assistant turn, all model calls")
+    llm_context_tokens: int = Field(8192, ge=512, description="The served model's context size (tokens)")
+    llm_max_tokens: int = Field(512, ge=16, description="Longest reply the model may write (tokens)")
 
     # API, sidebar and Slack
     public_url: str = Field(

@@ -200,7 +200,9 @@ class Container:
 
         s = self.settings
         config = LLMConfig(base_url=str(s.llm_base_url), model=str(s.llm_model), timeout_s=s.llm_timeout_s,
-                           api_key=s.llm_api_key.get_secret_value() if s.llm_api_key else "none")  # fmt: skip
+                           api_key=s.llm_api_key.get_secret_value() if s.llm_api_key else "none",
+                           turn_deadline_s=s.llm_turn_deadline_s, context_tokens=s.llm_context_tokens,
+                           max_tokens=s.llm_max_tokens)  # fmt: skip
         llm = LLMBrain(self.assistant_tools, config=config, checkpoint_url=self._checkpoint_url())
         return Assistant(brain=llm, fallback=offline, conversations=conversations,
                          turn_scope=self.assistant_tools.turn)  # fmt: skip

@@ -1,9 +1,12 @@
 """Split a document into citable chunks: by section heading first, then by size.
 
 Each chunk keeps its section path ("7 Approval authority > 7.2 Exceptions"), the page it starts on and a
-stable id (a hash of document id, section path and text, so editing one section keeps the other ids). Tables are never split, whatever
-their size; paragraphs are split only when one alone exceeds the size limit (at sentence, then line,
-then character boundaries). Chunk texts together hold every character of every non-heading block.
+stable id (a hash of document id, section path and text, so editing one section keeps the other ids).
+A table becomes one chunk per row, each carrying the table's header (and its separator line), so a row
+is found and cited on its own and still reads with its column names; a table of a header alone stays
+whole. Paragraphs are split only when one alone exceeds the size limit (at sentence, then line, then
+character boundaries). Chunk texts together hold every character of every non-heading block (a table's
+header once per row).
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from knowledge.models import SECTION_SEPARATOR, Block, Chunk, LoadedDocument
 
 DEFAULT_MAX_CHARS = 1200
 _SENTENCE = re.compile(r"(?<=[.!?;。！？；])\s+|(?<=[。！？；])")
+_SEPARATOR_LINE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 
 
 def _split_long(text: str, max_chars: int) -> Iterator[str]:
@@ -41,8 +45,19 @@ def _pieces(text: str) -> Iterator[str]:
                 yield sentence.strip()
 
 
+def table_rows(text: str) -> list[str]:
+    """A table as header-carrying rows: "header\nseparator\nrow" for each row (the table whole when it has
+    no row below its header)."""
+    lines = [line for line in text.split("\n") if line.strip()]
+    head = 2 if len(lines) > 1 and _SEPARATOR_LINE.match(lines[1]) else 1
+    if len(lines) <= head:
+        return [text]
+    header = "\n".join(lines[:head])
+    return [f"{header}\n{row}" for row in lines[head:]]
+
+
 def _units(block: Block, max_chars: int) -> Iterator[str]:
-    if block.kind == "table" or len(block.text) <= max_chars:
+    if len(block.text) <= max_chars:
         yield block.text
     else:
         yield from _split_long(block.text, max_chars)
@@ -79,6 +94,13 @@ def chunk_document(document: LoadedDocument, *, max_chars: int = DEFAULT_MAX_CHA
             while headings and headings[-1][0] >= block.level:
                 headings.pop()
             headings.append((block.level, block.text))
+            continue
+        if block.kind == "table":  # each row its own chunk, never merged with the text around it
+            emit()
+            for row in table_rows(block.text):
+                page = block.page
+                parts.append(row)
+                emit()
             continue
         for unit in _units(block, max_chars):
             if parts and sum(len(p) + 2 for p in parts) + len(unit) > max_chars:

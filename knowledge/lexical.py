@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections import Counter
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from functools import cache
@@ -65,7 +66,7 @@ _ZH_STOPWORDS = frozenset(
         "可以",
     ]
 )
-_FORMAT = 1
+_FORMAT = 2
 
 
 @cache
@@ -129,12 +130,30 @@ def tokenize(text: str) -> list[str]:
     return terms
 
 
+PER_SECTION = 2  # places one section may take in a ranking (a table's rows would otherwise fill it)
+
+
+def capped(order: list[int], sections: list[tuple[str, str]], per_section: int = PER_SECTION) -> list[int]:
+    """`order` with at most `per_section` items of one section (document, section path); the others
+    are moved to the end, in order."""
+    seen: dict[tuple[str, str], int] = {}
+    first: list[int] = []
+    rest: list[int] = []
+    for i in order:
+        seen[sections[i]] = seen.get(sections[i], 0) + 1
+        (first if seen[sections[i]] <= per_section else rest).append(i)
+    return first + rest
+
+
 @dataclass(frozen=True)
 class LexicalEntry:
     chunk_id: str
     document_id: str
     access: str
     terms: list[str]
+    language: str = "en"  # the document's language
+    title_terms: tuple[str, ...] = ()  # terms of the chunk's own section title
+    section: str = ""  # the chunk's section path
 
 
 class LexicalIndex:
@@ -152,6 +171,12 @@ class LexicalIndex:
         self._ids = [e.chunk_id for e in self._entries]
         self._documents = np.array([e.document_id for e in self._entries], dtype=str)
         self._access = np.array([e.access for e in self._entries], dtype=str)
+        self._languages = np.array([e.language for e in self._entries], dtype=str)
+        self._titles = [frozenset(e.title_terms) for e in self._entries]
+        self._sections = [(e.document_id, e.section) for e in self._entries]
+        self._section_of = {e.chunk_id: (e.document_id, e.section) for e in self._entries}
+        self._language_of = {e.chunk_id: e.language for e in self._entries}
+        self._df = Counter(t for e in self._entries for t in set(e.terms))
         self._bm25 = None
         if self._entries:
             import bm25s
@@ -170,20 +195,53 @@ class LexicalIndex:
         self.revision = revision
         self._rebuild()
 
-    def search(
-        self, terms: list[str], n: int, access: Collection[str] | None = None
-    ) -> list[tuple[str, float]]:
-        """Up to n (chunk id, BM25 score) pairs with a positive score, among chunks readable with `access`."""
+    def _mask(self, access: Collection[str] | None, languages: Collection[str] | None) -> np.ndarray | None:
+        mask = None if access is None else np.isin(self._access, list(access))
+        if languages is not None:
+            by_language = np.isin(self._languages, list(languages))
+            mask = by_language if mask is None else mask & by_language
+        return None if mask is None else mask.astype(np.float32)
+
+    def search(self, terms: list[str], n: int, access: Collection[str] | None = None,
+               languages: Collection[str] | None = None) -> list[tuple[str, float]]:  # fmt: skip
+        """Up to n (chunk id, BM25 score) pairs with a positive score, among chunks readable with `access`
+        (and of documents in `languages`, when given)."""
         if self._bm25 is None:
             return []
         term_ids = self._bm25.get_tokens_ids(terms)
         if not term_ids:
             return []
-        mask = None if access is None else np.isin(self._access, list(access)).astype(np.float32)
+        mask = self._mask(access, languages)
         scores = self._bm25.get_scores_from_ids(term_ids, weight_mask=mask)
         candidates = np.flatnonzero(scores > 0)
-        best = candidates[np.argsort(-scores[candidates], kind="stable")][:n]
+        best = capped(candidates[np.argsort(-scores[candidates], kind="stable")].tolist(), self._sections)[:n]
         return [(self._ids[i], float(scores[i])) for i in best]
+
+    def share_with(self, term: str) -> float:
+        """The share of chunks that hold `term` (0 for a term no chunk holds)."""
+        return self._df.get(term, 0) / len(self._entries) if self._entries else 0.0
+
+    def language_of(self, chunk_id: str) -> str | None:
+        """The language of a chunk's document; None for a chunk the index does not hold."""
+        return self._language_of.get(chunk_id)
+
+    def section_of(self, chunk_id: str) -> tuple[str, str]:
+        """(document id, section path) of a chunk; ("", chunk id) for one the index does not hold."""
+        return self._section_of.get(chunk_id, ("", chunk_id))
+
+    def title_search(self, terms: list[str], n: int, access: Collection[str] | None = None,
+                     languages: Collection[str] | None = None) -> list[str]:  # fmt: skip
+        """Chunk ids whose own section title the question names in full (every term of the title is among
+        the question's terms or their synonyms), longest titles first, then reading order."""
+        wanted = set(terms)
+        mask = self._mask(access, languages)
+        scored = []
+        for i, title in enumerate(self._titles):
+            if not title or (mask is not None and not mask[i]):
+                continue
+            if title <= wanted:
+                scored.append((-len(title), i))
+        return [self._ids[i] for i in capped([i for _, i in sorted(scored)], self._sections)[:n]]
 
     # --- persistence --------------------------------------------------------------------------
     def save(self, path: Path) -> None:
@@ -192,9 +250,12 @@ class LexicalIndex:
         offsets = np.cumsum([0] + [len(e.terms) for e in self._entries], dtype=np.int64)
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(".tmp.npz")
+        titles = ["\x1f".join(e.title_terms) for e in self._entries]
+        sections = [e.section for e in self._entries]
         np.savez(tmp, format=np.array(_FORMAT), revision=np.array(self.revision), ids=np.array(self._ids, dtype=str),
                  documents=self._documents, access=self._access, vocab=np.array(list(vocab), dtype=str),
-                 terms=np.array(flat, dtype=np.int32), offsets=offsets)  # fmt: skip
+                 terms=np.array(flat, dtype=np.int32), offsets=offsets, languages=self._languages,
+                 titles=np.array(titles, dtype=str), sections=np.array(sections, dtype=str))  # fmt: skip
         tmp.replace(path)
 
     @classmethod
@@ -208,7 +269,11 @@ class LexicalIndex:
             vocab = data["vocab"].tolist()
             terms = [vocab[i] for i in data["terms"].tolist()]
             offsets = data["offsets"].tolist()
-            entries = [LexicalEntry(chunk_id=c, document_id=d, access=a, terms=terms[offsets[i] : offsets[i + 1]])
-                       for i, (c, d, a) in enumerate(zip(data["ids"].tolist(), data["documents"].tolist(),
-                                                         data["access"].tolist(), strict=True))]  # fmt: skip
+            titles = [tuple(t.split("\x1f")) if t else () for t in data["titles"].tolist()]
+            sections = data["sections"].tolist()
+            entries = [LexicalEntry(chunk_id=c, document_id=d, access=a, terms=terms[offsets[i] : offsets[i + 1]],
+                                    language=lang, title_terms=titles[i], section=sections[i])
+                       for i, (c, d, a, lang) in enumerate(zip(data["ids"].tolist(), data["documents"].tolist(),
+                                                               data["access"].tolist(), data["languages"].tolist(),
+                                                               strict=True))]  # fmt: skip
             return cls(entries, revision=str(data["revision"]))

@@ -11,9 +11,11 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import re
 import uuid
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from decimal import Decimal, InvalidOperation
 from functools import cached_property
 from pathlib import Path
 from types import MappingProxyType
@@ -22,10 +24,11 @@ from typing import TYPE_CHECKING, Any, Literal
 from kernel.errors import CreditDeskError, InvalidInput, NotFound, UpstreamUnavailable
 from knowledge.chunker import chunk_document
 from knowledge.fusion import reciprocal_rank_fusion
-from knowledge.lexical import LexicalEntry, LexicalIndex, tokenize
+from knowledge.lexical import LexicalEntry, LexicalIndex, capped, tokenize
 from knowledge.loaders.common import detect_language
-from knowledge.models import Chunk, DocumentInfo, Hit, IngestStatus, LoadedDocument
+from knowledge.models import SECTION_SEPARATOR, Chunk, DocumentInfo, Hit, IngestStatus, LoadedDocument
 from knowledge.sanitize import clean_text
+from knowledge.synonyms import amounts_in, expand, wanted_languages
 
 if TYPE_CHECKING:
     from chromadb.api import ClientAPI
@@ -35,7 +38,13 @@ if TYPE_CHECKING:
 SearchMode = Literal["hybrid", "dense", "lexical"]
 # Weight of the dense ranking in hybrid fusion by query language. The offline WordLlama embedding is
 # English-centric, so for Chinese questions the lexical (jieba) ranking leads.
-DEFAULT_DENSE_WEIGHTS: Mapping[str, float] = MappingProxyType({"zh": 0.5})
+DEFAULT_DENSE_WEIGHTS: Mapping[str, float] = MappingProxyType({"zh": 0.25})
+TITLE_WEIGHT = 1.0  # the ranking by words of the chunk's own section title
+BAND_WEIGHT = 2.0  # within a section: the table row whose amount band holds an amount the question names
+RARE_TERM_SHARE = (
+    0.15  # a header word shared with the question counts when at most this share of chunks hold it
+)
+_NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
 _PAGE = 1000  # records per Chroma read when scanning the whole collection
 
 
@@ -48,6 +57,42 @@ def collection_name(embedding: EmbeddingFunction[Documents], prefix: str = "cred
 def _index_text(title: str, section: str, text: str) -> str:
     """What is embedded and indexed for a chunk: its context (title, section path) and its text."""
     return f"{title}\n{section}\n{text}"
+
+
+def _title_terms(section: str) -> tuple[str, ...]:
+    """Index terms of a chunk's own (most specific) section title: words only, no numbers or single
+    Chinese characters."""
+    leaf = section.split(SECTION_SEPARATOR)[-1]
+    return tuple(dict.fromkeys(t for t in tokenize(leaf) if len(t) > 1 and not t.replace(".", "").isdigit()))
+
+
+def _row_bound(row: str) -> Decimal | None:
+    """The largest amount (≥ 1,000) in a table row's last line; None when the row names none."""
+    values = []
+    for token in _NUMBER.findall(row.rsplit("\n", 1)[-1]):
+        try:
+            values.append(Decimal(token.replace(",", "")))
+        except InvalidOperation:
+            continue
+    values = [v for v in values if v >= 1000]
+    return max(values) if values else None
+
+
+def _diverse(hits: list[Hit], k: int) -> list[Hit]:
+    """The k best, at most PER_SECTION from one section while other sections have passages left (the
+    rows of one table would otherwise take every place)."""
+    order = capped(list(range(len(hits))), [(h.document_id, h.section) for h in hits])
+    return [hits[i] for i in order][:k]
+
+
+def _header_terms(row: str) -> set[str]:
+    """Words of a table row's header line (no numbers, no single Chinese characters)."""
+    return {t for t in tokenize(row.split("\n", 1)[0]) if len(t) > 1 and not t.replace(".", "").isdigit()}
+
+
+def _is_table_row(text: str) -> bool:
+    lines = text.split("\n")
+    return len(lines) >= 2 and all(line.lstrip().startswith("|") for line in lines)
 
 
 class PolicyStore:
@@ -101,11 +146,17 @@ class PolicyStore:
 
     # --- search --------------------------------------------------------------------------------
     def search(self, query: str, k: int = 5, access_tags: Collection[str] | None = None, *,
-               mode: SearchMode = "hybrid") -> list[Hit]:  # fmt: skip
+               mode: SearchMode = "hybrid", language: Literal["auto", "any"] = "auto") -> list[Hit]:  # fmt: skip
         """The k best passages for a question, best first.
 
         `access_tags` restricts the search to chunks whose document carries one of these tags (applied
         inside both retrievers, before ranking); None searches everything (trusted callers only).
+        `language="auto"` answers from documents in the question's language (or the one it asks for by
+        name; any language when none of those match); "any" searches every document.
+
+        Rankings fused (RRF): dense, BM25 over the question's terms and their synonyms (English and
+        Chinese), the chunk's own section title, and, when the question names an amount, the row of an
+        amount-banded table (an authority matrix) whose band holds it.
         """
         text = clean_text(query).strip()
         if not text:
@@ -115,23 +166,71 @@ class PolicyStore:
         if access_tags is not None and not access_tags:
             return []
         tags = None if access_tags is None else sorted(set(access_tags))
+        languages = wanted_languages(text, detect_language([text])) if language == "auto" else None
+        lexical = self._lexical_index()
+        fused = self._fused(lexical, text, k, tags, languages, mode)
+        if not fused and languages is not None:  # nothing in the question's language: any language
+            fused = self._fused(lexical, text, k, tags, None, mode)
+        return _diverse(self._hits(fused[: 2 * k]), k)
+
+    def _fused(self, lexical: LexicalIndex, text: str, k: int, tags: list[str] | None, languages: set[str] | None,
+               mode: SearchMode) -> list[tuple[str, float]]:  # fmt: skip
         n = max(self._candidates, 4 * k)
         rankings: list[list[str]] = []
         weights: list[float] = []
+        terms = tokenize(text)
         if mode in ("hybrid", "dense"):
-            rankings.append(self._dense(text, n, tags))
+            rankings.append(self._dense(lexical, text, n, tags, languages))
             weights.append(self._dense_weights.get(detect_language([text]), 1.0))
         if mode in ("hybrid", "lexical"):
-            rankings.append([cid for cid, _ in self._lexical_index().search(tokenize(text), n, tags)])
+            wanted = expand(text, terms)
+            rankings.append([cid for cid, _ in lexical.search(wanted, n, tags, languages)])
             weights.append(1.0)
-        fused = reciprocal_rank_fusion(rankings, weights=weights)[:k]
-        return self._hits(fused)
+            rankings.append(lexical.title_search(wanted, n, tags, languages))
+            weights.append(TITLE_WEIGHT)
+        if amounts := amounts_in(text):
+            first = reciprocal_rank_fusion(rankings, weights=weights)
+            # a header word shared with the question must be telling, not "credit" or 授信
+            wanted_terms = {t for t in expand(text, terms) if 0 < lexical.share_with(t) <= RARE_TERM_SHARE}
+            band = self._band_rows(amounts[0], [cid for cid, _ in first[:n]], wanted_terms)
+            rankings, weights = [*rankings, band], [*weights, BAND_WEIGHT]
+        return _by_section(lexical, rankings, weights)
 
-    def _dense(self, text: str, n: int, tags: list[str] | None) -> list[str]:
+    def _band_rows(self, amount: Decimal, candidates: list[str], wanted: set[str]) -> list[str]:
+        """For each table among the candidates whose header shares a word with the question and whose
+        rows carry amounts ("up to 5,000,000"), the row whose band holds `amount`: the first row, in
+        order, whose amount is at least it (a row with no amount after rows with amounts is the open
+        top band)."""
+        got = self._collection.get(ids=candidates, include=["documents", "metadatas"])
+        tables = {(str(m["document_id"]), str(m.get("section", ""))) for doc, m in
+                  zip(got["documents"] or [], got["metadatas"] or [], strict=True)
+                  if _is_table_row(doc or "") and _header_terms(doc or "") & wanted}  # fmt: skip
+        picked: list[str] = []
+        for document_id, section in sorted(tables):
+            rows = self._collection.get(where={"$and": [{"document_id": document_id}, {"section": section}]},
+                                        include=["documents", "metadatas"])  # fmt: skip
+            ordered = sorted(zip(rows["ids"], rows["documents"] or [], rows["metadatas"] or [], strict=True),
+                             key=lambda r: int(r[2].get("ordinal", 0)))  # fmt: skip
+            bounded = False
+            for cid, doc, _ in ordered:
+                if not _is_table_row(doc or ""):
+                    continue
+                bound = _row_bound(doc or "")
+                if (bound is not None and bound >= amount) or (bound is None and bounded):
+                    picked.append(cid)
+                    break
+                bounded = bounded or bound is not None
+        return picked
+
+    def _dense(self, lexical: LexicalIndex, text: str, n: int, tags: list[str] | None,
+               languages: set[str] | None) -> list[str]:  # fmt: skip
+        """The n nearest chunks (access filtered inside Chroma; language and the per-section cap applied
+        on the result with the lexical index's records, which cost no extra query)."""
         where: Any = {"access": {"$in": tags}} if tags is not None else None
         result = self._collection.query(query_embeddings=self._embedding.embed_query([text]), n_results=n,
-                                        where=where, include=["distances"])  # fmt: skip
-        return list(result["ids"][0])
+                                        where=where, include=[])  # fmt: skip
+        ids = [c for c in result["ids"][0] if languages is None or lexical.language_of(c) in languages]
+        return [ids[i] for i in capped(list(range(len(ids))), [lexical.section_of(c) for c in ids])]
 
     def _hits(self, fused: Sequence[tuple[str, float]]) -> list[Hit]:
         if not fused:
@@ -171,7 +270,8 @@ class PolicyStore:
         stale = sorted(set(existing["ids"]) - set(ids))
         for start in range(0, len(stale), batch):
             self._collection.delete(ids=stale[start : start + batch])
-        entries = [LexicalEntry(c.chunk_id, document.document_id, document.access, tokenize(t))
+        entries = [LexicalEntry(c.chunk_id, document.document_id, document.access, tokenize(t),
+                                document.language, _title_terms(c.section), c.section)
                    for c, t in zip(chunks, texts, strict=True)]  # fmt: skip
         self._lexical_update({document.document_id: entries})
         return ("replaced" if existing["ids"] else "added"), len(chunks)
@@ -220,6 +320,7 @@ class PolicyStore:
         return str(metadata.get("revision", ""))
 
     def _lexical_index(self) -> LexicalIndex:
+        self._collection  # noqa: B018 - created (and seeded) on first use, before its revision is read
         revision = self._revision()
         if self._lexical is not None and self._lexical.revision == revision:
             return self._lexical
@@ -232,8 +333,10 @@ class PolicyStore:
 
     def _lexical_entries_from_chroma(self) -> Iterator[LexicalEntry]:
         for cid, text, meta in self._scan(include_documents=True):
-            terms = tokenize(_index_text(str(meta["title"]), str(meta.get("section", "")), text or ""))
-            yield LexicalEntry(cid, str(meta["document_id"]), str(meta["access"]), terms)
+            section = str(meta.get("section", ""))
+            terms = tokenize(_index_text(str(meta["title"]), section, text or ""))
+            yield LexicalEntry(cid, str(meta["document_id"]), str(meta["access"]), terms,
+                               str(meta.get("doc_language", "en")), _title_terms(section), section)  # fmt: skip
 
     def _lexical_update(self, updates: dict[str, list[LexicalEntry]]) -> None:
         if self._pending is not None:
@@ -260,6 +363,20 @@ class PolicyStore:
             )
             yield from zip(page["ids"], documents, [dict(m) for m in page["metadatas"] or []], strict=True)
             offset += len(page["ids"])
+
+
+def _by_section(
+    lexical: LexicalIndex, rankings: list[list[str]], weights: list[float]
+) -> list[tuple[str, float]]:
+    """Fuse at section level, then order passages within a section: a section split into many chunks (a
+    table's rows) is found as one, and its best passage leads. Each passage scores its section's fused
+    score."""
+    section_of = lexical.section_of
+    sections = [list(dict.fromkeys(section_of(cid) for cid in ranking)) for ranking in rankings]
+    section_scores = dict(reciprocal_rank_fusion(sections, weights=weights))
+    chunk_scores = dict(reciprocal_rank_fusion(rankings, weights=weights))
+    order = sorted(chunk_scores, key=lambda cid: (-section_scores[section_of(cid)], -chunk_scores[cid]))
+    return [(cid, section_scores[section_of(cid)]) for cid in order]
 
 
 def _metadata(document: LoadedDocument, chunk: Chunk) -> dict[str, str | int]:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Literal
 from fastapi import APIRouter
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from sqlalchemy import text
 
 from api.deps import ContainerDep
@@ -21,6 +21,8 @@ router = APIRouter(tags=["health"])
 class Check(BaseModel):
     status: Literal["ok", "unavailable", "not_configured"]
     detail: str | None = None
+    model: str | None = Field(None, description="The assistant model's name (model check only)")
+    context_tokens: int | None = Field(None, description="The context size the assistant budgets for")
 
 
 class Readiness(BaseModel):
@@ -50,8 +52,12 @@ def _model(container: Container) -> Check:
     key = settings.llm_api_key.get_secret_value() if settings.llm_api_key else None
     headers = {"Authorization": f"Bearer {key}"} if key else {}
     url = f"{str(settings.llm_base_url).rstrip('/')}/models"
-    httpx.get(url, headers=headers, timeout=3.0).raise_for_status()
-    return Check(status="ok")
+    about = {"model": settings.llm_model, "context_tokens": settings.llm_context_tokens}
+    try:
+        httpx.get(url, headers=headers, timeout=3.0).raise_for_status()
+    except Exception as exc:  # reported by kind only, with what the assistant is configured for
+        return Check(status="unavailable", detail=type(exc).__name__, **about)
+    return Check(status="ok", **about)
 
 
 def _run(check, container: Container) -> Check:  # type: ignore[no-untyped-def]

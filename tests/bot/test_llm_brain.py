@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,7 +13,16 @@ from bot.assistant import Assistant
 from bot.brains.llm.agent import LLMBrain, LLMConfig
 from bot.brains.offline.brain import OfflineBrain
 from bot.conversations import ConversationStore
-from tests.fakes.openai_server import FakeOpenAI, fail, say, tool_calls
+from tests.fakes.openai_server import (
+    FakeOpenAI,
+    context_exceeded,
+    fail,
+    prompt_tokens,
+    raw_call,
+    say,
+    slow,
+    tool_calls,
+)
 
 pytestmark = pytest.mark.server
 
@@ -32,12 +43,14 @@ def checkpoint_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
 @pytest.fixture
 def make_assistant(book, toolbox, fake: FakeOpenAI, checkpoint_url: str):  # type: ignore[no-untyped-def]
-    fake.requests.clear()
+    fake.reset()
     url = checkpoint_url
 
-    def build() -> Assistant:  # a fresh "process": new brain, new checkpointer connection, same files
-        llm = LLMBrain(toolbox, config=LLMConfig(base_url=fake.base_url, model="fake-model", api_key="test",
-                                                 timeout_s=5), checkpoint_url=url)  # fmt: skip
+    def build(**limits: float) -> Assistant:  # a fresh "process": new brain, new checkpointer, same files
+        config = LLMConfig(
+            base_url=fake.base_url, model="fake-model", api_key="test", **{"timeout_s": 5, **limits}
+        )  # type: ignore[arg-type]
+        llm = LLMBrain(toolbox, config=config, checkpoint_url=url)
         return Assistant(brain=llm, fallback=OfflineBrain(toolbox), conversations=ConversationStore(book.engine),
                          turn_scope=toolbox.turn)  # fmt: skip
 
@@ -56,10 +69,16 @@ def test_multi_tool_turn(make_assistant, fake, anna, book) -> None:  # type: ign
     truth = book.credit_engine.assess_client(anna, 1001, as_of=book.today())
     assert {f.label: f.value for f in reply.figures}["Utilisation"] == truth.exposure.utilisation
     assert reply.text == "ACME is heavily drawn; its review is not overdue."
-    tools_offered = {t["function"]["name"] for t in fake.requests[0]["tools"]}
-    assert "prepare_approval_request" in tools_offered and "raise_request" not in tools_offered
-    for tool in fake.requests[0]["tools"]:  # the actor is never a model-visible argument
+    first = fake.requests[0]
+    # only the tools this question needs, in compact schemas; a reply cap; tool results framed as data
+    assert {t["function"]["name"] for t in first["tools"]} == {"exposure", "review_status", "find_clients"}
+    for tool in first["tools"]:  # the actor is never a model-visible argument
         assert not {"actor", "officer_id", "runtime"} & set(tool["function"]["parameters"]["properties"])
+        assert "title" not in json.dumps(tool)
+    assert first["max_tokens"] == 512
+    assert "<data>" in first["messages"][0]["content"] and first["messages"][0]["role"] == "system"
+    tool_messages = [m for m in fake.requests[1]["messages"] if m["role"] == "tool"]
+    assert len(tool_messages) == 2 and all(m["content"].startswith('<data tool="') for m in tool_messages)
 
 
 def test_out_of_scope_client_is_refused_by_the_tool(make_assistant, fake, anna) -> None:  # type: ignore[no-untyped-def]
@@ -88,13 +107,26 @@ def test_model_500_mid_conversation_is_answered_offline_once(make_assistant, fak
     fake.script(fail(500))
     reply = assistant.answer(anna, "llm-4", "and its utilisation?")
     assert len(fake.requests) == 1  # no retry, no duplicate request
-    assert reply.degraded and reply.brain == "offline"
+    assert reply.degraded and reply.brain == "offline" and reply.degraded_reason == "unreachable"
+    assert reply.notice == "Answered offline: the language model could not be reached."
     assert any(c.name == "exposure" and c.arguments == {"client_id": 1003} for c in reply.tool_calls)
     fake.script(say("Back online."))
     after = assistant.answer(anna, "llm-4", "thanks")
     assert not after.degraded
-    roles = [m["role"] for m in fake.requests[-1]["messages"]]
-    assert roles.count("user") == 3 and roles[-2] == "assistant"  # the offline answer is in the memory once
+    history = fake.requests[-1]["messages"]
+    assert [m["role"] for m in history].count("user") == 3
+    # the memory holds what really happened in the missed turn: the tools the offline brain called and
+    # their figures, not the offline brain's text as the model's own words
+    missed = history[history.index({"role": "user", "content": "and its utilisation?"}) + 1 :]
+    assert missed[0]["role"] == "assistant" and "exposure" in {
+        c["function"]["name"] for c in missed[0]["tool_calls"]
+    }
+    exposure = next(
+        m for m in missed if m["role"] == "tool" and m["content"].startswith('<data tool="exposure">')
+    )
+    utilisation = next(f.display for f in reply.figures if f.label == "Utilisation")
+    assert utilisation in exposure["content"]
+    assert not any(m["role"] == "assistant" and reply.text[:40] in (m.get("content") or "") for m in history)
 
 
 def test_memory_across_turns_and_restart(make_assistant, fake, anna) -> None:  # type: ignore[no-untyped-def]
@@ -115,3 +147,162 @@ def test_prepare_yields_an_action_for_the_front_door(make_assistant, fake, anna,
     reply = make_assistant().answer(anna, "llm-6", "raise acme to 3M")
     assert reply.actions[0].arguments["new_limit"] == "3000000"
     assert toolbox.approvals.raised == {}
+
+
+# --- what real small models do wrong --------------------------------------------------------------
+
+
+def _feedback(request: dict) -> str:  # type: ignore[type-arg]
+    """The correction the brain sent back to the model (the last user message of a retry)."""
+    return str(request["messages"][-1]["content"])
+
+
+def test_invented_tool_name_is_retried_once_with_the_error(make_assistant, fake, anna) -> None:  # type: ignore[no-untyped-def]
+    fake.script(tool_calls("get_utilisation", client_id=1001), tool_calls("exposure", client_id=1001),
+                say("ACME is drawn as the data shows."))  # fmt: skip
+    reply = make_assistant().answer(anna, "llm-7", "utilisation of ACME")
+    assert not reply.degraded and [c.name for c in reply.tool_calls] == ["exposure"]
+    assert "no tool named 'get_utilisation'" in _feedback(fake.requests[1])
+    assert len(fake.requests) == 3
+
+
+def test_invented_tool_name_twice_is_answered_offline(make_assistant, fake, anna) -> None:  # type: ignore[no-untyped-def]
+    fake.script(tool_calls("get_utilisation", client_id=1001), tool_calls("utilisation_tool", client_id=1001))
+    reply = make_assistant().answer(anna, "llm-8", "utilisation of ACME")
+    assert reply.degraded and reply.degraded_reason == "malformed_tool_calls" and reply.brain == "offline"
+    assert len(fake.requests) == 2 and fake.remaining == 0
+    assert any(f.label == "Utilisation" for f in reply.figures)  # the offline brain answered the question
+
+
+def test_bad_json_arguments_are_retried(make_assistant, fake, anna) -> None:  # type: ignore[no-untyped-def]
+    fake.script(raw_call("exposure", '{"client_id": 1001'), tool_calls("exposure", client_id=1001),
+                say("Here is ACME's exposure."))  # fmt: skip
+    reply = make_assistant().answer(anna, "llm-9", "exposure of ACME")
+    assert not reply.degraded and reply.tool_calls[0].outcome == "ok"
+    assert "not valid JSON" in _feedback(fake.requests[1])
+
+
+def test_bad_json_arguments_twice_degrade(make_assistant, fake, anna) -> None:  # type: ignore[no-untyped-def]
+    fake.script(raw_call("exposure", '{"client_id": 1001'), raw_call("exposure", "client_id=1001"))
+    reply = make_assistant().answer(anna, "llm-10", "exposure of ACME")
+    assert reply.degraded_reason == "malformed_tool_calls"
+
+
+def test_call_written_as_text_is_never_the_answer(make_assistant, fake, anna) -> None:  # type: ignore[no-untyped-def]
+    as_text = '{"name": "exposure", "arguments": {"client_id": 1001}}'
+    fake.script(say(as_text), say(f"<tool_call>{as_text}</tool_call>"))
+    reply = make_assistant().answer(anna, "llm-11", "exposure of ACME")
+    assert "tool call as text" in _feedback(fake.requests[1])
+    assert reply.degraded_reason == "malformed_tool_calls" and as_text not in reply.text
+
+
+def test_looping_identical_calls_are_stopped(make_assistant, fake, anna) -> None:  # type: ignore[no-untyped-def]
+    call = tool_calls("rating", client_id=1001)
+    fake.script(call, call, call, call, call)
+    reply = make_assistant().answer(anna, "llm-12", "rating of ACME")
+    assert reply.degraded_reason == "malformed_tool_calls"
+    assert len(fake.requests) == 3  # the call, the repeat (answered with a correction), the second repeat
+    assert "already called rating" in _feedback(fake.requests[2])
+
+
+def test_invented_figure_is_not_shown(make_assistant, fake, anna, book) -> None:  # type: ignore[no-untyped-def]
+    truth = book.credit_engine.assess_client(anna, 1001, as_of=book.today())
+    assert round(truth.exposure.utilisation * 100, 1) != 42.7  # the figure below is invented
+    fake.script(tool_calls("exposure", client_id=1001), say("ACME is 42.7% drawn."))
+    reply = make_assistant().answer(anna, "llm-13", "how drawn is ACME")
+    assert reply.degraded and reply.degraded_reason == "unverified_answer" and "42.7" not in reply.text
+
+
+def test_figures_from_the_tool_pass_in_usual_forms(make_assistant, fake, anna, book) -> None:  # type: ignore[no-untyped-def]
+    e = book.credit_engine.assess_client(anna, 1001, as_of=book.today()).exposure
+    pct, limit_k = f"{e.utilisation * 100:.0f}%", f"{e.total_limit / 1_000:.0f}k"
+    fake.script(
+        tool_calls("exposure", client_id=1001), say(f"ACME uses {pct} of its {e.currency} {limit_k} [1].")
+    )
+    reply = make_assistant().answer(anna, "llm-14", "how drawn is ACME")
+    assert not reply.degraded and pct in reply.text
+
+
+def test_figures_without_any_tool_call_are_not_shown(make_assistant, fake, anna) -> None:  # type: ignore[no-untyped-def]
+    fake.script(say("ACME's limit is USD 2,500,000 and it is 64% drawn."))
+    reply = make_assistant().answer(anna, "llm-15", "how drawn is ACME")
+    assert reply.degraded_reason == "unverified_answer" and reply.brain == "offline"
+
+
+@pytest.mark.parametrize("claim", ["Done: the limit has been raised to the amount you asked.",
+                                   "I have approved the request.", "好的，申请已提交。", "额度已上调。"])  # fmt: skip
+def test_claimed_state_change_is_never_shown(make_assistant, fake, anna, toolbox, claim: str) -> None:  # type: ignore[no-untyped-def]
+    fake.script(tool_calls("prepare_approval_request", client_id=1001, kind="increase", new_limit=3000000),
+                say(claim))  # fmt: skip
+    reply = make_assistant().answer(anna, f"llm-16-{hash(claim) % 1000}", "raise acme to 3M")
+    assert reply.degraded_reason == "unverified_answer" and claim not in reply.text
+    assert toolbox.approvals.raised == {}
+
+
+def test_slow_prefill_times_out_and_is_answered_offline(make_assistant, fake, anna) -> None:  # type: ignore[no-untyped-def]
+    fake.script(slow(6, say("too late")))
+    assistant = make_assistant(timeout_s=0.5)
+    started = time.monotonic()
+    reply = assistant.answer(anna, "llm-17", "exposure of ACME")
+    assert time.monotonic() - started < 4  # the answer did not wait for the slow server
+    assert reply.degraded_reason == "timeout" and reply.notice and "too long" in reply.notice
+
+
+def test_turn_deadline_bounds_the_whole_turn(make_assistant, fake, anna) -> None:  # type: ignore[no-untyped-def]
+    fake.script(slow(0.6, tool_calls("exposure", client_id=1001)), slow(0.6, say("late")))
+    reply = make_assistant(timeout_s=5, turn_deadline_s=0.8).answer(anna, "llm-18", "exposure of ACME")
+    assert reply.degraded_reason == "timeout"
+    time.sleep(0.3)  # let the fake finish the abandoned request
+
+
+def test_big_tool_result_fits_a_small_context_and_the_conversation_survives(
+    make_assistant, fake, anna
+) -> None:  # type: ignore[no-untyped-def]
+    fake.context_tokens = 2500  # the server's real limit; the brain is told the same
+    assistant = make_assistant(context_tokens=2500, max_tokens=256)
+    fake.script(tool_calls("my_clients"), say("Those are your clients."))
+    first = assistant.answer(anna, "llm-19", "list my clients")
+    assert not first.degraded
+    fake.script(tool_calls("watchlist", limit=100), say("That is the watch-list."))
+    second = assistant.answer(anna, "llm-19", "and the watchlist?")
+    assert not second.degraded
+    assert all(prompt_tokens(r) <= 2500 for r in fake.requests)
+
+
+def test_context_length_error_is_retried_smaller_once(make_assistant, fake, anna) -> None:  # type: ignore[no-untyped-def]
+    fake.script(context_exceeded(), say("Hello."))
+    reply = make_assistant().answer(anna, "llm-20", "hello")
+    assert not reply.degraded and len(fake.requests) == 2
+    assistant = make_assistant()
+    fake.script(context_exceeded(), context_exceeded())
+    reply = assistant.answer(anna, "llm-21", "hello")
+    assert reply.degraded_reason == "context_too_small"
+    fake.script(say("Hello again."))  # the failed turn did not poison the conversation
+    assert not assistant.answer(anna, "llm-21", "hello?").degraded
+
+
+def test_context_too_small_for_the_prompt_is_degraded_without_a_request(make_assistant, fake, anna) -> None:  # type: ignore[no-untyped-def]
+    reply = make_assistant(context_tokens=600, max_tokens=256).answer(anna, "llm-22", "exposure of ACME")
+    assert reply.degraded_reason == "context_too_small" and fake.requests == []
+
+
+def test_stored_history_is_trimmed(make_assistant, fake, anna) -> None:  # type: ignore[no-untyped-def]
+    assistant = make_assistant()
+    for i in range(8):
+        fake.script(tool_calls("my_clients"), say("Your clients."))
+        assistant.answer(anna, "llm-23", f"list my clients {i}")
+    history = fake.requests[-1]["messages"]
+    users = [m["content"] for m in history if m["role"] == "user"]
+    assert users[0] == "list my clients 1" and len(users) == 7  # six stored turns and the current one
+    old_results = [m for m in history[:-1] if m["role"] == "tool"]
+    assert all(len(m["content"]) <= 500 for m in old_results[:-1])
+
+
+def test_tool_errors_and_passages_reach_the_model_as_data(make_assistant, fake, anna) -> None:  # type: ignore[no-untyped-def]
+    fake.script(tool_calls("search_policy", query="who approves above 5M"), say("The Credit Committee [1]."))
+    reply = make_assistant().answer(anna, "llm-24", "who approves limits above 5M?")
+    passage = next(m for m in fake.requests[1]["messages"] if m["role"] == "tool")
+    assert passage["content"].startswith('<data tool="search_policy">') and passage["content"].endswith(
+        "</data>"
+    )
+    assert not reply.degraded and reply.citations

@@ -5,11 +5,20 @@
         ChatOpenAI(base_url=fake.base_url, api_key="test", model="fake")…
         fake.requests  # every request body received, in order
 
+It also plays what real small models on llama.cpp / vLLM / Ollama do wrong:
+- `tool_calls("no_such_tool")`: an invented tool name; `raw_call(name, '{"client_id": 10')`: arguments that
+  are not JSON; `say('{"name": "exposure", "arguments": {…}}')`: the call written as plain text;
+- `slow(seconds, step)`: slow prefill (the answer comes after a delay);
+- `context_tokens=N`: like llama.cpp, a request whose prompt exceeds N tokens gets HTTP 400
+  "exceeds the available context size" (tokens counted as characters / 3, a little above real counts);
+  `context_exceeded()` scripts that error once.
+
 Binds 127.0.0.1 on a free port (port 0) with uvicorn in a thread; reusable by any suite (mark `server`).
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import threading
 import time
@@ -30,6 +39,12 @@ def tool_calls(*calls: tuple[str, dict[str, Any]] | str, **arguments: Any) -> di
                            for name, args in items]}  # fmt: skip
 
 
+def raw_call(name: str, arguments: str) -> dict[str, Any]:
+    """A tool call whose arguments string is sent as is (e.g. broken JSON)."""
+    return {"tool_calls": [{"id": f"call_{uuid.uuid4().hex[:8]}", "type": "function",
+                            "function": {"name": name, "arguments": arguments}}]}  # fmt: skip
+
+
 def say(text: str) -> dict[str, Any]:
     return {"content": text}
 
@@ -38,29 +53,62 @@ def fail(status: int = 500) -> dict[str, Any]:
     return {"status": status}
 
 
+def slow(seconds: float, step: dict[str, Any]) -> dict[str, Any]:
+    return {**step, "delay": seconds}
+
+
+CONTEXT_ERROR = {"code": 400, "message": "the request exceeds the available context size, try increasing it",
+                 "type": "exceed_context_size_error"}  # fmt: skip
+
+
+def context_exceeded() -> dict[str, Any]:
+    return {"status": 400, "error": CONTEXT_ERROR}
+
+
+def prompt_tokens(body: dict[str, Any]) -> int:
+    """The fake's token count of a request: its messages and tools, characters / 3."""
+    return len(json.dumps([body.get("messages", []), body.get("tools", [])], ensure_ascii=False)) // 3
+
+
 class FakeOpenAI:
-    def __init__(self) -> None:
+    def __init__(self, *, context_tokens: int | None = None) -> None:
+        self.context_tokens = context_tokens
         self.requests: list[dict[str, Any]] = []
         self._script: deque[dict[str, Any]] = deque()
         self.app = FastAPI()
         self.app.post("/v1/chat/completions")(self._complete)
+        self.app.get("/v1/models")(self._models)
         self._server = uvicorn.Server(uvicorn.Config(self.app, host="127.0.0.1", port=0, log_level="warning"))
         self._thread = threading.Thread(target=self._server.run, daemon=True)
 
     def script(self, *steps: dict[str, Any]) -> None:
         self._script.extend(steps)
 
+    def reset(self) -> None:
+        """Forget the requests and any steps a previous test left unplayed."""
+        self._script.clear()
+        self.requests.clear()
+        self.context_tokens = None
+
     @property
     def remaining(self) -> int:
         return len(self._script)
 
+    async def _models(self) -> dict[str, Any]:
+        return {"object": "list", "data": [{"id": "fake-model", "object": "model", "owned_by": "fake"}]}
+
     async def _complete(self, request: Request) -> JSONResponse:
         body = await request.json()
         self.requests.append(body)
+        if self.context_tokens is not None and prompt_tokens(body) > self.context_tokens:
+            return JSONResponse({"error": {**CONTEXT_ERROR, "n_prompt_tokens": prompt_tokens(body),
+                                           "n_ctx": self.context_tokens}}, status_code=400)  # fmt: skip
         step = self._script.popleft() if self._script else {"content": "(script exhausted)"}
+        if "delay" in step:
+            await asyncio.sleep(step["delay"])
         if "status" in step:
-            return JSONResponse({"error": {"message": "scripted failure", "type": "server_error"}},
-                                status_code=step["status"])  # fmt: skip
+            error = step.get("error", {"message": "scripted failure", "type": "server_error"})
+            return JSONResponse({"error": error}, status_code=step["status"])
         message: dict[str, Any] = {"role": "assistant", "content": step.get("content")}
         if "tool_calls" in step:
             message["tool_calls"] = step["tool_calls"]

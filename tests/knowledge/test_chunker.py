@@ -11,8 +11,10 @@ def doc(blocks: list[Block], doc_id: str = "doc") -> LoadedDocument:
     return LoadedDocument(document_id=doc_id, title="T", source="t.md", content_hash="h", blocks=blocks)
 
 
-def test_sections_carry_their_path_and_tables_stay_whole() -> None:
-    table = "\n".join(f"| row {i} | {'x' * 40} |" for i in range(60))  # far above the size limit
+def test_sections_carry_their_path_and_tables_split_into_rows_with_their_header() -> None:
+    header = "| Level | Approver | Up to |\n|---|---|---|"
+    rows = ["| 1 | Team lead | 1,000,000 |", "| 2 | BU head | 5,000,000 |", "| 3 | CCO | 20,000,000 |"]
+    table = "\n".join([header, *rows])
     chunks = chunk_document(doc([
         Block(kind="heading", text="7 Approval authority", level=1),
         Block(kind="text", text="Intro."),
@@ -25,12 +27,18 @@ def test_sections_carry_their_path_and_tables_stay_whole() -> None:
     ]), max_chars=300)  # fmt: skip
     assert [c.section for c in chunks] == [
         "7 Approval authority",
-        "7 Approval authority > 7.1 Levels",
+        *["7 Approval authority > 7.1 Levels"] * 3,
         "7 Approval authority > 7.2 Exceptions",
         "8 Concentration",
     ]
-    assert chunks[1].text == table
-    assert chunks[2].page == 3
+    assert [c.text for c in chunks[1:4]] == [f"{header}\n{row}" for row in rows]
+    assert chunks[4].page == 3
+
+
+def test_a_table_of_a_header_alone_stays_whole_and_rows_never_merge_with_text() -> None:
+    chunks = chunk_document(doc([Block(kind="text", text="Before."), Block(kind="table", text="| a | b |"),
+                                 Block(kind="table", text="| a | b |\n| 1 | 2 |"), Block(kind="text", text="After.")]))  # fmt: skip
+    assert [c.text for c in chunks] == ["Before.", "| a | b |", "| a | b |\n| 1 | 2 |", "After."]
 
 
 def test_long_paragraphs_split_at_sentences_within_the_limit() -> None:
@@ -67,12 +75,27 @@ def _visible(text: str) -> str:
     return "".join(text.split())
 
 
+def _as_rows(table: str) -> str:
+    """A table as its chunks should hold it: the header line (and a separator line) before every row."""
+    lines = [line for line in table.split("\n") if line.strip()]
+    head = (
+        2
+        if len(lines) > 1 and set(lines[1].replace("|", "").strip()) <= {"-", ":"} and "--" in lines[1]
+        else 1
+    )
+    if len(lines) <= head:
+        return table
+    return "".join("".join(lines[:head]) + row for row in lines[head:])
+
+
 @settings(max_examples=150, deadline=None)
 @given(_blocks, st.integers(min_value=20, max_value=400))
 def test_no_text_lost_and_ids_stable_and_unique(blocks: list[Block], max_chars: int) -> None:
     document = doc(blocks)
     chunks = chunk_document(document, max_chars=max_chars)
-    body = "".join(_visible(b.text) for b in blocks if b.kind != "heading")
+    body = "".join(
+        _visible(_as_rows(b.text) if b.kind == "table" else b.text) for b in blocks if b.kind != "heading"
+    )
     assert "".join(_visible(c.text) for c in chunks) == body
     assert [c.chunk_id for c in chunk_document(document, max_chars=max_chars)] == [c.chunk_id for c in chunks]
     assert len({c.chunk_id for c in chunks}) == len(chunks)

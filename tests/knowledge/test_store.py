@@ -6,6 +6,9 @@ from pathlib import Path
 import pytest
 
 from kernel.errors import InvalidInput, NotFound
+from knowledge.client import chroma_client
+from knowledge.embeddings import WordLlamaEmbedding
+from knowledge.ingest import ensure_default_policies
 from knowledge.loaders import load_document
 from knowledge.store import PolicyStore
 from tests.knowledge.conftest import REVIEW_POLICY, RISK_MEMO, open_store
@@ -99,3 +102,10 @@ def test_seed_runs_once_on_an_empty_collection(tmp_path: Path, write: Callable[[
 def test_empty_question_is_invalid(store: PolicyStore) -> None:
     with pytest.raises(InvalidInput):
         store.search(" \u200b ")
+
+
+def test_a_fresh_seeded_store_answers_its_first_search(tmp_path: Path) -> None:
+    """The first call on a new store is a search: the collection is created and seeded before it is read."""
+    store = PolicyStore(chroma_client(path=tmp_path / "chroma"), embedding=WordLlamaEmbedding(),
+                        index_dir=tmp_path / "kb", seed=ensure_default_policies)  # fmt: skip
+    assert store.search("who approves an exception?", k=1)[0].section.endswith("7.2 Exceptions")

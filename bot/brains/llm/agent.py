@@ -1,14 +1,21 @@
-"""The LLM brain: `create_agent` over an OpenAI-compatible endpoint, with the registry's tools.
+"""The LLM brain: `create_agent` over an OpenAI-compatible endpoint (llama.cpp server, vLLM, Ollama, …).
 
 - the acting officer is injected through the run context (`AgentContext`), never a tool argument;
-- a step limit ends a run that keeps calling the model; tool errors go back to the model as messages;
-- memory is a LangGraph checkpointer keyed by (officer, conversation);
-- an unreachable, failing or slow endpoint raises `UpstreamUnavailable` (no retries: one request per step),
-  and the Assistant answers the turn offline.
+- each turn offers only the tools a `ToolSelector` picks, within a context budget (`LLMConfig.context_tokens`),
+  with `max_tokens`, a per-call timeout and a whole-turn deadline (`TurnGuard`);
+- the model's final text is checked (`verify`): figures from this conversation's tool results only, no
+  tool call written as text, no claim that something was approved or changed;
+- anything that fails raises `BrainUnavailable` with a reason (unreachable, timeout, context_too_small,
+  malformed_tool_calls, unverified_answer) and its real cause; the Assistant answers offline;
+- memory is a LangGraph checkpointer keyed by (officer, conversation); after every turn it is compacted
+  (recent turns only, tool results cut); a failed turn leaves the memory as it was, then
+  `record_fallback` adds what really happened (the offline brain's tool calls and results).
 """
 
 from __future__ import annotations
 
+import json
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,22 +23,38 @@ import httpx
 import openai
 from langchain.agents import create_agent
 from langchain.agents.middleware import ModelCallLimitMiddleware, ToolErrorMiddleware
+from langchain.agents.middleware.model_call_limit import ModelCallLimitExceededError
 from langchain.agents.middleware.types import ToolCallRequest
-from langchain_core.messages import AIMessage, HumanMessage
+from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, RemoveMessage, ToolMessage
 from langchain_openai import ChatOpenAI
+from langgraph.graph.message import REMOVE_ALL_MESSAGES
+from pydantic import ValidationError
 
+from bot.brains.base import BrainUnavailable
+from bot.brains.llm.budget import Budget, ContextTooSmall, compact_history, frame
 from bot.brains.llm.checkpoint import open_checkpointer
+from bot.brains.llm.guard import MalformedToolCalls, TurnGuard, TurnTimeout, is_context_error
 from bot.brains.llm.prompts import SYSTEM_PROMPT
+from bot.brains.llm.selector import ParserToolSelector, ToolSelector
 from bot.brains.llm.tools import AgentContext, agent_tools
+from bot.brains.llm.verify import (
+    STATE_TOOLS,
+    allowed_numbers,
+    invented_numbers,
+    looks_like_tool_call,
+    state_change_claims,
+)
 from bot.conversations import ConversationState
 from bot.facts import citations_for, figures_for
-from bot.reply import Action, Reply, ToolCall
-from kernel.errors import CreditDeskError, UpstreamUnavailable
+from bot.reply import Action, DegradedReason, Reply, ToolCall
+from kernel.errors import CreditDeskError
 from tools.actor import Actor
 from tools.assistant_tools.models import PolicySearch, PreparedApproval
 from tools.assistant_tools.toolbox import Toolbox
 
-MAX_MODEL_CALLS = 8
+MAX_MODEL_CALLS = 6
+KEEP_TURNS = 6  # turns kept in the stored memory
+OLD_RESULT_CHARS = 400  # tool results of earlier turns are kept this short in memory
 
 
 @dataclass(frozen=True)
@@ -39,48 +62,143 @@ class LLMConfig:
     base_url: str
     model: str
     api_key: str = "none"
-    timeout_s: float = 30.0
+    timeout_s: float = 90.0  # one model call (a CPU server's prefill of a few thousand tokens is slow)
+    turn_deadline_s: float = 240.0  # the whole turn, every model and tool call included
+    context_tokens: int = 8192  # the served model's context size
+    max_tokens: int = 512  # the longest reply the model may write
     temperature: float = 0.0
+
+    @property
+    def budget(self) -> Budget:
+        return Budget(context_tokens=self.context_tokens, max_tokens=self.max_tokens)
 
 
 def _tool_error(exc: Exception, request: ToolCallRequest) -> str:
+    name = request.tool_call["name"]
     if isinstance(exc, CreditDeskError):
-        return f"{request.tool_call['name']} failed ({exc.code}): {exc.message}"
-    return f"{request.tool_call['name']} failed unexpectedly; do not retry it"
+        return frame(name, json.dumps({"error": exc.code, "message": exc.message}, ensure_ascii=False))
+    if isinstance(exc, ValidationError):
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "arguments"
+        return frame(name, json.dumps({"error": "invalid_input", "message": f"{where}: {first['msg']}"}))
+    return frame(
+        name, json.dumps({"error": "error", "message": f"{name} failed unexpectedly; do not retry it"})
+    )
 
 
 def _thread(actor: Actor, conversation_id: str) -> dict[str, Any]:
     return {"configurable": {"thread_id": f"{actor.officer_id}:{conversation_id}"}}
 
 
+def classify(exc: BaseException) -> tuple[DegradedReason, str] | None:
+    """The degraded reason and the real cause of a failed turn; None for errors that are not the model's."""
+    if isinstance(exc, TurnTimeout | openai.APITimeoutError | httpx.TimeoutException):
+        return "timeout", f"{type(exc).__name__}: {exc}"
+    if isinstance(exc, ContextTooSmall):
+        return "context_too_small", str(exc)
+    if isinstance(exc, openai.APIStatusError):
+        if is_context_error(exc):
+            return "context_too_small", f"HTTP {exc.status_code}: {exc.message}"
+        return "unreachable", f"HTTP {exc.status_code}: {exc.message}"
+    if isinstance(exc, openai.APIConnectionError | httpx.HTTPError):
+        return "unreachable", f"{type(exc).__name__}: {exc}"
+    if isinstance(exc, MalformedToolCalls | ModelCallLimitExceededError):
+        return "malformed_tool_calls", str(exc)
+    return None
+
+
 class LLMBrain:
-    def __init__(self, toolbox: Toolbox, *, config: LLMConfig, checkpoint_url: str) -> None:
+    def __init__(self, toolbox: Toolbox, *, config: LLMConfig, checkpoint_url: str,
+                 selector: ToolSelector | None = None) -> None:  # fmt: skip
         self.toolbox = toolbox
+        self.config = config
+        self.selector: ToolSelector = selector or ParserToolSelector()
         model = ChatOpenAI(base_url=config.base_url, api_key=config.api_key, model=config.model,  # type: ignore[arg-type]
                            timeout=config.timeout_s, max_retries=0, temperature=config.temperature,
-                           use_responses_api=False)  # fmt: skip
+                           extra_body={"max_tokens": config.max_tokens}, use_responses_api=False)  # fmt: skip
         self.agent = create_agent(
             model, agent_tools(), system_prompt=SYSTEM_PROMPT, context_schema=AgentContext,
             checkpointer=open_checkpointer(checkpoint_url),
-            middleware=[ModelCallLimitMiddleware(run_limit=MAX_MODEL_CALLS, exit_behavior="end"),
+            middleware=[ModelCallLimitMiddleware(run_limit=MAX_MODEL_CALLS, exit_behavior="error"),
+                        TurnGuard(budget=config.budget, call_timeout_s=config.timeout_s),
                         ToolErrorMiddleware(on_error=_tool_error)],
         )  # fmt: skip
 
+    # --- one turn ---------------------------------------------------------------------------------
     def answer(self, actor: Actor, conversation_id: str, text: str, state: ConversationState) -> Reply:
-        ctx = AgentContext(actor=actor, toolbox=self.toolbox)
+        thread = _thread(actor, conversation_id)
+        before = self._messages(thread)
+        ctx = AgentContext(actor=actor, toolbox=self.toolbox, tools=self.selector.select(text, state),
+                           result_chars=self.config.budget.result_chars,
+                           deadline=time.monotonic() + self.config.turn_deadline_s)  # fmt: skip
         try:
-            result = self.agent.invoke({"messages": [HumanMessage(text)]}, config=_thread(actor, conversation_id),
-                                       context=ctx)  # fmt: skip
-        except (openai.APIError, httpx.HTTPError) as exc:
-            raise UpstreamUnavailable(f"the assistant model is unavailable ({type(exc).__name__})") from exc
-        final = next((m for m in reversed(result["messages"]) if isinstance(m, AIMessage)), None)
-        return self._reply(final.text if final is not None else "", ctx)
+            result = self.agent.invoke({"messages": [HumanMessage(text)]}, config=thread, context=ctx)
+            messages: list[BaseMessage] = result["messages"]
+            final = messages[-1] if messages and isinstance(messages[-1], AIMessage) else None
+            answer = final.text if final is not None else ""
+            self._verify(answer, messages, ctx)
+        except Exception as exc:
+            found = classify(exc) if not isinstance(exc, BrainUnavailable) else (exc.reason, exc.message)
+            if found is None:
+                raise
+            reason, cause = found
+            self._store(thread, before)  # nothing of the failed turn stays in the model's memory
+            raise BrainUnavailable(reason, cause) from exc
+        self._store(thread, compact_history(messages, keep_turns=KEEP_TURNS, result_chars=ctx.result_chars,
+                                            old_result_chars=OLD_RESULT_CHARS))  # fmt: skip
+        return self._reply(answer, ctx)
 
-    def record_fallback(self, actor: Actor, conversation_id: str, reply: Reply) -> None:
-        """Keep the model's memory true: the turn it missed was answered offline with this text."""
-        self.agent.update_state(_thread(actor, conversation_id), {"messages": [AIMessage(reply.text)]},
+    def _verify(self, text: str, messages: list[BaseMessage], ctx: AgentContext) -> None:
+        if not text.strip():
+            raise BrainUnavailable("unverified_answer", "the model gave no final text")
+        if looks_like_tool_call(text):
+            raise BrainUnavailable("malformed_tool_calls", "the final text is a tool call written out")
+        claims = state_change_claims(text)
+        if claims and not any(o.name in STATE_TOOLS and o.ok for o in ctx.outcomes):
+            raise BrainUnavailable("unverified_answer", f"claims a change no tool made: {claims[0]!r}")
+        sources = [str(m.content) for m in messages if isinstance(m, ToolMessage | HumanMessage)]
+        sources += [o.result.model_dump_json() for o in ctx.outcomes if o.result is not None]
+        invented = invented_numbers(text, allowed_numbers(sources))
+        if invented:
+            raise BrainUnavailable(
+                "unverified_answer", "figures not in any tool result: " + ", ".join(invented[:5])
+            )
+
+    # --- memory -------------------------------------------------------------------------------------
+    def _messages(self, thread: dict[str, Any]) -> list[BaseMessage]:
+        return list(self.agent.get_state(thread).values.get("messages", []))
+
+    def _store(self, thread: dict[str, Any], messages: list[BaseMessage]) -> None:
+        current = self._messages(thread)
+        if [m.model_dump() for m in current] == [m.model_dump() for m in messages]:
+            return
+        self.agent.update_state(thread, {"messages": [RemoveMessage(id=REMOVE_ALL_MESSAGES), *messages]},
                                 as_node="model")  # fmt: skip
 
+    def record_fallback(self, actor: Actor, conversation_id: str, text: str, reply: Reply) -> None:
+        """Keep the model's memory true: the question, the tools the offline brain called and what they
+        gave (figures, citations, errors), and a note that the offline assistant answered."""
+        thread = _thread(actor, conversation_id)
+        turn: list[BaseMessage] = [HumanMessage(text)]
+        calls = [{"name": c.name, "args": c.arguments, "id": f"offline_{i}", "type": "tool_call"}
+                 for i, c in enumerate(reply.tool_calls)]  # fmt: skip
+        if calls:
+            turn.append(AIMessage(content="", tool_calls=calls))
+            for call, made in zip(calls, reply.tool_calls, strict=True):
+                data: dict[str, Any] = {"outcome": made.outcome}
+                if made.message:
+                    data["message"] = made.message
+                data |= {f.label: f.display for f in reply.figures if f.source == made.name}
+                if made.name == "search_policy":
+                    data["passages"] = [c.label for c in reply.citations]
+                turn.append(ToolMessage(frame(made.name, json.dumps(data, ensure_ascii=False, default=str)),
+                                        tool_call_id=call["id"], name=made.name))  # fmt: skip
+        turn.append(AIMessage("(The offline assistant answered this turn from the tool results above.)"))
+        history = [*self._messages(thread), *turn]
+        self._store(thread, compact_history(history, keep_turns=KEEP_TURNS, result_chars=OLD_RESULT_CHARS,
+                                            old_result_chars=OLD_RESULT_CHARS))  # fmt: skip
+
+    # --- the reply ----------------------------------------------------------------------------------
     @staticmethod
     def _reply(text: str, ctx: AgentContext) -> Reply:
         reply = Reply(text=text, brain="llm")

@@ -1,0 +1,133 @@
+"""The agent middleware that keeps each model call inside the limits of a small self-hosted model.
+
+Around every model call (`wrap_model_call`):
+- only the turn's selected tools are offered, with compact schemas;
+- the messages are fitted to the context budget (older turns dropped, tool results shrunk); a 400
+  "context length exceeded" from the server is answered once with half the room, then `ContextTooSmall`;
+- the call gets what is left of the whole-turn deadline as its timeout (at most the per-call timeout);
+  no time left: `TurnTimeout`;
+- a malformed response (invented tool name, arguments that are not JSON, a tool call written as text, or
+  the very same call again) is retried once with the problem stated; a second one: `MalformedToolCalls`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from typing import Any
+
+import openai
+from langchain.agents.middleware import AgentMiddleware
+from langchain.agents.middleware.types import ModelRequest, ModelResponse
+from langchain_core.messages import AIMessage, BaseMessage, HumanMessage
+
+from bot.brains.llm.budget import Budget, ContextTooSmall, compact_schema, estimate_tokens, fit_messages
+from bot.brains.llm.tools import AgentContext
+from bot.brains.llm.verify import looks_like_tool_call
+from tools.assistant_tools.registry import TOOLS
+
+_CONTEXT_ERROR = re.compile(r"context|maximum.{0,40}tokens|too many tokens|prompt is too long", re.I)
+
+
+class TurnTimeout(Exception):
+    """The whole-turn deadline passed before the model answered."""
+
+
+class MalformedToolCalls(Exception):
+    """The model's tool calls stayed unusable after one retry with the problem fed back."""
+
+
+def is_context_error(exc: openai.APIStatusError) -> bool:
+    return exc.status_code in (400, 413) and bool(_CONTEXT_ERROR.search(str(exc.message) + str(exc.body)))
+
+
+def _calls_this_turn(messages: list[BaseMessage]) -> set[str]:
+    seen: set[str] = set()
+    for m in reversed(messages):
+        if isinstance(m, HumanMessage):
+            break
+        if isinstance(m, AIMessage):
+            seen |= {_key(c["name"], c["args"]) for c in m.tool_calls}
+    return seen
+
+
+def _key(name: str, args: dict[str, Any]) -> str:
+    return name + json.dumps(args, sort_keys=True, default=str)
+
+
+def problem_with(message: AIMessage, earlier_calls: set[str]) -> str | None:
+    """What makes this response unusable, in words the model can act on; None when it is fine."""
+    if message.invalid_tool_calls:
+        bad = message.invalid_tool_calls[0]
+        return f"the arguments of your call to {bad.get('name') or 'a tool'} are not valid JSON"
+    unknown = [c["name"] for c in message.tool_calls if c["name"] not in TOOLS]
+    if unknown:
+        return f"there is no tool named {unknown[0]!r}"
+    if not message.tool_calls and looks_like_tool_call(message.text):
+        return "you wrote a tool call as text instead of calling the tool"
+    if message.tool_calls and all(_key(c["name"], c["args"]) in earlier_calls for c in message.tool_calls):
+        return f"you already called {message.tool_calls[0]['name']} with these arguments; its result is above"
+    return None
+
+
+class TurnGuard(AgentMiddleware[Any, AgentContext, Any]):
+    def __init__(self, *, budget: Budget, call_timeout_s: float) -> None:
+        super().__init__()
+        self.budget = budget
+        self.call_timeout_s = call_timeout_s
+
+    def _request(self, request: ModelRequest[AgentContext], room_factor: float) -> ModelRequest[AgentContext]:
+        ctx = request.runtime.context
+        tools = [compact_schema(name) for name in ctx.tools]
+        fixed = estimate_tokens(request.system_prompt or "") + sum(
+            estimate_tokens(json.dumps(t)) for t in tools
+        )
+        room = int((self.budget.prompt_tokens - fixed) * room_factor)
+        if room <= 0:
+            raise ContextTooSmall(
+                f"system prompt and tools need {fixed} tokens of {self.budget.prompt_tokens}"
+            )
+        messages = fit_messages(request.messages, room, result_chars=ctx.result_chars)
+        return request.override(messages=messages, tools=tools)  # type: ignore[arg-type]
+
+    def _call(self, request: ModelRequest[AgentContext], handler: Callable[[ModelRequest[AgentContext]],
+              ModelResponse[Any]]) -> ModelResponse[Any]:  # fmt: skip
+        remaining = request.runtime.context.remaining_s()
+        if remaining <= 0:
+            raise TurnTimeout("the turn deadline passed before the next model call")
+        timeout = min(self.call_timeout_s, remaining)
+        return handler(request.override(model_settings={**request.model_settings, "timeout": timeout}))
+
+    def wrap_model_call(self, request: ModelRequest[AgentContext],
+                        handler: Callable[[ModelRequest[AgentContext]], ModelResponse[Any]]) -> ModelResponse[Any]:  # fmt: skip
+        fitted = self._request(request, 1.0)
+        try:
+            response = self._call(fitted, handler)
+        except openai.APIStatusError as exc:
+            if not is_context_error(exc):
+                raise
+            fitted = self._request(request, 0.5)  # our estimate was short of the server's count
+            try:
+                response = self._call(fitted, handler)
+            except openai.APIStatusError as again:
+                if is_context_error(again):
+                    raise ContextTooSmall(
+                        f"the server still reports too long a prompt: {again.message}"
+                    ) from again
+                raise
+        earlier = _calls_this_turn(request.messages)
+        message = next((m for m in response.result if isinstance(m, AIMessage)), None)
+        problem = problem_with(message, earlier) if message is not None else None
+        if problem is None:
+            return response
+        retry = fitted.override(messages=[*fitted.messages, AIMessage(content="(unusable reply)"),
+                                          HumanMessage(f"Your last reply could not be used: {problem}. Call one of "
+                                                       f"the offered tools with JSON arguments, or answer in plain "
+                                                       f"text from the results you have.")])  # fmt: skip
+        response = self._call(retry, handler)
+        message = next((m for m in response.result if isinstance(m, AIMessage)), None)
+        again = problem_with(message, earlier) if message is not None else None
+        if again is not None:
+            raise MalformedToolCalls(f"{problem}; after a retry: {again}")
+        return response
