@@ -13,6 +13,7 @@ import bot.conversations
 import bot.slack.dedupe
 import crm_adapter.models
 import crm_adapter.sql.changes
+import crm_adapter.statements.tables
 import tools.approvals.models
 import tools.approvals.outbox
 import tools.audit.models
@@ -22,6 +23,7 @@ import tools.memos.store
 TABLE_MODULES = (
     crm_adapter.models,
     crm_adapter.sql.changes,
+    crm_adapter.statements.tables,
     tools.engine.review_runs,
     tools.approvals.models,
     tools.approvals.outbox,
