@@ -19,7 +19,7 @@ import pandas as pd
 EDGE_DAYS = 4
 # returned / bounced items recognised by text, besides what the bank flags (MT940 RC/RD, RTRN, camt RvslInd)
 RETURN_PATTERN = re.compile(
-    r"\b(return(ed)?|retour|r[uü]cklastschrift|r[uü]ck[uü]berweisung|storno|reversal|unpaid|bounced|"
+    r"\b(?:return(?:ed)?|retour|r[uü]cklastschrift|r[uü]ck[uü]berweisung|storno|reversal|unpaid|bounced|"
     r"chargeback|terugboeking|gestorneerd|insufficient funds)\b|退票|退回|退汇|冲正|退款|回退",
     re.IGNORECASE,
 )

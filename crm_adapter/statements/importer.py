@@ -147,21 +147,26 @@ def _rates(conn: Connection) -> dict[str, float]:
     return {r.currency: float(r.rate_to_reporting) for r in rows}
 
 
+def load_client_frames(
+    conn: Connection, client_id: int
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, dict[str, float]]:
+    """A client's stored transactions, statements and accounts as frames, and the book's latest FX rates."""
+    acc_t, st_t, tx_t = (r.__table__ for r in (BankAccountRow, BankStatementRow, BankTransactionRow))  # type: ignore[attr-defined]
+    accounts = pd.DataFrame(conn.execute(select(acc_t).where(acc_t.c.client_id == client_id)).mappings().all(),
+                            columns=[c.name for c in acc_t.columns])  # fmt: skip
+    statements = pd.DataFrame(conn.execute(select(st_t).where(st_t.c.client_id == client_id)).mappings().all(),
+                              columns=[c.name for c in st_t.columns])  # fmt: skip
+    tx = pd.DataFrame(conn.execute(select(tx_t).where(tx_t.c.client_id == client_id)).mappings().all(),
+                      columns=[c.name for c in tx_t.columns])  # fmt: skip
+    return tx, statements, accounts, _rates(conn)
+
+
 def _derive_flows(conn: Connection, client_id: int) -> tuple[list[str], list[str]]:
     """Rewrite the client's bank_flows for the months its statements cover; (months, notes)."""
-    acc_t, st_t, tx_t = (r.__table__ for r in (BankAccountRow, BankStatementRow, BankTransactionRow))  # type: ignore[attr-defined]
-    accounts = pd.DataFrame(
-        conn.execute(select(acc_t).where(acc_t.c.client_id == client_id)).mappings().all()
-    )
-    statements = pd.DataFrame(
-        conn.execute(select(st_t).where(st_t.c.client_id == client_id)).mappings().all()
-    )
-    cols = [tx_t.c[c] for c in ("client_id", "account_id", "booking_date", "amount", "currency", "counterparty",
-                                "counterparty_account", "reference", "description", "returned")]  # fmt: skip
-    tx = pd.DataFrame(conn.execute(select(*cols).where(tx_t.c.client_id == client_id)).mappings().all())
+    tx, statements, accounts, rates = load_client_frames(conn, client_id)
     if accounts.empty or statements.empty or tx.empty:
         return [], []
-    flows, notes = monthly_flows(tx, statements, accounts, _rates(conn))
+    flows, notes = monthly_flows(tx, statements, accounts, rates)
     if flows.empty:
         return [], notes
     bf = BankFlowRow.__table__  # type: ignore[attr-defined]
@@ -169,8 +174,8 @@ def _derive_flows(conn: Connection, client_id: int) -> tuple[list[str], list[str
     conn.execute(delete(bf).where(bf.c.client_id == client_id, bf.c.month.in_(months)))
     frame = pd.DataFrame({
         "client_id": client_id, "month": [m.isoformat() for m in months], "currency": flows["currency"],
-        "inflows": [to_money(v) for v in flows["inflows"]], "outflows": [to_money(v) for v in flows["outflows"]],
-        "avg_balance": [to_money(v) for v in flows["avg_balance"]], "bounced_payments": flows["bounced_payments"],
+        "inflows": [str(to_money(v)) for v in flows["inflows"]], "outflows": [str(to_money(v)) for v in flows["outflows"]],
+        "avg_balance": [str(to_money(v)) for v in flows["avg_balance"]], "bounced_payments": flows["bounced_payments"],
     })  # fmt: skip
     bulk_insert(conn, bf, frame)
     return [m.strftime("%Y-%m") for m in months], notes

@@ -61,11 +61,11 @@ def _balance(file: str, line: int, tag: str, value: str) -> tuple[Decimal, dt.da
         raise StatementFormatError(
             file,
             line,
-            f":{tag}:",
+            f"tag {tag}",
             f"'{value.strip()}' is not a balance (expected C|D, YYMMDD, currency, 123,45)",
         )
     amount = Decimal(m["amount"].replace(",", "."))
-    return (-amount if m["mark"] == "D" else amount), _date(file, line, f":{tag}:", m["date"]), m["ccy"]
+    return (-amount if m["mark"] == "D" else amount), _date(file, line, f"tag {tag}", m["date"]), m["ccy"]
 
 
 def _blocks(text: str) -> list[list[tuple[int, str]]]:
@@ -152,9 +152,9 @@ def _statement(file: str, block: list[tuple[int, str]]) -> ParsedStatement:
     tags = _tags(block)
     found = {t for _, t, _ in tags}
     for need, label in (
-        ("25", ":25: account"),
-        ("60", ":60F: opening balance"),
-        ("62", ":62F: closing balance"),
+        ("25", "tag 25 (account)"),
+        ("60", "tag 60F (opening balance)"),
+        ("62", "tag 62F (closing balance)"),
     ):
         if not any(t.startswith(need) for t in found):
             raise StatementFormatError(file, start, label, "missing in the statement starting here")
@@ -175,28 +175,28 @@ def _statement(file: str, block: list[tuple[int, str]]) -> ParsedStatement:
             closing, to_date, ccy = _balance(file, number_, tag, value[0])
             if currency and ccy != currency:
                 raise StatementFormatError(
-                    file, number_, f":{tag}:", f"currency {ccy} differs from the opening balance's {currency}"
+                    file, number_, f"tag {tag}", f"currency {ccy} differs from the opening balance's {currency}"
                 )
             closing_line, closed = number_, True
         elif tag in ("64", "65"):
             _balance(file, number_, tag, value[0])
         elif tag == "61":
             if closed:
-                raise StatementFormatError(file, number_, ":61:", "entry after the closing balance")
+                raise StatementFormatError(file, number_, "tag 61", "entry after the closing balance")
             m = _LINE61.match(value[0])
             if not m:
                 raise StatementFormatError(
-                    file, number_, ":61:",
+                    file, number_, "tag 61",
                     f"'{value[0]}' is not a statement line (expected YYMMDD[MMDD], C|D|RC|RD, amount 123,45, "
                     "type code like NTRF, reference)",
                 )  # fmt: skip
-            _date(file, number_, ":61: value date", m["value_date"])
+            _date(file, number_, "tag 61 value date", m["value_date"])
             lines61.append((number_, m))
         elif tag == "86" and closed:
             continue  # information to the account owner about the whole statement, not an entry
         trimmed.append(f":{tag}:" + "\n".join(value))
     if not currency:
-        raise StatementFormatError(file, opening_line or start, ":60F:", "no currency")
+        raise StatementFormatError(file, opening_line or start, "tag 60F", "no currency")
     parsed = Transactions()
     try:
         entries = [t for t in parsed.parse("\n".join(trimmed)) if t.data.get("id") or t.data.get("amount")]
@@ -207,7 +207,7 @@ def _statement(file: str, block: list[tuple[int, str]]) -> ParsedStatement:
     entries = [t for t in entries if "amount" in t.data]
     if len(entries) != len(lines61):
         raise StatementFormatError(
-            file, start, ":61:", f"{len(lines61)} entries in the file but {len(entries)} readable"
+            file, start, "tag 61", f"{len(lines61)} entries in the file but {len(entries)} readable"
         )
     details86 = {n: "\n".join(v) for n, t, v in tags if t == "86"}
     owner_of: dict[int, int] = {}
@@ -223,7 +223,7 @@ def _statement(file: str, block: list[tuple[int, str]]) -> ParsedStatement:
         amount = Decimal(m["amount"].replace(",", "."))
         mark = m["mark"]
         signed = -amount if mark in ("D", "RC") else amount
-        value_date = _date(file, line, ":61: value date", m["value_date"])
+        value_date = _date(file, line, "tag 61 value date", m["value_date"])
         booking = entry.data.get("guessed_entry_date") or value_date
         text86 = details86.get(owner_of.get(line, -1), "")
         dialect, d = _details(text86, entry.data) if text86 else ("none", {})
@@ -266,6 +266,6 @@ def parse_mt940(text: str, file: str) -> list[ParsedStatement]:
     blocks = _blocks(text)
     if not blocks:
         raise StatementFormatError(
-            file, 1, ":20:", "no statement found (an MT940 statement starts with ':20:')"
+            file, 1, "tag 20", "no statement found (an MT940 statement starts with ':20:')"
         )
     return [_statement(file, b) for b in blocks]

@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from crm_adapter.enums import Product, Severity
 from tools.approvals.authority import AuthorityPolicy
+from tools.statements.policy import StatementsPolicy
 
 Share = float  # a fraction, 0.25 = 25 %
 
@@ -345,3 +346,4 @@ class Policy(_Strict):
     insurance: InsurancePolicy
     authority: AuthorityPolicy
     model_monitoring: ModelMonitoringPolicy = ModelMonitoringPolicy()
+    statements: StatementsPolicy = StatementsPolicy()
