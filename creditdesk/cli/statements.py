@@ -62,3 +62,35 @@ def import_statements_cmd(
                        skipped=result.transactions_skipped, months=", ".join(result.bank_flow_months) or "-"))  # fmt: skip
     for w in result.warnings:
         console.print(f"  warning: {w}", highlight=False, markup=False, soft_wrap=True)
+
+
+def statement_analysis(c, actor, client_id: int):  # type: ignore[no-untyped-def]
+    """The bank-statement analysis `clients analyse` shows (tools/statements)."""
+    from tools.statements import analyse_statements
+
+    return analyse_statements(
+        actor, c.adapter, c.engine, client_id, as_of=c.today(), policy=c.policy.statements
+    )
+
+
+def print_statement_analysis(analysis, lang: str = "en") -> None:  # type: ignore[no-untyped-def]
+    from kernel.catalogue import text
+
+    if not analysis.transactions:
+        console.print(text("statements.none", lang))
+        return
+    console.print(text("statements.analysis_title", lang, accounts=analysis.accounts, transactions=analysis.transactions,
+                       start=analysis.from_date, end=analysis.to_date, currency=analysis.currency))  # fmt: skip
+    for m in analysis.months:
+        console.print("  " + text("statements.month_line", lang, month=m.month, inflows=f"{m.inflows:,.0f}",
+                                  outflows=f"{m.outflows:,.0f}", avg=f"{m.avg_balance:,.0f}",
+                                  low=f"{m.min_balance:,.0f}", returned=m.returned))  # fmt: skip
+    for f in analysis.findings:
+        if f.level is None:
+            continue
+        console.print(f"  {f.level}: {f.code} — {f.message(lang)}", highlight=False)
+        for t in f.transactions[:5]:
+            console.print(f"      {t.date} {t.amount:>14,.2f} {t.currency} {t.counterparty} {t.description[:60]}",
+                          highlight=False, markup=False)  # fmt: skip
+    for n in analysis.notes:
+        console.print(f"  note: {n}", highlight=False, markup=False)

@@ -175,7 +175,10 @@ def _statement(file: str, block: list[tuple[int, str]]) -> ParsedStatement:
             closing, to_date, ccy = _balance(file, number_, tag, value[0])
             if currency and ccy != currency:
                 raise StatementFormatError(
-                    file, number_, f"tag {tag}", f"currency {ccy} differs from the opening balance's {currency}"
+                    file,
+                    number_,
+                    f"tag {tag}",
+                    f"currency {ccy} differs from the opening balance's {currency}",
                 )
             closing_line, closed = number_, True
         elif tag in ("64", "65"):

@@ -58,7 +58,15 @@ def test_every_sample_format_imports_once(cli) -> None:  # type: ignore[no-untyp
     assert len(out["statements"]) == 10
     assert set(out) >= {"accounts", "statements", "transactions_added", "transactions_skipped", "warnings"}
     first = out["statements"][0]
-    assert set(first) >= {"account", "currency", "from", "to", "opening_balance", "closing_balance", "transactions"}
+    assert set(first) >= {
+        "account",
+        "currency",
+        "from",
+        "to",
+        "opening_balance",
+        "closing_balance",
+        "transactions",
+    }
     assert first["account"] == "NL20INGB0001234567EUR" and first["opening_balance"] == "12500.00"
     assert first["closing_balance"] == "25300.00" and first["from"] == "2026-01-30"
     assert sorted(out["accounts"]) == sorted([
@@ -73,12 +81,25 @@ def test_every_sample_format_imports_once(cli) -> None:  # type: ignore[no-untyp
 
 
 def test_monthly_bank_flows_are_derived_from_a_full_month(cli) -> None:  # type: ignore[no-untyped-def]
-    out = _json(cli("statements", "import", str(SAMPLES / "export_zh.csv"), "--client", "1002", "--as", "rm.south.001", "--json"))
+    out = _json(
+        cli(
+            "statements",
+            "import",
+            str(SAMPLES / "export_zh.csv"),
+            "--client",
+            "1002",
+            "--as",
+            "rm.south.001",
+            "--json",
+        )
+    )
     assert out["bank_flow_months"] == ["2026-02"]
     from creditdesk.cli.common import container
 
     with container().engine.connect() as conn:
-        row = conn.execute(select(BankFlowRow).where(BankFlowRow.client_id == 1002, BankFlowRow.month == "2026-02-01")).one()
+        row = conn.execute(
+            select(BankFlowRow).where(BankFlowRow.client_id == 1002, BankFlowRow.month == "2026-02-01")
+        ).one()
     # by hand: credits 150,000 + 30,000 + 400,000; debits 80,000 + 200,000 + 50,000; one 退票
     assert row.inflows == Decimal("580000.00") and row.outflows == Decimal("330000.00")
     assert row.currency == "CNY" and row.bounced_payments == 1
@@ -89,10 +110,17 @@ def test_monthly_bank_flows_are_derived_from_a_full_month(cli) -> None:  # type:
 
 def test_a_statement_that_does_not_balance_writes_nothing(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     bad = tmp_path / "altered.sta"
-    bad.write_text((SAMPLES / "rabobank.sta").read_text().replace("C260315EUR000000012750,00", "C260315EUR000000012760,00"))
+    bad.write_text(
+        (SAMPLES / "rabobank.sta")
+        .read_text()
+        .replace("C260315EUR000000012750,00", "C260315EUR000000012760,00")
+    )
     r = cli("statements", "import", str(SAMPLES / "ing.sta"), str(bad), "--client", "1001", "--as", "rm.anna")
     assert r.exit_code == 2
-    assert "altered.sta:21: closing balance: 12760.00 EUR but opening 12800.00 + movements -50.00 = 12750.00" in r.output
+    assert (
+        "altered.sta:21: closing balance: 12760.00 EUR but opening 12800.00 + movements -50.00 = 12750.00"
+        in r.output
+    )
     assert _count(BankTransactionRow) == 0 and _count(BankStatementRow) == 0
 
 
@@ -112,7 +140,9 @@ def test_a_statement_that_does_not_balance_writes_nothing(cli, tmp_path: Path) -
          "bad.sta:3: 借方发生额: 'abc' is not an amount"),
     ],
 )  # fmt: skip
-def test_malformed_files_are_refused_with_their_place(cli, tmp_path: Path, content: str, expected: str) -> None:  # type: ignore[no-untyped-def]
+def test_malformed_files_are_refused_with_their_place(
+    cli, tmp_path: Path, content: str, expected: str
+) -> None:  # type: ignore[no-untyped-def]
     bad = tmp_path / "bad.sta"
     bad.write_text(content, encoding="utf-8")
     r = cli("statements", "import", str(bad), "--client", "1001", "--as", "rm.anna", "--account", "X1")
@@ -128,8 +158,13 @@ def test_gap_between_statements_is_reported(cli, tmp_path: Path) -> None:  # typ
     one, two = tmp_path / "a.sta", tmp_path / "b.sta"
     one.write_text(text[: text.index(":20:940S260308")])
     two.write_text(second)
-    out = _json(cli("statements", "import", str(one), str(two), "--client", "1001", "--as", "rm.anna", "--json"))
-    assert any("gap between statements: closing 12800.00 on 2026-03-08, next opening 12900.00" in w for w in out["warnings"])
+    out = _json(
+        cli("statements", "import", str(one), str(two), "--client", "1001", "--as", "rm.anna", "--json")
+    )
+    assert any(
+        "gap between statements: closing 12800.00 on 2026-03-08, next opening 12900.00" in w
+        for w in out["warnings"]
+    )
 
 
 def test_the_acting_officer_is_checked(cli) -> None:  # type: ignore[no-untyped-def]
@@ -141,8 +176,26 @@ def test_the_acting_officer_is_checked(cli) -> None:  # type: ignore[no-untyped-
 
 
 def test_another_clients_account_is_refused(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    assert cli("statements", "import", str(SAMPLES / "ing.sta"), "--client", "1001", "--as", "rm.anna").exit_code == 0
+    assert (
+        cli("statements", "import", str(SAMPLES / "ing.sta"), "--client", "1001", "--as", "rm.anna").exit_code
+        == 0
+    )
     copy = tmp_path / "ing.sta"
     shutil.copy(SAMPLES / "ing.sta", copy)
     r = cli("statements", "import", str(copy), "--client", "1003", "--as", "risk.lee")
-    assert r.exit_code == 2 and "account NL20INGB0001234567EUR:EUR belongs to client 1001, not 1003" in r.output
+    assert (
+        r.exit_code == 2 and "account NL20INGB0001234567EUR:EUR belongs to client 1001, not 1003" in r.output
+    )
+
+
+def test_clients_analyse_shows_the_bank_statement_findings(cli) -> None:  # type: ignore[no-untyped-def]
+    files = [str(SAMPLES / "export_zh.csv"), str(SAMPLES / "ing.sta")]
+    assert cli("statements", "import", *files, "--client", "1001", "--as", "rm.anna").exit_code == 0
+    shown = cli("clients", "analyse", "1001", "--as", "rm.anna")
+    assert shown.exit_code == 0, shown.output
+    assert "Bank statements (2 accounts, 11 transactions" in shown.output
+    assert "other_lender_payments — 3 payments to other lenders" in shown.output
+    assert "中国工商银行上海分行" in shown.output
+    data = _json(cli("clients", "analyse", "1001", "--as", "rm.anna", "--json"))
+    codes = {f["code"]: f for f in data["bank_statements"]["findings"]}
+    assert codes["returned_items"]["value"] == 2  # the ING direct-debit return and the 退票
