@@ -249,6 +249,7 @@ def import_statements(engine: Engine, client_id: int, paths: list[Path], *, now:
         tx_rows: list[dict[str, object]] = []
         st_rows: list[dict[str, object]] = []
         summaries: list[StatementSummary] = []
+        skipped = 0
         for st, digest, sid in unique:
             if sid not in stored:
                 st_rows.append({
@@ -258,7 +259,9 @@ def import_statements(engine: Engine, client_id: int, paths: list[Path], *, now:
                     "transactions": len(st.transactions), "source_format": st.dialect[:40], "source_file": st.file[:255],
                     "source_sha256": digest, "imported_at": now,
                 })  # fmt: skip
-            tx_rows += _transaction_rows(st, sid, client_id)
+                tx_rows += _transaction_rows(st, sid, client_id)  # a stored statement's entries are stored
+            else:
+                skipped += len(st.transactions)
             summaries.append(StatementSummary(
                 account=st.account, currency=st.currency, from_=st.from_date, to=st.to_date,
                 opening_balance=str(st.opening_balance), closing_balance=str(st.closing_balance),
@@ -282,7 +285,7 @@ def import_statements(engine: Engine, client_id: int, paths: list[Path], *, now:
             warnings += notes
         result = StatementImport(
             client_id=client_id, accounts=account_ids, statements=summaries, transactions_added=len(fresh),
-            transactions_skipped=len(tx_rows) - len(fresh), bank_flow_months=months, warnings=warnings,
+            transactions_skipped=skipped + len(tx_rows) - len(fresh), bank_flow_months=months, warnings=warnings,
         )  # fmt: skip
         if record is not None:
             record(conn, result)
