@@ -19,6 +19,7 @@ import tools.approvals.outbox
 import tools.audit.models
 import tools.engine.review_runs
 import tools.memos.store
+import tools.spreading.tables
 
 TABLE_MODULES = (
     crm_adapter.models,
@@ -29,6 +30,7 @@ TABLE_MODULES = (
     tools.approvals.outbox,
     tools.audit.models,
     tools.memos.store,
+    tools.spreading.tables,
     api.tokens,
     api.launch_replay,
     bot.slack.dedupe,

@@ -47,6 +47,7 @@ COMMAND_MODULES: list[tuple[str, str | None]] = [
     ("creditdesk.cli.tokens", "token"),
     ("creditdesk.cli.slack", None),  # slack, monitor
     ("creditdesk.cli.statements", "statements"),
+    ("creditdesk.cli.financials", "financials"),
 ]
 
 

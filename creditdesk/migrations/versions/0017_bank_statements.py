@@ -1,4 +1,5 @@
-"""bank statements: accounts, statements and transactions imported from MT940, camt.053 and CSV exports
+"""bank statements: accounts, statements and transactions imported from MT940, camt.053 and CSV exports;
+financial spreads: the source file and line mapping of each spread financial statement
 
 Revision ID: 0017
 Revises: 0013
@@ -75,9 +76,26 @@ def upgrade() -> None:
     )
     for column in ("account_id", "client_id", "statement_id", "booking_date"):
         op.create_index(op.f(f"ix_bank_transactions_{column}"), "bank_transactions", [column], unique=False)
+    op.create_table(
+        "financial_spreads",
+        sa.Column("client_id", sa.Integer(), nullable=False),
+        sa.Column("period_end", sa.Date(), nullable=False),
+        sa.Column("period_type", _S(length=24), nullable=False),
+        sa.Column("source_file", _S(length=255), nullable=False),
+        sa.Column("source_sha256", _S(length=64), nullable=False),
+        sa.Column("unit", sa.Integer(), nullable=False),
+        sa.Column("mapping", sa.JSON(), nullable=False),
+        sa.Column("unmapped", sa.JSON(), nullable=False),
+        sa.Column("tieouts_accepted", sa.JSON(), nullable=False),
+        sa.Column("officer_id", _S(length=64), nullable=False),
+        sa.Column("imported_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+        sa.ForeignKeyConstraint(["client_id"], ["clients.client_id"]),
+        sa.PrimaryKeyConstraint("client_id", "period_end", "period_type"),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("financial_spreads")
     for column in ("account_id", "client_id", "statement_id", "booking_date"):
         op.drop_index(op.f(f"ix_bank_transactions_{column}"), table_name="bank_transactions")
     op.drop_table("bank_transactions")
