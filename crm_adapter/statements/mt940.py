@@ -7,7 +7,8 @@ SWIFT field format with its line number before the library parses it, so a malfo
 with its place instead of being half read. The `:86:` details come in three dialects:
 
 - German structured (`166?00GUTSCHRIFT?20...?32NAME?31IBAN`, Deutsche Bank, Sparkassen, Commerzbank):
-  the library's `?nn` sub-field parser, with the SEPA `SVWZ+`/`EREF+` keys;
+  the `?nn` sub-fields (?00 posting text, ?20-?29 and ?60-?63 purpose, ?31 account, ?32/?33 name) with the
+  SEPA `SVWZ+`/`EREF+` keys;
 - slash keys (`/TRTP/.../IBAN/.../NAME/.../REMI/...`, ABN AMRO SEPA, Rabobank, ING's `/CNTP/`);
 - free text (older ING, ABN AMRO `GIRO`/`BEA` lines, most other banks).
 """
@@ -107,7 +108,7 @@ def _account_like(value: object) -> str:
     return text if re.fullmatch(r"[A-Z]{2}\d{2}[A-Z0-9]{8,30}|P?\d{7,18}", text) else ""
 
 
-def _details(text: str, library: dict[str, object]) -> tuple[str, dict[str, str]]:
+def _details(text: str) -> tuple[str, dict[str, str]]:
     """The dialect of one `:86:` and what it says: counterparty, account, reference, description."""
     joined = "".join(text.splitlines())
     if re.match(r"^\d{3}\?\d{2}", joined):
@@ -124,7 +125,7 @@ def _details(text: str, library: dict[str, object]) -> tuple[str, dict[str, str]
         text = sepa.get("SVWZ", purpose if not sepa else "").strip()
         return "structured-de", {
             "counterparty": (sub.get("32", "") + sub.get("33", "")).strip(),
-            "counterparty_account": sub.get("31", "").strip() or str(library.get("gvc_applicant_iban") or ""),
+            "counterparty_account": sub.get("31", "").strip(),
             "reference": sepa.get("EREF", "").strip(),
             "description": " ".join(p for p in (sub.get("00", "").strip(), text) if p),
             "gvc": joined[:3],
@@ -200,7 +201,7 @@ def _statement(file: str, block: list[tuple[int, str]]) -> ParsedStatement:
         trimmed.append(f":{tag}:" + "\n".join(value))
     if not currency:
         raise StatementFormatError(file, opening_line or start, "tag 60F", "no currency")
-    parsed = Transactions()
+    parsed = Transactions(processors={"post_transaction_details": []})  # the :86: sub-fields are read below
     try:
         entries = [t for t in parsed.parse("\n".join(trimmed)) if t.data.get("id") or t.data.get("amount")]
     except Exception as exc:  # the library raises bare RuntimeErrors
@@ -229,7 +230,7 @@ def _statement(file: str, block: list[tuple[int, str]]) -> ParsedStatement:
         value_date = _date(file, line, "tag 61 value date", m["value_date"])
         booking = entry.data.get("guessed_entry_date") or value_date
         text86 = details86.get(owner_of.get(line, -1), "")
-        dialect, d = _details(text86, entry.data) if text86 else ("none", {})
+        dialect, d = _details(text86) if text86 else ("none", {})
         dialects[dialect] = dialects.get(dialect, 0) + 1
         bank_ref = str(entry.data.get("bank_reference") or "")
         cust_ref = m["ref"].split("//")[0].strip()
