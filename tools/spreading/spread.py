@@ -177,8 +177,26 @@ def spread_rows(rows: list[list[Cell]], file: str, sha256: str, unit: int | None
                            field="file")  # fmt: skip
     spread = Spread(file=file, sha256=sha256, unit=factor, unit_source=unit_source,
                     periods=sorted(set(periods.values()), reverse=True), lines=lines, unmapped=unmapped, tieouts=[])  # fmt: skip
+    _derive_ebitda(spread)
     spread.tieouts = disagreements + tieouts(spread)
     return spread
+
+
+def _derive_ebitda(spread: Spread) -> None:
+    """EBITDA = operating profit + depreciation when the statements do not give it (the engine's ratios need it)."""
+    if any(ln.figure == "ebitda" for ln in spread.lines):
+        return
+    values = {}
+    for p in spread.periods:
+        op, dep = spread.figure("operating_profit", p), spread.figure("depreciation", p)
+        if op is not None and dep is not None:
+            values[p.isoformat()] = str(op + abs(dep))
+    if values:
+        sources = [ln.source for ln in spread.lines if ln.figure in ("operating_profit", "depreciation")]
+        spread.lines.append(SpreadLine(figure="ebitda", label="operating profit + depreciation (derived)",
+                                       source=" + ".join(sources), confidence=min(
+                                           ln.confidence for ln in spread.lines if ln.figure in ("operating_profit", "depreciation")),
+                                       values=values))  # fmt: skip
 
 
 def tieouts(spread: Spread) -> list[str]:

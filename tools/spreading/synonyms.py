@@ -12,6 +12,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
                 "营业收入", "营业总收入", "主营业务收入", "销售收入"),
     "cogs": ("cost of sales", "cost of goods sold", "cost of revenue", "cogs", "营业成本", "主营业务成本", "销售成本"),
     "ebitda": ("ebitda", "息税折旧摊销前利润"),
+    "operating_profit": ("operating profit", "operating income", "profit from operations", "ebit",
+                         "营业利润", "经营利润"),
     "depreciation": ("depreciation", "depreciation and amortisation", "depreciation and amortization",
                      "折旧与摊销", "折旧和摊销", "固定资产折旧"),
     "interest_expense": ("interest expense", "finance costs", "interest paid", "financial expenses",

@@ -36,6 +36,7 @@ def english_workbook(path: Path, *, equity_2025: float = 420) -> Path:
         bs.append(r)
     pl = wb.create_sheet("Income statement")
     for r in [["", "2025", "2024"], ["Revenue", 2400, 2100], ["Cost of sales", -1500, -1320],
+              ["Operating profit", 110, 95], ["Depreciation and amortisation", -40, -38],
               ["Finance costs", 25, 28], ["Profit for the year", 60, 45], ["Marketing gimmicks", 5, 4]]:  # fmt: skip
         pl.append(r)
     wb.save(path)
@@ -104,6 +105,10 @@ def test_english_workbook_is_spread_in_thousands(tmp_path: Path) -> None:
     assert any("Marketing gimmicks" in u for u in s.unmapped)
     assert any("Property, plant and equipment" in u for u in s.unmapped)
     assert s.tieouts == []  # 1000 = 580 + 420; 930 = 570 + 360
+    # not given: EBITDA = operating profit 110 + depreciation 40 (thousands)
+    assert s.figure("ebitda", dt.date(2025, 12, 31)) == Decimal(150_000)
+    ebitda = next(ln for ln in s.lines if ln.figure == "ebitda")
+    assert ebitda.source == "Income statement!A4 + Income statement!A5"
 
 
 def test_chinese_workbook_in_wan_yuan_with_merged_headers(tmp_path: Path) -> None:
