@@ -38,8 +38,16 @@ def import_financials(
     written: list[str] = []
     if not preview:
         require_role(actor, (Role.RM, Role.ANALYST, Role.RISK, Role.ADMIN), "importing financial statements")
+
+        def record(conn) -> None:  # type: ignore[no-untyped-def]
+            c.audit.record_in(conn, actor=actor, action="financials.imported", object_type="client",
+                              object_id=str(client_id), policy_version=c.policy.version,
+                              after={"file": spread.file, "sha256": spread.sha256, "periods": [str(p) for p in spread.periods],
+                                     "tieouts_accepted": spread.tieouts})  # fmt: skip
+
         periods = store_spread(actor, c.adapter, c.engine, client_id, spread, currency=currency.upper(),
-                               period_type=period_type, accept_tieouts=accept_tieouts, now=clock.now())  # fmt: skip
+                               period_type=period_type, accept_tieouts=accept_tieouts, now=clock.now(),
+                               record=record)  # fmt: skip
         written = [p.isoformat() for p in periods]
     if as_json:
         print_json({**spread.model_dump(mode="json"), "written": written})

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
-from sqlalchemy import Engine, delete
+from sqlalchemy import Connection, Engine, delete
 
 from crm_adapter.models import FinancialStatementRow
 from crm_adapter.protocol import CRMAdapter
@@ -29,8 +30,9 @@ def spread_file(path: Path, *, unit: int | None = None) -> Spread:
 
 def store_spread(actor: Actor, adapter: CRMAdapter, engine: Engine, client_id: int, spread: Spread, *,
                  currency: str, period_type: str = "annual", accept_tieouts: bool = False,
-                 now: dt.datetime) -> list[dt.date]:  # fmt: skip
-    """Write one financial statement per period of the spread (replacing that period's), with its mapping."""
+                 now: dt.datetime, record: Callable[[Connection], None] | None = None) -> list[dt.date]:  # fmt: skip
+    """Write one financial statement per period of the spread (replacing that period's), with its mapping.
+    `record(conn)` runs in the same transaction (the shell passes the audit trail's writer)."""
     get_client_for(actor, adapter, client_id)
     if spread.tieouts and not accept_tieouts:
         raise InvalidInput(f"{spread.file}: {len(spread.tieouts)} tie-out(s) failed; nothing was written "
@@ -65,5 +67,7 @@ def store_spread(actor: Actor, adapter: CRMAdapter, engine: Engine, client_id: i
                           "value": ln.values.get(period.isoformat())} for ln in spread.lines if period.isoformat() in ln.values],
                 unmapped=spread.unmapped, tieouts_accepted=spread.tieouts,
             ))  # fmt: skip
+        if record is not None:
+            record(conn)
         bump_in(conn)
     return spread.periods

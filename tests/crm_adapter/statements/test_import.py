@@ -180,6 +180,10 @@ def test_another_clients_account_is_refused(cli, tmp_path: Path) -> None:  # typ
         cli("statements", "import", str(SAMPLES / "ing.sta"), "--client", "1001", "--as", "rm.anna").exit_code
         == 0
     )
+    from creditdesk.cli.common import container
+
+    [event] = [e for e in container().audit.events_for("client", "1001") if e.action == "statements.imported"]
+    assert event.actor_id == "rm.anna" and event.after["added"] == 5
     copy = tmp_path / "ing.sta"
     shutil.copy(SAMPLES / "ing.sta", copy)
     r = cli("statements", "import", str(copy), "--client", "1003", "--as", "risk.lee")

@@ -155,6 +155,10 @@ def test_failed_tieout_blocks_the_write_unless_accepted(
     assert row.total_assets == Decimal("1000000.00") and row.equity == Decimal("400000.00")
     assert len(spread) == 2 and spread[0].source_sha256 and spread[0].tieouts_accepted
     assert any(m["source"] == "Balance sheet!A9" for m in spread[0].mapping)
+    [event] = [
+        e for e in common.container().audit.events_for("client", "1003") if e.action == "financials.imported"
+    ]
+    assert event.after["tieouts_accepted"]
     common.settings.cache_clear()
     common.container.cache_clear()
 
