@@ -14,20 +14,24 @@ import bot.slack.dedupe
 import bot.slack.store
 import crm_adapter.models
 import crm_adapter.sql.changes
+import crm_adapter.statements.tables
 import tools.approvals.models
 import tools.approvals.outbox
 import tools.audit.models
 import tools.engine.review_runs
 import tools.memos.store
+import tools.spreading.tables
 
 TABLE_MODULES = (
     crm_adapter.models,
     crm_adapter.sql.changes,
+    crm_adapter.statements.tables,
     tools.engine.review_runs,
     tools.approvals.models,
     tools.approvals.outbox,
     tools.audit.models,
     tools.memos.store,
+    tools.spreading.tables,
     api.tokens,
     api.launch_replay,
     bot.slack.dedupe,

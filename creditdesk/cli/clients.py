@@ -88,8 +88,11 @@ def analyse(
     actor = actor_for(as_officer)
     client_id = resolve_client(client_ref, actor)
     a = c.credit_engine.assess_client(actor, client_id, as_of=c.today())
+    from creditdesk.cli.statements import print_statement_analysis, statement_analysis
+
+    bank = statement_analysis(c, actor, client_id)
     if as_json:
-        print_json(a.model_dump(mode="json"))
+        print_json({**a.model_dump(mode="json"), "bank_statements": bank.model_dump(mode="json")})
         return
     ccy = a.exposure.currency
     r = a.rating
@@ -112,6 +115,7 @@ def analyse(
     console.print(f"Early warning: [bold]{a.ews_level}[/]")
     for w in a.warnings:
         console.print(f"  {w.level}: {w.indicator} — {w.message}")
+    print_statement_analysis(bank)
     console.print(
         f"Review: next due {a.review.next_due}{' (OVERDUE)' if a.review.overdue else ''} — {a.review.note}"
     )

@@ -46,6 +46,8 @@ COMMAND_MODULES: list[tuple[str, str | None]] = [
     ("creditdesk.cli.assistant", None),  # ask, chat
     ("creditdesk.cli.tokens", "token"),
     ("creditdesk.cli.slack", None),  # slack, monitor
+    ("creditdesk.cli.statements", "statements"),
+    ("creditdesk.cli.financials", "financials"),
 ]
 
 

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from crm_adapter.enums import Product, Severity
 from tools.approvals.authority import AuthorityPolicy
 from tools.policy.feature_names import FEATURE_COLUMNS
+from tools.statements.policy import StatementsPolicy
 
 Share = float  # a fraction, 0.25 = 25 %
 
@@ -344,3 +345,4 @@ class Policy(_Strict):
     insurance: InsurancePolicy
     authority: AuthorityPolicy
     model_monitoring: ModelMonitoringPolicy = ModelMonitoringPolicy()
+    statements: StatementsPolicy = StatementsPolicy()
