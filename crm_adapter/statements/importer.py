@@ -18,10 +18,12 @@ import pandas as pd
 from pydantic import BaseModel, Field
 from sqlalchemy import Connection, Engine, delete, select
 
+import crm_adapter.statements.camt053 as camt053
+import crm_adapter.statements.csv_export as csv_export
+import crm_adapter.statements.mt940 as mt940
 from crm_adapter.models import BankFlowRow, ClientRow, FxRateRow
 from crm_adapter.sql.bulk import bulk_insert
 from crm_adapter.sql.changes import bump_in
-from crm_adapter.statements import camt053, csv_export, mt940
 from crm_adapter.statements.flows import monthly_flows, to_money
 from crm_adapter.statements.records import ParsedStatement, StatementFormatError, balance_problem
 from crm_adapter.statements.tables import BankAccountRow, BankStatementRow, BankTransactionRow
