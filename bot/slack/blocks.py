@@ -275,8 +275,9 @@ def reply_messages(reply: Reply, lang: str = "en", *, action_ids: Sequence[str] 
         lines = [escape(c.label) for c in reply.citations]
         for piece in split_text("\n".join(lines), CONTEXT_TEXT_LIMIT - 20):
             tail.append(context(f"*{t('reply.sources', lang)}*\n{piece}"))
-    if reply.degraded:
-        tail.append(context(t("reply.degraded", lang)))
+    if reply.degraded:  # the brain's own reason when it gave one (model timed out, answer unverified, ...)
+        notice = escape(reply.notice) if reply.notice else t("reply.degraded", lang)
+        tail.append(context(f":warning: {notice}" if reply.notice else notice))
     raise_actions = [a for a in reply.actions if a.kind == RAISE_REQUEST_ACTION]
     buttons = [
         button(action.label, f"{ActionId.OPEN_RAISE_REQUEST}:{i}", value_id)
