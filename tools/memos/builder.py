@@ -460,7 +460,7 @@ class _Builder:
         table = Table(
             columns=[L["insurer"], L["status"], L["insured_limit"], L["coverage_pct"], L["effective_cover"],
                      L["expiry"]],
-            rows=[[c.insurer, c.status, self.money(c.insured_limit), f"{c.coverage_pct:,.0f}%",
+            rows=[[c.insurer, c.status, self.money(c.insured_limit), f.pct(c.coverage, 0),
                    self.money(c.effective_cover), f.date(c.expiry_date)] for c in ins.covers],
             numeric=[False, False, True, True, True, False],
         )  # fmt: skip
