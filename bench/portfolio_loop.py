@@ -210,7 +210,9 @@ class _Context:
         tol = self.p.data.paid_tolerance
         for r in due:
             amount = _num(r.amount_paid)
-            paid = not pd.isna(r.paid_date) and (math.isnan(amount) or amount >= r.amount_due * (1.0 - tol))
+            paid = not pd.isna(r.paid_date) and (
+                math.isnan(amount) or amount <= 0 or amount >= r.amount_due * (1.0 - tol)
+            )
             dpd = max(float(((r.paid_date if paid else self.as_of) - r.due_date).days), 0.0)
             worst = max(worst, dpd)
             current = max(current, 0.0 if paid else dpd)

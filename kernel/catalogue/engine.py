@@ -48,8 +48,8 @@ EN: dict[str, str] = {
     "engine.exception.insurance_none": "credit insurance is mandatory and no active cover is on file",
     "engine.route.pending_group": "including {count} other pending request(s) of the group ({ccy} {amount:,.2f})",
     "engine.route.rerouted": "the basis changed since the request was raised: re-routed to {level}",
-    "engine.chain.kept_for_higher": "you are needed for the later step {step} ({name}): without you only {left} "
-    "eligible approver(s) remain for it ({names}); let another {lower} sign this step",
+    "engine.chain.kept_for_higher": "you may sign the later step {step} ({name}) and are kept for it: "
+    "this {lower} step can be signed by {names}",
     "engine.chain.nobody_left": "nobody else can sign step {step} ({name}) of this chain",
 }
 
@@ -88,7 +88,6 @@ ZH: dict[str, str] = {
     "engine.exception.insurance_none": "信用保险为强制要求，但没有有效保单",
     "engine.route.pending_group": "含集团其他 {count} 笔待审批申请（{ccy} {amount:,.2f}）",
     "engine.route.rerouted": "申请提交后依据已变化：改由 {level} 审批",
-    "engine.chain.kept_for_higher": "后续第 {step} 步（{name}）需要您签批：若由您签本步，仅剩 {left} 名合格审批人"
-    "（{names}）；请由其他{lower}签批本步",
+    "engine.chain.kept_for_higher": "您可签批后续第 {step} 步（{name}），请保留至该步：本{lower}步可由 {names} 签批",
     "engine.chain.nobody_left": "本审批链第 {step} 步（{name}）已无其他人可签批",
 }

@@ -1,8 +1,8 @@
 """Repayment behaviour per client: current and worst days past due, late counts, on-time ratio, cures.
 
 An instalment is *paid* when it has a payment date and the amount paid reaches the amount due, less the
-policy's tolerance (`data.paid_tolerance`, a fraction of the amount due; a payment date without an amount
-counts as paid in full). A partly paid instalment is still past due. An instalment's days past due run to
+policy's tolerance (`data.paid_tolerance`, a fraction of the amount due; a payment date without an amount,
+or with amount 0 (the CRM's default), counts as paid in full). A partly paid instalment is still past due. An instalment's days past due run to
 its payment date when paid, else to the as-of date. Current DPD runs from the oldest instalment that is
 not fully paid. Only instalments due by the as-of date (in the last 12 months) count, and the on-time
 ratio is over all of them: paid in full on or before the due date / instalments due.
@@ -17,11 +17,13 @@ from crm_adapter.snapshot import BookSnapshot
 
 
 def fully_paid(rp: pd.DataFrame, tolerance: float) -> np.ndarray:
-    """True where the instalment has a payment date and amount paid ≥ amount due × (1 − tolerance)."""
+    """True where the instalment has a payment date and amount paid ≥ amount due × (1 − tolerance)
+    (or no amount recorded)."""
     has_date = rp["paid_date"].notna().to_numpy()
     due = rp["amount_due"].to_numpy(dtype="float64")
     paid_amt = rp["amount_paid"].to_numpy(dtype="float64")
-    enough = np.isnan(paid_amt) | (paid_amt >= due * (1.0 - tolerance))
+    # no amount recorded (empty, or the CRM's default 0) with a payment date: paid in full
+    enough = np.isnan(paid_amt) | (paid_amt <= 0) | (paid_amt >= due * (1.0 - tolerance))
     return has_date & enough
 
 

@@ -281,3 +281,10 @@ def test_overdue_review_and_missing_mandatory_insurance_warn() -> None:
     ins = next(w for w in a.warnings if w.indicator == "insurance_missing")
     assert ins.level == "red"  # required, no active cover at all
     assert a.ews_level == "red"
+
+
+def test_a_payment_date_without_an_amount_is_paid_in_full() -> None:
+    # the CRM stores a missing amount paid as 0: with a payment date on the due date it is paid on time
+    rep = _monthly(1, "F1", {"2026-10-13": ("2026-10-13", 0.0)})
+    a = _one(1, statements=[statement(1, 2025)], repayments=rep)
+    assert a.repayment.current_dpd == 0 and a.repayment.on_time_ratio == 1.0
