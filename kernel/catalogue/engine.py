@@ -51,6 +51,12 @@ EN: dict[str, str] = {
     "engine.chain.kept_for_higher": "you may sign the later step {step} ({name}) and are kept for it: "
     "this {lower} step can be signed by {names}",
     "engine.chain.nobody_left": "nobody else can sign step {step} ({name}) of this chain",
+    # memos
+    "engine.memo.no_figures_for_last_review": "The last review was on {date}, but no figures were stored with "
+    "it: nothing to compare; the figures in this memo are as of {as_of}.",
+    "engine.memo.compared_with_run": "Compared with the figures of the review run of {date}.",
+    "engine.memo.compared_with_older_run": "The last review was on {last}; no figures were stored with it, so "
+    "this compares with the latest earlier review run, of {date}.",
 }
 
 ZH: dict[str, str] = {
@@ -90,4 +96,7 @@ ZH: dict[str, str] = {
     "engine.route.rerouted": "申请提交后依据已变化：改由 {level} 审批",
     "engine.chain.kept_for_higher": "您可签批后续第 {step} 步（{name}），请保留至该步：本{lower}步可由 {names} 签批",
     "engine.chain.nobody_left": "本审批链第 {step} 步（{name}）已无其他人可签批",
+    "engine.memo.no_figures_for_last_review": "上次审查日期为 {date}，但当时未保存数据：无从比较；本报告数据截至 {as_of}。",
+    "engine.memo.compared_with_run": "与 {date} 审查运行的数据相比。",
+    "engine.memo.compared_with_older_run": "上次审查日期为 {last}，当时未保存数据，因此与更早的 {date} 审查运行相比。",
 }

@@ -124,7 +124,10 @@ def test_number_guard_refuses_invented_figures_and_keeps_grounded_ones(demo_cont
 def test_versions_submit_approve_and_attach(demo_container, memos) -> None:  # type: ignore[no-untyped-def]
     rm, lead = actor_of(demo_container, "rm.anna"), actor_of(demo_container, "lead.north")
     first = memos.draft_review_memo(rm, GLOBEX, as_of=AS_OF)
-    second = memos.draft_review_memo(rm, GLOBEX, as_of=AS_OF)
+    # the same figures again are the same draft (issue #15: exporting again made a new version) ...
+    assert memos.draft_review_memo(rm, GLOBEX, as_of=AS_OF).memo_id == first.memo_id
+    # ... unless a new version is asked for
+    second = memos.draft_review_memo(rm, GLOBEX, as_of=AS_OF, new_version=True)
     assert [v.version for v in memos.list_versions(rm, GLOBEX)] == [2, 1]
     assert memos.get(rm, first.memo_id).snapshot_sha256 == first.snapshot_sha256  # type: ignore[arg-type]
     with pytest.raises(Conflict):
@@ -185,7 +188,7 @@ def test_concurrent_drafts_and_approvals_of_one_client(demo_container, memos) ->
 
     rm, lead, bu = (actor_of(demo_container, o) for o in ("rm.anna", "lead.north", "bu.head"))
     drafts: list[Memo] = []
-    workers = [threading.Thread(target=lambda: drafts.append(memos.draft_review_memo(rm, INITECH, as_of=AS_OF)))
+    workers = [threading.Thread(target=lambda: drafts.append(memos.draft_review_memo(rm, INITECH, as_of=AS_OF, new_version=True)))
                for _ in range(3)]  # fmt: skip
     for w in workers:
         w.start()
