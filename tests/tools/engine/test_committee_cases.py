@@ -288,3 +288,11 @@ def test_a_payment_date_without_an_amount_is_paid_in_full() -> None:
     rep = _monthly(1, "F1", {"2026-10-13": ("2026-10-13", 0.0)})
     a = _one(1, statements=[statement(1, 2025)], repayments=rep)
     assert a.repayment.current_dpd == 0 and a.repayment.on_time_ratio == 1.0
+
+
+def test_a_client_never_contacted_is_due_now_not_years_late() -> None:
+    # onboarded 10 Mar 2020, no contact on record: one period after onboarding is long past, so the contact
+    # is due today (28 Nov 2026), 0 days overdue — not the ~6 years "late" of onboarding + 180 days
+    a = _one(1, statements=[statement(1, 2025)])
+    assert a.contact.last_contact is None
+    assert a.contact.next_due == AS_OF and a.contact.days_overdue == 0
