@@ -171,7 +171,11 @@ class _Builder:
                 self.fact("review_due", due, a.review.next_due.isoformat()),
                 self.fact("grade", self.grade(a.rating.grade, a.rating.grade_name), a.rating.grade),
                 self.fact("ews_level", a.ews_level, a.ews_level),
-                self.fact("policy_version", a.policy_version, a.policy_version),
+                self.fact(
+                    "policy_version",
+                    f"{a.policy_version} #{a.policy_hash[:12]}" if a.policy_hash else a.policy_version,
+                    a.policy_version,
+                ),  # fmt: skip
                 self.fact("model_id", a.model_id, a.model_id),
                 self.fact("as_of", f.date(a.as_of), a.as_of.isoformat()),
                 self.fact("statements_as_of", f.date(latest), latest.isoformat() if latest else None),

@@ -254,5 +254,11 @@ class MemoService:
                 "snapshot_sha256": memo.snapshot_sha256,
                 "narrator": memo.narrator,
             },
-            policy_version=memo.policy_version,
+            policy_version=policy_stamp(memo),
         )
+
+
+def policy_stamp(memo: Memo) -> str:
+    """`version#<12 hex of the policy's content hash>` the memo was built under (version alone if unknown)."""
+    digest = str((memo.data or {}).get("assessment", {}).get("policy_hash") or "")
+    return f"{memo.policy_version}#{digest[:12]}" if digest else memo.policy_version

@@ -62,3 +62,13 @@ def test_exporting_again_in_another_format_is_not_a_new_version(demo_container) 
     assert again.memo_id == first.memo_id and again.version == 1
     assert c.memos.render(again, "html").startswith(b"<!")
     assert [v.version for v in c.memos.list_versions(actor, GLOBEX)] == [1]
+
+
+def test_the_memo_and_its_audit_event_record_the_policy_hash(demo_container) -> None:  # type: ignore[no-untyped-def]
+    c = demo_container
+    memo = c.memos.draft_review_memo(actor_of(c, "rm.anna"), GLOBEX, as_of=AS_OF)
+    digest = c.credit_engine.policy.content_hash
+    fact = next(f for f in memo.header.facts if f.key == "policy_version")
+    assert fact.value == f"{c.credit_engine.policy.version} #{digest[:12]}"
+    (saved,) = c.audit.events_for("memo", str(memo.memo_id))
+    assert saved.policy_version == f"{c.credit_engine.policy.version}#{digest[:12]}"

@@ -49,7 +49,9 @@ def test_memo_has_every_section_and_its_figures_are_the_engines(demo_container, 
 def test_sparse_client_gets_a_complete_memo_that_says_what_is_missing(demo_container, memos) -> None:  # type: ignore[no-untyped-def]
     memo = memos.draft_review_memo(actor_of(demo_container, "rm.anna"), ACME, as_of=AS_OF)  # no statements
     assert memo.section("financials").missing
-    assert "first review" in memo.section("changes").bullets[0].lower()
+    # the CRM records ACME's last review but no figures were stored with it: not a "first review" (issue #15)
+    assert "the last review was on" in memo.section("changes").bullets[0].lower()
+    assert "nothing to compare" in memo.section("changes").bullets[0]
     refs = memo.section("policy_refs")  # the shipped policy manual is cited, clause by clause
     assert refs.bullets and refs.bullets[0].startswith("[1] Credit Policy Manual")
     risk = actor_of(demo_container, "risk.lee")
