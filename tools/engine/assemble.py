@@ -181,7 +181,8 @@ def client_assessment(pa: PortfolioAssessment, client_id: int) -> ClientAssessme
     notes += repayment.notes
     reputation = _reputation(pa, client_id)
     rating = _rating(pa, client_id)
-    limit = _limit(pa, client_id, ccy)
+    names = {"single_name": ref.name, "group": ref.group_name or ref.group_id or f"{ref.name} (no group)"}
+    limit = _limit(pa, client_id, ccy, names)
     warnings = _warnings(pa, client_id)
     proposal = _proposal(pa, client_id, ccy, limit, warnings)
     industry = c["industry"]
@@ -399,7 +400,7 @@ def _rating(pa: PortfolioAssessment, client_id: int) -> Rating:
     )  # fmt: skip
 
 
-def _limit(pa: PortfolioAssessment, client_id: int, ccy: str) -> LimitRecommendation:
+def _limit(pa: PortfolioAssessment, client_id: int, ccy: str, names: dict[str, str]) -> LimitRecommendation:
     lp = pa.policy.limits
     r = pa.limits.loc[client_id]
     grade = int(pa.rating.loc[client_id, "grade"])
@@ -457,7 +458,7 @@ def _limit(pa: PortfolioAssessment, client_id: int, ccy: str) -> LimitRecommenda
                 expl[f"conc_{dim}"] = msg("constraint.conc_sector_room", dimension=label, bucket=bucket, ccy=ccy,
                                           room=max(float(r[f"conc_{dim}"]) - cur, 0.0), limit=lim)  # fmt: skip
             continue
-        name = name_of(pa, client_id, dim, str(bucket))
+        name = names[dim]
         by_book, by_cap = float(h[f"bybook_{dim}"]), num(h[f"bycapital_{dim}"])
         cap_share = getattr(pa.policy.concentration, dim).max_share_of_capital
         if by_cap is None or cap_share is None:
