@@ -18,7 +18,7 @@ from typing import Any
 import pandas as pd
 
 from crm_adapter.snapshot import BookSnapshot
-from tools.engine.concentration import DIMENSIONS, UNCLASSIFIED, BookExposure
+from tools.engine.concentration import DIMENSIONS, SECTOR_DIMENSIONS, UNCLASSIFIED, BookExposure
 from tools.policy.schema import Policy
 
 NAN = math.nan
@@ -55,6 +55,13 @@ def _num(x: Any) -> float:
 def _plus_year(t: pd.Timestamp) -> tuple[int, int, int]:
     day = min(t.day, calendar.monthrange(t.year + 1, t.month)[1])
     return (t.year + 1, t.month, day)
+
+
+def _calendar_months(earlier: pd.Timestamp, later: pd.Timestamp) -> int:
+    """Whole calendar months: n months when earlier + n months (day clipped to the month's end) ≤ later."""
+    months = (later.year * 12 + later.month) - (earlier.year * 12 + earlier.month)
+    last_day = calendar.monthrange(later.year, later.month)[1]
+    return months - 1 if later.day < min(earlier.day, last_day) else months
 
 
 def _rows_by_client(df: pd.DataFrame) -> dict[int, list[Any]]:
@@ -117,20 +124,23 @@ class _Context:
         score = min(max(total / p.scorecard.max_score * 100.0, 0.0), 100.0)
         grade = 1 + sum(score < g.min_score for g in p.rating.grades)
         pd_ = p.rating.grades[grade - 1].pd
+        cap_grade = p.rating.no_statements_best_grade
+        if st.get("none") and cap_grade is not None and grade < cap_grade:
+            grade, pd_ = cap_grade, max(pd_, p.rating.grades[cap_grade - 1].pd)
         if not math.isnan(dpd_now) and dpd_now >= p.rating.default_dpd:
             grade, pd_ = len(p.rating.grades), max(pd_, p.rating.grades[-1].pd)
         lgd = min(max(ex["lgd"], 0.0), 1.0)
         return {
-            "debt_to_ebitda": feats["debt_to_ebitda"], "current_ratio": feats["current_ratio"],
+            "debt_to_ebitda": st.get("shown_lev", NAN), "current_ratio": feats["current_ratio"],
             "interest_coverage": feats["interest_coverage"], "score": score, "grade": grade, "pd": pd_,
             "el": pd_ * lgd * ex["ead"], "recommended": self.limit(c, st, ex, grade, inflow),
         }  # fmt: skip
 
     def latest_statement(self, rows: list) -> dict[str, Any]:
-        names = ("debt_to_ebitda", "liabilities_to_assets", "current_ratio", "interest_coverage", "ebitda_margin",
-                 "revenue_growth", "ocf_to_debt")  # fmt: skip
+        names = ("debt_to_ebitda", "liabilities_to_assets", "current_ratio", "interest_coverage", "dscr",
+                 "ebitda_margin", "revenue_growth", "ocf_to_debt")  # fmt: skip
         if not rows:
-            return {"features": dict.fromkeys(names, NAN), "row": None}
+            return {"features": dict.fromkeys(names, NAN), "row": None, "none": True}
         s = max(rows, key=lambda r: (r.period_end, r.period_type == "annual"))
         f = 4.0 if s.period_type == "quarterly" else 1.0
         rev, ebitda = _num(s.revenue) * f, _num(s.ebitda) * f
@@ -145,6 +155,7 @@ class _Context:
             "liabilities_to_assets": _div(_num(s.total_liabilities), _num(s.total_assets)),
             "current_ratio": _div(_num(s.current_assets), _num(s.current_liabilities)),
             "interest_coverage": _div(ebitda, _num(s.interest_expense) * f),
+            "dscr": _div(ebitda, _num(s.interest_expense) * f + debt / self.p.data.dscr_amortisation_years),
             "ebitda_margin": _div(ebitda, rev),
             "revenue_growth": _div(rev, _num(prev[0].revenue) * f) - 1.0 if prev else NAN,
             "ocf_to_debt": _div(_num(s.operating_cash_flow) * f, debt),
@@ -152,9 +163,9 @@ class _Context:
         cogs = _num(s.cogs) * f
         ccc = (_div(_num(s.receivables) * 365.0, rev) + _div(_num(s.inventory) * 365.0, cogs)
                - _div(_num(s.payables) * 365.0, cogs))  # fmt: skip
-        age = math.floor((self.as_of - s.period_end).days / 30.4375)
+        age = _calendar_months(s.period_end, self.as_of)
         rate = self.rates.get(s.currency, NAN)
-        return {"features": feats, "row": s, "ccc": ccc, "stale": age > self.p.data.statements_stale_months,
+        return {"features": feats, "row": s, "ccc": ccc, "shown_lev": _div(debt, ebitda), "stale": age > self.p.data.statements_stale_months,
                 "revenue": rev * rate, "ebitda": ebitda * rate, "equity": _num(s.equity) * rate}  # fmt: skip
 
     def exposure(self, facilities: list, covers: list) -> dict[str, float]:
@@ -196,8 +207,12 @@ class _Context:
         if not due:
             return NAN, NAN, NAN
         current = worst = late30 = 0.0
+        tol = self.p.data.paid_tolerance
         for r in due:
-            paid = not pd.isna(r.paid_date)
+            amount = _num(r.amount_paid)
+            paid = not pd.isna(r.paid_date) and (
+                math.isnan(amount) or amount <= 0 or amount >= r.amount_due * (1.0 - tol)
+            )
             dpd = max(float(((r.paid_date if paid else self.as_of) - r.due_date).days), 0.0)
             worst = max(worst, dpd)
             current = max(current, 0.0 if paid else dpd)
@@ -282,5 +297,7 @@ class _Context:
             cap = (s * (self.book.total - own) - s_o) / (1.0 - s)
             if rule.max_share_of_capital is not None:
                 cap = min(cap, rule.max_share_of_capital * capital - s_o)
+            if dim in SECTOR_DIMENSIONS:  # a sector over its cap stops increases; it never cuts the line
+                cap = max(cap, own)
             out.append(max(cap, 0.0))
         return out

@@ -426,37 +426,70 @@ def _covers(ctx: _Ctx, fac: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def _contacts(ctx: _Ctx, clients: pd.DataFrame) -> pd.DataFrame:
+# A few storylines, told contact by contact (oldest first): weak clients work through arrears, strong ones
+# grow, the rest are routine relationship management.
+STORIES: dict[str, tuple[str, ...]] = {
+    "arrears": (
+        "Instalment paid late; client cited a delayed receipt from its largest customer.",
+        "Second late payment. Asked for aged debtors and a 13-week cash-flow forecast.",
+        "Received the cash-flow forecast; agreed a catch-up plan for the arrears over three months.",
+        "Catch-up plan partly met; escalated to the team lead and put the client on the watch-list.",
+        "Met the owners on site: cost cuts under way, new customer contract signed; arrears still open.",
+    ),
+    "growth": (
+        "Annual review meeting: order book up on last year, margins stable.",
+        "Client plans a second production line next year; may request a higher working-capital line.",
+        "Site visit: new warehouse operational, inventory turning faster.",
+        "Received management accounts for the half-year: revenue ahead of budget.",
+        "Discussed a limit increase; asked for the capex plan and updated projections.",
+    ),
+    "routine": (
+        "Discussed trading outlook and seasonal working capital needs.",
+        "Reviewed latest management accounts; no concerns raised.",
+        "Call on renewal of the credit insurance policy; broker quote expected next month.",
+        "Site visit: operations running normally.",
+        "Quarterly call: no change in ownership or management; covenants met.",
+    ),
+}
+
+
+def _contacts(ctx: _Ctx, clients: pd.DataFrame, z: np.ndarray) -> pd.DataFrame:
+    """A contact history per client at a cadence that follows its strength (weaker clients are seen more
+    often, as the policy asks), most of them on time, and a storyline told through the notes."""
     rng = ctx.rng
     n = len(clients)
-    count = rng.integers(0, 5, n)
-    owner = np.repeat(np.arange(n), count)
-    m = len(owner)
-    seq = np.concatenate([np.arange(c) for c in count]) if m else np.array([], dtype=int)
-    date = _days(ctx.as_of, rng.integers(3, 400, m))
-    kinds = np.array(["visit", "call", "meeting", "email"])[rng.integers(0, 4, m)]
-    notes = np.array(
-        [
-            "Discussed trading outlook and seasonal working capital needs.",
-            "Reviewed latest management accounts; no concerns raised.",
-            "Client plans capacity expansion next year; may request a higher line.",
-            "Followed up on late payment; client cited a delayed customer receipt.",
-            "Site visit: operations running normally, inventory levels high.",
-        ]
-    )[rng.integers(0, 5, m)]
-    return pd.DataFrame(
-        {
-            "contact_id": [
-                f"C-{clients['client_id'].iat[o]}-{s + 1}" for o, s in zip(owner, seq, strict=True)
-            ],
-            "client_id": clients["client_id"].to_numpy()[owner],
-            "contact_date": date,
-            "kind": kinds,
-            "officer_id": clients["officer_id"].to_numpy()[owner],
-            "notes": notes,
-            "next_contact_date": date + np.timedelta64(90, "D"),
-        }
+    cadence = np.select(
+        [z > 0.5, z > -0.5, z > -1.5], [150, 100, 50], 25
+    )  # days; policy: 180 / 120 / 60 / 30
+    # the last contact: mostly within the cadence, one in ten late by up to one more cadence; a few never seen
+    late = rng.random(n) < 0.1
+    last_back = np.where(
+        late, cadence + rng.integers(1, 60, n), (rng.random(n) * 0.9 * cadence).astype(int) + 3
     )
+    seen = rng.random(n) < 0.97
+    story = np.where(z < -1.0, "arrears", np.where(z > 1.0, "growth", "routine"))
+    kinds = np.array(["visit", "call", "meeting", "email"])
+    rows: list[dict[str, object]] = []
+    as_of = pd.Timestamp(ctx.as_of)
+    for i in range(n):
+        if not seen[i]:
+            continue
+        cid = int(clients["client_id"].iat[i])
+        backs = [int(last_back[i])]
+        while backs[-1] + cadence[i] <= 400 and len(backs) < 8:  # about 13 months of history
+            backs.append(backs[-1] + int(cadence[i]) + int(rng.integers(-7, 8)))
+        lines = STORIES[str(story[i])]
+        offset = int(rng.integers(0, len(lines)))
+        for k, back in enumerate(reversed(backs)):  # oldest first, so the story reads in order
+            date = as_of - pd.Timedelta(days=back)
+            rows.append({
+                "contact_id": f"C-{cid}-{k + 1}", "client_id": cid, "contact_date": date,
+                "kind": kinds[int(rng.integers(0, 4))], "officer_id": clients["officer_id"].iat[i],
+                "notes": lines[(k if story[i] != "routine" else k + offset) % len(lines)],
+                "next_contact_date": date + pd.Timedelta(days=int(cadence[i])),
+            })  # fmt: skip
+    columns = ["contact_id", "client_id", "contact_date", "kind", "officer_id", "notes", "next_contact_date"]
+    return pd.DataFrame(rows, columns=columns)
 
 
 def generate_demo(
@@ -505,7 +538,7 @@ def generate_demo(
             put(conn, RepaymentEventRow, _repayments(ctx, fac))
             put(conn, ReputationSignalRow, _signals(ctx, ids, z))
             put(conn, InsuranceCoverRow, _covers(ctx, fac))
-            put(conn, ContactLogRow, _contacts(ctx, clients))
+            put(conn, ContactLogRow, _contacts(ctx, clients, z))
             bump_in(conn)
         if progress:
             progress(len(ids))

@@ -7,7 +7,8 @@
   `quorum` is how many distinct approvers the step needs; `same_team` restricts the step to
   approvers of the client officer's team; `sla_hours` is the step's service level.
 - `grade_floors`: a grade at or worse than `min_grade` needs at least `level`.
-- `exceptions`: a policy exception escalates by `notches` levels and/or to at least `level`.
+- `exceptions`: a policy exception escalates by `notches` levels and/or to at least `level`; `past_due`
+  fires above `min_dpd` days past due, `review_overdue` above `min_days` days overdue.
 - `risk_reducing_level`: decreases and freezes only need this level (they reduce exposure).
 - `stale`: what counts as a material change between raising and deciding a request.
 """
@@ -26,6 +27,10 @@ class ExceptionCode(StrEnum):
     CONCENTRATION_BREACH = "concentration_breach"
     INSURANCE_MISSING = "insurance_missing"
     FROZEN_FACILITY = "frozen_facility"
+    PAST_DUE = "past_due"
+    FREEZE_PROPOSED = "freeze_proposed"
+    REVIEW_OVERDUE = "review_overdue"
+    NO_STATEMENTS = "no_statements"
 
 
 class _Strict(BaseModel):
@@ -52,6 +57,10 @@ class GradeFloor(_Strict):
 class ExceptionRule(_Strict):
     notches: int = Field(0, ge=0, description="Escalate this many levels above the amount/grade level")
     level: int | None = Field(None, ge=1, description="… and to at least this level")
+    min_dpd: int | None = Field(None, ge=0, description="past_due: raised above this many days past due")
+    min_days: int | None = Field(
+        None, ge=0, description="review_overdue: raised above this many days overdue"
+    )
 
 
 class StaleRule(_Strict):

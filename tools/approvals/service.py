@@ -24,12 +24,13 @@ from crm_adapter.enums import Role
 from crm_adapter.models import Officer
 from crm_adapter.protocol import CRMAdapter
 from kernel import clock
+from kernel.catalogue import text
 from kernel.errors import Conflict, Forbidden, InvalidInput
 from tools.access import get_client_for, require_role
 from tools.actor import Actor
 from tools.approvals import store
 from tools.approvals.apply import apply_change
-from tools.approvals.chain import route
+from tools.approvals.chain import RISK_REDUCING_KINDS, PolicyException, Route, route
 from tools.approvals.decisions import authorise, next_state
 from tools.approvals.models import DECISIONS, ApprovalRequestView, PreparedRequest, format_request_id
 from tools.approvals.outbox import OutboxEntry, deliver_due
@@ -108,7 +109,7 @@ class ApprovalService:
             "channel": actor.channel, "idempotency_key": key, "body_hash": body.hash,
             "required_level": prepared.route.required_level, "status": "pending", "current_step": 1,
             "snapshot_json": canonical_json(snap.model_dump(mode="json")), "snapshot_hash": digest(snap),
-            "policy_version": self.policy.version,
+            "policy_version": self.policy.stamp,
         }  # fmt: skip
         try:
             with self.engine.begin() as conn:
@@ -116,7 +117,7 @@ class ApprovalService:
                 view = store.load(conn, pk)
                 self.audit.record_in(conn, actor=actor, action="approval.raised", object_type="approval_request",
                                      object_id=view.request_id, after=_summary(view), data=snap,
-                                     policy_version=self.policy.version)  # fmt: skip
+                                     policy_version=self.policy.stamp)  # fmt: skip
         except IntegrityError:  # the same key raced in from a concurrent submission
             replay = self._replay(actor, key, body)
             if replay is None:
@@ -143,19 +144,37 @@ class ApprovalService:
         facility = choose_facility(body, self.adapter.get_facilities(body.client_id))
         target = check_kind_against(body, facility)
         snap = self._snapshot(actor, body.client_id, facility.facility_id, target)
-        exceptions = policy_exceptions(body.kind, snap)
-        chosen = route(self.policy.authority, kind=body.kind, group_exposure_after=snap.group_exposure_after,
-                       grade=snap.grade, exceptions=exceptions, currency=snap.reporting_currency)  # fmt: skip
+        exceptions, chosen = self._route(body.kind, snap)
         prepared = PreparedRequest(
             client_id=client.client_id, client_name=client.name, facility_id=facility.facility_id, kind=body.kind,
             currency=facility.currency, current_limit=snap.facility_limit, new_limit=body.new_limit,
             reporting_currency=snap.reporting_currency, grade=snap.grade, recommended_limit=snap.recommended,
-            binding=snap.binding, group_exposure_after=snap.group_exposure_after, concentration=snap.concentration,
+            binding=snap.binding, group_exposure_after=snap.routed_exposure, concentration=snap.concentration,
             exceptions=exceptions, route=chosen, reason=body.reason,
         )  # fmt: skip
         return prepared, snap
 
-    def _snapshot(self, actor: Actor, client_id: int, facility_id: str, target: Decimal) -> Snapshot:
+    def _route(self, kind: str, snap: Snapshot) -> tuple[list[PolicyException], Route]:
+        """Exceptions and the chain for these figures; the group's other pending requests count in the band."""
+        exceptions = policy_exceptions(kind, snap, self.policy.authority)
+        chosen = route(self.policy.authority, kind=kind, group_exposure_after=snap.routed_exposure,
+                       grade=snap.grade, exceptions=exceptions, currency=snap.reporting_currency)  # fmt: skip
+        if snap.pending_requests and kind not in RISK_REDUCING_KINDS:
+            note = text("engine.route.pending_group", count=len(snap.pending_requests),
+                        ccy=snap.reporting_currency, amount=snap.pending_group_increase)  # fmt: skip
+            chosen = chosen.model_copy(update={"reasons": [f"{chosen.reasons[0]} ({note}: "
+                                               f"{', '.join(snap.pending_requests)})", *chosen.reasons[1:]]})  # fmt: skip
+        return exceptions, chosen
+
+    def _pending(self, client_id: int, facility_id: str, exclude: int | None) -> tuple[Decimal, list[str]]:
+        client = self.adapter.get_client(client_id)
+        with self.engine.connect() as conn:
+            rows = store.pending_increases(conn, client_id=client_id, group_id=client.group_id,
+                                           facility_id=facility_id, exclude=exclude)  # fmt: skip
+        return sum((d for _, d in rows), Decimal(0)), [format_request_id(pk) for pk, _ in rows]
+
+    def _snapshot(self, actor: Actor, client_id: int, facility_id: str, target: Decimal,
+                  exclude: int | None = None) -> Snapshot:  # fmt: skip
         as_of = self.today()
         # Fresh from the database: the route (group exposure after the change) and the staleness check
         # must not rest on cached results that miss a change made since.
@@ -164,7 +183,8 @@ class ApprovalService:
             actor, client_id, target, facility_id=facility_id, as_of=as_of
         )
         facility = self.adapter.get_facility(facility_id)
-        return take_snapshot(facility, assessment, what_if)
+        pending = self._pending(client_id, facility_id, exclude)
+        return take_snapshot(facility, assessment, what_if, pending=pending)
 
     # --- deciding -----------------------------------------------------------------------------
     def decide(
@@ -188,7 +208,11 @@ class ApprovalService:
         authorise(actor, current)  # fail fast before the engine runs; re-checked under the lock
         reasons: list[str] = []
         if decision == "approve":
-            reasons = self._stale_reasons(actor, current)
+            reasons, new = self._stale_reasons(actor, current, with_snapshot=True)
+            if reasons:
+                current = self._reroute_if_needed(actor, current, new, reasons)
+                authorise(actor, current)  # the re-routed open step may need more authority
+            self._keep_for_higher(actor, current)
             if reasons and not comment:
                 raise Conflict(
                     f"request {current.request_id} is stale — "
@@ -214,11 +238,11 @@ class ApprovalService:
                 object_id=after.request_id, before={"status": fresh.status, "current_step": fresh.current_step},
                 after={"decision": decision, "step": step.step_no, "level": step.level, "comment": comment,
                        "status": after.status, "current_step": after.current_step, "stale_reasons": reasons},
-                policy_version=self.policy.version,
+                policy_version=self.policy.stamp,
             )  # fmt: skip
             if t.final_approval:
                 apply_change(conn, after, adapter=self.adapter, audit=self.audit, actor=actor,
-                             policy_version=self.policy.version)  # fmt: skip
+                             policy_version=self.policy.stamp)  # fmt: skip
         if t.final_approval:
             self.adapter.mark_changed()  # committed: cached results and cards see the new limit now
         after = after.model_copy(update={"stale_reasons": reasons})
@@ -235,13 +259,69 @@ class ApprovalService:
             return view
         return view.model_copy(update={"stale_reasons": self._stale_reasons(actor, view)})
 
-    def _stale_reasons(self, actor: Actor, view: ApprovalRequestView) -> list[str]:
+    def _stale_reasons(self, actor: Actor, view: ApprovalRequestView, *, with_snapshot: bool = False) -> Any:
         pk = store.parse_request_id(view.request_id)
         with self.engine.connect() as conn:
             old = Snapshot.model_validate_json(store.snapshot_json(conn, pk))
         target = view.new_limit if view.new_limit is not None else old.facility_limit
-        new = self._snapshot(actor, view.client_id, view.facility_id, target)
-        return stale_reasons(old, new, self.policy.authority.stale)
+        new = self._snapshot(actor, view.client_id, view.facility_id, target, exclude=pk)
+        reasons = stale_reasons(old, new, self.policy.authority.stale)
+        return (reasons, new) if with_snapshot else reasons
+
+    def _reroute_if_needed(self, actor: Actor, view: ApprovalRequestView, new: Snapshot,
+                           reasons: list[str]) -> ApprovalRequestView:  # fmt: skip
+        """A request whose basis changed is routed again on the fresh figures: a higher level required now
+        replaces the steps not yet signed (committed and audited, whatever the decision does next)."""
+        exceptions, chosen = self._route(view.kind, new)
+        if chosen.required_level <= view.required_level:
+            return view
+        pk = store.parse_request_id(view.request_id)
+        now = clock.now()
+        name = self.policy.authority.get(chosen.required_level).name
+        routing = [*view.routing, text("engine.route.rerouted", level=name), *chosen.reasons]
+        values = {
+            "required_level": chosen.required_level, "group_exposure_after": new.routed_exposure,
+            "grade": new.grade, "recommended": new.recommended,
+            "exceptions_json": canonical_json([e.model_dump(mode="json") for e in exceptions]),
+            "routing_json": json.dumps(routing, ensure_ascii=False),
+            "snapshot_json": canonical_json(new.model_dump(mode="json")), "snapshot_hash": digest(new),
+        }  # fmt: skip
+        with self.engine.begin() as conn:
+            if not store.lock_pending(conn, pk):
+                return store.load(conn, pk)
+            store.reroute(conn, store.load(conn, pk), chosen.steps, values, now)
+            after = store.load(conn, pk)
+            self.audit.record_in(
+                conn, actor=actor, action="approval.rerouted", object_type="approval_request",
+                object_id=after.request_id, before={"required_level": view.required_level,
+                                                    "steps": [f"{s.step_no}:{s.name}" for s in view.steps]},
+                after={"required_level": after.required_level, "steps": [f"{s.step_no}:{s.name}" for s in after.steps],
+                       "stale_reasons": reasons, "exceptions": [e.code.value for e in exceptions]},
+                data=new, policy_version=self.policy.stamp,
+            )  # fmt: skip
+        self._notify_step(after)
+        return after
+
+    def _keep_for_higher(self, actor: Actor, view: ApprovalRequestView) -> None:
+        """A signer who may also sign a later step is kept for it while someone else can sign this one; if
+        signing now would leave a later step with too few eligible approvers, say so before deciding."""
+        step = view.open_step
+        if step is None:
+            return
+        later = [s for s in view.steps if s.step_no > step.step_no]
+        if not later:
+            return
+        others_here = [o for o in self.approvers_for(view) if o.officer_id != actor.officer_id]
+        decided = {d.officer_id for d in view.decisions} | {view.raised_by, actor.officer_id}
+        for s in later:
+            team_ok = not s.same_team or actor.team == view.officer_team
+            if actor.approval_level >= s.level and team_ok and others_here:
+                raise Forbidden(text("engine.chain.kept_for_higher", step=s.step_no, name=s.name, lower=step.name,
+                                     names=", ".join(o.name for o in others_here)))  # fmt: skip
+            pool = [o for o in self.adapter.list_officers(team=view.officer_team if s.same_team else None)
+                    if o.active and o.approval_level >= s.level and o.officer_id not in decided]  # fmt: skip
+            if len(pool) < s.quorum - s.approvals:
+                raise Forbidden(text("engine.chain.nobody_left", step=s.step_no, name=s.name))
 
     # --- reading ------------------------------------------------------------------------------
     def get(self, actor: Actor, request_id: str | int) -> ApprovalRequestView:

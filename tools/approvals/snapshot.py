@@ -8,8 +8,9 @@ from decimal import Decimal
 from pydantic import BaseModel, ConfigDict
 
 from crm_adapter.models import Facility
+from kernel.catalogue import text
 from kernel.money import quantize
-from tools.approvals.authority import ExceptionCode
+from tools.approvals.authority import AuthorityPolicy, ExceptionCode
 from tools.approvals.chain import RISK_REDUCING_KINDS, PolicyException
 from tools.engine.results import ClientAssessment, WhatIfResult
 
@@ -43,9 +44,23 @@ class Snapshot(BaseModel):
     insured: Decimal
     insurance_exposure: Decimal
     insurance_required_ratio: float | None
+    # added for escalation (defaults keep older stored snapshots readable)
+    policy_hash: str = ""
+    current_dpd: int | None = None
+    proposal_action: str | None = None
+    review_days_overdue: int = 0
+    has_statements: bool = True
+    pending_group_increase: Decimal = Decimal(0)  # other pending requests of the group, reporting currency
+    pending_requests: list[str] = []
+
+    @property
+    def routed_exposure(self) -> Decimal:
+        """Group exposure after this change and every other pending request of the group: what routes."""
+        return self.group_exposure_after + self.pending_group_increase
 
 
-def take_snapshot(facility: Facility, assessment: ClientAssessment, what_if: WhatIfResult) -> Snapshot:
+def take_snapshot(facility: Facility, assessment: ClientAssessment, what_if: WhatIfResult, *,
+                  pending: tuple[Decimal, list[str]] = (Decimal(0), [])) -> Snapshot:  # fmt: skip
     ins = assessment.insurance
     line = next((f for f in assessment.exposure.facilities if f.facility_id == facility.facility_id), None)
     fx_rate = Decimal(1)
@@ -63,16 +78,39 @@ def take_snapshot(facility: Facility, assessment: ClientAssessment, what_if: Wha
         breaches_after=[f"{b.dimension.replace('_', ' ')} '{b.bucket}' at {b.share:.2%} (limit {b.limit_share:.2%})"
                         for b in what_if.breaches_after],
         insurance_required=ins.required, insured=ins.insured, insurance_exposure=ins.exposure,
-        insurance_required_ratio=ins.required_ratio,
+        insurance_required_ratio=ins.required_ratio, policy_hash=assessment.policy_hash,
+        current_dpd=assessment.repayment.current_dpd, proposal_action=assessment.proposal.action,
+        review_days_overdue=assessment.review.days_overdue, has_statements=bool(assessment.financials.periods),
+        pending_group_increase=quantize(pending[0]), pending_requests=list(pending[1]),
     )  # fmt: skip
 
 
-def policy_exceptions(kind: str, snap: Snapshot) -> list[PolicyException]:
-    """Exceptions found by the engine's figures; risk-reducing kinds (decrease, freeze) raise none."""
+def policy_exceptions(
+    kind: str, snap: Snapshot, authority: AuthorityPolicy | None = None
+) -> list[PolicyException]:
+    """Exceptions found by the engine's figures; risk-reducing kinds (decrease, freeze) raise none.
+
+    Arrears, a proposed freeze, an overdue review and missing statements are raised when the policy has a
+    rule for them (with its threshold); each is named on the request."""
     if kind in RISK_REDUCING_KINDS:
         return []
     ccy = snap.reporting_currency
     out: list[PolicyException] = []
+    rules = authority.exceptions if authority is not None else {}
+    past_due = rules.get(ExceptionCode.PAST_DUE)
+    if past_due is not None and (snap.current_dpd or 0) > (past_due.min_dpd or 0):
+        out.append(PolicyException(code=ExceptionCode.PAST_DUE, message=text(
+            "engine.exception.past_due", dpd=snap.current_dpd, threshold=past_due.min_dpd or 0)))  # fmt: skip
+    if ExceptionCode.FREEZE_PROPOSED in rules and snap.proposal_action == "freeze":
+        out.append(PolicyException(code=ExceptionCode.FREEZE_PROPOSED,
+                                   message=text("engine.exception.freeze_proposed")))  # fmt: skip
+    overdue = rules.get(ExceptionCode.REVIEW_OVERDUE)
+    if overdue is not None and snap.review_days_overdue > (overdue.min_days or 0):
+        out.append(PolicyException(code=ExceptionCode.REVIEW_OVERDUE, message=text(
+            "engine.exception.review_overdue", days=snap.review_days_overdue, threshold=overdue.min_days or 0)))  # fmt: skip
+    if ExceptionCode.NO_STATEMENTS in rules and not snap.has_statements:
+        out.append(PolicyException(code=ExceptionCode.NO_STATEMENTS,
+                                   message=text("engine.exception.no_statements")))  # fmt: skip
     if snap.recommended is None:
         out.append(PolicyException(code=ExceptionCode.NO_RECOMMENDATION,
                                    message="the engine has no basis to size a limit for this client"))  # fmt: skip

@@ -36,6 +36,16 @@ def stale_reasons(old: Snapshot, new: Snapshot, rule: StaleRule) -> list[str]:
         reasons.append("new concentration breach: " + "; ".join(new_breaches))
     if new.policy_version != old.policy_version:
         reasons.append(f"policy changed {old.policy_version} → {new.policy_version}")
+    elif old.policy_hash and new.policy_hash and new.policy_hash != old.policy_hash:
+        reasons.append(
+            f"policy {new.policy_version} was edited (content {old.policy_hash[:12]} → {new.policy_hash[:12]})"
+        )
+    moved_pending = new.pending_requests != old.pending_requests
+    if moved_pending and _moved(old.routed_exposure, new.routed_exposure, rule.exposure_change):
+        reasons.append(
+            f"the group's other pending requests changed: exposure routed on moved {ccy} "
+            f"{old.routed_exposure:,.2f} → {new.routed_exposure:,.2f}"
+        )
     return reasons
 
 

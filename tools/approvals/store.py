@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Connection, and_, insert, select, update
@@ -188,6 +189,42 @@ def _view(r: Any, steps: list[Any], decisions: list[Any]) -> ApprovalRequestView
         snapshot_hash=r["snapshot_hash"], policy_version=r["policy_version"], closed_at=r["closed_at"],
         applied_at=r["applied_at"],
     )  # fmt: skip
+
+
+def pending_increases(conn: Connection, *, client_id: int, group_id: str | None, facility_id: str,
+                      exclude: int | None = None) -> list[tuple[int, Decimal]]:  # fmt: skip
+    """Other pending requests that raise a limit in the client's group (or of the client alone, when it has
+    no group), other facilities than this one: (request pk, increase in the reporting currency)."""
+    who = REQUESTS.c.group_id == group_id if group_id else REQUESTS.c.client_id == client_id
+    stmt = select(REQUESTS.c.id, REQUESTS.c.current_limit, REQUESTS.c.new_limit, REQUESTS.c.snapshot_json).where(
+        REQUESTS.c.status == "pending", who, REQUESTS.c.facility_id != facility_id,
+        REQUESTS.c.new_limit.is_not(None), REQUESTS.c.new_limit > REQUESTS.c.current_limit,
+    )  # fmt: skip
+    out = []
+    for r in conn.execute(stmt):
+        if exclude is not None and int(r.id) == exclude:
+            continue
+        rate = Decimal(str(json.loads(r.snapshot_json).get("fx_rate", "1")))
+        out.append((int(r.id), (Decimal(r.new_limit) - Decimal(r.current_limit)) * rate))
+    return out
+
+
+def reroute(conn: Connection, request: ApprovalRequestView, steps: list[StepPlan], values: dict[str, Any],
+            now: dt.datetime) -> None:  # fmt: skip
+    """Replace the steps not yet approved with the new chain's levels above those already signed."""
+    pk = parse_request_id(request.request_id)
+    done = [s for s in request.steps if s.status == "approved"]
+    top = max((s.level for s in done), default=0)
+    conn.execute(STEPS.delete().where(STEPS.c.request_id == pk, STEPS.c.status != "approved"))
+    new = [s for s in steps if s.level > top]
+    first = len(done) + 1
+    conn.execute(insert(STEPS), [
+        {"request_id": pk, "step_no": first + i, "level": s.level, "name": s.name, "quorum": s.quorum,
+         "same_team": s.same_team, "sla_hours": s.sla_hours, "status": "open" if i == 0 else "waiting",
+         "opened_at": now if i == 0 else None, "due_at": now + dt.timedelta(hours=s.sla_hours) if i == 0 else None}
+        for i, s in enumerate(new)
+    ])  # fmt: skip
+    conn.execute(update(REQUESTS).where(REQUESTS.c.id == pk).values(current_step=first, **values))
 
 
 def snapshot_json(conn: Connection, pk: int) -> str:

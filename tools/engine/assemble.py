@@ -13,9 +13,10 @@ from decimal import Decimal
 import numpy as np
 import pandas as pd
 
+from kernel.catalogue import text as msg
 from kernel.errors import NotFound
 from kernel.money import quantize
-from tools.engine.concentration import DIMENSIONS, indexed_lines
+from tools.engine.concentration import DIMENSIONS, SECTOR_DIMENSIONS, indexed_lines
 from tools.engine.limits import LABELS
 from tools.engine.portfolio import PortfolioAssessment
 from tools.engine.results import (
@@ -86,6 +87,35 @@ def fmt_value(value: float | None, unit: str) -> str:
     return f"{value:,.0f}" + ("" if unit == "count" else f" {unit}")
 
 
+def _na_reasons(pa: PortfolioAssessment, client_id: int) -> dict[str, str]:
+    """Scorecard factors whose value is n/a for a reason shown to the user (the scorecard may still score it)."""
+    if client_id not in pa.frames.latest.index:
+        return {}
+    lt = pa.frames.latest.loc[client_id]
+    out = {}
+    ebitda = num(lt["annual_ebitda"])
+    if ebitda is not None and ebitda <= 0:
+        out["debt_to_ebitda"] = "ebitda_not_positive"
+    equity = num(lt["equity"])
+    if equity is not None and equity <= 0:
+        out["debt_to_equity"] = "equity_not_positive"
+    return out
+
+
+def name_of(pa: PortfolioAssessment, client_id: int, dimension: str, bucket: str) -> str:
+    """A name-level bucket by name: the client's name, or its group's name (never a bare id)."""
+    clients = pa.snapshot.clients
+    if dimension == "single_name":
+        row = clients[clients["client_id"] == client_id]
+        return str(row["name"].iat[0]) if len(row) else bucket
+    if bucket.startswith("client:"):
+        row = clients[clients["client_id"] == client_id]
+        return (str(row["name"].iat[0]) if len(row) else bucket) + " (no group)"
+    groups = pa.snapshot.groups
+    hit = groups[groups["group_id"] == bucket] if len(groups) else groups
+    return str(hit["name"].iat[0]) if len(hit) else bucket
+
+
 def level_of(rank: int) -> str:
     return {0: "green", 1: "amber", 2: "red"}[rank]
 
@@ -151,7 +181,8 @@ def client_assessment(pa: PortfolioAssessment, client_id: int) -> ClientAssessme
     notes += repayment.notes
     reputation = _reputation(pa, client_id)
     rating = _rating(pa, client_id)
-    limit = _limit(pa, client_id, ccy)
+    names = {"single_name": ref.name, "group": ref.group_name or ref.group_id or f"{ref.name} (no group)"}
+    limit = _limit(pa, client_id, ccy, names)
     warnings = _warnings(pa, client_id)
     proposal = _proposal(pa, client_id, ccy, limit, warnings)
     industry = c["industry"]
@@ -161,7 +192,8 @@ def client_assessment(pa: PortfolioAssessment, client_id: int) -> ClientAssessme
             f"industry '{industry}' is not in the policy's list: counted as 'unclassified' for concentration"
         )
     return ClientAssessment(
-        client=ref, as_of=snap.as_of, policy_version=policy.version, model_id=rating.model_id, exposure=exposure,
+        client=ref, as_of=snap.as_of, policy_version=policy.version, policy_hash=policy.content_hash,
+        model_id=rating.model_id, exposure=exposure,
         financials=financials, flows=flows, repayment=repayment, reputation=reputation, rating=rating,
         limit=limit, proposal=proposal, warnings=warnings, ews_level=pa.ews_level.loc[client_id],
         insurance=insurance_status(pa, client_id), concentration=_concentration(pa, client_id),
@@ -241,7 +273,9 @@ def _financials(pa: PortfolioAssessment, client_id: int) -> FinancialAnalysis:
             direction = "stable"
         else:
             direction = "improving" if change * better > 0 else "deteriorating"
-        txt = f"{metric.replace('_', ' ')} {direction} over {len(vals)} periods ({first:,.2f} → {last:,.2f})"
+        shown = {"revenue": "{:,.0f}", "ebitda_margin": "{:.1%}"}.get(metric, "{:.2f}x")
+        txt = (f"{metric.replace('_', ' ')} {direction} over {len(vals)} periods "
+               f"({shown.format(first)} → {shown.format(last)})")  # fmt: skip
         trends.append(Trend(metric=metric, direction=direction, first=first, last=last, text=txt))
     return FinancialAnalysis(
         periods=periods, trends=trends, latest_period_end=day(latest["period_end"]),
@@ -310,14 +344,22 @@ def _rating(pa: PortfolioAssessment, client_id: int) -> Rating:
     feats = pa.frames.features.loc[client_id]
     factors, reasons = [], []
     by_name = {f.name: f for f in policy.scorecard.factors}
+    na = _na_reasons(pa, client_id)
     for f in policy.scorecard.factors:
-        value = num(feats[f.name])
+        value = None if f.name in na else num(feats[f.name])
         pts = float(r[f"pts_{f.name}"])
-        text = f"{f.label}: {fmt_value(value, f.unit)} → {pts:g} of {f.max_points:g} points"
+        shown = msg(f"engine.na.{na[f.name]}") if f.name in na else fmt_value(value, f.unit)
+        text = f"{f.label}: {shown} → {pts:g} of {f.max_points:g} points"
         factors.append(
             ScoreFactor(
-                name=f.name, label=f.label, value=value, points=pts, max_points=f.max_points, text=text
-            )
+                name=f.name,
+                label=f.label,
+                value=value,
+                points=pts,
+                max_points=f.max_points,
+                text=text,
+                na_reason=na.get(f.name),
+            )  # fmt: skip
         )
     for k in (1, 2, 3):
         name = r[f"reason_{k}"]
@@ -327,13 +369,8 @@ def _rating(pa: PortfolioAssessment, client_id: int) -> Rating:
         lost = float(r[f"lost_{name}"]) if f is not None else 0.0
         label = f.label if f else name.replace("_", " ")
         unit = f.unit if f else "x"
-        reasons.append(
-            ReasonCode(
-                code=name,
-                text=f"{label} {fmt_value(num(feats.get(name)), unit)} (−{lost:g} points)",
-                points_lost=lost,
-            )
-        )
+        shown = msg(f"engine.na.{na[name]}") if name in na else fmt_value(num(feats.get(name)), unit)
+        reasons.append(ReasonCode(code=name, text=f"{label} {shown} (−{lost:g} points)", points_lost=lost))
     grade = int(r["grade"])
     prev = pa.previous["grade"].get(client_id) if len(pa.previous) else None
     prev_date = pa.previous["run_date"].get(client_id) if len(pa.previous) else None
@@ -346,7 +383,16 @@ def _rating(pa: PortfolioAssessment, client_id: int) -> Rating:
                 points_lost=0.0,
             ),
         )
+    behaviour_only = bool(r.get("no_statements", False))
+    capped = bool(r.get("grade_capped", False))
+    cap = policy.rating.no_statements_best_grade
+    notes = []
+    if behaviour_only:
+        notes.append(msg("engine.rating.no_statements_capped", grade=cap) if cap is not None
+                     else msg("engine.rating.no_statements"))  # fmt: skip
+        reasons.insert(0, ReasonCode(code="no_statements", text=notes[0], points_lost=0.0))
     return Rating(
+        behaviour_only=behaviour_only, grade_capped_at=cap if capped else None, notes=notes,
         model_id=str(r["model_id"]), score=round(float(r["score"]), 2), grade=grade,
         grade_name=policy.rating.band(grade).name, pd=float(r["pd"]), lgd=round(float(r["lgd"]), 6),
         ead=money0(r["ead"]), el=money0(r["el"]), factors=factors, reason_codes=reasons,
@@ -354,7 +400,7 @@ def _rating(pa: PortfolioAssessment, client_id: int) -> Rating:
     )  # fmt: skip
 
 
-def _limit(pa: PortfolioAssessment, client_id: int, ccy: str) -> LimitRecommendation:
+def _limit(pa: PortfolioAssessment, client_id: int, ccy: str, names: dict[str, str]) -> LimitRecommendation:
     lp = pa.policy.limits
     r = pa.limits.loc[client_id]
     grade = int(pa.rating.loc[client_id, "grade"])
@@ -396,17 +442,40 @@ def _limit(pa: PortfolioAssessment, client_id: int, ccy: str) -> LimitRecommenda
         if num(r["no_increase"]) is not None
         else f"n/a: grade {grade} may be increased",
     }
+    findings: dict[str, str] = {}
+    binds_dim: dict[str, str] = {}
+    h = pa.headroom.loc[client_id]
+    cur = float(r["current_limit"])
     for dim in DIMENSIONS:
-        bucket = pa.headroom.loc[client_id, f"bucket_{dim}"]
-        lim = pa.headroom.loc[client_id, f"limit_{dim}"]
-        expl[f"conc_{dim}"] = (
-            f"largest limit keeping {dim.replace('_', ' ')} '{bucket}' within {lim:.1%} of book limits"
-            + (" and its capital limit" if getattr(pa.policy.concentration, dim).max_share_of_capital else "")
-        )
+        bucket, lim = h[f"bucket_{dim}"], float(h[f"limit_{dim}"])
+        label = dim.replace("_", " ")
+        if dim in SECTOR_DIMENSIONS:
+            if bool(r[f"over_cap_{dim}"]):
+                findings[f"conc_{dim}"] = "sector_over_cap"
+                expl[f"conc_{dim}"] = msg("constraint.conc_sector_over_cap", dimension=label, bucket=bucket,
+                                          share=float(h[f"share_{dim}"]), limit=lim)  # fmt: skip
+            else:
+                expl[f"conc_{dim}"] = msg("constraint.conc_sector_room", dimension=label, bucket=bucket, ccy=ccy,
+                                          room=max(float(r[f"conc_{dim}"]) - cur, 0.0), limit=lim)  # fmt: skip
+            continue
+        name = names[dim]
+        by_book, by_cap = float(h[f"bybook_{dim}"]), num(h[f"bycapital_{dim}"])
+        cap_share = getattr(pa.policy.concentration, dim).max_share_of_capital
+        if by_cap is None or cap_share is None:
+            binds_dim[f"conc_{dim}"] = "book"
+            expl[f"conc_{dim}"] = msg("constraint.conc_name_book", dimension=label, name=name,
+                                      book_limit=f"{lim:.1%}", ccy=ccy, cap=by_book)  # fmt: skip
+        else:
+            which = "book" if by_book <= by_cap else "capital"
+            binds_dim[f"conc_{dim}"] = which
+            expl[f"conc_{dim}"] = msg("constraint.conc_name", dimension=label, name=name, book_limit=f"{lim:.1%}",
+                                      ccy=ccy, by_book=by_book, capital_limit=f"{cap_share:.1%}", by_capital=by_cap,
+                                      binds=msg(f"constraint.dim.{which}"), cap=min(by_book, by_cap))  # fmt: skip
     constraints = [
-        LimitConstraint(name=k, label=LABELS[k], value=money(r[k]), binds=(k == binding), explanation=expl[k])
+        LimitConstraint(name=k, label=LABELS[k], value=money(r[k]), binds=(k == binding), explanation=expl[k],
+                        finding=findings.get(k), binding_dimension=binds_dim.get(k))  # type: ignore[arg-type]
         for k in LABELS
-    ]
+    ]  # fmt: skip
     rec = money(r["recommended"])
     if rec is None:
         text = "no recommendation: " + expl["need"]
@@ -483,8 +552,27 @@ def _proposal(pa: PortfolioAssessment, client_id: int, ccy: str, limit: LimitRec
             reasons.append("a facility is frozen but no freeze trigger remains: consider an unfreeze request")
     elif p["action"] == "freeze" and pa.frames.exposure.loc[client_id, "frozen_facilities"] > 0:
         reasons.append("already frozen facilities stay frozen")
+    findings: list[str] = []
+    for c in limit.constraints:
+        if c.finding == "sector_over_cap":
+            dim = c.name.removeprefix("conc_")
+            findings.append("segment_over_cap")
+            reasons.append(msg("engine.proposal.segment_over_cap", dimension=dim.replace("_", " "),
+                               bucket=pa.headroom.loc[client_id, f"bucket_{dim}"]))  # fmt: skip
+    drawn = money0(pa.frames.exposure.loc[client_id, "outstanding"])
+    reduction = None
+    if rec is not None and drawn > rec:
+        reduction = drawn - rec
+        findings.append("reduction_plan")
+        reasons.append(msg("engine.proposal.reduction_plan", ccy=ccy, outstanding=drawn, recommended=rec,
+                           reduce=reduction))  # fmt: skip
     return AdjustmentProposal(
-        action=p["action"], current_limit=cur, target_limit=money(p["target"]), reasons=reasons
+        action=p["action"],
+        current_limit=cur,
+        target_limit=money(p["target"]),
+        reasons=reasons,
+        reduction_needed=reduction,
+        findings=findings,
     )
 
 
@@ -496,13 +584,14 @@ def insurance_status(pa: PortfolioAssessment, client_id: int) -> InsuranceStatus
         CoverLine(
             cover_id=x.cover_id,
             insurer=x.insurer,
-            status=("active" if x.active else x.status),
+            status=("active" if x.active else "expired" if x.days_to_expiry < 0 else x.status),
             insured_limit=money0(x.insured_limit_rc),
-            coverage_pct=float(x.coverage_pct),
+            coverage=float(x.coverage_pct) / 100.0,
             effective_cover=money0(x.effective_cover),
             start_date=day(x.start_date),
             expiry_date=day(x.expiry_date),
-            days_to_expiry=int(x.days_to_expiry),
+            days_to_expiry=int(x.days_to_expiry) if x.days_to_expiry >= 0 else None,
+            expired_days_ago=int(-x.days_to_expiry) if x.days_to_expiry < 0 else None,
         )  # fmt: skip
         for x in cv.itertuples()
     ]
@@ -511,7 +600,9 @@ def insurance_status(pa: PortfolioAssessment, client_id: int) -> InsuranceStatus
     required = bool(pa.insurance_required.loc[client_id])
     ratio = insured / exposure if exposure > 0 else None
     gap = max(ins.min_cover_ratio * exposure - insured, 0.0) if required else 0.0
-    expiring = [c.cover_id for c in covers if c.status == "active" and c.days_to_expiry <= ins.expiring_days]
+    expiring = [
+        c.cover_id for c in covers if c.status == "active" and (c.days_to_expiry or 0) <= ins.expiring_days
+    ]
     notes = []
     if required:
         notes.append(f"cover required (product or grade): at least {ins.min_cover_ratio:.0%} of exposure")

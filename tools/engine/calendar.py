@@ -5,7 +5,7 @@ review on record (tools.engine.review_runs.ReviewRunStore.record_review); withou
 assumed to have followed the cycle from onboarding, so the next due date is the next cycle date.
 Contact: frequency by grade, shortened while warnings are open; the next contact is the earlier of the
 policy date after the last contact and the date the officer planned in the log. No contact on record:
-due one period after onboarding, and at the latest today.
+due one period after onboarding, or today when that date has passed (due now, never years overdue).
 The CRM's `last_review_date` counts as a completed review, as do reviews recorded in Credit Desk.
 """
 
@@ -83,9 +83,10 @@ def contact_schedule(*, idx: pd.Index, as_of: dt.date, clients: pd.DataFrame, co
     onboarded = clients.set_index("client_id")["onboarded"].reindex(idx).fillna(ts)
     base = latest["contact_date"].fillna(onboarded)
     policy_due = base + pd.to_timedelta(days, unit="D")
-    # never contacted: due one period after onboarding, and at the latest today (not years "late")
+    # never contacted: due one period after onboarding, or today if that date has passed (due now, not
+    # years "late")
     never = latest["contact_date"].isna()
-    policy_due = policy_due.where(~never, policy_due.clip(upper=ts))
+    policy_due = policy_due.where(~never, policy_due.clip(lower=ts))
     planned = latest["next_contact_date"]
     next_due = policy_due.where(planned.isna() | (planned > policy_due), planned)
     out = pd.DataFrame(index=idx)

@@ -37,8 +37,9 @@ REVIEW_COLUMNS: dict[str, tuple[str, ...]] = {
     "contact": ("last_contact", "next_contact", "contact_overdue", "contact_days_overdue"),
     "headroom": (),
     "frames.exposure": ("total_limit", "outstanding", "utilisation"),
-    "frames.features": ("debt_to_ebitda", "current_ratio", "interest_coverage", "max_dpd_12m", "current_dpd"),
-    **{f"frames.{name}": () for name in ("latest", "flows", "repayment", "reputation")},
+    "frames.features": ("current_ratio", "interest_coverage", "max_dpd_12m", "current_dpd"),
+    "frames.latest": ("debt_to_ebitda",),
+    **{f"frames.{name}": () for name in ("flows", "repayment", "reputation")},
 }
 ROW_FRAMES = ("ratios", "signals", "covers", "facilities")  # history rows, not per client: not kept
 

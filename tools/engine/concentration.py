@@ -17,6 +17,9 @@ from tools.engine.frames import lookup
 from tools.policy.schema import Policy, ShareLimit
 
 DIMENSIONS = ("industry", "region", "size_segment", "group", "single_name")
+# Sector dimensions are shared by many clients: a bucket over its cap is a portfolio finding that stops
+# increases in it, never a reason to cut one member's line. Name-level limits bind the name itself.
+SECTOR_DIMENSIONS = ("industry", "region", "size_segment")
 UNCLASSIFIED = "unclassified"
 
 
@@ -141,11 +144,13 @@ def client_headroom(book: BookExposure, client_ids: pd.Index, policy: Policy) ->
         s_o = np.nan_to_num(lookup(bucket, sums)) - own
         t_o = total - own
         s = bucket_limit(policy, dim, bucket)
-        cap = (s * t_o - s_o) / (1.0 - s)
+        by_book = (s * t_o - s_o) / (1.0 - s)
         cap_rule = rule(policy, dim).max_share_of_capital
-        if cap_rule is not None:
-            cap = np.fmin(cap, cap_rule * capital - s_o)
+        by_capital = np.full(len(own), np.nan) if cap_rule is None else cap_rule * capital - s_o
+        cap = np.fmin(by_book, by_capital)
         out[f"cap_{dim}"] = np.maximum(cap, 0.0)
+        out[f"bybook_{dim}"] = np.maximum(by_book, 0.0)
+        out[f"bycapital_{dim}"] = np.maximum(by_capital, 0.0)
         out[f"bucket_{dim}"] = bucket.to_numpy()
         out[f"share_{dim}"] = (s_o + own) / total if total > 0 else 0.0
         out[f"limit_{dim}"] = s

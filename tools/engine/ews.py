@@ -10,11 +10,13 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
+from kernel.catalogue import text
 from tools.policy.schema import Policy
 
 INDICATORS = (
     "new_past_due", "high_utilisation", "inflow_drop", "limit_excess", "rating_downgrade", "adverse_signal",
-    "statements_overdue", "insurance_expiring", "insurance_lapsed", "concentration_breach",
+    "statements_overdue", "low_dscr", "review_overdue", "insurance_expiring", "insurance_lapsed",
+    "insurance_missing", "concentration_breach",
 )  # fmt: skip
 COLUMNS = ["client_id", "indicator", "level", "value", "threshold", "date", "message"]
 
@@ -51,6 +53,7 @@ def evaluate(
     *, idx: pd.Index, as_of: dt.date, features: pd.DataFrame, repayment: pd.DataFrame, flows: pd.DataFrame,
     exposure: pd.DataFrame, latest: pd.DataFrame, rating: pd.DataFrame, previous: pd.DataFrame,
     signals: pd.DataFrame, headroom: pd.DataFrame, required_cover: np.ndarray, policy: Policy,
+    review: pd.DataFrame | None = None,
 ) -> pd.DataFrame:  # fmt: skip
     """The warnings frame (COLUMNS), worst first per client."""
     e = policy.ews
@@ -125,6 +128,23 @@ def evaluate(
           latest["period_end"].reindex(idx).to_numpy(),
           lambda d: ["no financial statements on file" if np.isnan(v) else f"latest statements are {v:.0f} months old (period end {t:%d %b %Y})" for v, t in zip(d["value"], d["date"], strict=True)])  # fmt: skip
 
+    dscr = features["dscr"].to_numpy(dtype="float64")
+    ld = e.low_dscr
+    low = np.nan_to_num(dscr, nan=np.inf)
+    lvl = np.select([low < ld.red, low < ld.amber], [2, 1], 0)
+    _emit(parts, ids, "low_dscr", lvl, dscr, ld.amber, ld.red, latest["period_end"].reindex(idx).to_numpy(),
+          lambda d: [text("engine.warning.low_dscr", value=v, threshold=t, date=f"{p:%d %b %Y}")
+                     for v, t, p in zip(d["value"], d["threshold"], d["date"], strict=True)])  # fmt: skip
+
+    if review is not None:
+        rv = review.reindex(idx)
+        late = rv["review_days_overdue"].to_numpy(dtype="float64")
+        ro = e.review_overdue
+        lvl = np.select([late >= max(ro.red_days, 1), late >= max(ro.amber_days, 1)], [2, 1], 0)
+        _emit(parts, ids, "review_overdue", lvl, late, ro.amber_days, ro.red_days, rv["next_review"].to_numpy(),
+              lambda d: [text("engine.warning.review_overdue", value=v, date=f"{t:%d %b %Y}")
+                         for v, t in zip(d["value"], d["date"], strict=True)])  # fmt: skip
+
     ex = exposure.reindex(idx)
     expiring = ex["covers_expiring"].to_numpy(dtype="float64")
     days = (ex["next_cover_expiry"] - pd.Timestamp(as_of)).dt.days.to_numpy(dtype="float64")
@@ -137,6 +157,20 @@ def evaluate(
     _emit(parts, ids, "insurance_lapsed", np.where(lapsed, 2, 0), np.zeros(len(ids)), 0.0, 0.0,
           ex["last_lapse"].to_numpy(),
           lambda d: [f"required credit insurance lapsed on {t:%d %b %Y} and the line is still open" for t in d["date"]])  # fmt: skip
+
+    # mandatory cover (by product or grade) short of the policy's ratio: amber; no active cover at all: red
+    need = policy.insurance.min_cover_ratio
+    base = ex["insurance_exposure"].to_numpy(dtype="float64")
+    ratio = np.where(
+        base > 0, ex["insured"].to_numpy(dtype="float64") / np.where(base > 0, base, 1.0), np.nan
+    )
+    missing = required_cover & (ex["total_limit"].to_numpy() > 0) & ~lapsed & (np.nan_to_num(ratio) < need)
+    none_active = ex["effective_cover"].to_numpy(dtype="float64") <= 0
+    lvl = np.where(missing, np.where(none_active, 2, 1), 0)
+    _emit(parts, ids, "insurance_missing", lvl, np.nan_to_num(ratio), need, need, today,
+          lambda d: [text("engine.warning.insurance_missing_short", value=v, threshold=t) if v > 0
+                     else text("engine.warning.insurance_missing_none")
+                     for v, t in zip(d["value"], d["threshold"], strict=True)])  # fmt: skip
 
     amber = e.concentration.amber_share_of_limit
     for dim in ("single_name", "group"):

@@ -6,7 +6,8 @@ frames the rest of the engine explains results from.
 
 Missing data stays NaN (the scorecard gives its `missing_points`; the explanation says "no data"),
 except where absence is itself information: no reputation signals → score 0 (clean).
-Debt/EBITDA for scoring is 99 when EBITDA is not positive but debt exists (the ratio table shows n/a).
+Debt/EBITDA for scoring is 99 when EBITDA is not positive but debt exists, so the scorecard gives it the
+worst bin; every display shows it as n/a with the reason (`NO_EBITDA_LEVERAGE` never reaches a user).
 """
 
 from __future__ import annotations
@@ -50,7 +51,7 @@ def analyse(snapshot: BookSnapshot, policy: Policy) -> AnalysisFrames:
     ratios = ratio_table(snapshot.statements, policy)
     latest = latest_financials(ratios, snapshot.as_of, policy)
     flows = flow_metrics(snapshot, policy)
-    repayment = repayment_metrics(snapshot)
+    repayment = repayment_metrics(snapshot, policy.data.paid_tolerance)
     signals = weighted_signals(snapshot, policy)
     reputation = reputation_metrics(signals)
     covers = active_covers(snapshot, policy)

@@ -30,9 +30,16 @@ def month_index(dates: pd.Series) -> np.ndarray:
 
 
 def months_between(earlier: pd.Series, as_of: dt.date) -> np.ndarray:
-    """Whole months from each date to as_of (NaN where the date is missing)."""
-    days = (pd.Timestamp(as_of) - earlier).dt.days.to_numpy(dtype="float64")
-    return np.floor(days / 30.4375)
+    """Whole calendar months from each date to as_of (NaN where the date is missing).
+
+    n months have passed when the date plus n months (the day clipped to the month's end) is on or before
+    as_of: 31 Dec 2024 → 30 Sep 2026 is 21 months, 31 Jan → 28 Feb is 1, 15 Mar → 14 Apr is 0.
+    """
+    d = pd.to_datetime(earlier)
+    ts = pd.Timestamp(as_of)
+    months = (ts.year * 12 + ts.month) - (d.dt.year * 12 + d.dt.month).to_numpy(dtype="float64")
+    day_in_as_of_month = np.minimum(d.dt.day.to_numpy(dtype="float64"), ts.days_in_month)
+    return np.where(ts.day < day_in_as_of_month, months - 1, months)
 
 
 def lookup(keys: pd.Series, mapping: dict[str, float] | pd.Series) -> np.ndarray:

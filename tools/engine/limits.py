@@ -8,7 +8,9 @@ Constraints (reporting currency; NaN = basis not available, so not a constraint)
   positive); the bank-flow cap (share of annual inflows) applies when statements are missing or stale.
   Active insured cover lifts each grade cap by cover × uplift, at most max_uplift_share of the cap.
 - no increase from a weak grade: the current limit.
-- concentration headroom per dimension (single name, group, industry, region, size segment).
+- concentration headroom per dimension (single name, group, industry, region, size segment). A sector
+  bucket (industry, region, size segment) over its cap stops increases (the constraint is the current
+  limit): it never cuts a member's line; single-name and group limits bind the name itself.
 The recommendation is rounded down to the policy unit; below the minimum line it is 0.
 """
 
@@ -17,7 +19,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from tools.engine.concentration import DIMENSIONS
+from tools.engine.concentration import DIMENSIONS, SECTOR_DIMENSIONS
 from tools.engine.frames import fx_factor
 from tools.policy.schema import Policy
 
@@ -102,7 +104,11 @@ def recommend(
     out["cap_flows"], out["uplift_flows"] = lifted(cap_f)
     out["no_increase"] = np.where(grade >= lp.no_increase_from_grade, current, np.nan)
     for dim in DIMENSIONS:
-        out[f"conc_{dim}"] = headroom[f"cap_{dim}"].reindex(idx).to_numpy(dtype="float64")
+        cap_dim = headroom[f"cap_{dim}"].reindex(idx).to_numpy(dtype="float64")
+        if dim in SECTOR_DIMENSIONS:  # over the cap: no increase, but the member's current limit stands
+            out[f"over_cap_{dim}"] = cap_dim < current
+            cap_dim = np.maximum(cap_dim, current)
+        out[f"conc_{dim}"] = cap_dim
     matrix = out[list(CONSTRAINTS)].to_numpy(dtype="float64")
     has_need = ~np.isnan(out["need"].to_numpy())
     all_nan = np.isnan(matrix).all(axis=1)

@@ -72,8 +72,10 @@ class PortfolioAssessment:
         t["target"] = self.proposals["target"]
         t["ews_level"] = self.ews_level
         t["warnings"] = self.warnings.groupby("client_id").size().reindex(t.index).fillna(0).astype(int)
-        for col in ("debt_to_ebitda", "current_ratio", "interest_coverage", "max_dpd_12m", "current_dpd"):
+        for col in ("current_ratio", "interest_coverage", "max_dpd_12m", "current_dpd"):
             t[col] = self.frames.features[col]
+        # the ratio as shown (n/a when EBITDA is not positive), not the scorecard's worst-bin stand-in
+        t["debt_to_ebitda"] = self.frames.latest["debt_to_ebitda"].reindex(t.index)
         t["next_review"] = self.review["next_review"]
         t["review_overdue"] = self.review["review_overdue"]
         t["next_contact"] = self.contact["next_contact"]
@@ -109,10 +111,16 @@ def assess_book(
         rating=rating, headroom=headroom, policy=policy,
     )  # fmt: skip
     required = _insurance_required(snapshot, rating, policy, idx)
+    review = calendar.review_schedule(
+        idx=idx, as_of=snapshot.as_of, clients=snapshot.clients, grade=rating["grade"].to_numpy(),
+        total_limit=frames.exposure["total_limit"].reindex(idx).to_numpy(),
+        recorded=recorded_reviews if recorded_reviews is not None else pd.Series(dtype="datetime64[ns]"),
+        policy=policy,
+    )  # fmt: skip
     warnings = ews.evaluate(
         idx=idx, as_of=snapshot.as_of, features=frames.features, repayment=frames.repayment, flows=frames.flows,
         exposure=frames.exposure, latest=frames.latest, rating=rating, previous=previous, signals=frames.signals,
-        headroom=headroom, required_cover=required.to_numpy(), policy=policy,
+        headroom=headroom, required_cover=required.to_numpy(), policy=policy, review=review,
     )  # fmt: skip
     level = ews.overall_level(idx, warnings)
     proposals = adjustment.propose(
@@ -120,12 +128,6 @@ def assess_book(
         previous=previous, policy=policy,
     )  # fmt: skip
     grade = rating["grade"].to_numpy()
-    review = calendar.review_schedule(
-        idx=idx, as_of=snapshot.as_of, clients=snapshot.clients, grade=grade,
-        total_limit=frames.exposure["total_limit"].reindex(idx).to_numpy(),
-        recorded=recorded_reviews if recorded_reviews is not None else pd.Series(dtype="datetime64[ns]"),
-        policy=policy,
-    )  # fmt: skip
     contact = calendar.contact_schedule(
         idx=idx, as_of=snapshot.as_of, clients=snapshot.clients, contacts=snapshot.contacts, grade=grade,
         ews_level=level, policy=policy,

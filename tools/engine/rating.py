@@ -3,7 +3,8 @@
 With the expert scorecard the grade comes from the score bands and the PD from the grade. With a
 promoted model (`Scorer`) its PD is kept and mapped to the grade whose PD band holds it (band edges at
 the geometric mid-points between adjacent grade PDs). A payment past the policy's default DPD makes
-the client grade 10 whatever the score says.
+the client grade 10 whatever the score says. Without financial statements the rating rests on account
+behaviour only and the policy caps the grade (`rating.no_statements_best_grade`).
 """
 
 from __future__ import annotations
@@ -47,6 +48,14 @@ def rate(
         pd_ = np.clip(out.pop("pd").to_numpy(dtype="float64"), 1e-6, 1 - 1e-6)
         grade = grade_from_pd(pd_, policy)
         model_id = scorer.model_id
+    no_stmt = np.isnan(features["statement_age_months"].to_numpy(dtype="float64"))
+    cap = policy.rating.no_statements_best_grade
+    capped = no_stmt & (grade < cap) if cap is not None else np.zeros(len(grade), dtype=bool)
+    if cap is not None:
+        grade = np.where(capped, cap, grade)
+        pd_ = np.where(capped, np.maximum(pd_, policy.rating.grades[cap - 1].pd), pd_)
+    out["no_statements"] = no_stmt
+    out["grade_capped"] = capped
     in_default = np.nan_to_num(features["current_dpd"].to_numpy(dtype="float64")) >= policy.rating.default_dpd
     worst = len(policy.rating.grades)
     grade = np.where(in_default, worst, grade)

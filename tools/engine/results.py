@@ -174,10 +174,11 @@ class ReputationAnalysis(_Result):
 class ScoreFactor(_Result):
     name: str
     label: str
-    value: float | None
+    value: float | None = Field(description="None = n/a (see na_reason)")
     points: float
     max_points: float
     text: str
+    na_reason: str | None = Field(None, description="Code why the value is n/a, e.g. ebitda_not_positive")
 
 
 class ReasonCode(_Result):
@@ -199,6 +200,13 @@ class Rating(_Result):
     reason_codes: list[ReasonCode] = Field(default_factory=list)
     previous_grade: int | None = None
     previous_run: dt.date | None = None
+    behaviour_only: bool = Field(
+        False, description="No financial statements: rests on account behaviour only"
+    )
+    grade_capped_at: int | None = Field(
+        None, description="The policy's best grade without statements, if applied"
+    )
+    notes: list[str] = Field(default_factory=list)
 
 
 # --- limits and adjustment ---------------------------------------------------------------------
@@ -210,6 +218,10 @@ class LimitConstraint(_Result):
     value: Decimal | None = Field(description="None = n/a (the basis is missing); not a constraint then")
     binds: bool = False
     explanation: str
+    finding: str | None = Field(None, description="Code of a portfolio finding behind it (sector_over_cap)")
+    binding_dimension: Literal["book", "capital"] | None = Field(
+        None, description="Name-level limits: which of the two limits (share of book, share of capital) binds"
+    )
 
 
 class LimitRecommendation(_Result):
@@ -227,6 +239,12 @@ class AdjustmentProposal(_Result):
     current_limit: Decimal
     target_limit: Decimal | None
     reasons: list[str]
+    reduction_needed: Decimal | None = Field(
+        None, description="Drawn balance above the recommendation: what a reduction plan must repay"
+    )
+    findings: list[str] = Field(
+        default_factory=list, description="Codes, e.g. reduction_plan, segment_over_cap"
+    )
 
 
 # --- monitoring ------------------------------------------------------------------------------
@@ -246,11 +264,12 @@ class CoverLine(_Result):
     insurer: str
     status: str
     insured_limit: Decimal
-    coverage_pct: float
-    effective_cover: Decimal = Field(description="insured_limit × coverage %, in the reporting currency")
+    coverage: float = Field(description="Share of a loss the insurer pays, a fraction (0.9 = 90 %)")
+    effective_cover: Decimal = Field(description="insured_limit × coverage, in the reporting currency")
     start_date: dt.date
     expiry_date: dt.date
-    days_to_expiry: int
+    days_to_expiry: int | None = Field(description="Days left; None once the cover has expired (see status)")
+    expired_days_ago: int | None = Field(None, description="Days since the cover expired; None while running")
 
 
 class InsuranceStatus(_Result):
@@ -308,6 +327,7 @@ class ClientAssessment(_Result):
     client: ClientRef
     as_of: dt.date
     policy_version: str
+    policy_hash: str = Field("", description="sha256 of the policy content the result was computed under")
     model_id: str
     exposure: Exposure
     financials: FinancialAnalysis
@@ -367,6 +387,7 @@ class ContactDue(_Result):
 class ConcentrationReport(_Result):
     as_of: dt.date
     policy_version: str
+    policy_hash: str = ""
     total_limits: Decimal
     capital_base: Decimal
     hhi: dict[str, float] = Field(description="Herfindahl index per dimension (0–1) on shares of limits")
@@ -379,6 +400,7 @@ class WhatIfResult(_Result):
     facility_id: str | None
     as_of: dt.date
     policy_version: str
+    policy_hash: str = ""
     current_limit: Decimal
     new_limit: Decimal
     recommended: Decimal | None
@@ -397,6 +419,7 @@ class WhatIfResult(_Result):
 class PortfolioSummary(_Result):
     as_of: dt.date
     policy_version: str
+    policy_hash: str = ""
     model_id: str
     clients: int
     total_limit: Decimal

@@ -35,7 +35,7 @@ from tools.access import get_client_for, scope_officer_ids
 from tools.actor import Actor
 from tools.engine import assemble
 from tools.engine.chunked import CHUNK_CLIENTS, assess_in_chunks
-from tools.engine.concentration import BookExposure, concentration_lines, hhi, only_visible
+from tools.engine.concentration import NAME_LEVEL, BookExposure, concentration_lines, hhi, only_visible
 from tools.engine.exposure import active_covers, client_exposure, facility_exposure
 from tools.engine.portfolio import PortfolioAssessment, assess_book
 from tools.engine.results import (
@@ -225,7 +225,12 @@ class CreditEngine:
         ccy = pa.snapshot.reporting_currency
         for b, a in zip(before_lines, after_lines, strict=True):
             if a.level != "green" or b.level != a.level:
-                msgs.append(f"{a.dimension.replace('_', ' ')} '{a.bucket}': {b.share:.2%} → {a.share:.2%} of book limits "
+                shown = (
+                    assemble.name_of(pa, client_id, a.dimension, a.bucket)
+                    if a.dimension in NAME_LEVEL
+                    else a.bucket
+                )
+                msgs.append(f"{a.dimension.replace('_', ' ')} '{shown}': {b.share:.2%} → {a.share:.2%} of book limits "
                             f"(limit {a.limit_share:.2%}, {a.level})")  # fmt: skip
         within = recommended is not None and new_total <= float(recommended) + 0.005
         if recommended is None:
@@ -235,6 +240,7 @@ class CreditEngine:
                         f"(binding: {pa.limits.loc[client_id, 'binding']})")  # fmt: skip
         return WhatIfResult(
             client_id=client_id, facility_id=facility_id, as_of=as_of, policy_version=self.policy.version,
+            policy_hash=self.policy.content_hash,
             current_limit=current_out, new_limit=quantize(new_limit), recommended=recommended,
             binding=pa.limits.loc[client_id, "binding"] if recommended is not None else None,
             within_recommendation=within, group_exposure_after=quantize(group_after),
@@ -316,7 +322,8 @@ class CreditEngine:
         ]
         models = assemble.line_models(lines.sort_values(["dimension", "share"], ascending=[True, False]))
         return ConcentrationReport(
-            as_of=as_of, policy_version=self.policy.version, total_limits=quantize(book.total),
+            as_of=as_of, policy_version=self.policy.version, policy_hash=self.policy.content_hash,
+            total_limits=quantize(book.total),
             capital_base=self.policy.capital_base, hhi={k: round(v, 6) for k, v in hhi(book).items()},
             lines=models, breaches=[m for m in models if m.level == "red"],
         )  # fmt: skip
@@ -393,7 +400,8 @@ def summary_of(pa: PortfolioAssessment) -> PortfolioSummary:
     breaches = assemble.line_models(lines[lines["level"] == "red"])
     horizon = pd.Timestamp(pa.as_of) + pd.Timedelta(days=pa.policy.review.due_horizon_days)
     return PortfolioSummary(
-        as_of=pa.as_of, policy_version=pa.policy_version, model_id=pa.model_id, clients=len(t),
+        as_of=pa.as_of, policy_version=pa.policy_version, policy_hash=pa.policy.content_hash, model_id=pa.model_id,
+        clients=len(t),
         total_limit=quantize(t["total_limit"].sum()), outstanding=quantize(t["outstanding"].sum()),
         expected_loss=quantize(t["el"].sum()),
         grade_distribution={int(k): int(v) for k, v in t["grade"].value_counts().sort_index().items()},

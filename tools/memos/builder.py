@@ -5,6 +5,7 @@ and says what is missing. The narrative paragraphs are added afterwards by a Nar
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import hashlib
 import json
@@ -13,6 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from crm_adapter.models import ContactLog
+from kernel.catalogue import text as msg
 from tools.engine.results import ClientAssessment, RatioRow, Trend
 from tools.engine.review_runs import PreviousResult
 from tools.memos import formatting as f
@@ -156,7 +158,12 @@ class _Builder:
         months = self.a.review.frequency_months
         named = {3: "quarterly", 6: "semi_annual", 12: "annual"}
         text = self.L[named[months]] if months in named else self.L["review_every"].format(months=months)
-        return f"{text} ({self.L['first_review']})" if self.i.previous is None else text
+        first = self.i.previous is None and self.a.review.last_review_source != "recorded"
+        return f"{text} ({self.L['first_review']})" if first else text
+
+    def next_review(self) -> dt.date:
+        """The next periodic review counted from this one (the memo is the review), never a past date."""
+        return add_months(self.a.as_of, self.a.review.frequency_months)
 
     def grade(self, grade: int | None, name: str | None = None) -> str:
         if grade is None:
@@ -180,7 +187,11 @@ class _Builder:
                 self.fact("review_due", due, a.review.next_due.isoformat()),
                 self.fact("grade", self.grade(a.rating.grade, a.rating.grade_name), a.rating.grade),
                 self.fact("ews_level", self.term("level", a.ews_level), a.ews_level),
-                self.fact("policy_version", a.policy_version, a.policy_version),
+                self.fact(
+                    "policy_version",
+                    f"{a.policy_version} #{a.policy_hash[:12]}" if a.policy_hash else a.policy_version,
+                    a.policy_version,
+                ),  # fmt: skip
                 self.fact("model_id", a.model_id, a.model_id),
                 self.fact("as_of", f.date(a.as_of), a.as_of.isoformat()),
                 self.fact("statements_as_of", f.date(latest), latest.isoformat() if latest else None),
@@ -211,6 +222,13 @@ class _Builder:
 
     def changes(self) -> Section:
         prev = self.i.previous
+        rv = self.a.review
+        if prev is None and rv.last_review_source == "recorded" and rv.last_review is not None:
+            # the last review is known (CRM or Credit Desk) but no figures were stored with it: say so
+            return self.section("changes", facts=[self.fact("previous_review", f.date(rv.last_review),
+                                                            rv.last_review.isoformat())],
+                                bullets=[msg("engine.memo.no_figures_for_last_review", self.i.language,
+                                              date=f.date(rv.last_review), as_of=f.date(self.a.as_of))])  # fmt: skip
         if prev is None:
             return self.section("changes", bullets=[self.L["first_review_text"]])
         a, now = self.a, _latest(self.a)
@@ -250,6 +268,11 @@ class _Builder:
             for s in new_signals
         ]
         bullets += signal_lines or [self.L["no_new_signals"]]
+        compared = [msg("engine.memo.compared_with_run", self.i.language, date=f.date(prev.as_of))]
+        if rv.last_review is not None and rv.last_review_source == "recorded" and rv.last_review > prev.as_of:
+            compared = [msg("engine.memo.compared_with_older_run", self.i.language, date=f.date(prev.as_of),
+                             last=f.date(rv.last_review))]  # fmt: skip
+        bullets = compared + bullets
         return self.section(
             "changes",
             facts=[self.fact("previous_review", f.date(prev.as_of), prev.as_of.isoformat())],
@@ -487,7 +510,7 @@ class _Builder:
         table = Table(
             columns=[L["insurer"], L["status"], L["insured_limit"], L["coverage_pct"], L["effective_cover"],
                      L["expiry"]],
-            rows=[[c.insurer, self.term("status", c.status), self.money(c.insured_limit), f"{c.coverage_pct:,.0f}%",
+            rows=[[c.insurer, self.term("status", c.status), self.money(c.insured_limit), f.pct(c.coverage, 0),
                    self.money(c.effective_cover), f.date(c.expiry_date)] for c in ins.covers],
             numeric=[False, False, True, True, True, False],
         )  # fmt: skip
@@ -586,7 +609,7 @@ class _Builder:
         if a.exposure.frozen_facilities:
             out.append(L["cond_frozen"].format(n=a.exposure.frozen_facilities))
         out.append(L["cond_contact"].format(date=f.date(a.contact.next_due), note=a.contact.note))
-        out.append(L["cond_next_review"].format(date=f.date(a.review.next_due)))
+        out.append(L["cond_next_review"].format(date=f.date(self.next_review())))
         return self.section("conditions", bullets=out)
 
     def signoff(self) -> Section:
@@ -631,6 +654,13 @@ class _Builder:
 
 
 # --- small helpers -----------------------------------------------------------------------------
+
+
+def add_months(d: dt.date, months: int) -> dt.date:
+    """d plus whole months, the day clipped to the month's end (31 Jan + 1 month = 28/29 Feb)."""
+    total = d.year * 12 + d.month - 1 + months
+    year, month = divmod(total, 12)
+    return dt.date(year, month + 1, min(d.day, calendar.monthrange(year, month + 1)[1]))
 
 
 def _latest(a: ClientAssessment) -> RatioRow | None:

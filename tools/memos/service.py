@@ -73,9 +73,19 @@ class MemoService:
 
     # --- drafting -------------------------------------------------------------------------------
     def draft_review_memo(
-        self, actor: Actor, client_id: int, *, as_of: dt.date | None = None, language: Language = "en"
+        self,
+        actor: Actor,
+        client_id: int,
+        *,
+        as_of: dt.date | None = None,
+        language: Language = "en",
+        new_version: bool = False,
     ) -> Memo:
-        """Build the memo from the engine's assessment and history, narrate it, save it as a new draft."""
+        """Build the memo from the engine's assessment and history, narrate it, save it as a new draft.
+
+        A draft built from the same figures (same data snapshot, language and as-of date) as the client's
+        latest version, still a draft, is that version: exporting a memo again, in another format, does not
+        make a new version. `new_version=True` saves a new one regardless."""
         require_role(actor, MEMO_AUTHORS, "drafting a review memo")  # auditors read, they do not write
         if language not in LANGUAGES:
             raise InvalidInput(f"language must be one of {', '.join(LANGUAGES)}", field="language")
@@ -92,11 +102,23 @@ class MemoService:
             prepared_by=f"{actor.name} ({actor.officer_id})",
             created_at=dt.datetime.now(dt.UTC).replace(microsecond=0),
         )
-        memo = apply_narrative(build_memo(inputs), self.narrator)
+        built = build_memo(inputs)
+        if not new_version and (same := self._unchanged_draft(built, actor)) is not None:
+            return same.model_copy(update={"text": same.text or render_markdown(same)})
+        memo = apply_narrative(built, self.narrator)
         memo = self.store.add(memo, created_by=actor.officer_id)
         memo = memo.model_copy(update={"text": render_markdown(memo)})
         self._record(actor, "memo.saved", memo)
         return memo
+
+    def _unchanged_draft(self, memo: Memo, actor: Actor) -> Memo | None:
+        versions = self.store.versions(memo.client_id)
+        latest = versions[0] if versions else None
+        if (latest is None or latest.status != "draft" or latest.snapshot_sha256 != memo.snapshot_sha256
+                or latest.language != memo.language or latest.as_of != memo.as_of
+                or latest.created_by != actor.officer_id):  # fmt: skip
+            return None
+        return self.store.get(latest.memo_id)
 
     def _history(self, client_id: int, as_of: dt.date) -> list[PreviousResult]:
         out: list[PreviousResult] = []
@@ -232,5 +254,11 @@ class MemoService:
                 "snapshot_sha256": memo.snapshot_sha256,
                 "narrator": memo.narrator,
             },
-            policy_version=memo.policy_version,
+            policy_version=policy_stamp(memo),
         )
+
+
+def policy_stamp(memo: Memo) -> str:
+    """`version#<12 hex of the policy's content hash>` the memo was built under (version alone if unknown)."""
+    digest = str((memo.data or {}).get("assessment", {}).get("policy_hash") or "")
+    return f"{memo.policy_version}#{digest[:12]}" if digest else memo.policy_version

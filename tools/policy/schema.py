@@ -7,17 +7,31 @@ Unknown keys are refused everywhere (extra="forbid"), so a typo fails loudly wit
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 from decimal import Decimal
-from typing import Literal
+from functools import cached_property
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from crm_adapter.enums import Product, Severity
 from tools.approvals.authority import AuthorityPolicy
 from tools.policy.feature_names import FEATURE_COLUMNS
 from tools.statements.policy import StatementsPolicy
 
-Share = float  # a fraction, 0.25 = 25 %
+Share = float  # a share that may exceed 1 (a multiple of a base), 0.25 = 25 %
+
+
+def _fraction(value: float) -> float:
+    """A fraction in [0, 1]; a value like 85 is a percent written where a fraction belongs."""
+    if not 0.0 <= value <= 1.0:
+        hint = f" ({value:g} looks like a percent: write {value / 100:g})" if 1.0 < value <= 100.0 else ""
+        raise ValueError(f"must be a fraction between 0 and 1{hint}")
+    return value
+
+
+Fraction = Annotated[float, AfterValidator(_fraction)]  # 0.85 = 85 %; bounded in [0, 1]
 
 
 class _Strict(BaseModel):
@@ -37,6 +51,9 @@ class GradeBand(_Strict):
 class RatingPolicy(_Strict):
     grades: list[GradeBand]
     default_dpd: int = Field(90, ge=1)
+    no_statements_best_grade: int | None = Field(
+        None, ge=1, le=10, description="Without financial statements the grade is at best this"
+    )
 
     @field_validator("grades")
     @classmethod
@@ -144,6 +161,9 @@ class DataPolicy(_Strict):
     statements_stale_months: int = Field(15, ge=1)
     flows_stale_months: int = Field(3, ge=1)
     dscr_amortisation_years: float = Field(5, gt=0)
+    paid_tolerance: Fraction = Field(
+        0.0, description="An instalment is paid when amount paid ≥ amount due × (1 − this)"
+    )
 
 
 # --- calendar ---------------------------------------------------------------------------------
@@ -226,14 +246,14 @@ class AdjustmentPolicy(_Strict):
     increase_gap: Share = Field(0.15, ge=0)
     decrease_gap: Share = Field(0.15, ge=0)
     increase_max_grade: int = Field(6, ge=1, le=10)
-    increase_min_utilisation: Share = Field(0.6, ge=0, le=1)
+    increase_min_utilisation: Fraction = 0.6
     downgrade_notches: int = Field(2, ge=1)
     freeze_dpd: int = Field(60, ge=1)
     freeze_on_red: list[str] = Field(
         default_factory=lambda: ["new_past_due", "limit_excess", "adverse_signal"],
         description="EWS indicators whose red level proposes a freeze",
     )
-    low_utilisation: Share = Field(0.2, ge=0, le=1)
+    low_utilisation: Fraction = 0.2
 
 
 # --- early warning -------------------------------------------------------------------------
@@ -247,6 +267,37 @@ class Thresholds(_Strict):
     def _order(self) -> Thresholds:
         if self.red < self.amber:
             raise ValueError("red must be at or beyond amber")
+        return self
+
+
+class FractionThresholds(Thresholds):
+    """Amber / red as fractions (0.85 = 85 %), each in [0, 1]."""
+
+    amber: Fraction
+    red: Fraction
+
+
+class BelowThresholds(_Strict):
+    """A ratio that warns when it falls: amber below `amber`, red below `red` (red ≤ amber)."""
+
+    amber: float
+    red: float
+
+    @model_validator(mode="after")
+    def _order(self) -> BelowThresholds:
+        if self.red > self.amber:
+            raise ValueError("red must be at or below amber (the indicator fires as the value falls)")
+        return self
+
+
+class DayThresholds(_Strict):
+    amber_days: int = Field(1, ge=0)
+    red_days: int = Field(90, ge=0)
+
+    @model_validator(mode="after")
+    def _order(self) -> DayThresholds:
+        if self.red_days < self.amber_days:
+            raise ValueError("red_days must be at or beyond amber_days")
         return self
 
 
@@ -266,15 +317,17 @@ class InsuranceRule(_Strict):
 
 
 class ConcentrationRule(_Strict):
-    amber_share_of_limit: Share = Field(0.9, gt=0, le=1)
+    amber_share_of_limit: Fraction = Field(0.9, gt=0)
 
 
 class EwsPolicy(_Strict):
     new_past_due: Thresholds
-    high_utilisation: Thresholds
-    inflow_drop: Thresholds
-    limit_excess: Thresholds
+    high_utilisation: FractionThresholds
+    inflow_drop: FractionThresholds
+    limit_excess: FractionThresholds
     rating_downgrade: Thresholds
+    low_dscr: BelowThresholds = BelowThresholds(amber=1.25, red=1.0)
+    review_overdue: DayThresholds = DayThresholds(amber_days=1, red_days=90)
     adverse_signal: AdverseSignalRule
     statements_overdue: StatementsOverdueRule
     insurance: InsuranceRule
@@ -285,13 +338,13 @@ class EwsPolicy(_Strict):
 
 
 class ShareLimit(_Strict):
-    max_share: Share = Field(gt=0, le=1, description="Of the book's total limits")
-    max_share_of_capital: Share | None = Field(None, gt=0, description="Of the capital base")
+    max_share: Fraction = Field(gt=0, description="Of the book's total limits")
+    max_share_of_capital: Fraction | None = Field(None, gt=0, description="Of the capital base")
 
 
 class ConcentrationPolicy(_Strict):
     industry: ShareLimit
-    industry_overrides: dict[str, Share] = Field(default_factory=dict)
+    industry_overrides: dict[str, Fraction] = Field(default_factory=dict)
     known_industries: list[str] = Field(default_factory=list)
     region: ShareLimit
     size_segment: ShareLimit
@@ -302,7 +355,7 @@ class ConcentrationPolicy(_Strict):
 class InsurancePolicy(_Strict):
     required_products: list[Product] = Field(default_factory=list)
     required_from_grade: int = Field(8, ge=1, le=11)
-    min_cover_ratio: Share = Field(0.6, ge=0, le=1)
+    min_cover_ratio: Fraction = 0.6
     expiring_days: int = Field(60, ge=0)
     cap_uplift: float = Field(1.0, ge=0, le=2)
     max_uplift_share: Share = Field(0.5, ge=0, le=2)
@@ -346,3 +399,15 @@ class Policy(_Strict):
     authority: AuthorityPolicy
     model_monitoring: ModelMonitoringPolicy = ModelMonitoringPolicy()
     statements: StatementsPolicy = StatementsPolicy()
+
+    @cached_property
+    def content_hash(self) -> str:
+        """sha256 of the policy's content (canonical JSON): an edited file never passes for the original."""
+        data = self.model_dump(mode="json")
+        text = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+    @property
+    def stamp(self) -> str:
+        """The version with the first 12 hex digits of the content hash, e.g. `2026.1-default#3fa2…`."""
+        return f"{self.version}#{self.content_hash[:12]}"

@@ -179,8 +179,13 @@ def insurance(r: InsuranceStatus, name: str) -> list[str]:
     if r.required:
         lines.append(f"Policy requires {pct(r.required_ratio)} cover; gap {money(r.gap, '')}.")
     for c in r.covers[:MAX_ROWS]:
-        lines.append(f"  • {c.insurer} ({c.status}): {pct(c.coverage_pct, 0)} of {money(c.insured_limit, '')}, "
-                     f"expires {c.expiry_date} ({c.days_to_expiry} d)")  # fmt: skip
+        left = (
+            f"in {c.days_to_expiry} d"
+            if c.days_to_expiry is not None
+            else f"expired {c.expired_days_ago} d ago"
+        )
+        lines.append(f"  • {c.insurer} ({c.status}): {pct(c.coverage, 0)} of {money(c.insured_limit, '')}, "
+                     f"expires {c.expiry_date} ({left})")  # fmt: skip
     if r.expiring:
         lines.append("Expiring soon: " + ", ".join(r.expiring))
     return lines

@@ -55,7 +55,12 @@ def test_team_lead_approves_and_the_limit_changes_once_with_audit(demo_container
 def test_chain_with_escalations_and_committee_quorum(demo_container) -> None:  # type: ignore[no-untyped-def]
     c = demo_container
     view = raise_for(c, WEAK, "300000")  # grade 8, above recommendation, insurance missing → committee
-    assert {e.code.value for e in view.exceptions} == {"above_recommendation", "insurance_missing"}
+    # ACME Holdings has no financial statements on file: that is an exception too (issue #15)
+    assert {e.code.value for e in view.exceptions} == {
+        "above_recommendation",
+        "insurance_missing",
+        "no_statements",
+    }
     assert [s.level for s in view.steps] == [2, 3, 4] and view.steps[-1].quorum == 3
     with pytest.raises(Forbidden, match="maker-checker"):
         decide(c, "rm.anna", view.request_id)
@@ -182,12 +187,20 @@ def test_stale_request_is_flagged_and_needs_an_acknowledging_comment(demo_contai
     assert any("limit changed" in r for r in flagged.stale_reasons)
     with pytest.raises(Conflict, match="stale"):
         decide(c, "bu.head", view.request_id)
+    # The basis changed: the drawings now exceed the lowered 1.5M limit (a red limit excess), so the engine now
+    # proposes a freeze, an exception at CCO level: the request is re-routed (not just flagged) before the
+    # BU head's acknowledged approval counts, and then waits for the CCO (issue #15; this test used to
+    # expect the BU head's approval to be final).
+    rerouted = decide(c, "bu.head", view.request_id, comment="seen the change")
+    assert [s.level for s in rerouted.steps] == [2, 3] and rerouted.status == "pending"
+    assert "freeze_proposed" in {e.code.value for e in rerouted.exceptions}
+    assert "approval.rerouted" in [e.action for e in c.audit.events_for("approval_request", view.request_id)]
     # acknowledged, but the CRM's limit is not the one the request was based on: refused, nothing written
     before = snapshot_counts(c)
     with pytest.raises(Conflict, match="changed since the request"):
-        decide(c, "bu.head", view.request_id, comment="seen the change")
+        decide(c, "cco", view.request_id, comment="seen the change")
     assert snapshot_counts(c) == before
-    assert decide(c, "bu.head", view.request_id, "return", "re-raise on the new limit").status == "returned"
+    assert decide(c, "cco", view.request_id, "return", "re-raise on the new limit").status == "returned"
 
 
 def test_concurrent_approvals_produce_exactly_one_transition(demo_container) -> None:  # type: ignore[no-untyped-def]

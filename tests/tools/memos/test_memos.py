@@ -49,7 +49,9 @@ def test_memo_has_every_section_and_its_figures_are_the_engines(demo_container, 
 def test_sparse_client_gets_a_complete_memo_that_says_what_is_missing(demo_container, memos) -> None:  # type: ignore[no-untyped-def]
     memo = memos.draft_review_memo(actor_of(demo_container, "rm.anna"), ACME, as_of=AS_OF)  # no statements
     assert memo.section("financials").missing
-    assert "first review" in memo.section("changes").bullets[0].lower()
+    # the CRM records ACME's last review but no figures were stored with it: not a "first review" (issue #15)
+    assert "the last review was on" in memo.section("changes").bullets[0].lower()
+    assert "nothing to compare" in memo.section("changes").bullets[0]
     refs = memo.section("policy_refs")  # the shipped policy manual is cited, clause by clause
     assert refs.bullets and refs.bullets[0].startswith("[1] Credit Policy Manual")
     risk = actor_of(demo_container, "risk.lee")
@@ -124,7 +126,10 @@ def test_number_guard_refuses_invented_figures_and_keeps_grounded_ones(demo_cont
 def test_versions_submit_approve_and_attach(demo_container, memos) -> None:  # type: ignore[no-untyped-def]
     rm, lead = actor_of(demo_container, "rm.anna"), actor_of(demo_container, "lead.north")
     first = memos.draft_review_memo(rm, GLOBEX, as_of=AS_OF)
-    second = memos.draft_review_memo(rm, GLOBEX, as_of=AS_OF)
+    # the same figures again are the same draft (issue #15: exporting again made a new version) ...
+    assert memos.draft_review_memo(rm, GLOBEX, as_of=AS_OF).memo_id == first.memo_id
+    # ... unless a new version is asked for
+    second = memos.draft_review_memo(rm, GLOBEX, as_of=AS_OF, new_version=True)
     assert [v.version for v in memos.list_versions(rm, GLOBEX)] == [2, 1]
     assert memos.get(rm, first.memo_id).snapshot_sha256 == first.snapshot_sha256  # type: ignore[arg-type]
     with pytest.raises(Conflict):
@@ -185,7 +190,7 @@ def test_concurrent_drafts_and_approvals_of_one_client(demo_container, memos) ->
 
     rm, lead, bu = (actor_of(demo_container, o) for o in ("rm.anna", "lead.north", "bu.head"))
     drafts: list[Memo] = []
-    workers = [threading.Thread(target=lambda: drafts.append(memos.draft_review_memo(rm, INITECH, as_of=AS_OF)))
+    workers = [threading.Thread(target=lambda: drafts.append(memos.draft_review_memo(rm, INITECH, as_of=AS_OF, new_version=True)))
                for _ in range(3)]  # fmt: skip
     for w in workers:
         w.start()
