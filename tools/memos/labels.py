@@ -35,8 +35,13 @@ def term(language: Language, kind: str, code: object) -> str:
     'grade_name', 'category', 'severity', 'contact', 'period')."""
     raw = str(getattr(code, "value", code))
     slug = re.sub(r"[^a-z0-9]+", "_", raw.lower()).strip("_")
-    key = f"{PREFIX}{kind}.{slug}"
-    return template(key, language) if has(key) else raw.replace("_", " ")
+    for key in (
+        f"{PREFIX}{kind}.{slug}",
+        f"{kind}.{slug}",
+    ):  # the memo's own word, else the shared vocabulary
+        if has(key):
+            return template(key, language)
+    return raw.replace("_", " ")
 
 
 EN: dict[str, str] = labels("en")
