@@ -23,8 +23,12 @@ class ConversationRow(SQLModel, table=True):
     last_client_id: int | None = None
     last_client_name: str | None = SQLField(default=None, max_length=200)
     last_intents: str = SQLField(default="", max_length=500, description="Comma-separated intent names")
-    last_amount: str | None = SQLField(default=None, max_length=40, description="Last limit amount asked about")
-    last_dimension: str | None = SQLField(default=None, max_length=32, description="Last concentration dimension")
+    last_amount: str | None = SQLField(
+        default=None, max_length=40, description="Last limit amount asked about"
+    )
+    last_dimension: str | None = SQLField(
+        default=None, max_length=32, description="Last concentration dimension"
+    )
     turns: int = 0
     updated_at: dt.datetime
 

@@ -86,7 +86,20 @@ def parse_amount(text: str, *, field: str = "amount") -> tuple[Decimal, str | No
     return amount, currency
 
 
-_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_DIGITS = {
+    "零": 0,
+    "〇": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
 _CN_UNITS = {"十": 10, "百": 100, "千": 1000}
 CN_AMOUNT_PATTERN = re.compile(r"([零〇一二两三四五六七八九十百千]+)(万|亿)")
 

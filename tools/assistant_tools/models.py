@@ -78,7 +78,9 @@ class ClientWarnings(_Model):
 
 class Watchlist(_Model):
     items: list[WatchItem] = Field(description="Red first, largest first; capped at the call's limit")
-    total: int | None = Field(None, description="Clients with amber or red warnings in scope (items may show fewer)")
+    total: int | None = Field(
+        None, description="Clients with amber or red warnings in scope (items may show fewer)"
+    )
 
 
 class ReviewsDue(_Model):

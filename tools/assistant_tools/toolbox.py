@@ -387,7 +387,9 @@ class Toolbox:
                                            officer_id=officer, cover_id=str(row.cover_id), insurer=str(row.insurer),
                                            status=str(row.status), expiry_date=expiry, days_to_expiry=days))  # fmt: skip
         found.sort(key=lambda c: c.days_to_expiry)
-        return ExpiringCovers(horizon_days=horizon_days, only_mine=only_mine, items=found[:limit], total=len(found))
+        return ExpiringCovers(
+            horizon_days=horizon_days, only_mine=only_mine, items=found[:limit], total=len(found)
+        )
 
     def _run_rows(self, client_id: int) -> list[Any]:
         """The client's stored review-run results up to today, oldest first (none without a run store)."""

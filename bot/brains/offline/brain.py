@@ -135,7 +135,9 @@ class OfflineBrain:
             found = turn.call("find_clients", query=m.unknown)
             if found is not None and found.clients:
                 turn.reply.choices = [f"{c.name} ({c.client_id})" for c in found.clients]
-                turn.say([t.t("no_client_called", lang, name=m.unknown)] + [f"  • {c}" for c in turn.reply.choices])
+                turn.say(
+                    [t.t("no_client_called", lang, name=m.unknown)] + [f"  • {c}" for c in turn.reply.choices]
+                )
             else:
                 turn.say([t.t("no_client_in_scope", lang, name=m.unknown)])
         else:
@@ -299,7 +301,11 @@ class OfflineBrain:
             chosen = next((f for f in open_ if f.facility_id == facility), None)
             current = chosen.limit if chosen is not None else ex.exposure.total_limit
         if kind is None:  # "set/move/take X to 3M": against the current limit
-            kind = "decrease" if current is not None and p.amount is not None and p.amount < current else "increase"
+            kind = (
+                "decrease"
+                if current is not None and p.amount is not None and p.amount < current
+                else "increase"
+            )
         args: dict[str, Any] = {"client_id": p.client_id, "kind": kind, "reason": p.reason}
         if facility:
             args["facility_id"] = facility

@@ -83,8 +83,32 @@ _NAMES = (
     "Wombat Tools", "Yarrow Farms", "client 2041", "#3310", "Hartwell & Sons", "Lumen Glass GmbH",
     "Brightwater Utilities", "Copperfield Mills", "Dunmore Cement", "Emberline", "Foxglove Textiles",
 )  # fmt: skip
-_AMOUNTS_EN = ("5M", "3m", "1.5m", "750k", "USD 1,200,000", "2 million", "12M", "400k", "10 mn", "$2.5M", "8m")
-_AMOUNTS_ZH = ("500万", "300万", "150万", "1.2亿", "三千万", "80万", "1200万", "2亿", "五百万", "5M", "1000万")
+_AMOUNTS_EN = (
+    "5M",
+    "3m",
+    "1.5m",
+    "750k",
+    "USD 1,200,000",
+    "2 million",
+    "12M",
+    "400k",
+    "10 mn",
+    "$2.5M",
+    "8m",
+)
+_AMOUNTS_ZH = (
+    "500万",
+    "300万",
+    "150万",
+    "1.2亿",
+    "三千万",
+    "80万",
+    "1200万",
+    "2亿",
+    "五百万",
+    "5M",
+    "1000万",
+)
 _FILLS = 3  # copies of each template with a <c> / <n>, each with other names and amounts
 _CJK = re.compile(r"[\u3400-\u9fff]")
 
@@ -108,7 +132,9 @@ def training_examples(seed: int = 13) -> tuple[list[str], list[str]]:
             for template in templates:
                 n = _FILLS if ("<c>" in template or "<n>" in template) else 1
                 for _ in range(n):
-                    texts.append(template.replace("<c>", rng.choice(_NAMES)).replace("<n>", rng.choice(amounts)))
+                    texts.append(
+                        template.replace("<c>", rng.choice(_NAMES)).replace("<n>", rng.choice(amounts))
+                    )
                     labels.append(intent)
     return texts, labels
 

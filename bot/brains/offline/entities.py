@@ -129,7 +129,9 @@ def find_client(text: str, index: NameIndex) -> ClientMention | None:
     if m := _CLIENT_ID.search(text):
         return ClientMention(client_id=int(m.group(1) or m.group(2)), said=m.group(1) or m.group(2))
     # a dimension word ("construction", "north") names a client only together with a distinctive word
-    words = [w for w in words_of(text) if w not in STOPWORDS and len(w) >= 3 and w not in DIMENSION_NAME_WORDS]
+    words = [
+        w for w in words_of(text) if w not in STOPWORDS and len(w) >= 3 and w not in DIMENSION_NAME_WORDS
+    ]
     scores: dict[int, float] = {}
     matched_words: set[str] = set()
     for word in words:
@@ -166,9 +168,16 @@ def find_amount(text: str) -> tuple[Decimal, str | None] | None:
     return amounts[0] if amounts else None
 
 
+_ZH_REQUEST_ID = re.compile(r"([A-Za-z]*\d+)\s*号?\s*申请|申请\s*(?:编号|号)?\s*#?([A-Za-z]*\d+)")
+
+
 def find_request_id(text: str) -> str | None:
-    m = _REQUEST_ID.search(text)
-    return m.group(1) if m else None
+    """ "request 42", "approval #R7", "申请42", "12号申请"."""
+    if m := _REQUEST_ID.search(text):
+        return m.group(1)
+    if m := _ZH_REQUEST_ID.search(text):
+        return m.group(1) or m.group(2)
+    return None
 
 
 def _quarter(year: int, q: int) -> tuple[dt.date, dt.date]:
@@ -240,7 +249,9 @@ def find_dimension(text: str) -> tuple[str | None, str | None]:
     else:
         for word, bucket in REGION_WORDS.items():
             if (word in low) if not word.isascii() else re.search(rf"\b(the )?{word}( region)?\b", low):
-                if word.isascii() and not re.search(rf"\b(in|the|to|for|of) (the )?{word}\b|\b{word} region", low):
+                if word.isascii() and not re.search(
+                    rf"\b(in|the|to|for|of) (the )?{word}\b|\b{word} region", low
+                ):
                     continue
                 bucket_dim = ("region", bucket)
                 break

@@ -97,7 +97,11 @@ def detect(text: str) -> Reading:
         for part in parts:
             label, p = rank_intents(part)[0]
             intent = LABELS[label]
-            if p >= CLAUSE_CONFIDENT and intent not in (Intent.HELP, Intent.UNSUPPORTED) and intent not in found:
+            if (
+                p >= CLAUSE_CONFIDENT
+                and intent not in (Intent.HELP, Intent.UNSUPPORTED)
+                and intent not in found
+            ):
                 found.append(intent)
         if len(found) > 1:
             return Reading(found, ranking)

@@ -15,6 +15,7 @@ from decimal import Decimal
 
 from bot.brains.offline.classifier import rank_intents
 from bot.brains.offline.entities import (
+    DIMENSION_NAME_WORDS,
     ClientMention,
     NameIndex,
     find_amount,
@@ -58,8 +59,14 @@ TOOL_INTENTS: dict[str, Intent] = {
     "reviews_due": Intent.REVIEWS_DUE, "contacts_due": Intent.CONTACTS_DUE, "watchlist": Intent.WATCHLIST,
     "insurance_expiring": Intent.INSURANCE_EXPIRING, "clients_by_utilisation": Intent.HIGH_UTIL,
 }  # fmt: skip
-_BARE_FACILITY = re.compile(r"\s*(?:the\s+)?(?:facility\s+)?F-\d+-\d+(?:\s+(?:one|please|pls))?\s*[.!?？。]*\s*", re.I)
-_BOOK_OF = {Intent.REVIEW: Intent.REVIEWS_DUE, Intent.CONTACT: Intent.CONTACTS_DUE, Intent.WARNINGS: Intent.WATCHLIST}
+_BARE_FACILITY = re.compile(
+    r"\s*(?:the\s+)?(?:facility\s+)?F-\d+-\d+(?:\s+(?:one|please|pls))?\s*[.!?？。]*\s*", re.I
+)
+_BOOK_OF = {
+    Intent.REVIEW: Intent.REVIEWS_DUE,
+    Intent.CONTACT: Intent.CONTACTS_DUE,
+    Intent.WARNINGS: Intent.WATCHLIST,
+}
 _CLIENT_OF = {v: k for k, v in _BOOK_OF.items()}
 
 
@@ -106,7 +113,9 @@ def _approval_kind(text: str) -> str | None:
         return "renewal"
     if re.search(r"\b(cut|reduce|lower|decrease|trim)\b|降|压降|减|下调|调低", t):
         return "decrease"
-    if re.search(r"\b(raise|increase|bump|lift|extend|increse|rasie)\b|提额|提高|提到|增加|上调|调高|提升|加到", t):
+    if re.search(
+        r"\b(raise|increase|bump|lift|extend|increse|rasie)\b|提额|提高|提到|增加|上调|调高|提升|加到", t
+    ):
         return "increase"
     return None  # "set/move/take X to 3M": decided against the current limit
 
@@ -115,12 +124,29 @@ def _last_intents(state: ConversationState) -> list[Intent]:
     return [TOOL_INTENTS[name] for name in state.last_intents if name in TOOL_INTENTS]
 
 
-def _bare(rest: str) -> bool:
+def _bare(rest: str, mention: ClientMention | None, *, strict: bool = False) -> bool:
     """Whether a follow-up's words ask nothing new by themselves (a name, a window, an amount)."""
-    if not rest:
+    left = rest
+    said = (mention.said or mention.unknown or "") if mention is not None else ""
+    for word in [*said.split(), *DIMENSION_NAME_WORDS]:  # a client's or a bucket's name asks nothing new
+        left = re.sub(rf"(?i)\b{re.escape(word)}\w*", " ", left)
+    left = re.sub(
+        r"(?i)\b(?:last|this|next|previous) (?:quarter|year|month|week)\b|上个?季度|本季度|去年|今年|"
+        r"[\d.,]+\s*(?:[kmb]|mn|million|万|亿)?|\b(?:the|a|an|for|of|one|please|pls)\b",
+        " ",
+        left,
+    )
+    if not re.search(r"[A-Za-z\u4e00-\u9fff]{2,}", left):
         return True
+    if strict:  # words are left: they ask something, even if the classifier cannot tell what
+        return False
     label, p = rank_intents(rest)[0]
-    return p < CONFIDENT or LABELS[label] in (Intent.PROFILE, Intent.FIND_CLIENT, Intent.UNSUPPORTED, Intent.HELP)
+    return p < CONFIDENT or LABELS[label] in (
+        Intent.PROFILE,
+        Intent.FIND_CLIENT,
+        Intent.UNSUPPORTED,
+        Intent.HELP,
+    )
 
 
 def plan(text: str, index: NameIndex, state: ConversationState, *, as_of: dt.date,
@@ -145,12 +171,15 @@ def plan(text: str, index: NameIndex, state: ConversationState, *, as_of: dt.dat
     last = [i for i in _last_intents(state) if i not in (Intent.MEMO,)]
     rest = follow_up_rest(text)
     resolved: list[Intent] = []
-    if p.facility_id and _BARE_FACILITY.fullmatch(text) and state.last_amount is not None and (
-        Intent.WHAT_IF in last or Intent.RAISE in last
+    if (
+        p.facility_id
+        and _BARE_FACILITY.fullmatch(text)
+        and state.last_amount is not None
+        and (Intent.WHAT_IF in last or Intent.RAISE in last)
     ):
         # the answer to "which facility?" after "raise it to 3M"
         resolved, p.amount, p.follow_up = [Intent.RAISE], state.last_amount, True
-    elif rest is not None and last and _bare(rest):
+    elif rest is not None and last and _bare(rest, mention):
         # "what about Globex?", "那 Globex 呢?", "and last quarter?", "what about 5M?"
         if p.amount is not None and any(i in (Intent.WHAT_IF, Intent.RAISE, Intent.LIMIT) for i in last):
             resolved = [Intent.WHAT_IF]
@@ -180,9 +209,11 @@ def plan(text: str, index: NameIndex, state: ConversationState, *, as_of: dt.dat
             if intent not in resolved:
                 resolved.append(intent)
             if intent is Intent.LIMIT and p.amount is not None and Intent.WHAT_IF not in resolved:
-                resolved.append(Intent.WHAT_IF)  # "should we bump X to 5M?": the recommendation and the what-if
+                resolved.append(
+                    Intent.WHAT_IF
+                )  # "should we bump X to 5M?": the recommendation and the what-if
         if not resolved and reading.top != "unsupported":
-            if (named or unknown_name) and len(re.findall(r"\w+", text)) <= 3:
+            if (named or unknown_name) and _bare(text, mention, strict=True):
                 resolved = [i for i in last if i in CLIENT_INTENTS and i not in (Intent.RAISE, Intent.MEMO)]
                 resolved = resolved or [Intent.PROFILE]  # "Globex?" alone
             elif reading.confidence >= UNSURE:

@@ -90,7 +90,17 @@ def review_status(r: ReviewStatus, lang: Language) -> list[str]:
     rv = r.review
     last = t("review.last", lang, date=rv.last_review) if rv.last_review else t("review.none", lang)
     key = "review.overdue" if rv.overdue else "review.ok"
-    return [t(key, lang, name=r.name, days=rv.days_overdue, due=rv.next_due, last=last, months=rv.frequency_months)]
+    return [
+        t(
+            key,
+            lang,
+            name=r.name,
+            days=rv.days_overdue,
+            due=rv.next_due,
+            last=last,
+            months=rv.frequency_months,
+        )
+    ]
 
 
 def _reason(code: str, text: str, points: float, lang: Language) -> str:
@@ -119,7 +129,13 @@ def rating_history(r: RatingHistory, rating_result: Rating | None, lang: Languag
                        score=num(p.score, 0), pd=pct(p.pd, 2), source=source))  # fmt: skip
     if len(r.points) == 1:
         lines.append(t("rating_history.no_runs", lang, name=r.name))
-    key = "rating_history.down" if r.change > 0 else "rating_history.up" if r.change < 0 else "rating_history.same"
+    key = (
+        "rating_history.down"
+        if r.change > 0
+        else "rating_history.up"
+        if r.change < 0
+        else "rating_history.same"
+    )
     lines.append(t(key, lang, n=abs(r.change)))
     codes = rating_result.reason_codes if rating_result is not None else []
     if codes:
@@ -161,9 +177,15 @@ def limit(r: LimitAdvice, name: str, lang: Language) -> list[str]:
         label = c.label if lang == "en" else v("constraint", c.name, lang)
         lines.append(t("limit.constraint", lang, label=label, value=money(c.value, ccy),
                        binds=t("limit.binds", lang) if c.binds else ""))  # fmt: skip
-    target = t("limit.target", lang, amount=money(prop.target_limit, ccy)) if prop.target_limit is not None else ""
-    reasons = t("limit.reasons", lang, reasons="; ".join(prop.reasons)) if prop.reasons and lang == "en" else ""
-    lines.append(t("limit.proposal", lang, action=v("action", prop.action, lang), target=target, reasons=reasons))
+    target = (
+        t("limit.target", lang, amount=money(prop.target_limit, ccy)) if prop.target_limit is not None else ""
+    )
+    reasons = (
+        t("limit.reasons", lang, reasons="; ".join(prop.reasons)) if prop.reasons and lang == "en" else ""
+    )
+    lines.append(
+        t("limit.proposal", lang, action=v("action", prop.action, lang), target=target, reasons=reasons)
+    )
     return lines
 
 
@@ -173,7 +195,9 @@ def advice(r: WhatIfResult, lang: Language) -> list[str]:
 
 
 def _line_label(ln: ConcentrationLine, lang: Language) -> tuple[str, str]:
-    bucket = v("bucket", ln.bucket, lang) if ln.dimension in ("industry", "region", "size_segment") else ln.bucket
+    bucket = (
+        v("bucket", ln.bucket, lang) if ln.dimension in ("industry", "region", "size_segment") else ln.bucket
+    )
     return v("dimension", ln.dimension, lang), bucket
 
 
@@ -191,7 +215,9 @@ def what_if(r: WhatIfResult, name: str, lang: Language, dimension: str | None = 
         lines += [f"  • {m}" for m in r.messages]
     breaches = [b for b in r.breaches_after if dimension is None or b.dimension == dimension]
     if breaches:
-        lines.append(t("what_if.breaches", lang, list=", ".join(" ".join(_line_label(b, lang)) for b in breaches)))
+        lines.append(
+            t("what_if.breaches", lang, list=", ".join(" ".join(_line_label(b, lang)) for b in breaches))
+        )
     elif dimension is not None:
         lines.append(t("what_if.no_breach", lang, dimension=v("dimension", dimension, lang)))
     return lines
@@ -210,7 +236,15 @@ def warnings(r: ClientWarnings, lang: Language) -> list[str]:
     level = v("level", r.level, lang)
     if not r.warnings:
         return [t("warnings.none", lang, name=r.name, level=level)]
-    lines = [t("warnings.head", lang, name=r.name, level=level.upper() if lang == "en" else level, n=len(r.warnings))]
+    lines = [
+        t(
+            "warnings.head",
+            lang,
+            name=r.name,
+            level=level.upper() if lang == "en" else level,
+            n=len(r.warnings),
+        )
+    ]
     for w in r.warnings[:MAX_ROWS]:
         indicator, detail = _warning_detail(w, lang)
         date = f" ({w.date})" if w.date else ""
@@ -243,7 +277,9 @@ def reviews_due(r: ReviewsDue, lang: Language) -> list[str]:
         return [t("reviews.none", lang, days=r.horizon_days)]
     shown = min(len(r.items), MAX_ROWS)
     overdue = sum(i.overdue for i in r.items)
-    lines = [t("reviews.head", lang, count=_count(shown, len(r.items), lang), days=r.horizon_days, overdue=overdue)]
+    lines = [
+        t("reviews.head", lang, count=_count(shown, len(r.items), lang), days=r.horizon_days, overdue=overdue)
+    ]
     for i in r.items[:MAX_ROWS]:
         lines.append(t("reviews.item", lang, name=i.name, client_id=i.client_id,
                        state=_state(i.overdue, i.days_overdue, i.next_due, lang), grade=i.grade,
@@ -265,9 +301,15 @@ def contacts_due(r: ContactsDue, lang: Language) -> list[str]:
 
 def contact(r: ClientProfile, lang: Language) -> list[str]:
     c = r.contact
-    state = t("contact.overdue", lang, days=c.days_overdue) if c.overdue else t("contact.due", lang, date=c.next_due)
+    state = (
+        t("contact.overdue", lang, days=c.days_overdue)
+        if c.overdue
+        else t("contact.due", lang, date=c.next_due)
+    )
     kind = v("contact_kind", c.last_kind, lang) if c.last_kind else t("contact.kind", lang)
-    last = t("contact.last", lang, kind=kind, date=c.last_contact) if c.last_contact else t("contact.none", lang)
+    last = (
+        t("contact.last", lang, kind=kind, date=c.last_contact) if c.last_contact else t("contact.none", lang)
+    )
     return [t("contact", lang, name=r.client.name, state=state, last=last, days=c.frequency_days)]
 
 
@@ -352,9 +394,20 @@ def repayment(r: RepaymentHistory, lang: Language) -> list[str]:
 def concentration(r: ConcentrationReport, lang: Language, dimension: str | None = None,
                   bucket: str | None = None) -> list[str]:  # fmt: skip
     hhi = ", ".join(f"{v('dimension', k, lang)} {x:.3f}" for k, x in r.hhi.items())
-    lines = [t("concentration", lang, total=money(r.total_limits, ""), as_of=r.as_of, policy=r.policy_version, hhi=hhi)]
+    lines = [
+        t(
+            "concentration",
+            lang,
+            total=money(r.total_limits, ""),
+            as_of=r.as_of,
+            policy=r.policy_version,
+            hhi=hhi,
+        )
+    ]
     if bucket is not None and dimension is not None:
-        line = next((ln for ln in r.lines if ln.dimension == dimension and ln.bucket.lower() == bucket.lower()), None)
+        line = next(
+            (ln for ln in r.lines if ln.dimension == dimension and ln.bucket.lower() == bucket.lower()), None
+        )
         if line is None:
             lines.append(t("concentration.no_bucket", lang, dimension=v("dimension", dimension, lang),
                            bucket=v("bucket", bucket, lang)))  # fmt: skip
@@ -445,7 +498,9 @@ def _step(step: Any) -> str:
 
 def _request_line(r: dict[str, Any], lang: Language) -> str:
     rid = r.get("request_id") or r.get("id")
-    target = t("limit.target", lang, amount=money(r["new_limit"], "")) if r.get("new_limit") is not None else ""
+    target = (
+        t("limit.target", lang, amount=money(r["new_limit"], "")) if r.get("new_limit") is not None else ""
+    )
     who = r.get("client_name") or r.get("client_id")
     return t("approvals.item", lang, request_id=rid, kind=v("request_kind", r.get("kind", "request"), lang), client=who,
              target=target, status=v("request_status", r.get("status", "?"), lang))  # fmt: skip

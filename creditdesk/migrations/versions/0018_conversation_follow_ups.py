@@ -20,7 +20,9 @@ depends_on: str | Sequence[str] | None = None
 def upgrade() -> None:
     with op.batch_alter_table("assistant_conversations") as batch:
         batch.add_column(sa.Column("last_amount", sqlmodel.sql.sqltypes.AutoString(length=40), nullable=True))
-        batch.add_column(sa.Column("last_dimension", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=True))
+        batch.add_column(
+            sa.Column("last_dimension", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=True)
+        )
 
 
 def downgrade() -> None:
