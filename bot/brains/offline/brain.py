@@ -3,6 +3,7 @@ from the results, in the language of the question (English or Chinese, `kernel.c
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -78,6 +79,10 @@ class OfflineBrain:
         self._clock = clock
         self._names: tuple[float, list[tuple[int, str, str]]] | None = None
         self._model_cache = model_cache
+        # train (or load) the intent classifier in the background, so the first question does not wait for it
+        threading.Thread(
+            target=classifier, args=(model_cache,), name="intent-classifier", daemon=True
+        ).start()
 
     # --- the client names a message can mention ---------------------------------------------------
     def _index(self, actor: Actor) -> NameIndex:
