@@ -192,7 +192,9 @@ class Container:
         from bot.brains.offline.brain import OfflineBrain
         from bot.conversations import ConversationStore
 
-        offline = OfflineBrain(self.assistant_tools)
+        offline = OfflineBrain(
+            self.assistant_tools, model_cache=self.settings.home_dir / "models" / "assistant"
+        )
         conversations = ConversationStore(self.engine)
         if not self.settings.llm_configured:
             return Assistant(brain=offline, conversations=conversations, turn_scope=self.assistant_tools.turn)

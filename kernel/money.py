@@ -86,9 +86,46 @@ def parse_amount(text: str, *, field: str = "amount") -> tuple[Decimal, str | No
     return amount, currency
 
 
+_CN_DIGITS = {
+    "零": 0,
+    "〇": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
+_CN_UNITS = {"十": 10, "百": 100, "千": 1000}
+CN_AMOUNT_PATTERN = re.compile(r"([零〇一二两三四五六七八九十百千]+)(万|亿)")
+
+
+def parse_chinese_number(text: str) -> int:
+    """A number written in Chinese numerals below ten thousand: "三千" 3000, "十五" 15, "两百五十" 250."""
+    total, digit = 0, None
+    for ch in text:
+        if ch in _CN_DIGITS:
+            digit = _CN_DIGITS[ch]
+        elif ch in _CN_UNITS:
+            total += (1 if digit is None else digit) * _CN_UNITS[ch]
+            digit = None
+        else:
+            raise InvalidInput(f"'{text}' is not a Chinese number", field="amount")
+    return total + (digit or 0)
+
+
 def find_amounts(text: str) -> list[tuple[Decimal, str | None]]:
-    """All amounts written in free text that carry a multiplier, a currency or thousands separators."""
+    """All amounts written in free text that carry a multiplier, a currency or thousands separators
+    (Chinese numerals too when they carry 万 or 亿: "三千万", "两亿")."""
     found: list[tuple[Decimal, str | None]] = []
+    for m in CN_AMOUNT_PATTERN.finditer(text):
+        value = parse_chinese_number(m.group(1))
+        if value:
+            text = text.replace(m.group(0), f"{value}{m.group(2)}", 1)
     for m in AMOUNT_PATTERN.finditer(text):
         num = m.group("num")
         if not (m.group("mult") or m.group("cur1") or m.group("cur2") or "," in num):

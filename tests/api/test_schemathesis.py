@@ -20,6 +20,9 @@ def api_schema(_demo_template, tmp_path_factory):  # type: ignore[no-untyped-def
     home = tmp_path_factory.mktemp("schemathesis") / "home"
     shutil.copytree(_demo_template, home)
     container: Container = make_container(home)
+    from bot.brains.offline.classifier import classifier
+
+    classifier()  # the offline brain's intent classifier trains once per process, not within a request timeout
     token = container.tokens.create("rm.anna").token
     schema = schemathesis.openapi.from_asgi("/openapi.json", create_app(container))
     return schema, {"Authorization": f"Bearer {token}"}, hasattr(type(container), "policy_store")

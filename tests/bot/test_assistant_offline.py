@@ -54,13 +54,17 @@ def test_follow_ups_survive_a_new_process(book, toolbox, anna) -> None:  # type:
 
 def test_raise_is_prepared_not_written_until_confirmed(assistant, anna, toolbox) -> None:  # type: ignore[no-untyped-def]
     assistant.answer(anna, "raise-1", "how is Globex doing?")
-    reply = assistant.answer(anna, "raise-1", "raise it to 3M")
+    # Globex has two open facilities: the request is for one of them, so the brain asks which, keeping 3M
+    ask = assistant.answer(anna, "raise-1", "raise it to 3M")
+    assert ask.choices == ["F-1003-1", "F-1003-2"] and not ask.actions
+    assert "Which one?" in ask.text
+    reply = assistant.answer(anna, "raise-1", "F-1003-1")
     assert toolbox.approvals.raised == {}
     (action,) = reply.actions
     assert action.kind == "raise_approval_request"
     assert action.arguments["client_id"] == 1003 and action.arguments["new_limit"] == "3000000"
     key = action.arguments["idempotency_key"]
-    again = assistant.answer(anna, "raise-1", "raise it to 3M")
+    again = assistant.answer(anna, "raise-1", "raise F-1003-1 to 3M")
     assert again.actions[0].arguments["idempotency_key"] == key  # a double confirmation raises once
     assert "Raise approval request" in render_markdown(reply)
     assert "waiting for your confirmation" in render_plain(reply)

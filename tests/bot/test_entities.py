@@ -62,3 +62,77 @@ def test_names_outside_the_scope_are_never_listed() -> None:
     found = find_client("how is borealis doing?", index)
     assert found is not None and found.candidates == () and found.client_id is None
     assert found.unknown == "borealis"
+
+
+# --- Chinese amounts, windows, dimensions, thresholds, facilities (issue 14) ---------------------------------
+
+_CN = "零一二三四五六七八九"
+
+
+def _chinese(n: int) -> str:
+    """n (1..9999) in Chinese numerals, written by hand here: 3000 -> 三千, 250 -> 二百五十, 15 -> 一十五."""
+    out, zero = "", False
+    for value, unit in ((1000, "千"), (100, "百"), (10, "十"), (1, "")):
+        d, n = divmod(n, value)
+        if d:
+            out += ("零" if zero and out else "") + _CN[d] + unit
+            zero = False
+        elif out:
+            zero = True
+    return out
+
+
+@given(st.integers(min_value=1, max_value=9999), st.sampled_from([("万", 10**4), ("亿", 10**8)]))
+def test_chinese_numeral_amounts(n: int, unit: tuple[str, int]) -> None:
+    assert find_amounts(f"把它提到{_chinese(n)}{unit[0]}") == [(Decimal(n * unit[1]), None)]
+
+
+@given(st.integers(min_value=1, max_value=99999), st.sampled_from([("万", 10**4), ("亿", 10**8)]))
+def test_arabic_amounts_with_chinese_units(n: int, unit: tuple[str, int]) -> None:
+    assert find_amount(f"额度调到{n}{unit[0]}") == (Decimal(n * unit[1]), None)
+
+
+def test_amount_examples_of_the_issue() -> None:
+    assert find_amount("raise it to 3M") == (Decimal(3_000_000), None)
+    assert find_amount("what if 1.5m") == (Decimal(1_500_000), None)
+    assert find_amount("simulate 750k") == (Decimal(750_000), None)
+    assert find_amount("USD 1,200,000 please") == (Decimal(1_200_000), "USD")
+    assert find_amount("提到150万") == (Decimal(1_500_000), None)
+    assert find_amount("给到1.2亿") == (Decimal(120_000_000), None)
+    assert find_amount("三千万的话") == (Decimal(30_000_000), None)
+    assert find_amount("使用率超过九成") is None
+
+
+def test_windows_dimensions_thresholds_facilities() -> None:
+    from bot.brains.offline.entities import (
+        find_dimension,
+        find_facility,
+        find_months,
+        find_scope,
+        find_threshold,
+        find_window_days,
+        follow_up_rest,
+    )
+
+    d = dt.date(2026, 11, 28)  # a Saturday
+    assert find_window_days("reviews due next 2 weeks", as_of=d) == 14
+    assert find_window_days("insurance expiring in 60 days", as_of=d) == 60
+    assert find_window_days("近三个月到期", as_of=d) == 90
+    assert find_window_days("calls this week", as_of=d) == 1  # Saturday to Sunday
+    assert find_months("utilisation over the last 6 months") == 6 and find_months("近三个月的使用率") == 3
+    assert find_dimension("how concentrated are we in construction") == ("industry", "construction")
+    assert find_dimension("what would that do to our sector concentration") == ("industry", None)
+    assert find_dimension("单一客户集中度") == ("single_name", None)
+    assert find_threshold("which of my clients are >95% drawn") == 0.95 and find_threshold("九成以上") == 0.9
+    assert find_facility("raise f-1001-1 to 3M") == "F-1001-1"
+    assert find_scope("my clients") == "mine" and find_scope("team reviews") == "team"
+    assert follow_up_rest("那 Globex 呢?") == "Globex" and follow_up_rest("what about Globex?") == "Globex"
+    assert find_period("last quarter", as_of=d) is not None
+
+
+def test_a_dimension_word_is_not_a_client() -> None:
+    index = NameIndex(
+        [IndexedClient(1, "Trident Construction", True), IndexedClient(2, "Nova Construction", True)]
+    )
+    assert find_client("how concentrated are we in construction", index) is None
+    assert find_client("utilisation of Trident Construction", index).client_id == 1  # type: ignore[union-attr]

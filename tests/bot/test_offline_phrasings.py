@@ -104,11 +104,13 @@ PHRASINGS: list[tuple[str, str, dict[str, object], int | None]] = [
     # memo
     ("draft the review memo for acme", "draft_review_memo", {"client_id": 1001}, None),
     # approvals
+    # ACME and Globex have two open facilities: a request names one (F-<client>-<n>), or the brain asks which
     (
-        "raise ACME to 5M, new contract with Initrode",
+        "raise F-1001-1 to 5M, new contract with Initrode",
         "prepare_approval_request",
         {
             "client_id": 1001,
+            "facility_id": "F-1001-1",
             "kind": "increase",
             "new_limit": "5000000",
             "reason": "new contract with Initrode",
@@ -117,9 +119,15 @@ PHRASINGS: list[tuple[str, str, dict[str, object], int | None]] = [
     ),
     (
         "raise it to 3M",
-        "prepare_approval_request",
-        {"client_id": 1003, "kind": "increase", "new_limit": "3000000"},
+        "exposure",
+        {"client_id": 1003},
         1003,
+    ),  # then "which facility?" (test_assistant_offline)
+    (
+        "raise F-1003-2 to 3M",
+        "prepare_approval_request",
+        {"client_id": 1003, "facility_id": "F-1003-2", "kind": "increase", "new_limit": "3000000"},
+        None,
     ),
     (
         "cut umbrella to 100k",
@@ -128,14 +136,30 @@ PHRASINGS: list[tuple[str, str, dict[str, object], int | None]] = [
         None,
     ),
     ("freeze initech", "prepare_approval_request", {"client_id": 1004, "kind": "freeze"}, None),
-    ("renew globex's line", "prepare_approval_request", {"client_id": 1003, "kind": "renewal"}, None),
+    ("renew F-1003-1", "prepare_approval_request", {"client_id": 1003, "kind": "renewal"}, None),
     ("status of request 42", "approval_status", {"request_id": "42"}, None),
     ("my pending approvals", "my_pending_approvals", {}, None),
     ("what's awaiting my decision?", "my_pending_approvals", {}, None),
     # follow-up that names only a new client repeats the last question
     ("what about Globex?", "exposure", {"client_id": 1003}, 1001),
-    # unsupported → capabilities, then a policy search
-    ("what's the weather like?", "search_policy", {}, None),
+    # newer intents
+    ("did Globex miss any payments", "repayment_history", {"client_id": 1003}, None),
+    ("why did initech get downgraded", "rating_history", {"client_id": 1004}, None),
+    ("acme util trend last 6 months", "utilisation_trend", {"client_id": 1001, "months": 6}, None),
+    (
+        "which of my clients are >95% drawn",
+        "clients_by_utilisation",
+        {"threshold": 0.95, "only_mine": True},
+        None,
+    ),
+    (
+        "insurance expiring on my book in 90 days",
+        "insurance_expiring",
+        {"horizon_days": 90, "only_mine": True},
+        None,
+    ),
+    ("what approvals are waiting for me", "my_pending_approvals", {}, None),
+    ("how concentrated are we in construction", "concentration_report", {}, None),
 ]
 
 
@@ -158,4 +182,4 @@ def test_phrasing_calls_the_expected_tool(assistant, anna, text, tool, arguments
 
 def test_table_is_large_enough() -> None:
     assert len(PHRASINGS) >= 60
-    assert len({p[1] for p in PHRASINGS}) >= 19
+    assert len({p[1] for p in PHRASINGS}) >= 24

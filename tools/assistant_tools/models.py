@@ -77,7 +77,10 @@ class ClientWarnings(_Model):
 
 
 class Watchlist(_Model):
-    items: list[WatchItem]
+    items: list[WatchItem] = Field(description="Red first, largest first; capped at the call's limit")
+    total: int | None = Field(
+        None, description="Clients with amber or red warnings in scope (items may show fewer)"
+    )
 
 
 class ReviewsDue(_Model):
@@ -148,3 +151,104 @@ class Period(_Model):
     label: str
     start: dt.date
     end: dt.date
+
+
+class Instalment(_Model):
+    facility_id: str
+    due_date: dt.date
+    amount_due: Decimal
+    paid_date: dt.date | None
+    amount_paid: Decimal
+    days_past_due: int
+    status: str = Field(description="on_time, late, partial, missed (unpaid and past due) or not_due")
+    cured: bool = Field(False, description="Was late or short, since paid in full")
+
+
+class RepaymentHistory(_Model):
+    """A client's instalments over the window and what they add up to (days past due, missed, cures)."""
+
+    client_id: int
+    name: str
+    months: int
+    current_dpd: int
+    max_dpd: int
+    instalments: int
+    on_time: int
+    late: int
+    partial: int
+    missed: int
+    cures: int
+    items: list[Instalment] = Field(description="Late, partial and missed ones first, newest first; capped")
+    total_items: int = Field(description="Instalments in the window (items may show fewer)")
+
+
+class GradePoint(_Model):
+    as_of: dt.date
+    grade: int
+    score: float
+    pd: float
+    ews_level: str | None = None
+    source: str = Field(description='"review_run" or "current"')
+
+
+class RatingHistory(_Model):
+    """Grades at past review runs and now, with the reasons of the current grade."""
+
+    client_id: int
+    name: str
+    points: list[GradePoint] = Field(description="Oldest first; the last one is the current rating")
+    change: int = Field(description="Current grade minus the previous one (positive = downgrade)")
+    reasons: list[str] = Field(description="Reason codes of the current grade")
+    factors_worse: list[str] = Field(default_factory=list, description="Scorecard factors losing most points")
+
+
+class UtilisationPoint(_Model):
+    as_of: dt.date
+    utilisation: float | None
+    outstanding: Decimal | None = None
+    total_limit: Decimal | None = None
+    source: str = Field(description='"review_run", "current" or "bank_flows" (average balance)')
+
+
+class UtilisationTrend(_Model):
+    client_id: int
+    name: str
+    months: int
+    points: list[UtilisationPoint] = Field(description="Oldest first; the last one is today's")
+    change: float | None = Field(None, description="Last minus first utilisation (0.05 = 5 points)")
+    inflow_trend: float | None = Field(None, description="Bank inflows, last 3 months vs. the 9 before")
+
+
+class UtilisationItem(_Model):
+    client_id: int
+    name: str
+    officer_id: str
+    utilisation: float
+    total_limit: Decimal
+    outstanding: Decimal
+
+
+class UtilisationList(_Model):
+    threshold: float
+    only_mine: bool
+    items: list[UtilisationItem] = Field(description="Highest first; capped at `limit`")
+    total: int = Field(description="Clients above the threshold (items may show fewer)")
+    clients_in_scope: int
+
+
+class ExpiringCover(_Model):
+    client_id: int
+    name: str
+    officer_id: str
+    cover_id: str
+    insurer: str
+    status: str
+    expiry_date: dt.date
+    days_to_expiry: int
+
+
+class ExpiringCovers(_Model):
+    horizon_days: int
+    only_mine: bool
+    items: list[ExpiringCover] = Field(description="Soonest first (lapsed first); capped at `limit`")
+    total: int

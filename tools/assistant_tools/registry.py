@@ -57,6 +57,25 @@ class FinancialArgs(ClientArgs):
 class WhatIfArgs(ClientArgs):
     new_limit: Decimal = Field(gt=0, description="The new total limit in the reporting currency")
     facility_id: str | None = Field(None, description="Change only this facility's limit")
+    dimension: Literal["industry", "region", "size_segment", "group", "single_name"] | None = Field(
+        None, description="Only the concentration dimension asked about"
+    )
+
+
+class HistoryArgs(ClientArgs):
+    months: int = Field(12, ge=1, le=60, description="How many months back")
+
+
+class UtilisationFilterArgs(_Args):
+    threshold: float = Field(0.9, gt=0, le=2, description="Utilisation at or above this (0.95 = 95%)")
+    only_mine: bool = Field(False, description="Only the actor's own clients, not the whole team")
+    limit: int = Field(20, ge=1, le=100)
+
+
+class ExpiringArgs(_Args):
+    horizon_days: int = Field(60, ge=0, le=366)
+    only_mine: bool = Field(False, description="Only the actor's own clients, not the whole team")
+    limit: int = Field(20, ge=1, le=100)
 
 
 class WatchlistArgs(_Args):
@@ -125,6 +144,11 @@ TOOLS: dict[str, ToolSpec] = {
         _spec("prepare_approval_request", PrepareApprovalArgs, effect="prepare"),
         _spec("approval_status", ApprovalStatusArgs),
         _spec("my_pending_approvals", NoArgs),
+        _spec("repayment_history", HistoryArgs),
+        _spec("rating_history", ClientArgs),
+        _spec("utilisation_trend", HistoryArgs),
+        _spec("clients_by_utilisation", UtilisationFilterArgs),
+        _spec("insurance_expiring", ExpiringArgs),
     )
 }
 

@@ -32,14 +32,24 @@ from tools.assistant_tools.models import (
     ClientSummary,
     ClientWarnings,
     ContactsDue,
+    ExpiringCover,
+    ExpiringCovers,
     ExposureView,
+    GradePoint,
+    Instalment,
     LimitAdvice,
     MemoDraft,
     PolicyPassage,
     PolicySearch,
     PreparedApproval,
+    RatingHistory,
+    RepaymentHistory,
     ReviewsDue,
     ReviewStatus,
+    UtilisationItem,
+    UtilisationList,
+    UtilisationPoint,
+    UtilisationTrend,
     Watchlist,
 )
 from tools.engine.results import (
@@ -173,11 +183,18 @@ class Toolbox:
         return LimitAdvice(client_id=client_id, currency=a.exposure.currency, recommendation=a.limit,
                            proposal=a.proposal)  # fmt: skip
 
-    def what_if_limit(self, actor: Actor, client_id: int, new_limit: Decimal,
-                      facility_id: str | None = None) -> WhatIfResult:  # fmt: skip
-        """Concentration shares before/after if the client's total limit (or one facility's) became new_limit."""
-        return self.credit_engine.what_if_limit(actor, client_id, new_limit, facility_id=facility_id,
-                                                as_of=self.today())  # fmt: skip
+    def what_if_limit(self, actor: Actor, client_id: int, new_limit: Decimal, facility_id: str | None = None,
+                      dimension: str | None = None) -> WhatIfResult:  # fmt: skip
+        """Concentration shares before/after if the client's total limit (or one facility's) became new_limit;
+        `dimension` (industry, region, size_segment, group, single_name) keeps only that dimension's lines."""
+        result = self.credit_engine.what_if_limit(actor, client_id, new_limit, facility_id=facility_id,
+                                                  as_of=self.today())  # fmt: skip
+        if dimension is None:
+            return result
+        return result.model_copy(update={
+            "lines": [pair for pair in result.lines if pair[0].dimension == dimension],
+            "breaches_after": [b for b in result.breaches_after if b.dimension == dimension],
+        })  # fmt: skip
 
     # --- monitoring -------------------------------------------------------------------------
     def early_warnings(self, actor: Actor, client_id: int) -> ClientWarnings:
@@ -187,7 +204,8 @@ class Toolbox:
 
     def watchlist(self, actor: Actor, limit: int = 20) -> Watchlist:
         """Clients in scope with amber or red warnings, red first, largest first."""
-        return Watchlist(items=self.credit_engine.watchlist(actor, as_of=self.today(), limit=limit))
+        every = self.credit_engine.watchlist(actor, as_of=self.today(), limit=1_000_000)
+        return Watchlist(items=every[:limit], total=len(every))
 
     def review_status(self, actor: Actor, client_id: int) -> ReviewStatus:
         """When the client's periodic review is due and whether it is overdue."""
@@ -272,10 +290,136 @@ class Toolbox:
             raised_by_me=[_json(r) for r in approvals.list_raised_by(actor)],
         )
 
+    # --- history and portfolio filters ------------------------------------------------------------
+    def repayment_history(self, actor: Actor, client_id: int, months: int = 12) -> RepaymentHistory:
+        """Instalments over the last `months`: days past due, missed, late and partial payments, cures."""
+        client = get_client_for(actor, self.adapter, client_id)
+        today = self.today()
+        since = today - dt.timedelta(days=round(months * 30.4))
+        items: list[Instalment] = []
+        for e in self.adapter.get_repayments(client_id):
+            if not since <= e.due_date <= today:
+                continue
+            dpd = e.days_past_due(today)
+            paid_full = e.amount_paid >= e.amount_due
+            if e.paid_date is None and e.amount_paid <= 0:
+                status = "missed" if e.due_date < today else "not_due"
+            elif not paid_full:
+                status = "partial"
+            elif dpd > 0:
+                status = "late"
+            else:
+                status = "on_time"
+            cured = paid_full and dpd > 0 and e.paid_date is not None
+            items.append(Instalment(facility_id=e.facility_id, due_date=e.due_date, amount_due=e.amount_due,
+                                    paid_date=e.paid_date, amount_paid=e.amount_paid, days_past_due=dpd,
+                                    status=status, cured=cured))  # fmt: skip
+        open_dpd = [(today - i.due_date).days for i in items if i.status in ("missed", "partial")]
+        count = {k: sum(i.status == k for i in items) for k in ("on_time", "late", "partial", "missed")}
+        shown = sorted(items, key=lambda i: (i.status in ("on_time", "not_due"), -i.due_date.toordinal()))
+        return RepaymentHistory(
+            client_id=client_id, name=client.name, months=months, current_dpd=max(open_dpd, default=0),
+            max_dpd=max((i.days_past_due for i in items), default=0), instalments=len(items), **count,
+            cures=sum(i.cured for i in items), items=shown[:12], total_items=len(items),
+        )  # fmt: skip
+
+    def rating_history(self, actor: Actor, client_id: int) -> RatingHistory:
+        """Grades at past review runs and now, the change, and the reasons behind the current grade."""
+        a = self._assess(actor, client_id)
+        points = [GradePoint(as_of=r.as_of, grade=r.grade, score=r.score, pd=r.pd, ews_level=r.ews_level,
+                             source="review_run") for r in self._run_rows(client_id)]  # fmt: skip
+        r = a.rating
+        points.append(GradePoint(as_of=self.today(), grade=r.grade, score=r.score, pd=r.pd, ews_level=a.ews_level,
+                                 source="current"))  # fmt: skip
+        previous = r.previous_grade if r.previous_grade is not None else (
+            points[-2].grade if len(points) > 1 else r.grade)  # fmt: skip
+        worst = sorted(r.factors, key=lambda f: f.points - f.max_points)[:3]
+        return RatingHistory(client_id=client_id, name=a.client.name, points=points, change=r.grade - previous,
+                             reasons=[c.text for c in r.reason_codes],
+                             factors_worse=[f.text for f in worst if f.points < f.max_points])  # fmt: skip
+
+    def utilisation_trend(self, actor: Actor, client_id: int, months: int = 12) -> UtilisationTrend:
+        """Utilisation at each review run within `months` and today, with the bank-inflow trend."""
+        a = self._assess(actor, client_id)
+        since = self.today() - dt.timedelta(days=round(months * 30.4))
+        points = [UtilisationPoint(as_of=r.as_of, utilisation=r.utilisation, outstanding=Decimal(str(r.outstanding)),
+                                   total_limit=Decimal(str(r.total_limit)), source="review_run")
+                  for r in self._run_rows(client_id) if r.as_of >= since]  # fmt: skip
+        e = a.exposure
+        points.append(UtilisationPoint(as_of=self.today(), utilisation=e.utilisation, outstanding=e.outstanding,
+                                       total_limit=e.total_limit, source="current"))  # fmt: skip
+        known = [p.utilisation for p in points if p.utilisation is not None]
+        change = known[-1] - known[0] if len(known) > 1 else None
+        return UtilisationTrend(client_id=client_id, name=a.client.name, months=months, points=points,
+                                change=change, inflow_trend=a.flows.inflow_trend)  # fmt: skip
+
+    def clients_by_utilisation(self, actor: Actor, threshold: float = 0.9, only_mine: bool = False,
+                               limit: int = 20) -> UtilisationList:  # fmt: skip
+        """Clients in scope drawn at or above `threshold` (0.95 = 95%), highest first; `only_mine`: own clients."""
+        table = self.credit_engine.portfolio_for(actor, as_of=self.today()).table()
+        if only_mine:
+            table = table[table["officer_id"] == actor.officer_id]
+        hits = table[table["utilisation"].fillna(-1) >= threshold].sort_values("utilisation", ascending=False)
+        items = [UtilisationItem(client_id=int(cid), name=str(r["name"]), officer_id=str(r["officer_id"]),
+                                 utilisation=float(r["utilisation"]), total_limit=Decimal(str(round(r["total_limit"], 2))),
+                                 outstanding=Decimal(str(round(r["outstanding"], 2))))
+                 for cid, r in hits.head(limit).iterrows()]  # fmt: skip
+        return UtilisationList(threshold=threshold, only_mine=only_mine, items=items, total=len(hits),
+                               clients_in_scope=len(table))  # fmt: skip
+
+    def insurance_expiring(self, actor: Actor, horizon_days: int = 60, only_mine: bool = False,
+                           limit: int = 20) -> ExpiringCovers:  # fmt: skip
+        """Credit-insurance covers in scope expiring within `horizon_days` (and lapsed ones), soonest first."""
+        today = self.today()
+        snap, _ = self.credit_engine.scoped_snapshot(actor, as_of=today)
+        clients = snap.clients.set_index("client_id")
+        found: list[ExpiringCover] = []
+        for row in snap.covers.itertuples(index=False):
+            expiry = _day(row.expiry_date)
+            days = (expiry - today).days
+            officer = str(clients.at[row.client_id, "officer_id"])
+            if only_mine and officer != actor.officer_id:
+                continue
+            if days <= horizon_days and (days >= 0 or str(row.status) != "cancelled"):
+                if days < -365:
+                    continue
+                found.append(ExpiringCover(client_id=int(row.client_id), name=str(clients.at[row.client_id, "name"]),
+                                           officer_id=officer, cover_id=str(row.cover_id), insurer=str(row.insurer),
+                                           status=str(row.status), expiry_date=expiry, days_to_expiry=days))  # fmt: skip
+        found.sort(key=lambda c: c.days_to_expiry)
+        return ExpiringCovers(
+            horizon_days=horizon_days, only_mine=only_mine, items=found[:limit], total=len(found)
+        )
+
+    def _run_rows(self, client_id: int) -> list[Any]:
+        """The client's stored review-run results up to today, oldest first (none without a run store)."""
+        runs = self.credit_engine.runs
+        if runs is None:
+            return []
+        from sqlmodel import Session, col, select
+
+        from tools.engine.review_runs import ReviewRunResultRow as R
+
+        with Session(runs.engine) as s:
+            rows = s.exec(select(R).where(R.client_id == client_id, col(R.as_of) <= self.today())
+                          .order_by(col(R.as_of))).all()  # fmt: skip
+        return list(rows)
+
     def _approvals(self) -> Any:
         if self.approvals is None:
             raise UpstreamUnavailable("the approval workflow is not available in this installation")
         return self.approvals
+
+
+def _day(value: Any) -> dt.date:
+    """A snapshot date cell (date, datetime, pandas Timestamp or ISO string) as a date."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if hasattr(value, "date"):
+        return value.date()  # type: ignore[no-any-return]
+    return dt.date.fromisoformat(str(value)[:10])
 
 
 def _passage(hit: Any) -> PolicyPassage:

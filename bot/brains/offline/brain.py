@@ -1,19 +1,25 @@
-"""The offline brain: parse the message, call the tools as the actor, fill templates from the results."""
+"""The offline brain: read the message (classifier + slots), call the tools as the actor, fill templates
+from the results, in the language of the question (English or Chinese, `kernel.catalogue`)."""
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from bot.brains.offline import templates as t
+from bot.brains.offline.classifier import classifier
 from bot.brains.offline.entities import IndexedClient, NameIndex
 from bot.brains.offline.intents import CLIENT_INTENTS, Intent
 from bot.brains.offline.parser import Plan, plan
 from bot.conversations import ConversationState
-from bot.facts import citations_for, figures_for
+from bot.facts import citations_for, figures_for, money, pct
 from bot.reply import Action, ClientCard, Reply, ToolCall
 from crm_adapter.protocol import ClientFilter
+from kernel.catalogue import Language, detect_language
+from kernel.errors import CreditDeskError
 from tools.access import scope_officer_ids
 from tools.actor import Actor
 from tools.assistant_tools.models import (
@@ -25,15 +31,17 @@ from tools.assistant_tools.models import (
 )
 from tools.assistant_tools.registry import ToolOutcome, call_tool
 from tools.assistant_tools.toolbox import Toolbox
+from tools.engine.results import Rating, WhatIfResult
 
 NAME_INDEX_TTL_S = 60.0
+_BOOK_DEFAULT_DAYS = {Intent.REVIEWS_DUE: 30, Intent.CONTACTS_DUE: 14, Intent.INSURANCE_EXPIRING: 60}
 
 
 class _Turn:
     """Collects one reply: the tool calls, the text lines and the data behind them."""
 
-    def __init__(self, toolbox: Toolbox, actor: Actor) -> None:
-        self.toolbox, self.actor = toolbox, actor
+    def __init__(self, toolbox: Toolbox, actor: Actor, lang: Language) -> None:
+        self.toolbox, self.actor, self.lang = toolbox, actor, lang
         self.reply = Reply(text="")
         self.lines: list[str] = []
         self.client_failed = False
@@ -43,7 +51,7 @@ class _Turn:
         self.reply.tool_calls.append(ToolCall(name=name, arguments=out.arguments, outcome=out.outcome,  # type: ignore[arg-type]
                                               message=out.message))  # fmt: skip
         if not out.ok:
-            self.lines.append(_error_line(out))
+            self.lines.append(_error_line(out, self.lang))
             if "client_id" in arguments:
                 self.client_failed = True
             return None
@@ -57,17 +65,24 @@ class _Turn:
         self.lines += lines
 
 
-def _error_line(out: ToolOutcome) -> str:
-    prefix = {"refused": "Not allowed", "not_found": "Not found", "invalid": "I could not do that",
-              "unavailable": "Not available right now"}.get(out.outcome, "Something went wrong")  # fmt: skip
-    return f"{prefix}: {out.message}"
+def _error_line(out: ToolOutcome, lang: Language) -> str:
+    kind = out.outcome if out.outcome in ("refused", "not_found", "invalid", "unavailable") else "error"
+    message = out.message if lang == "en" else t.t(f"error.detail.{kind}", lang)
+    return t.t(f"error.{kind}", lang, message=message)
 
 
 class OfflineBrain:
-    def __init__(self, toolbox: Toolbox, *, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, toolbox: Toolbox, *, clock: Callable[[], float] = time.monotonic,
+                 model_cache: Path | None = None) -> None:  # fmt: skip
+        """`model_cache`: a folder (under the home folder) where the trained intent classifier is kept."""
         self.toolbox = toolbox
         self._clock = clock
         self._names: tuple[float, list[tuple[int, str, str]]] | None = None
+        self._model_cache = model_cache
+        # train (or load) the intent classifier in the background, so the first question does not wait for it
+        threading.Thread(
+            target=classifier, args=(model_cache,), name="intent-classifier", daemon=True
+        ).start()
 
     # --- the client names a message can mention ---------------------------------------------------
     def _index(self, actor: Actor) -> NameIndex:
@@ -79,14 +94,24 @@ class OfflineBrain:
         return NameIndex([IndexedClient(cid, name, scope is None or officer in scope)
                           for cid, name, officer in self._names[1]])  # fmt: skip
 
+    def _facility_client(self, facility_id: str) -> int | None:
+        try:
+            return self.toolbox.adapter.get_facility(facility_id).client_id
+        except CreditDeskError:
+            return None
+
     # --- a turn ------------------------------------------------------------------------------------
     def answer(self, actor: Actor, conversation_id: str, text: str, state: ConversationState) -> Reply:
+        classifier(self._model_cache)  # trained (or loaded) once per process
+        lang = detect_language(text)
         index = self._index(actor)
-        p = plan(text, index, state, as_of=self.toolbox.today())
-        turn = _Turn(self.toolbox, actor)
+        p = plan(text, index, state, as_of=self.toolbox.today(), facility_client=self._facility_client)
+        turn = _Turn(self.toolbox, actor, lang)
         with self.toolbox.turn():
-            if not p.intents:
-                self._unsupported(turn, text)
+            if p.clarify:
+                self._clarify(turn, p)
+            elif not p.intents:
+                turn.say([t.t("cannot_answer", lang), t.capabilities(lang)])
             elif p.needs_client and p.client_id is None:
                 self._which_client(turn, p, index)
                 for intent in p.intents:
@@ -101,31 +126,27 @@ class OfflineBrain:
         reply.text = "\n".join(turn.lines)
         return reply
 
-    def _unsupported(self, turn: _Turn, text: str) -> None:
-        turn.say(["I can't answer that directly.", t.CAPABILITIES])
-        result = turn.call("search_policy", query=text)
-        if result is not None and result.passages:
-            turn.say(t.policy(result, start=1))
-        elif result is not None:
-            turn.lines.append("The policy documents have nothing on it either.")
-        else:
-            turn.lines.pop()  # no knowledge base: the capability list is the whole answer
+    def _clarify(self, turn: _Turn, p: Plan) -> None:
+        lang = turn.lang
+        turn.reply.choices = [t.t(f"reading.{i.value}", lang) for i in p.clarify]
+        turn.say([t.t("clarify", lang)] + [f"  • {c}" for c in turn.reply.choices])
 
     def _which_client(self, turn: _Turn, p: Plan, index: NameIndex) -> None:
-        m = p.mention
+        m, lang = p.mention, turn.lang
         if m is not None and m.ambiguous:
             turn.reply.choices = [f"{c.name} ({c.client_id})" for c in m.candidates]
-            turn.say(["Which client do you mean?"] + [f"  • {c}" for c in turn.reply.choices])
+            turn.say([t.t("which_client", lang)] + [f"  • {c}" for c in turn.reply.choices])
         elif m is not None and m.unknown:
             found = turn.call("find_clients", query=m.unknown)
             if found is not None and found.clients:
                 turn.reply.choices = [f"{c.name} ({c.client_id})" for c in found.clients]
-                turn.say([f'I found no client called "{m.unknown}". Closest matches:']
-                         + [f"  • {c}" for c in turn.reply.choices])  # fmt: skip
+                turn.say(
+                    [t.t("no_client_called", lang, name=m.unknown)] + [f"  • {c}" for c in turn.reply.choices]
+                )
             else:
-                turn.say([f'I found no client called "{m.unknown}" among the clients you may see.'])
+                turn.say([t.t("no_client_in_scope", lang, name=m.unknown)])
         else:
-            turn.say(['Which client? Name it (e.g. "ACME" or "client 1001").'])
+            turn.say([t.t("name_a_client", lang)])
 
     def _card(self, turn: _Turn, client_id: int) -> None:
         if any(c.client_id == client_id for c in turn.reply.cards):
@@ -143,116 +164,166 @@ class OfflineBrain:
             ))  # fmt: skip
 
     def _run(self, turn: _Turn, intent: Intent, p: Plan, text: str) -> None:
-        cid = p.client_id
+        cid, lang = p.client_id, turn.lang
         name = f"client {cid}"
         if intent in CLIENT_INTENTS and cid is not None:
             self._card(turn, cid)
             if turn.client_failed:
                 return
             name = turn.reply.cards[-1].name if turn.reply.cards else name
+        mine = {"only_mine": True} if p.scope == "mine" and not turn.actor.book_wide else {}
+        days = {"horizon_days": p.window_days} if p.window_days is not None else {}
         match intent:
             case Intent.HELP:
-                turn.say([t.CAPABILITIES])
+                turn.say([t.capabilities(lang)])
             case Intent.MY_CLIENTS:
                 if (r := turn.call("my_clients")) is not None:
-                    turn.say(t.client_list(r, f"Your clients ({len(r.clients)}):"))
-            case Intent.FIND_CLIENT if p.mention is not None and (p.mention.said or "").isdigit():
-                if (prof := turn.call("client_profile", client_id=cid)) is not None:
-                    turn.say(t.profile(prof))
+                    turn.say(t.client_list(r, t.t("clients.mine", lang, count=len(r.clients)), lang))
             case Intent.FIND_CLIENT:
                 m = p.mention
                 query = (m.said or m.unknown if m is not None else None) or text
                 if (r := turn.call("find_clients", query=query)) is not None:
-                    turn.say(t.client_list(r, "Matching clients:"))
+                    turn.say(t.client_list(r, t.t("clients.matching", lang), lang))
             case Intent.PROFILE:
-                prof = turn.call("client_profile", client_id=cid)
-                if prof is not None:
-                    turn.say(t.profile(prof))
+                if (prof := turn.call("client_profile", client_id=cid)) is not None:
+                    turn.say(t.profile(prof, lang))
             case Intent.EXPOSURE:
                 if isinstance(r := turn.call("exposure", client_id=cid), ExposureView):
-                    turn.say(t.exposure(r))
+                    turn.say(t.exposure(r, lang))
+            case Intent.UTIL_TREND:
+                months = {"months": p.months} if p.months else {}
+                if (r := turn.call("utilisation_trend", client_id=cid, **months)) is not None:
+                    turn.say(t.utilisation_trend(r, lang))
             case Intent.FINANCIALS:
                 args: dict[str, Any] = {"client_id": cid}
                 if p.period is not None:
                     args |= {"period_start": p.period.start, "period_end": p.period.end}
                 if (r := turn.call("financial_analysis", **args)) is not None:
-                    turn.say(t.financials(r, name, p.period.label if p.period else None))
+                    turn.say(t.financials(r, name, p.period.label if p.period else None, lang))
             case Intent.RATING:
                 if (r := turn.call("rating", client_id=cid)) is not None:
-                    turn.say(t.rating(r, name))
+                    turn.say(t.rating(r, name, lang))
+            case Intent.RATING_HISTORY:
+                if (h := turn.call("rating_history", client_id=cid)) is not None:
+                    rating = turn.call("rating", client_id=cid)
+                    turn.say(t.rating_history(h, rating if isinstance(rating, Rating) else None, lang))
             case Intent.LIMIT:
                 if (r := turn.call("limit_recommendation", client_id=cid)) is not None:
-                    turn.say(t.limit(r, name))
+                    turn.say(t.limit(r, name, lang))
             case Intent.WHAT_IF:
                 if p.amount is None:
-                    turn.say(['What new limit should I try? e.g. "what if it were 5M"'])
-                elif (r := turn.call("what_if_limit", client_id=cid, new_limit=p.amount)) is not None:
-                    turn.say(t.what_if(r, name))
+                    turn.say([t.t("what_if.need_amount", lang)])
+                    return
+                args = {"client_id": cid, "new_limit": p.amount}
+                if p.facility_id:
+                    args["facility_id"] = p.facility_id
+                if p.dimension is not None:
+                    args["dimension"] = p.dimension
+                if isinstance(r := turn.call("what_if_limit", **args), WhatIfResult):
+                    turn.say(t.what_if(r, name, lang, p.dimension))
+                    if Intent.LIMIT in p.intents:  # "should we bump X to 5M?": advice, nothing prepared
+                        turn.say(t.advice(r, lang))
             case Intent.WARNINGS:
                 if (r := turn.call("early_warnings", client_id=cid)) is not None:
-                    turn.say(t.warnings(r))
+                    turn.say(t.warnings(r, lang))
             case Intent.WATCHLIST:
                 if (r := turn.call("watchlist")) is not None:
-                    turn.say(t.watchlist(r))
+                    turn.say(t.watchlist(r, lang))
             case Intent.REVIEW:
                 if isinstance(r := turn.call("review_status", client_id=cid), ReviewStatus):
-                    turn.say(t.review_status(r))
+                    turn.say(t.review_status(r, lang))
             case Intent.REVIEWS_DUE:
-                overdue = "overdue" in text.lower() and "due" not in text.lower().replace("overdue", "")
-                if (r := turn.call("reviews_due", **({"overdue_only": True} if overdue else {}))) is not None:
-                    turn.say(t.reviews_due(r))
+                low = text.lower()
+                overdue = ("overdue" in low and "due" not in low.replace("overdue", "")) or (
+                    ("逾期" in text or "过期" in text) and "到期" not in text)  # fmt: skip
+                args = days | ({"overdue_only": True} if overdue else {})
+                if (r := turn.call("reviews_due", **args)) is not None:
+                    turn.say(t.reviews_due(r, lang))
             case Intent.CONTACT:
-                prof = turn.call("client_profile", client_id=cid)
-                if prof is not None:
-                    turn.say(t.contact(prof))
+                if (prof := turn.call("client_profile", client_id=cid)) is not None:
+                    turn.say(t.contact(prof, lang))
             case Intent.CONTACTS_DUE:
-                if (r := turn.call("contacts_due")) is not None:
-                    turn.say(t.contacts_due(r))
+                if (r := turn.call("contacts_due", **days)) is not None:
+                    turn.say(t.contacts_due(r, lang))
             case Intent.INSURANCE:
                 if (r := turn.call("insurance_cover", client_id=cid)) is not None:
-                    turn.say(t.insurance(r, name))
+                    turn.say(t.insurance(r, name, lang))
+            case Intent.INSURANCE_EXPIRING:
+                if (r := turn.call("insurance_expiring", **days, **mine)) is not None:
+                    turn.say(t.insurance_expiring(r, lang))
+            case Intent.HIGH_UTIL:
+                threshold = {"threshold": p.threshold} if p.threshold is not None else {}
+                if (r := turn.call("clients_by_utilisation", **threshold, **mine)) is not None:
+                    turn.say(t.high_utilisation(r, lang))
             case Intent.CONCENTRATION:
                 if (r := turn.call("concentration_report")) is not None:
-                    turn.say(t.concentration(r))
+                    turn.say(t.concentration(r, lang, p.dimension, p.bucket))
             case Intent.POLICY:
                 start = len(turn.reply.citations) + 1
                 if (r := turn.call("search_policy", query=text)) is not None:
-                    turn.say(t.policy(r, start))
+                    turn.say(t.policy(r, start, lang))
             case Intent.MEMO:
                 if (r := turn.call("draft_review_memo", client_id=cid)) is not None:
-                    turn.say(t.memo(r, name))
+                    turn.say(t.memo(r, name, lang))
             case Intent.RAISE:
                 self._prepare(turn, p, name)
             case Intent.APPROVAL_STATUS:
                 if p.request_id is None:
-                    turn.say(['Which request? e.g. "status of request 42"'])
+                    turn.say([t.t("approvals.which", lang)])
                 elif (r := turn.call("approval_status", request_id=p.request_id)) is not None:
-                    turn.say(t.approval_status(r))
+                    turn.say(t.approval_status(r, lang))
             case Intent.PENDING:
                 if (r := turn.call("my_pending_approvals")) is not None:
-                    turn.say(t.approvals(r))
+                    turn.say(t.approvals(r, lang))
+            case Intent.REPAYMENT:
+                months = {"months": p.months} if p.months else {}
+                if (r := turn.call("repayment_history", client_id=cid, **months)) is not None:
+                    turn.say(t.repayment(r, lang))
 
     def _prepare(self, turn: _Turn, p: Plan, name: str) -> None:
-        kind = p.approval_kind
+        kind, lang = p.approval_kind, turn.lang
         if kind in (None, "increase", "decrease") and p.amount is None:
-            turn.say(['To what limit? e.g. "raise it to 3M"'])
+            turn.say([t.t("raise.need_amount", lang)])
             return
-        if kind is None:
-            card = turn.reply.cards[-1] if turn.reply.cards else None
-            current = card.total_limit if card else None
+        facility, current = p.facility_id, None
+        if isinstance(ex := turn.call("exposure", client_id=p.client_id), ExposureView):
+            open_ = [f for f in ex.exposure.facilities if f.status != "closed"]
+            if facility is None and len(open_) > 1:
+                # a request is per facility: offer them; the what-if keeps the amount for the answer
+                if p.amount is not None:
+                    turn.call("what_if_limit", client_id=p.client_id, new_limit=p.amount)
+                ccy = ex.exposure.currency
+                turn.reply.choices = [f.facility_id for f in open_]
+                turn.say([t.t("raise.which_facility", lang, name=name)] + [
+                    t.t("exposure.facility", lang, facility_id=f.facility_id, product=t.v("product", f.product, lang),
+                        status=t.v("facility_status", f.status, lang), limit=money(f.limit, ccy),
+                        outstanding=money(f.outstanding, ccy), util=pct(f.utilisation))
+                    for f in open_
+                ] + [t.t("raise.facility_hint", lang, facility=open_[0].facility_id)])  # fmt: skip
+                return
+            if facility is None and len(open_) == 1:
+                facility = open_[0].facility_id
+            chosen = next((f for f in open_ if f.facility_id == facility), None)
+            current = chosen.limit if chosen is not None else ex.exposure.total_limit
+        if kind is None:  # "set/move/take X to 3M": against the current limit
             kind = (
                 "decrease"
                 if current is not None and p.amount is not None and p.amount < current
                 else "increase"
             )
         args: dict[str, Any] = {"client_id": p.client_id, "kind": kind, "reason": p.reason}
+        if facility:
+            args["facility_id"] = facility
         if kind in ("increase", "decrease"):
             args["new_limit"] = p.amount
-            if (w := turn.call("what_if_limit", client_id=p.client_id, new_limit=p.amount)) is not None:
-                turn.say(t.what_if(w, name))
+            what_if_args: dict[str, Any] = {"client_id": p.client_id, "new_limit": p.amount}
+            if facility:
+                what_if_args["facility_id"] = facility
+            if (w := turn.call("what_if_limit", **what_if_args)) is not None:
+                turn.say(t.what_if(w, name, lang))
         prepared = turn.call("prepare_approval_request", **args)
         if isinstance(prepared, PreparedApproval):
-            summary = t.prepared(prepared, name)
+            summary = t.prepared(prepared, name, lang)
             turn.say(summary)
-            turn.reply.actions.append(Action(kind="raise_approval_request", label="Raise approval request",
+            turn.reply.actions.append(Action(kind="raise_approval_request", label=t.t("prepared.action", lang),
                                              arguments=prepared.arguments, summary=summary[:-1]))  # fmt: skip

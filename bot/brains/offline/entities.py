@@ -26,6 +26,35 @@ STOPWORDS = frozenset(
     ["a", "an", "the", "and", "or", "of", "for", "to", "in", "on", "at", "by", "with", "from", "about", "what", "whats", "what's", "which", "who", "whom", "is", "are", "was", "were", "be", "been", "do", "does", "did", "can", "could", "should", "would", "will", "shall", "may", "might", "must", "me", "my", "mine", "our", "we", "us", "you", "your", "i", "it", "its", "it's", "they", "them", "their", "this", "that", "these", "those", "there", "here", "how", "when", "why", "where", "much", "many", "any", "some", "all", "please", "thanks", "thank", "show", "tell", "give", "list", "get", "let", "see", "check", "find", "look", "lookup", "search", "draft", "write", "prepare", "raise", "increase", "decrease", "reduce", "cut", "lower", "bump", "lift", "set", "move", "take", "freeze", "unfreeze", "renew", "renewal", "up", "down", "client", "clients", "customer", "customers", "account", "accounts", "book", "portfolio", "line", "lines", "limit", "limits", "facility", "facilities", "utilisation", "utilization", "utilised", "utilized", "exposure", "outstanding", "drawn", "usage", "headroom", "balance", "financial", "financials", "ratio", "ratios", "leverage", "debt", "ebitda", "revenue", "sales", "margin", "margins", "profit", "profitability", "liquidity", "statements", "statement", "cash", "flow", "flows", "rating", "rated", "score", "scores", "scorecard", "grade", "pd", "default", "probability", "expected", "loss", "lgd", "reason", "reasons", "code", "codes", "recommend", "recommended", "recommendation", "proposal", "adjust", "adjustment", "what", "if", "impact", "effect", "simulate", "scenario", "warning", "warnings", "ews", "red", "amber", "green", "flags", "flag", "alert", "alerts", "signals", "watch", "watchlist", "attention", "risk", "risky", "review", "reviews", "reviewed", "due", "overdue", "memo", "report", "contact", "contacts", "contacted", "visit", "visits", "call", "calls", "insurance", "insured", "uninsured", "cover", "coverage", "insurer", "concentration", "concentrations", "hhi", "policy", "policies", "rule", "rules", "procedure", "guideline", "allowed", "say", "says", "approval", "approvals", "approve", "request", "requests", "pending", "status", "awaiting", "decision", "new", "old", "current", "last", "next", "this", "year", "quarter", "month", "months", "week", "today", "now", "ytd", "annual", "quarterly", "q1", "q2", "q3", "q4", "h1", "h2", "fy", "million", "m", "k", "bn", "usd", "eur", "gbp", "yes", "no", "ok", "okay", "hi", "hello", "doing", "profile", "overview", "summary", "glance", "snapshot", "about", "need", "needs", "help", "also", "too", "again", "same", "one", "more", "other", "else", "than", "then", "so", "just", "want", "like", "know", "because", "since", "new", "contract", "deal", "trend", "trends", "right", "whole", "bank", "our", "above", "below", "over", "under", "less"]
 )  # fmt: skip
 
+# More words officers use that are never client names (abbreviations, repayment, history, policy terms).
+STOPWORDS = STOPWORDS | frozenset(
+    ["util", "utils", "utilisaton", "utilzation", "usage", "dpd", "arrears", "payment", "payments", "paid", "pay", "paying", "missed", "miss", "late", "partial", "cure", "cures", "cured", "instalment", "instalments", "repayment", "repayments", "rec", "conc", "sector", "sectors", "industry", "industries", "region", "regions", "regional", "segment", "size", "single", "name", "names", "group", "groups", "downgraded", "downgrade", "downgrades", "upgraded", "upgrade", "history", "historical", "trend", "trending", "over", "past", "lately", "recently", "exception", "exceptions", "authority", "committee", "approves", "approving", "approver", "sign", "signs", "waiting", "inbox", "queue", "expiring", "expire", "expires", "expiry", "lapse", "lapsing", "renewals", "weeks", "days", "quarters", "years", "percent", "pct", "concentrated", "diversified", "share", "mix", "breach", "breaches", "breaching", "caps", "cap", "pls", "plz", "pl", "thx", "hey", "should", "bump", "worth", "ok", "sure", "maybe", "went", "goes", "go", "had", "got", "get", "why", "grade", "graded", "drawing", "maxed", "fully", "team", "mine", "ews", "lol", "lgd", "ead", "el", "f", "ltv", "weather"]
+)  # fmt: skip
+
+# Concentration dimensions and their buckets (industry and region names as the demo book and policy spell them).
+INDUSTRY_WORDS: dict[str, str] = {
+    "manufacturing": "manufacturing", "wholesale": "wholesale", "retail": "retail", "construction": "construction",
+    "transport": "transport", "transportation": "transport", "logistics": "transport", "technology": "technology",
+    "tech": "technology", "agriculture": "agriculture", "healthcare": "healthcare", "health": "healthcare",
+    "hospitality": "hospitality", "energy": "energy",
+    "制造": "manufacturing", "批发": "wholesale", "零售": "retail", "建筑": "construction", "交通运输": "transport",
+    "运输": "transport", "物流": "transport", "科技": "technology", "农业": "agriculture", "医疗": "healthcare",
+    "酒店": "hospitality", "餐饮": "hospitality", "能源": "energy",
+}  # fmt: skip
+REGION_WORDS: dict[str, str] = {
+    "north": "North", "south": "South", "east": "East", "west": "West", "international": "International",
+    "北区": "North", "南区": "South", "东区": "East", "西区": "West", "国际": "International",
+}  # fmt: skip
+_DIMENSION_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("single_name", re.compile(r"single[- ]?name|单一客户|单户", re.I)),
+    ("group", re.compile(r"\bgroup (exposure|concentration|conc|limit)s?\b|集团", re.I)),
+    ("size_segment", re.compile(r"\bsize\b|\bsegment\b|规模", re.I)),
+    ("region", re.compile(r"\bregion(al|s)?\b|区域|地区", re.I)),
+    ("industry", re.compile(r"\b(sector|industry|industries|conc)\b|行业|板块", re.I)),
+)
+
+DIMENSION_NAME_WORDS = frozenset(w for w in [*INDUSTRY_WORDS, *REGION_WORDS] if w.isascii())
+
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9&.\-]*")
 _CLIENT_ID = re.compile(
     r"\b(?:client|customer|id|account)\s*(?:no\.?|number|#)?\s*#?(\d{3,9})\b|#(\d{3,9})\b", re.I
@@ -52,6 +81,7 @@ class NameIndex:
     clients: list[IndexedClient]
     _distinct: dict[str, set[int]] = field(default_factory=dict)
     _generic: dict[int, set[str]] = field(default_factory=dict)
+    _dimension: dict[int, set[str]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         for c in self.clients:
@@ -59,6 +89,7 @@ class NameIndex:
             for w in words - GENERIC_NAME_WORDS:
                 self._distinct.setdefault(w, set()).add(c.client_id)
             self._generic[c.client_id] = words & GENERIC_NAME_WORDS
+            self._dimension[c.client_id] = words & DIMENSION_NAME_WORDS
 
     def by_id(self, client_id: int) -> IndexedClient | None:
         return next((c for c in self.clients if c.client_id == client_id), None)
@@ -97,7 +128,10 @@ def find_client(text: str, index: NameIndex) -> ClientMention | None:
     """The client the message names, preferring the actor's own scope when names tie."""
     if m := _CLIENT_ID.search(text):
         return ClientMention(client_id=int(m.group(1) or m.group(2)), said=m.group(1) or m.group(2))
-    words = [w for w in words_of(text) if w not in STOPWORDS and len(w) >= 3]
+    # a dimension word ("construction", "north") names a client only together with a distinctive word
+    words = [
+        w for w in words_of(text) if w not in STOPWORDS and len(w) >= 3 and w not in DIMENSION_NAME_WORDS
+    ]
     scores: dict[int, float] = {}
     matched_words: set[str] = set()
     for word in words:
@@ -111,6 +145,7 @@ def find_client(text: str, index: NameIndex) -> ClientMention | None:
     said = set(words_of(text))
     for cid in scores:  # "ACME Logistics": the generic word now tells the two ACMEs apart
         scores[cid] += 10.0 * len(index._generic[cid] & said)
+        scores[cid] += 10.0 * len(index._dimension[cid] & said)
     best = max(scores.values())
     top = [c for c in index.clients if scores.get(c.client_id) == best]
     own = [c for c in top if c.in_scope]
@@ -133,9 +168,16 @@ def find_amount(text: str) -> tuple[Decimal, str | None] | None:
     return amounts[0] if amounts else None
 
 
+_ZH_REQUEST_ID = re.compile(r"([A-Za-z]*\d+)\s*号?\s*申请|申请\s*(?:编号|号)?\s*#?([A-Za-z]*\d+)")
+
+
 def find_request_id(text: str) -> str | None:
-    m = _REQUEST_ID.search(text)
-    return m.group(1) if m else None
+    """ "request 42", "approval #R7", "申请42", "12号申请"."""
+    if m := _REQUEST_ID.search(text):
+        return m.group(1)
+    if m := _ZH_REQUEST_ID.search(text):
+        return m.group(1) or m.group(2)
+    return None
 
 
 def _quarter(year: int, q: int) -> tuple[dt.date, dt.date]:
@@ -174,3 +216,171 @@ def find_period(text: str, *, as_of: dt.date) -> Period | None:
         y = int(m.group(1))
         return Period(label=str(y), start=dt.date(y, 1, 1), end=dt.date(y, 12, 31))
     return None
+
+
+# --- slots of the newer intents ----------------------------------------------------------------------------
+
+_FACILITY = re.compile(r"\b(F-\d+-\d+)\b", re.I)
+_ZH_PRONOUN = re.compile(r"它|其|该客户|这家|这个客户|这户|他们")
+_CN_SMALL = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10,
+             "十二": 12, "半": 0}  # fmt: skip
+_EN_SMALL = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "nine": 9, "twelve": 12, "a": 1}
+
+
+def find_facility(text: str) -> str | None:
+    """A facility reference as the CRM writes it ("F-1001-1")."""
+    m = _FACILITY.search(text)
+    return m.group(1).upper() if m else None
+
+
+def refers_back_any(text: str) -> bool:
+    """An English or Chinese pronoun for the client under discussion (it/its/它/该客户)."""
+    return refers_back(text) or bool(_ZH_PRONOUN.search(text))
+
+
+def find_dimension(text: str) -> tuple[str | None, str | None]:
+    """The concentration dimension asked about and its bucket: ("industry", "construction"), ("region", None)."""
+    low = text.lower()
+    bucket_dim: tuple[str | None, str | None] = (None, None)
+    for word, bucket in INDUSTRY_WORDS.items():
+        if (word in low) if not word.isascii() else re.search(rf"\b{word}\b", low):
+            bucket_dim = ("industry", bucket)
+            break
+    else:
+        for word, bucket in REGION_WORDS.items():
+            if (word in low) if not word.isascii() else re.search(rf"\b(the )?{word}( region)?\b", low):
+                if word.isascii() and not re.search(
+                    rf"\b(in|the|to|for|of) (the )?{word}\b|\b{word} region", low
+                ):
+                    continue
+                bucket_dim = ("region", bucket)
+                break
+    for dim, pattern in _DIMENSION_PATTERNS:
+        if pattern.search(text):
+            if bucket_dim[0] == dim:
+                return bucket_dim
+            return dim, None
+    return bucket_dim
+
+
+def _small_number(token: str) -> int | None:
+    if token.isdigit():
+        return int(token)
+    return _CN_SMALL.get(token, _EN_SMALL.get(token.lower()))
+
+
+def find_window_days(text: str, *, as_of: dt.date) -> int | None:
+    """A forward window in days: "next 2 weeks" 14, "in 60 days" 60, "this week", "next month", 近三个月 90."""
+    t = text.lower()
+    if m := re.search(r"(\d+|[一二两三四五六七八九十]+)\s*(?:天|日)", t):
+        return _small_number(m.group(1)) if m.group(1).isdigit() else _zh_int(m.group(1))
+    if m := re.search(r"\b(\d+)\s*(?:days?|d)\b", t):
+        return int(m.group(1))
+    if m := re.search(r"\b(\d+|one|two|three|four|six|a)\s*weeks?\b", t):
+        return 7 * (_small_number(m.group(1)) or 1)
+    if m := re.search(r"(\d+|[一二两三四五六]+)\s*周", t):
+        return 7 * (_small_number(m.group(1)) or _zh_int(m.group(1)) or 1)
+    if m := re.search(r"\b(\d+|one|two|three|six|nine|twelve|a)\s*(?:months?|mo)\b", t):
+        return 30 * (_small_number(m.group(1)) or 1)
+    if m := re.search(r"(\d+|[一二两三四五六九十]+|半)\s*个?月", t):
+        n = 6 if m.group(1) == "半" else (_small_number(m.group(1)) or _zh_int(m.group(1)) or 1)
+        return 30 * n
+    if re.search(r"\bthis week\b|本周|这周", t):
+        return 6 - as_of.weekday() if as_of.weekday() < 6 else 0
+    if re.search(r"\bnext week\b|下周", t):
+        return 13 - as_of.weekday()
+    if re.search(r"\bthis month\b|本月|这个月", t):
+        nxt = dt.date(as_of.year + as_of.month // 12, as_of.month % 12 + 1, 1)
+        return (nxt - as_of).days - 1
+    if re.search(r"\bnext month\b|下个?月", t):
+        return 30
+    if re.search(r"\b(this|next) quarter\b|本季度|下季度|下个季度", t):
+        return 90
+    if re.search(r"\byear[- ]end\b|\bthis year\b|年底|今年", t):
+        return (dt.date(as_of.year, 12, 31) - as_of).days
+    if re.search(r"\btoday\b|今天", t):
+        return 0
+    return None
+
+
+def _zh_int(token: str) -> int | None:
+    if token in _CN_SMALL:
+        return _CN_SMALL[token]
+    if token.startswith("十"):
+        return 10 + (_CN_SMALL.get(token[1:], 0) if len(token) > 1 else 0)
+    if len(token) >= 2 and token[1] == "十":
+        return (_CN_SMALL.get(token[0]) or 0) * 10 + (_CN_SMALL.get(token[2:], 0) if len(token) > 2 else 0)
+    return None
+
+
+def find_months(text: str) -> int | None:
+    """A look-back in months for trends: "last 6 months" 6, "past year" 12, 近三个月 3, 半年 6."""
+    t = text.lower()
+    if m := re.search(r"\b(\d+|one|two|three|six|nine|twelve)\s*(?:months?|mo|m)\b", t):
+        return _small_number(m.group(1))
+    if m := re.search(r"(\d+|[一二两三四五六九十]+|半)\s*个?月", t):
+        return 6 if m.group(1) == "半" else (_small_number(m.group(1)) or _zh_int(m.group(1)))
+    if re.search(r"半年", t):
+        return 6
+    if re.search(r"\b(past|last) year\b|\b12m\b|\bthis year\b|一年|今年|过去一年", t):
+        return 12
+    if re.search(r"\blast quarter\b|上个?季度", t):
+        return 3
+    return None
+
+
+def find_threshold(text: str) -> float | None:
+    """A utilisation threshold: ">95%" 0.95, "over 90 percent", "above 85", 九成 0.9, 95%以上."""
+    t = text.lower()
+    if m := re.search(r"(\d{2,3}(?:\.\d+)?)\s*(?:%|percent|pct)", t):
+        return float(m.group(1)) / 100
+    if m := re.search(r"(?:>|over|above|more than|at least|超过|大于|以上)\s*(\d{2,3})\b", t):
+        value = float(m.group(1))
+        return value / 100 if 50 <= value <= 100 else None
+    if m := re.search(r"([五六七八九])成", t):
+        return _CN_SMALL[m.group(1)] / 10
+    if re.search(r"\b(fully|maxed|max|tapped|100)\b|用满|满额|用尽|用完|满用", t):
+        return 0.99
+    return None
+
+
+def find_scope(text: str) -> str | None:
+    """ "mine" (the actor's own clients), "team", or None (whatever the actor may see)."""
+    if re.search(r"\b(team|team's|our team|desk)\b|团队|全组|本组", text, re.I):
+        return "team"
+    if re.search(r"\b(my|mine)\b|我名下|我的|我管|我负责", text, re.I):
+        return "mine"
+    return None
+
+
+_ZH_PERIODS = (
+    (re.compile(r"上个?季度"), "last quarter"),
+    (re.compile(r"本季度|这个季度"), "this quarter"),
+    (re.compile(r"去年|上一?年"), "last year"),
+    (re.compile(r"今年|本年"), "this year"),
+    (re.compile(r"近(12|十二)个月|过去一年"), "last 12 months"),
+)
+
+
+def find_period_any(text: str, *, as_of: dt.date) -> Period | None:
+    """`find_period` for English and Chinese ("上季度", "去年", "2025年")."""
+    for pattern, english in _ZH_PERIODS:
+        if pattern.search(text):
+            return find_period(english, as_of=as_of)
+    return find_period(re.sub(r"(20\d{2})\s*年", r" \1 ", text), as_of=as_of)
+
+
+_FOLLOW_FRAME = re.compile(
+    r"^\s*(?:and|what about|how about|what of|same for|ok and|also|then)\b\s*(?P<rest>.*?)\s*[?？!.。]*\s*$"
+    r"|^\s*(?:那|那么|还有)?\s*(?P<zrest>.*?)\s*(?:呢|怎么样|如何)\s*[?？!.。]*\s*$",
+    re.I,
+)
+
+
+def follow_up_rest(text: str) -> str | None:
+    """The words of a follow-up frame ("what about Globex?" -> "Globex", "那 Globex 呢?" -> "Globex")."""
+    m = _FOLLOW_FRAME.match(text)
+    if not m:
+        return None
+    rest = m.group("rest") if m.group("rest") is not None else m.group("zrest")
+    return (rest or "").strip()

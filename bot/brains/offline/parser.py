@@ -1,39 +1,73 @@
-"""From a message (and the conversation so far) to a plan: which intents, for which client, with what."""
+"""From a message (and the conversation so far) to a plan: which intents, for which client, with what.
+
+The intent comes from the classifier (`intents.detect`), the slots from rules (`entities`); this module
+combines them: book-level vs client-level readings, advice vs action, follow-ups that carry the last
+client, amount and dimension, and the readings to offer when the classifier is unsure.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from bot.brains.offline.classifier import rank_intents
 from bot.brains.offline.entities import (
+    DIMENSION_NAME_WORDS,
     ClientMention,
     NameIndex,
     find_amount,
     find_client,
-    find_period,
+    find_dimension,
+    find_facility,
+    find_months,
+    find_period_any,
     find_request_id,
-    refers_back,
+    find_scope,
+    find_threshold,
+    find_window_days,
+    follow_up_rest,
+    refers_back_any,
 )
-from bot.brains.offline.intents import CLIENT_INTENTS, Intent, detect
+from bot.brains.offline.intents import CLIENT_INTENTS, CONFIDENT, LABELS, UNSURE, Intent, detect
 from bot.conversations import ConversationState
 from tools.assistant_tools.models import Period
 
 _BOOK_WORDS = re.compile(
-    r"\b(reviews|contacts|visits|calls|which|list|upcoming|all|any|my|our|portfolio|book|who should i)\b",
+    r"\b(reviews|contacts|visits|calls|which|list|upcoming|all|any|my|our|portfolio|book|who should i|clients)\b"
+    r"|哪些|清单|名单|我的|我名下|组合|全部|谁",
     re.I,
 )
-_REASON = re.compile(r"(?:,|;|\bbecause\b|\bfor\b|\bas\b|\bdue to\b)\s*(.+)$", re.I)
-
+_REASON = re.compile(r"(?:,|;|，|；|\bbecause\b|\bfor\b|\bas\b|\bdue to\b|因为|由于)\s*(.+)$", re.I)
+# A question about a change is advice (recommendation + what-if), never a prepared request.
+_ADVICE = re.compile(
+    r"^\s*(?:should|shall|would|could|can|do|does|is|are|ok|okay|worth)\b|\b(?:should we|would you|do you (?:think|recommend)"
+    r"|is it (?:ok|wise|sensible)|worth)\b|要不要|是否|该不该|应不应该|应该.*吗|你觉得|可以吗|合适吗|行吗|怎么看|能不能",
+    re.I,
+)
 
 # The conversation remembers the tools the last turn used (by either brain); a follow-up that names only a
-# new client ("what about Globex?") asks the same questions again.
+# new client ("what about Globex?") or a new window ("and last quarter?") asks the same questions again.
 TOOL_INTENTS: dict[str, Intent] = {
     "exposure": Intent.EXPOSURE, "review_status": Intent.REVIEW, "rating": Intent.RATING,
     "financial_analysis": Intent.FINANCIALS, "limit_recommendation": Intent.LIMIT, "what_if_limit": Intent.WHAT_IF,
     "early_warnings": Intent.WARNINGS, "insurance_cover": Intent.INSURANCE, "prepare_approval_request": Intent.RAISE,
+    "utilisation_trend": Intent.UTIL_TREND, "rating_history": Intent.RATING_HISTORY,
+    "repayment_history": Intent.REPAYMENT, "concentration_report": Intent.CONCENTRATION,
+    "reviews_due": Intent.REVIEWS_DUE, "contacts_due": Intent.CONTACTS_DUE, "watchlist": Intent.WATCHLIST,
+    "insurance_expiring": Intent.INSURANCE_EXPIRING, "clients_by_utilisation": Intent.HIGH_UTIL,
 }  # fmt: skip
+_BARE_FACILITY = re.compile(
+    r"\s*(?:the\s+)?(?:facility\s+)?F-\d+-\d+(?:\s+(?:one|please|pls))?\s*[.!?？。]*\s*", re.I
+)
+_BOOK_OF = {
+    Intent.REVIEW: Intent.REVIEWS_DUE,
+    Intent.CONTACT: Intent.CONTACTS_DUE,
+    Intent.WARNINGS: Intent.WATCHLIST,
+}
+_CLIENT_OF = {v: k for k, v in _BOOK_OF.items()}
 
 
 @dataclass
@@ -47,6 +81,16 @@ class Plan:
     request_id: str | None = None
     reason: str = ""
     approval_kind: str | None = None
+    facility_id: str | None = None
+    dimension: str | None = None
+    bucket: str | None = None
+    window_days: int | None = None
+    months: int | None = None
+    threshold: float | None = None
+    scope: str | None = None
+    confidence: float = 1.0
+    clarify: list[Intent] = field(default_factory=list)  # the likely readings when unsure
+    unsupported: bool = False
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -61,61 +105,141 @@ def _looks_like_name(text: str, unknown: str) -> bool:
 
 def _approval_kind(text: str) -> str | None:
     t = text.lower()
-    if re.search(r"\bunfreeze\b", t):
+    if re.search(r"\bunfreeze\b|解冻|解除.*冻结", t):
         return "unfreeze"
-    if re.search(r"\bfreeze\b", t):
+    if re.search(r"\bfreeze\b|\bblock\b|冻结", t):
         return "freeze"
-    if re.search(r"\brenew(al)?\b", t):
+    if re.search(r"\brenew(al)?\b|续授信|续期|续作", t):
         return "renewal"
-    if re.search(r"\b(cut|reduce|lower|decrease|trim)\b", t):
+    if re.search(r"\b(cut|reduce|lower|decrease|trim)\b|降|压降|减|下调|调低", t):
         return "decrease"
-    if re.search(r"\b(raise|increase|bump|lift|extend)\b", t):
+    if re.search(
+        r"\b(raise|increase|bump|lift|extend|increse|rasie)\b|提额|提高|提到|增加|上调|调高|提升|加到", t
+    ):
         return "increase"
     return None  # "set/move/take X to 3M": decided against the current limit
 
 
-def plan(text: str, index: NameIndex, state: ConversationState, *, as_of: dt.date) -> Plan:
-    intents = detect(text)
+def _last_intents(state: ConversationState) -> list[Intent]:
+    return [TOOL_INTENTS[name] for name in state.last_intents if name in TOOL_INTENTS]
+
+
+def _bare(rest: str, mention: ClientMention | None, *, strict: bool = False) -> bool:
+    """Whether a follow-up's words ask nothing new by themselves (a name, a window, an amount)."""
+    left = rest
+    said = (mention.said or mention.unknown or "") if mention is not None else ""
+    for word in [*said.split(), *DIMENSION_NAME_WORDS]:  # a client's or a bucket's name asks nothing new
+        left = re.sub(rf"(?i)\b{re.escape(word)}\w*", " ", left)
+    left = re.sub(
+        r"(?i)\b(?:last|this|next|previous) (?:quarter|year|month|week)\b|上个?季度|本季度|去年|今年|"
+        r"[\d.,]+\s*(?:[kmb]|mn|million|万|亿)?|\b(?:the|a|an|for|of|one|please|pls)\b",
+        " ",
+        left,
+    )
+    if not re.search(r"[A-Za-z\u4e00-\u9fff]{2,}", left):
+        return True
+    if strict:  # words are left: they ask something, even if the classifier cannot tell what
+        return False
+    label, p = rank_intents(rest)[0]
+    return p < CONFIDENT or LABELS[label] in (
+        Intent.PROFILE,
+        Intent.FIND_CLIENT,
+        Intent.UNSUPPORTED,
+        Intent.HELP,
+    )
+
+
+def plan(text: str, index: NameIndex, state: ConversationState, *, as_of: dt.date,
+         facility_client: Callable[[str], int | None] | None = None) -> Plan:  # fmt: skip
     mention = find_client(text, index)
     amount = find_amount(text)
-    p = Plan(intents=intents, mention=mention, amount=amount[0] if amount else None,
-             period=find_period(text, as_of=as_of), request_id=find_request_id(text))  # fmt: skip
-    back = refers_back(text)
+    dimension, bucket = find_dimension(text)
+    p = Plan(intents=[], mention=mention, amount=amount[0] if amount else None,
+             period=find_period_any(text, as_of=as_of), request_id=find_request_id(text),
+             facility_id=find_facility(text), dimension=dimension, bucket=bucket,
+             window_days=find_window_days(text, as_of=as_of), months=find_months(text),
+             threshold=find_threshold(text), scope=find_scope(text))  # fmt: skip
+    back = refers_back_any(text)
     named = mention is not None and (mention.client_id is not None or mention.ambiguous)
     unknown_name = (
         mention is not None and mention.unknown is not None and _looks_like_name(text, mention.unknown)
     )
-    has_client = named or unknown_name or back or state.last_client_id is not None
-    book_level = not named and not back and bool(_BOOK_WORDS.search(text))
+    facility_cid = facility_client(p.facility_id) if (p.facility_id and facility_client) else None
+    has_client = named or unknown_name or back or facility_cid is not None or state.last_client_id is not None
+    book_level = not named and not back and facility_cid is None and bool(_BOOK_WORDS.search(text))
 
+    last = [i for i in _last_intents(state) if i not in (Intent.MEMO,)]
+    rest = follow_up_rest(text)
     resolved: list[Intent] = []
-    for intent in intents:
-        if intent is Intent.REVIEW and (book_level or not has_client):
-            intent = Intent.REVIEWS_DUE
-        elif intent is Intent.CONTACT and (book_level or not has_client):
-            intent = Intent.CONTACTS_DUE
-        elif intent is Intent.WARNINGS and (book_level or not has_client):
-            intent = Intent.WATCHLIST
-        elif intent is Intent.FIND_CLIENT and not (named or unknown_name):
-            continue
-        if intent not in resolved:
-            resolved.append(intent)
-    if not resolved:
-        last = [TOOL_INTENTS[name] for name in state.last_intents if name in TOOL_INTENTS]
-        if p.amount is not None and (Intent.WHAT_IF in last or Intent.RAISE in last):
-            resolved = [i for i in last if i in (Intent.WHAT_IF, Intent.RAISE)][:1]
-        elif named or unknown_name:
-            resolved = [i for i in last if i in CLIENT_INTENTS and i not in (Intent.RAISE, Intent.MEMO)]
-            resolved = resolved or [Intent.PROFILE]
+    if (
+        p.facility_id
+        and _BARE_FACILITY.fullmatch(text)
+        and state.last_amount is not None
+        and (Intent.WHAT_IF in last or Intent.RAISE in last)
+    ):
+        # the answer to "which facility?" after "raise it to 3M"
+        resolved, p.amount, p.follow_up = [Intent.RAISE], state.last_amount, True
+    elif rest is not None and last and _bare(rest, mention):
+        # "what about Globex?", "那 Globex 呢?", "and last quarter?", "what about 5M?"
+        if p.amount is not None and any(i in (Intent.WHAT_IF, Intent.RAISE, Intent.LIMIT) for i in last):
+            resolved = [Intent.WHAT_IF]
+        elif named or unknown_name:  # a new client: its answers to the same client questions
+            resolved = [i for i in last if i in CLIENT_INTENTS and i is not Intent.RAISE] or [Intent.PROFILE]
+        else:  # a new window or the same question again
+            resolved = [i for i in last if i is not Intent.RAISE] or [Intent.PROFILE]
+        p.follow_up = True
+    else:
+        reading = detect(text)
+        p.confidence = reading.confidence
+        for intent in reading.intents:
+            if intent is Intent.UNSUPPORTED:
+                continue
+            if intent in _BOOK_OF and (book_level or not has_client):
+                intent = _BOOK_OF[intent]
+            elif intent in _CLIENT_OF and (named or back) and not book_level:
+                intent = _CLIENT_OF[intent]
+            elif intent is Intent.FIND_CLIENT and not (named or unknown_name):
+                continue
+            elif intent is Intent.FIND_CLIENT and mention is not None and (mention.said or "").isdigit():
+                intent = Intent.PROFILE
+            elif intent is Intent.PENDING and p.request_id is not None:
+                intent = Intent.APPROVAL_STATUS
+            elif intent is Intent.RAISE and _ADVICE.search(text):
+                intent = Intent.LIMIT
+            if intent not in resolved:
+                resolved.append(intent)
+            if intent is Intent.LIMIT and p.amount is not None and Intent.WHAT_IF not in resolved:
+                resolved.append(
+                    Intent.WHAT_IF
+                )  # "should we bump X to 5M?": the recommendation and the what-if
+        if not resolved and reading.top != "unsupported":
+            if (named or unknown_name) and _bare(text, mention, strict=True):
+                resolved = [i for i in last if i in CLIENT_INTENTS and i not in (Intent.RAISE, Intent.MEMO)]
+                resolved = resolved or [Intent.PROFILE]  # "Globex?" alone
+            elif reading.confidence >= UNSURE:
+                p.clarify = [LABELS[label] for label, prob in reading.ranking[:3]
+                             if prob >= 0.1 and label not in ("unsupported", "help")]  # fmt: skip
+        if not resolved and not p.clarify:
+            p.unsupported = reading.top == "unsupported" or reading.confidence < UNSURE
+            if reading.top == "help":
+                resolved, p.unsupported = [Intent.HELP], False
     p.intents = resolved
 
+    if Intent.WHAT_IF in resolved and p.amount is None and p.follow_up is False:
+        p.amount = state.last_amount
+    if Intent.WHAT_IF in resolved and p.follow_up and p.amount is None:
+        p.amount = state.last_amount
+    if Intent.WHAT_IF in resolved and p.dimension is None:
+        p.dimension = state.last_dimension
     if Intent.RAISE in resolved:
         p.approval_kind = _approval_kind(text)
         if m := _REASON.search(text):
             p.reason = m.group(1).strip()[:500]
     if mention is not None and mention.client_id is not None:
         p.client_id = mention.client_id
+    elif facility_cid is not None:
+        p.client_id = facility_cid
     elif p.needs_client and not (mention is not None and mention.ambiguous) and not unknown_name:
         p.client_id = state.last_client_id
-        p.follow_up = p.client_id is not None
+        p.follow_up = p.follow_up or p.client_id is not None
     return p

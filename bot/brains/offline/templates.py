@@ -1,10 +1,16 @@
-"""Reply text built from tool results. Every number printed here comes from the result passed in."""
+"""Reply text built from tool results, in the language of the question. Every number printed here comes
+from the result passed in; every sentence comes from the message catalogue (areas `assistant`, `vocab`).
+
+Lists state their totals ("12 of 73"); a cap is never shown as a count.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 from bot.facts import money, num, pct
+from kernel.catalogue import Language, has
+from kernel.catalogue import text as _text
 from tools.assistant_tools.models import (
     ApprovalList,
     ApprovalStatus,
@@ -12,254 +18,483 @@ from tools.assistant_tools.models import (
     ClientProfile,
     ClientWarnings,
     ContactsDue,
+    ExpiringCovers,
     ExposureView,
     LimitAdvice,
     MemoDraft,
     PolicySearch,
     PreparedApproval,
+    RatingHistory,
+    RepaymentHistory,
     ReviewsDue,
     ReviewStatus,
+    UtilisationList,
+    UtilisationTrend,
     Watchlist,
 )
-from tools.engine.results import ConcentrationReport, FinancialAnalysis, InsuranceStatus, Rating, WhatIfResult
+from tools.engine.results import (
+    ConcentrationLine,
+    ConcentrationReport,
+    FinancialAnalysis,
+    InsuranceStatus,
+    Rating,
+    WhatIfResult,
+)
 
 MAX_ROWS = 10
 
-CAPABILITIES = (
-    "I can answer, for the clients you may see: a client's profile, limits and utilisation, financial ratios, "
-    "rating / PD / expected loss with reasons, the recommended limit and adjustment, what-if limit changes "
-    "(concentration effects), early warnings and your watch-list, reviews and contacts due, insurance cover, "
-    "the concentration report, policy questions (with citations), drafting a review memo, preparing a limit "
-    "request for you to confirm, and your pending approvals.\n"
-    'Try: "what is ACME\'s utilisation and is it due for review?", "which of my clients need attention?", '
-    '"raise it to 3M".'
-)
+
+def t(key: str, lang: Language, **values: object) -> str:
+    return _text(f"assistant.{key}", lang, **values)
 
 
-def _rows(lines: list[str], total: int) -> list[str]:
-    if total > len(lines):
-        lines.append(f"… and {total - len(lines)} more")
+def v(kind: str, code: object, lang: Language) -> str:
+    """The user-facing name of an engine code (`vocab` area, or the engine's own area); the code if unknown."""
+    key = f"{kind}.{code}"
+    return _text(key, lang) if has(key) else str(code).replace("_", " ")
+
+
+def capabilities(lang: Language) -> str:
+    return t("capabilities", lang)
+
+
+def _rows(lines: list[str], shown: int, total: int, lang: Language) -> list[str]:
+    if total > shown:
+        lines.append(t("more", lang, n=total - shown))
     return lines
 
 
-def exposure(r: ExposureView) -> list[str]:
+def _count(shown: int, total: int, lang: Language) -> str:
+    return str(total) if shown >= total else t("shown_of", lang, shown=shown, total=total)
+
+
+def _grade_name(grade: int, fallback: str, lang: Language) -> str:
+    return v("grade", grade, lang) if lang == "zh" else fallback
+
+
+def exposure(r: ExposureView, lang: Language) -> list[str]:
     e = r.exposure
-    lines = [
-        f"{r.name} ({r.client_id}): limits {money(e.total_limit, e.currency)}, outstanding "
-        f"{money(e.outstanding, e.currency)} — utilisation {pct(e.utilisation)}. EAD {money(e.ead, e.currency)}, "
-        f"insured {money(e.insured, e.currency)}."
-    ]
+    lines = [t("exposure", lang, name=r.name, client_id=r.client_id, limit=money(e.total_limit, e.currency),
+               outstanding=money(e.outstanding, e.currency), util=pct(e.utilisation), ead=money(e.ead, e.currency),
+               insured=money(e.insured, e.currency))]  # fmt: skip
     if e.frozen_facilities:
-        lines.append(f"{e.frozen_facilities} facility(ies) frozen.")
+        lines.append(t("exposure.frozen", lang, n=e.frozen_facilities))
     for f in e.facilities[:MAX_ROWS]:
-        lines.append(f"  • {f.facility_id} {f.product} ({f.status}): limit {money(f.limit, e.currency)}, "
-                     f"outstanding {money(f.outstanding, e.currency)}, utilisation {pct(f.utilisation)}")  # fmt: skip
-    return lines
+        lines.append(t("exposure.facility", lang, facility_id=f.facility_id, product=v("product", f.product, lang),
+                       status=v("facility_status", f.status, lang), limit=money(f.limit, e.currency),
+                       outstanding=money(f.outstanding, e.currency), util=pct(f.utilisation)))  # fmt: skip
+    return _rows(lines, min(len(e.facilities), MAX_ROWS), len(e.facilities), lang)
 
 
-def review_status(r: ReviewStatus) -> list[str]:
+def review_status(r: ReviewStatus, lang: Language) -> list[str]:
     rv = r.review
-    last = f"last review {rv.last_review}" if rv.last_review else "no review on record"
-    if rv.overdue:
-        return [f"Review of {r.name}: OVERDUE by {rv.days_overdue} days (was due {rv.next_due}; {last}; "
-                f"every {rv.frequency_months} months)."]  # fmt: skip
+    last = t("review.last", lang, date=rv.last_review) if rv.last_review else t("review.none", lang)
+    key = "review.overdue" if rv.overdue else "review.ok"
     return [
-        f"Review of {r.name}: next due {rv.next_due} ({last}; every {rv.frequency_months} months) — not overdue."
+        t(
+            key,
+            lang,
+            name=r.name,
+            days=rv.days_overdue,
+            due=rv.next_due,
+            last=last,
+            months=rv.frequency_months,
+        )
     ]
 
 
-def rating(r: Rating, name: str) -> list[str]:
-    lines = [f"{name}: grade {r.grade} ({r.grade_name}), score {num(r.score, 0)}, PD {pct(r.pd, 2)}, "
-             f"LGD {pct(r.lgd, 0)}, expected loss {money(r.el, '')} (model {r.model_id})."]  # fmt: skip
+def _reason(code: str, text: str, points: float, lang: Language) -> str:
+    if lang == "en" or not has(f"factor.{code}"):
+        return text
+    return f"{v('factor', code, lang)}（扣 {points:g} 分）" if points else v("factor", code, lang)
+
+
+def rating(r: Rating, name: str, lang: Language) -> list[str]:
+    lines = [t("rating", lang, name=name, grade=r.grade, grade_name=_grade_name(r.grade, r.grade_name, lang),
+               score=num(r.score, 0), pd=pct(r.pd, 2), lgd=pct(r.lgd, 0), el=money(r.el, ""), model=r.model_id)]  # fmt: skip
     if r.previous_grade is not None and r.previous_grade != r.grade:
-        lines.append(f"Grade moved from {r.previous_grade} at the review of {r.previous_run}.")
+        lines.append(t("rating.moved", lang, previous=r.previous_grade, date=r.previous_run))
     if r.reason_codes:
-        lines.append("Main reasons:")
-        lines += [f"  • {c.text}" for c in r.reason_codes[:4]]
+        lines.append(t("rating.reasons", lang))
+        lines += [f"  • {_reason(c.code, c.text, c.points_lost, lang)}" for c in r.reason_codes[:4]]
     return lines
 
 
-def financials(r: FinancialAnalysis, name: str, period_label: str | None) -> list[str]:
+def rating_history(r: RatingHistory, rating_result: Rating | None, lang: Language) -> list[str]:
+    lines = [t("rating_history.title", lang, name=r.name)]
+    for p in r.points[-8:]:
+        grade_name = v("grade", p.grade, lang)
+        source = t("rating_history.current", lang) if p.source == "current" else ""
+        lines.append(t("rating_history.point", lang, date=p.as_of, grade=p.grade, grade_name=grade_name,
+                       score=num(p.score, 0), pd=pct(p.pd, 2), source=source))  # fmt: skip
+    if len(r.points) == 1:
+        lines.append(t("rating_history.no_runs", lang, name=r.name))
+    key = (
+        "rating_history.down"
+        if r.change > 0
+        else "rating_history.up"
+        if r.change < 0
+        else "rating_history.same"
+    )
+    lines.append(t(key, lang, n=abs(r.change)))
+    codes = rating_result.reason_codes if rating_result is not None else []
+    if codes:
+        lines += [f"  • {_reason(c.code, c.text, c.points_lost, lang)}" for c in codes[:4]]
+    else:
+        lines += [f"  • {x}" for x in (r.reasons or r.factors_worse)[:4]]
+    return lines
+
+
+def financials(r: FinancialAnalysis, name: str, period_label: str | None, lang: Language) -> list[str]:
     if not r.periods:
-        scope = f" for {period_label}" if period_label else ""
-        return [f"No financial statements for {name}{scope}."]
+        scope = t("financials.scope", lang, period=period_label) if period_label else ""
+        return [t("financials.none", lang, name=name, scope=scope)]
     p = r.periods[0]
-    head = f"{name} — statement {p.period_end} ({p.period_type}{', audited' if p.audited else ''})"
+    head = t("financials.head", lang, name=name, end=p.period_end, type=v("period_type", p.period_type, lang),
+             audited=t("financials.audited", lang) if p.audited else "",
+             period=t("financials.period", lang, period=period_label) if period_label else "")  # fmt: skip
     lines = [
-        head + (f", period {period_label}" if period_label else "") + ":",
-        f"  revenue {money(p.revenue, p.currency)}, EBITDA {money(p.ebitda, p.currency)}, EBITDA margin "
-        f"{pct(p.ebitda_margin)}, revenue growth {pct(p.revenue_growth)}",
-        f"  debt/EBITDA {num(p.debt_to_ebitda)}x, current ratio {num(p.current_ratio)}, DSCR {num(p.dscr)}, "
-        f"interest coverage {num(p.interest_coverage)}",
-    ]
-    lines += [f"  • {t.text}" for t in r.trends[:4]]
+        head,
+        t("financials.line1", lang, revenue=money(p.revenue, p.currency), ebitda=money(p.ebitda, p.currency),
+          margin=pct(p.ebitda_margin), growth=pct(p.revenue_growth)),
+        t("financials.line2", lang, lev=num(p.debt_to_ebitda), cr=num(p.current_ratio), dscr=num(p.dscr),
+          ic=num(p.interest_coverage)),
+    ]  # fmt: skip
+    for tr in r.trends[:4]:
+        lines.append(f"  • {tr.text}" if lang == "en" else t("financials.trend", lang,
+                     metric=v("factor", tr.metric, lang), direction=v("trend", tr.direction, lang)))  # fmt: skip
     if r.stale:
-        lines.append(f"Statements are stale ({r.statement_age_months} months old).")
+        lines.append(t("financials.stale", lang, months=r.statement_age_months))
     return lines
 
 
-def limit(r: LimitAdvice, name: str) -> list[str]:
+def limit(r: LimitAdvice, name: str, lang: Language) -> list[str]:
     rec, prop, ccy = r.recommendation, r.proposal, r.currency
-    lines = [f"{name}: current limit {money(rec.current_limit, ccy)}, recommended {money(rec.recommended, ccy)}"
-             + (f" (binding: {rec.binding})" if rec.binding else "") + "."]  # fmt: skip
-    lines += [f"  • {c.label}: {money(c.value, ccy)}{' ← binds' if c.binds else ''}" for c in rec.constraints]
-    target = f" to {money(prop.target_limit, ccy)}" if prop.target_limit is not None else ""
+    binding = t("limit.binding", lang, constraint=v("constraint", rec.binding, lang)) if rec.binding else ""
+    lines = [t("limit", lang, name=name, current=money(rec.current_limit, ccy), recommended=money(rec.recommended, ccy),
+               binding=binding)]  # fmt: skip
+    for c in rec.constraints:
+        label = c.label if lang == "en" else v("constraint", c.name, lang)
+        lines.append(t("limit.constraint", lang, label=label, value=money(c.value, ccy),
+                       binds=t("limit.binds", lang) if c.binds else ""))  # fmt: skip
+    target = (
+        t("limit.target", lang, amount=money(prop.target_limit, ccy)) if prop.target_limit is not None else ""
+    )
+    reasons = (
+        t("limit.reasons", lang, reasons="; ".join(prop.reasons)) if prop.reasons and lang == "en" else ""
+    )
     lines.append(
-        f"Proposal: {prop.action}{target}." + (f" Reasons: {'; '.join(prop.reasons)}" if prop.reasons else "")
+        t("limit.proposal", lang, action=v("action", prop.action, lang), target=target, reasons=reasons)
     )
     return lines
 
 
-def what_if(r: WhatIfResult, name: str) -> list[str]:
-    lines = [f"What if {name}'s limit went from {money(r.current_limit, '')} to {money(r.new_limit, '')}: "
-             f"{'within' if r.within_recommendation else 'ABOVE'} the recommendation "
-             f"({money(r.recommended, '')}); group exposure after {money(r.group_exposure_after, '')}."]  # fmt: skip
-    lines += [f"  • {m}" for m in r.messages]
-    if r.breaches_after:
+def advice(r: WhatIfResult, lang: Language) -> list[str]:
+    key = "advice.within" if r.within_recommendation else "advice.above"
+    return [t(key, lang, amount=money(r.new_limit, ""), recommended=money(r.recommended, ""))]
+
+
+def _line_label(ln: ConcentrationLine, lang: Language) -> tuple[str, str]:
+    bucket = (
+        v("bucket", ln.bucket, lang) if ln.dimension in ("industry", "region", "size_segment") else ln.bucket
+    )
+    return v("dimension", ln.dimension, lang), bucket
+
+
+def what_if(r: WhatIfResult, name: str, lang: Language, dimension: str | None = None) -> list[str]:
+    within = t("what_if.within" if r.within_recommendation else "what_if.above", lang)
+    lines = [t("what_if", lang, name=name, current=money(r.current_limit, ""), new=money(r.new_limit, ""),
+               within=within, recommended=money(r.recommended, ""), group=money(r.group_exposure_after, ""))]  # fmt: skip
+    pairs = [pair for pair in r.lines if dimension is None or pair[0].dimension == dimension]
+    for before, after in pairs:
+        dim, bucket = _line_label(after, lang)
+        flag = t("what_if.breach_flag", lang) if after.share > after.limit_share else ""
+        lines.append(t("what_if.line", lang, dimension=dim, bucket=bucket, before=pct(before.share),
+                       after=pct(after.share), limit=pct(after.limit_share), flag=flag))  # fmt: skip
+    if lang == "en":
+        lines += [f"  • {m}" for m in r.messages]
+    breaches = [b for b in r.breaches_after if dimension is None or b.dimension == dimension]
+    if breaches:
         lines.append(
-            "Concentration breaches after: "
-            + ", ".join(f"{b.dimension} {b.bucket}" for b in r.breaches_after)
+            t("what_if.breaches", lang, list=", ".join(" ".join(_line_label(b, lang)) for b in breaches))
         )
+    elif dimension is not None:
+        lines.append(t("what_if.no_breach", lang, dimension=v("dimension", dimension, lang)))
     return lines
 
 
-def warnings(r: ClientWarnings) -> list[str]:
+def _warning_detail(w: Any, lang: Language) -> tuple[str, str]:
+    name = v("indicator", w.indicator, lang)
+    if lang == "en":
+        return name, w.message
+    if w.value is None or w.threshold is None or (w.value == 0 and w.threshold == 0):
+        return name, t("warnings.triggered", lang)
+    return name, t("warnings.value", lang, value=num(w.value), threshold=num(w.threshold))
+
+
+def warnings(r: ClientWarnings, lang: Language) -> list[str]:
+    level = v("level", r.level, lang)
     if not r.warnings:
-        return [f"{r.name} is {r.level}: no early-warning indicator is triggered."]
-    lines = [f"{r.name} is {r.level.upper()} because of {len(r.warnings)} indicator(s):"]
-    lines += [
-        f"  • [{w.level}] {w.message}" + (f" ({w.date})" if w.date else "") for w in r.warnings[:MAX_ROWS]
-    ]
-    return lines
-
-
-def watchlist(r: Watchlist) -> list[str]:
-    if not r.items:
-        return ["No client in your scope has amber or red warnings."]
-    lines = [f"{len(r.items)} client(s) need attention:"]
-    for w in r.items[:MAX_ROWS]:
-        first = f" — {w.warnings[0].message}" if w.warnings else ""
-        lines.append(
-            f"  • {w.name} ({w.client_id}): {w.ews_level}, grade {w.grade}, limits {money(w.exposure, '')}{first}"
-        )
-    return _rows(lines, len(r.items) + 1)
-
-
-def reviews_due(r: ReviewsDue) -> list[str]:
-    if not r.items:
-        return [f"No reviews overdue or due in the next {r.horizon_days} days."]
-    overdue = sum(i.overdue for i in r.items)
-    lines = [f"{len(r.items)} review(s) overdue or due within {r.horizon_days} days ({overdue} overdue):"]
-    for i in r.items[:MAX_ROWS]:
-        state = f"overdue {i.days_overdue} d" if i.overdue else f"due {i.next_due}"
-        lines.append(f"  • {i.name} ({i.client_id}): {state}, grade {i.grade}, {i.ews_level}")
-    return _rows(lines, len(r.items) + 1)
-
-
-def contacts_due(r: ContactsDue) -> list[str]:
-    if not r.items:
-        return [f"No client contacts due in the next {r.horizon_days} days."]
-    lines = [f"{len(r.items)} contact(s) due within {r.horizon_days} days:"]
-    for i in r.items[:MAX_ROWS]:
-        state = f"overdue {i.days_overdue} d" if i.overdue else f"due {i.next_due}"
-        lines.append(f"  • {i.name} ({i.client_id}): {state}, last contact {i.last_contact or 'never'}")
-    return _rows(lines, len(r.items) + 1)
-
-
-def contact(r: ClientProfile) -> list[str]:
-    c = r.contact
-    state = f"OVERDUE by {c.days_overdue} days" if c.overdue else f"next due {c.next_due}"
-    last = f"last {c.last_kind or 'contact'} {c.last_contact}" if c.last_contact else "no contact on record"
-    return [f"Contact with {r.client.name}: {state} ({last}; every {c.frequency_days} days)."]
-
-
-def insurance(r: InsuranceStatus, name: str) -> list[str]:
-    lines = [f"{name}: exposure {money(r.exposure, '')}, insured {money(r.insured, '')}, uninsured "
-             f"{money(r.uninsured, '')} (cover ratio {pct(r.cover_ratio)})."]  # fmt: skip
-    if r.required:
-        lines.append(f"Policy requires {pct(r.required_ratio)} cover; gap {money(r.gap, '')}.")
-    for c in r.covers[:MAX_ROWS]:
-        left = (
-            f"in {c.days_to_expiry} d"
-            if c.days_to_expiry is not None
-            else f"expired {c.expired_days_ago} d ago"
-        )
-        lines.append(f"  • {c.insurer} ({c.status}): {pct(c.coverage, 0)} of {money(c.insured_limit, '')}, "
-                     f"expires {c.expiry_date} ({left})")  # fmt: skip
-    if r.expiring:
-        lines.append("Expiring soon: " + ", ".join(r.expiring))
-    return lines
-
-
-def concentration(r: ConcentrationReport) -> list[str]:
-    hhi = ", ".join(f"{k} {v:.3f}" for k, v in r.hhi.items())
+        return [t("warnings.none", lang, name=r.name, level=level)]
     lines = [
-        f"Book limits {money(r.total_limits, '')} as of {r.as_of} (policy {r.policy_version}); HHI: {hhi}."
+        t(
+            "warnings.head",
+            lang,
+            name=r.name,
+            level=level.upper() if lang == "en" else level,
+            n=len(r.warnings),
+        )
     ]
-    if r.breaches:
-        lines.append("Breaches:")
-        lines += [
-            f"  • {b.dimension} {b.bucket}: {pct(b.share)} (limit {pct(b.limit_share)})" for b in r.breaches
-        ]
+    for w in r.warnings[:MAX_ROWS]:
+        indicator, detail = _warning_detail(w, lang)
+        date = f" ({w.date})" if w.date else ""
+        lines.append(t("warnings.item", lang, level=v("level", w.level, lang), indicator=indicator, detail=detail,
+                       date=date))  # fmt: skip
+    return _rows(lines, min(len(r.warnings), MAX_ROWS), len(r.warnings), lang)
+
+
+def watchlist(r: Watchlist, lang: Language) -> list[str]:
+    total = r.total if r.total is not None else len(r.items)
+    if not r.items:
+        return [t("watchlist.none", lang)]
+    shown = min(len(r.items), MAX_ROWS)
+    lines = [t("watchlist.head", lang, count=_count(shown, total, lang))]
+    for w in r.items[:MAX_ROWS]:
+        first = ""
+        if w.warnings:
+            first = f" — {_warning_detail(w.warnings[0], lang)[0 if lang == 'zh' else 1]}"
+        lines.append(t("watchlist.item", lang, name=w.name, client_id=w.client_id, level=v("level", w.ews_level, lang),
+                       grade=w.grade, limits=money(w.exposure, ""), first=first))  # fmt: skip
+    return _rows(lines, shown, total, lang)
+
+
+def _state(overdue: bool, days: int, date: object, lang: Language) -> str:
+    return t("state.overdue", lang, days=days) if overdue else t("state.due", lang, date=date)
+
+
+def reviews_due(r: ReviewsDue, lang: Language) -> list[str]:
+    if not r.items:
+        return [t("reviews.none", lang, days=r.horizon_days)]
+    shown = min(len(r.items), MAX_ROWS)
+    overdue = sum(i.overdue for i in r.items)
+    lines = [
+        t("reviews.head", lang, count=_count(shown, len(r.items), lang), days=r.horizon_days, overdue=overdue)
+    ]
+    for i in r.items[:MAX_ROWS]:
+        lines.append(t("reviews.item", lang, name=i.name, client_id=i.client_id,
+                       state=_state(i.overdue, i.days_overdue, i.next_due, lang), grade=i.grade,
+                       level=v("level", i.ews_level, lang)))  # fmt: skip
+    return _rows(lines, shown, len(r.items), lang)
+
+
+def contacts_due(r: ContactsDue, lang: Language) -> list[str]:
+    if not r.items:
+        return [t("contacts.none", lang, days=r.horizon_days)]
+    shown = min(len(r.items), MAX_ROWS)
+    lines = [t("contacts.head", lang, count=_count(shown, len(r.items), lang), days=r.horizon_days)]
+    for i in r.items[:MAX_ROWS]:
+        lines.append(t("contacts.item", lang, name=i.name, client_id=i.client_id,
+                       state=_state(i.overdue, i.days_overdue, i.next_due, lang),
+                       last=i.last_contact or t("contacts.never", lang)))  # fmt: skip
+    return _rows(lines, shown, len(r.items), lang)
+
+
+def contact(r: ClientProfile, lang: Language) -> list[str]:
+    c = r.contact
+    state = (
+        t("contact.overdue", lang, days=c.days_overdue)
+        if c.overdue
+        else t("contact.due", lang, date=c.next_due)
+    )
+    kind = v("contact_kind", c.last_kind, lang) if c.last_kind else t("contact.kind", lang)
+    last = (
+        t("contact.last", lang, kind=kind, date=c.last_contact) if c.last_contact else t("contact.none", lang)
+    )
+    return [t("contact", lang, name=r.client.name, state=state, last=last, days=c.frequency_days)]
+
+
+def insurance(r: InsuranceStatus, name: str, lang: Language) -> list[str]:
+    lines = [t("insurance", lang, name=name, exposure=money(r.exposure, ""), insured=money(r.insured, ""),
+               uninsured=money(r.uninsured, ""), ratio=pct(r.cover_ratio))]  # fmt: skip
+    if r.required:
+        lines.append(t("insurance.required", lang, ratio=pct(r.required_ratio), gap=money(r.gap, "")))
+    for c in r.covers[:MAX_ROWS]:
+        lines.append(t("insurance.cover", lang, insurer=c.insurer, status=v("cover_status", c.status, lang),
+                       pct=pct(c.coverage, 0), limit=money(c.insured_limit, ""), expiry=c.expiry_date,
+                       left=_left(c.days_to_expiry, c.expired_days_ago, lang)))  # fmt: skip
+    if r.expiring:
+        lines.append(t("insurance.expiring", lang, list=", ".join(r.expiring)))
+    return lines
+
+
+def _left(days: int | None, expired_days_ago: int | None, lang: Language) -> str:
+    """'in 12 d', or 'expired 28 d ago' for a cover past its expiry (never a negative count of days)."""
+    if days is not None and days >= 0:
+        return t("cover.left", lang, days=days)
+    return t("cover.expired", lang, days=expired_days_ago if expired_days_ago is not None else -(days or 0))
+
+
+def _whose(only_mine: bool, lang: Language) -> str:
+    return t("whose.mine", lang) if only_mine else ""
+
+
+def insurance_expiring(r: ExpiringCovers, lang: Language) -> list[str]:
+    if not r.items:
+        return [t("expiring.none", lang, days=r.horizon_days)]
+    shown = min(len(r.items), MAX_ROWS)
+    lines = [t("expiring.head", lang, days=r.horizon_days, whose=_whose(r.only_mine, lang),
+               count=_count(shown, r.total, lang))]  # fmt: skip
+    for c in r.items[:MAX_ROWS]:
+        lines.append(t("expiring.item", lang, name=c.name, client_id=c.client_id, insurer=c.insurer,
+                       status=v("cover_status", c.status, lang), expiry=c.expiry_date,
+                       left=_left(c.days_to_expiry, None, lang)))  # fmt: skip
+    return _rows(lines, shown, r.total, lang)
+
+
+def high_utilisation(r: UtilisationList, lang: Language) -> list[str]:
+    whose = _whose(r.only_mine, lang)
+    if not r.items:
+        return [t("high_util.none", lang, n=r.clients_in_scope, whose=whose, threshold=pct(r.threshold, 0))]
+    shown = min(len(r.items), MAX_ROWS)
+    lines = [t("high_util.head", lang, threshold=pct(r.threshold, 0), whose=whose, count=r.total,
+               n=r.clients_in_scope)]  # fmt: skip
+    for i in r.items[:MAX_ROWS]:
+        lines.append(t("high_util.item", lang, name=i.name, client_id=i.client_id, util=pct(i.utilisation),
+                       outstanding=money(i.outstanding, ""), limit=money(i.total_limit, "")))  # fmt: skip
+    return _rows(lines, shown, r.total, lang)
+
+
+def utilisation_trend(r: UtilisationTrend, lang: Language) -> list[str]:
+    lines = [t("trend.head", lang, name=r.name, months=r.months)]
+    for p in r.points[-13:]:
+        lines.append(t("trend.point", lang, date=p.as_of, util=pct(p.utilisation),
+                       source=t("trend.now", lang) if p.source == "current" else ""))  # fmt: skip
+    if r.change is not None:
+        lines.append(t("trend.change", lang, change=f"{r.change * 100:+.1f}"))
     else:
-        lines.append("No concentration limit is breached.")
-    top = [ln for ln in r.lines if ln.dimension == "industry"][:5]
-    lines += [
-        f"  • industry {ln.bucket}: {pct(ln.share)} (limit {pct(ln.limit_share)}, {ln.level})" for ln in top
-    ]
+        lines.append(t("trend.only_now", lang, name=r.name))
+    if r.inflow_trend is not None:
+        lines.append(t("trend.inflows", lang, change=f"{r.inflow_trend * 100:+.1f}%"))
     return lines
 
 
-def policy(r: PolicySearch, start: int) -> list[str]:
+def repayment(r: RepaymentHistory, lang: Language) -> list[str]:
+    if not r.instalments:
+        return [t("repayment.none", lang, name=r.name, months=r.months)]
+    lines = [
+        t("repayment.head", lang, name=r.name, months=r.months, n=r.instalments, on_time=r.on_time, late=r.late,
+          partial=r.partial, missed=r.missed, cures=r.cures),
+        t("repayment.dpd", lang, current=r.current_dpd, worst=r.max_dpd),
+    ]  # fmt: skip
+    bad = [i for i in r.items if i.status not in ("on_time", "not_due")]
+    if not bad:
+        lines.append(t("repayment.clean", lang))
+    for i in bad[:MAX_ROWS]:
+        when = t("repayment.when", lang, date=i.paid_date) if i.paid_date else ""
+        lines.append(t("repayment.item", lang, facility_id=i.facility_id, due=i.due_date,
+                       status=v("instalment", i.status, lang), paid=money(i.amount_paid, ""),
+                       amount_due=money(i.amount_due, ""), when=when,
+                       cured=t("repayment.cured", lang) if i.cured else ""))  # fmt: skip
+    total_bad = r.late + r.partial + r.missed
+    return _rows(lines, min(len(bad), MAX_ROWS), max(total_bad, len(bad)), lang)
+
+
+def concentration(r: ConcentrationReport, lang: Language, dimension: str | None = None,
+                  bucket: str | None = None) -> list[str]:  # fmt: skip
+    hhi = ", ".join(f"{v('dimension', k, lang)} {x:.3f}" for k, x in r.hhi.items())
+    lines = [
+        t(
+            "concentration",
+            lang,
+            total=money(r.total_limits, ""),
+            as_of=r.as_of,
+            policy=r.policy_version,
+            hhi=hhi,
+        )
+    ]
+    if bucket is not None and dimension is not None:
+        line = next(
+            (ln for ln in r.lines if ln.dimension == dimension and ln.bucket.lower() == bucket.lower()), None
+        )
+        if line is None:
+            lines.append(t("concentration.no_bucket", lang, dimension=v("dimension", dimension, lang),
+                           bucket=v("bucket", bucket, lang)))  # fmt: skip
+        else:
+            dim, name = _line_label(line, lang)
+            lines.insert(0, t("concentration.bucket", lang, dimension=dim, bucket=name, share=pct(line.share),
+                              limit=pct(line.limit_share), level=v("level", line.level, lang),
+                              headroom=money(line.headroom, "")))  # fmt: skip
+    breaches = [b for b in r.breaches if dimension is None or b.dimension == dimension]
+    if breaches:
+        lines.append(t("concentration.breaches", lang))
+        lines += [_conc_line(b, lang) for b in breaches]
+    else:
+        lines.append(t("concentration.no_breach", lang))
+    show = dimension or "industry"
+    top = [ln for ln in r.lines if ln.dimension == show]
+    lines += [_conc_line(ln, lang) for ln in top[:5]]
+    return _rows(lines, min(len(top), 5), len(top), lang)
+
+
+def _conc_line(ln: ConcentrationLine, lang: Language) -> str:
+    dim, bucket = _line_label(ln, lang)
+    return t("concentration.line", lang, dimension=dim, bucket=bucket, share=pct(ln.share), limit=pct(ln.limit_share),
+             level=v("level", ln.level, lang))  # fmt: skip
+
+
+def policy(r: PolicySearch, start: int, lang: Language) -> list[str]:
     if not r.passages:
-        return [f'The policy documents have nothing on "{r.query}".']
-    lines = ["From the policy documents:"]
+        return [t("policy.none", lang, query=r.query)]
+    lines = [t("policy.head", lang)]
     for i, p in enumerate(r.passages[:3]):
-        excerpt = " ".join(p.text.split())[:240]
-        lines.append(f"  • {excerpt} [{start + i}]")
+        lines.append(t("policy.item", lang, excerpt=" ".join(p.text.split())[:240], n=start + i))
     return lines
 
 
-def profile(r: ClientProfile) -> list[str]:
+def profile(r: ClientProfile, lang: Language) -> list[str]:
     c = r.client
+    overdue = t("profile.overdue", lang)
+    industry = v("bucket", c.industry, lang) if lang == "zh" else c.industry
+    region = v("bucket", c.region, lang) if lang == "zh" else c.region
     return [
-        f"{c.name} ({c.client_id}) — {c.industry}, {c.region}; officer {c.officer_id}.",
-        f"  Limits {money(r.total_limit, r.currency)}, outstanding {money(r.outstanding, r.currency)} "
-        f"(utilisation {pct(r.utilisation)}); grade {r.grade} ({r.grade_name}), PD {pct(r.pd, 2)}; "
-        f"early warnings {r.ews_level} ({r.warnings}); proposal: {r.proposal}.",
-        f"  Next review {r.review.next_due}{' (OVERDUE)' if r.review.overdue else ''}; next contact "
-        f"{r.contact.next_due}{' (OVERDUE)' if r.contact.overdue else ''}.",
-    ]
+        t("profile.line1", lang, name=c.name, client_id=c.client_id, industry=industry, region=region,
+          officer=c.officer_id),
+        t("profile.line2", lang, limit=money(r.total_limit, r.currency), outstanding=money(r.outstanding, r.currency),
+          util=pct(r.utilisation), grade=r.grade, grade_name=_grade_name(r.grade, r.grade_name, lang), pd=pct(r.pd, 2),
+          level=v("level", r.ews_level, lang), warnings=r.warnings, proposal=v("action", r.proposal, lang)),
+        t("profile.line3", lang, review=r.review.next_due, review_overdue=overdue if r.review.overdue else "",
+          contact=r.contact.next_due, contact_overdue=overdue if r.contact.overdue else ""),
+    ]  # fmt: skip
 
 
-def client_list(r: ClientList, title: str) -> list[str]:
+def client_list(r: ClientList, title: str, lang: Language, cap: int = 25) -> list[str]:
     if not r.clients:
-        return ["No clients found."]
+        return [t("clients.none", lang)]
     lines = [title]
-    lines += [
-        f"  • {c.name} ({c.client_id}) — {c.industry}, {c.region}, officer {c.officer_id}"
-        for c in r.clients[:25]
-    ]
-    return _rows(lines, len(r.clients) + 1)
+    for c in r.clients[:cap]:
+        industry = v("bucket", c.industry, lang) if lang == "zh" else c.industry
+        region = v("bucket", c.region, lang) if lang == "zh" else c.region
+        lines.append(t("clients.item", lang, name=c.name, client_id=c.client_id, industry=industry, region=region,
+                       officer=c.officer_id))  # fmt: skip
+    return _rows(lines, min(len(r.clients), cap), len(r.clients), lang)
 
 
-def memo(r: MemoDraft, name: str) -> list[str]:
-    version = f" version {r.version}" if r.version is not None else ""
-    return [
-        f"Drafted the review memo for {name}: memo {r.memo_id}{version} (a draft — nothing was submitted)."
-    ]
+def memo(r: MemoDraft, name: str, lang: Language) -> list[str]:
+    version = t("memo.version", lang, version=r.version) if r.version is not None else ""
+    return [t("memo", lang, name=name, memo_id=r.memo_id, version=version)]
 
 
-def prepared(r: PreparedApproval, name: str) -> list[str]:
-    target = f" to {money(r.new_limit, '')}" if r.new_limit is not None else ""
-    lines = [f"Prepared a {r.kind} request for {name}{target} — not raised yet."]
+def prepared(r: PreparedApproval, name: str, lang: Language) -> list[str]:
+    target = t("limit.target", lang, amount=money(r.new_limit, "")) if r.new_limit is not None else ""
+    lines = [t("prepared", lang, kind=v("request_kind", r.kind, lang), name=name, target=target)]
     chain = r.details.get("approval_chain") or r.details.get("chain") or r.details.get("steps")
     if isinstance(chain, list) and chain:
-        lines.append("Approval chain: " + " → ".join(_step(s) for s in chain))
-    for key in ("exceptions", "messages"):
-        if isinstance(r.details.get(key), list):
-            lines += [f"  • {m}" for m in r.details[key] if isinstance(m, str)]
-    lines.append("Confirm to raise it.")
+        lines.append(t("prepared.chain", lang, chain=" → ".join(_step(s) for s in chain)))
+    if lang == "en":
+        for key in ("exceptions", "messages"):
+            if isinstance(r.details.get(key), list):
+                lines += [f"  • {m}" for m in r.details[key] if isinstance(m, str)]
+    lines.append(t("prepared.confirm", lang))
     return lines
 
 
@@ -269,21 +504,24 @@ def _step(step: Any) -> str:
     return str(step)
 
 
-def _request_line(r: dict[str, Any]) -> str:
+def _request_line(r: dict[str, Any], lang: Language) -> str:
     rid = r.get("request_id") or r.get("id")
-    what = r.get("kind", "request")
-    target = f" to {money(r['new_limit'], '')}" if r.get("new_limit") is not None else ""
+    target = (
+        t("limit.target", lang, amount=money(r["new_limit"], "")) if r.get("new_limit") is not None else ""
+    )
     who = r.get("client_name") or r.get("client_id")
-    return f"  • {rid}: {what} for {who}{target} — {r.get('status', '?')}"
+    return t("approvals.item", lang, request_id=rid, kind=v("request_kind", r.get("kind", "request"), lang), client=who,
+             target=target, status=v("request_status", r.get("status", "?"), lang))  # fmt: skip
 
 
-def approvals(r: ApprovalList) -> list[str]:
-    lines = [f"Awaiting your decision: {len(r.awaiting_my_decision)}."]
-    lines += [_request_line(x) for x in r.awaiting_my_decision[:MAX_ROWS]]
-    lines.append(f"Raised by you and open: {len(r.raised_by_me)}.")
-    lines += [_request_line(x) for x in r.raised_by_me[:MAX_ROWS]]
-    return lines
+def approvals(r: ApprovalList, lang: Language) -> list[str]:
+    lines = [t("approvals.awaiting", lang, count=len(r.awaiting_my_decision))]
+    lines += [_request_line(x, lang) for x in r.awaiting_my_decision[:MAX_ROWS]]
+    _rows(lines, min(len(r.awaiting_my_decision), MAX_ROWS), len(r.awaiting_my_decision), lang)
+    lines.append(t("approvals.mine", lang, count=len(r.raised_by_me)))
+    lines += [_request_line(x, lang) for x in r.raised_by_me[:MAX_ROWS]]
+    return _rows(lines, min(len(r.raised_by_me), MAX_ROWS), len(r.raised_by_me), lang)
 
 
-def approval_status(r: ApprovalStatus) -> list[str]:
-    return ["Request status:", _request_line(r.request)]
+def approval_status(r: ApprovalStatus, lang: Language) -> list[str]:
+    return [t("approvals.status", lang), _request_line(r.request, lang)]

@@ -7,6 +7,7 @@ import json
 import pytest
 from slack_sdk import WebClient
 
+from bot.brains.offline.classifier import classifier
 from bot.slack.app import build_slack_app
 from creditdesk.wiring import Container
 from tests.bot.slack.conftest import SlackHarness, configure_slack, slack_id
@@ -17,6 +18,7 @@ pytestmark = pytest.mark.server
 
 @pytest.fixture
 def live(demo_container: Container, fake_slack: FakeSlackAPI) -> SlackHarness:
+    classifier()  # the offline brain's intent classifier trains once per process: not inside the 15 s wait
     container = configure_slack(demo_container, fake_slack)
     client = WebClient(token="xoxb-test", base_url=fake_slack.url)
     return SlackHarness(container, fake_slack, build_slack_app(container, client=client))
