@@ -112,10 +112,14 @@ class Container:
     # --- approvals and audit (issue 7) ----------------------------------------------------------
     @cached_property
     def audit(self) -> AuditTrail:
-        """The hash-chained, append-only audit trail."""
+        """The hash-chained, append-only audit trail; every event MAC'd with a key kept outside the
+        database (HOME/audit-key, mode 0600) and checkpoints appended to HOME/audit-anchors.jsonl."""
+        from creditdesk.settings import _home_secret
         from tools.audit.trail import AuditTrail
 
-        return AuditTrail(self.engine)
+        home = self.settings.home_dir
+        key = _home_secret(home / "audit-key").encode("utf-8")
+        return AuditTrail(self.engine, key=key, anchor_path=home / "audit-anchors.jsonl")
 
     @cached_property
     def approvals(self) -> ApprovalService:
