@@ -11,6 +11,7 @@ from pathlib import Path
 from fastapi import APIRouter, FastAPI
 from fastapi.staticfiles import StaticFiles
 
+from api.access_audit import AccessAuditMiddleware
 from api.errors import PROBLEM_RESPONSES, install_error_handlers
 from api.pages import dashboard, sidebar
 from api.pages.common import make_templates
@@ -35,6 +36,7 @@ def create_app(container: Container) -> FastAPI:
     app.state.container = container
     app.state.templates = make_templates()
     install_error_handlers(app)
+    app.add_middleware(AccessAuditMiddleware)
     app.include_router(health.router)
     app.include_router(api_router())
     app.include_router(sidebar.router)

@@ -18,12 +18,23 @@ def can_see(actor: Actor, client: Client, officer_team: str | None) -> bool:
     return client.officer_id == actor.officer_id or (officer_team is not None and officer_team == actor.team)
 
 
+class OutOfScope(NotFound):
+    """A client the actor may not see. To the user it is exactly a client that does not exist (same
+    status, code and message, so probing ids or names tells nothing); the audit trail records the
+    difference (`outcome: out_of_scope`)."""
+
+
+def not_found_message(client_id: int) -> str:
+    return f"client {client_id} not found"
+
+
 def get_client_for(actor: Actor, adapter: CRMAdapter, client_id: int) -> Client:
-    """Load a client the actor may see, or raise NotFound / Forbidden (the two are told apart)."""
+    """Load a client the actor may see; an unknown client and one outside the actor's scope raise the
+    same NotFound (the second as OutOfScope, which only the audit trail tells apart)."""
     client = adapter.get_client(client_id)
     owner = adapter.get_officer(client.officer_id)
     if not can_see(actor, client, owner.team if owner else None):
-        raise Forbidden(f"client {client_id} is outside your portfolio (team {actor.team})")
+        raise OutOfScope(not_found_message(client_id))
     return client
 
 

@@ -8,6 +8,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner, Result
 
+from tests.api.conftest import anna, app, client, token_for  # noqa: F401 - the API fixtures, shared
+from tests.bot.slack.conftest import fake_slack, slack, slack_container  # noqa: F401 - the Slack harness
+
 
 @pytest.fixture
 def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[..., Result]]:
@@ -18,12 +21,12 @@ def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[..
 
     common.settings.cache_clear()
     common.container.cache_clear()
-    from creditdesk.cli.main import app
+    from creditdesk.cli.main import app as cli_app
 
     runner = CliRunner()
 
     def run(*args: str, input: str | None = None) -> Result:
-        return runner.invoke(app, list(args), input=input)
+        return runner.invoke(cli_app, list(args), input=input)
 
     common.container().migrate()
     run.container = common.container()  # type: ignore[attr-defined]

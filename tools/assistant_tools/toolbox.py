@@ -61,7 +61,8 @@ _turn_cache: contextvars.ContextVar[dict[tuple[str, int, dt.date], BaseModel] | 
 
 class AuditSink(Protocol):
     def record(self, *, actor: Actor | None, action: str, object_type: str, object_id: str,
-               channel: str | None = None, data: object = None) -> object: ...  # fmt: skip
+               channel: str | None = None, after: dict[str, Any] | None = None,
+               data: object = None) -> object: ...  # fmt: skip
 
 
 def _json(value: object) -> dict[str, Any]:
