@@ -255,11 +255,13 @@ class Container:
         ]
 
     # --- identity ----------------------------------------------------------------------------
-    def import_book(self, folder: Path) -> ImportResult:
-        """CSV import with its audit events, all or nothing (tools/audit/imports.py)."""
+    def import_book(self, folder: Path, *, actor: Actor | None = None) -> ImportResult:
+        """CSV import with its audit events (by `actor`, and the OS user), all or nothing (tools/audit/imports.py)."""
         from tools.audit.imports import audited_import
 
-        return audited_import(self.engine, self.audit, folder, policy_version=self.policy.version)
+        return audited_import(
+            self.engine, self.audit, folder, policy_version=self.policy.version, actor=actor
+        )
 
     def actor(self, officer_id: str, *, channel: str = "cli") -> Actor:
         """The acting officer, from the officers table (authority is never taken from input)."""

@@ -68,5 +68,8 @@ def print_json(data: Any) -> None:
 
 
 def actor_for(officer_id: str):  # type: ignore[no-untyped-def]
-    """Resolve `--as OFFICER` into an Actor (authority comes from the officers table, not the flag)."""
-    return container().actor(officer_id)
+    """Resolve `--as OFFICER` into an Actor (authority comes from the officers table, not the flag; in prod
+    the officer's API token is needed too: creditdesk/cli/identity.py)."""
+    from creditdesk.cli.identity import acting_officer
+
+    return acting_officer(officer_id)
