@@ -55,7 +55,9 @@ def run(
             if out.suffix == ".parquet":
                 table.to_parquet(out)
             else:
-                table.to_csv(out)
+                from kernel.spreadsheet import neutralise_frame
+
+                neutralise_frame(table).to_csv(out)
         bar.update(task, advance=1, description="Done")
     elapsed = time.perf_counter() - started
     if as_json:
