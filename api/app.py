@@ -13,6 +13,7 @@ from fastapi.staticfiles import StaticFiles
 
 from api.access_audit import AccessAuditMiddleware
 from api.errors import PROBLEM_RESPONSES, install_error_handlers
+from api.limits import BodySizeLimit
 from api.pages import dashboard, sidebar
 from api.pages.common import make_templates
 from api.routes import approvals, assistant, clients, health, knowledge, memos, portfolio
@@ -37,6 +38,7 @@ def create_app(container: Container) -> FastAPI:
     app.state.templates = make_templates()
     install_error_handlers(app)
     app.add_middleware(AccessAuditMiddleware)
+    app.add_middleware(BodySizeLimit)  # outermost of the two: an oversized body is refused before anything
     app.include_router(health.router)
     app.include_router(api_router())
     app.include_router(sidebar.router)
