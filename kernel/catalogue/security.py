@@ -28,6 +28,10 @@ EN: dict[str, str] = {
     "security.kb_sanitised": "removed {count} invisible character(s): {chars}",
     "security.body_too_large": "the request body is larger than {limit} bytes",
     "security.expires_days": "--expires-days must be 0 (never) or between 1 and {max} days, not {value}",
+    "security.group_banded": (
+        "the client's group includes clients outside your portfolio: its figures are shown as a band "
+        "(group limits after: at most {ceiling})"
+    ),
 }
 
 ZH: dict[str, str] = {
@@ -48,4 +52,5 @@ ZH: dict[str, str] = {
     "security.kb_sanitised": "已删除 {count} 个不可见字符：{chars}",
     "security.body_too_large": "请求内容超过 {limit} 字节",
     "security.expires_days": "--expires-days 必须为 0（永不过期）或 1 至 {max} 天，而不是 {value}",
+    "security.group_banded": "该客户所属集团包含您权限以外的客户：集团数据以区间显示（调整后集团额度：不超过 {ceiling}）",
 }

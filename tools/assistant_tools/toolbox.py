@@ -22,7 +22,7 @@ from crm_adapter.models import Client
 from crm_adapter.protocol import ClientFilter, CRMAdapter
 from kernel.errors import InvalidInput, UpstreamUnavailable
 from knowledge.access import readable_tags
-from tools.access import get_client_for, scope_officer_ids
+from tools.access import get_client_for, guard_group_figures, scope_officer_ids
 from tools.actor import Actor
 from tools.assistant_tools.models import (
     ApprovalList,
@@ -177,8 +177,11 @@ class Toolbox:
     def what_if_limit(self, actor: Actor, client_id: int, new_limit: Decimal,
                       facility_id: str | None = None) -> WhatIfResult:  # fmt: skip
         """Concentration shares before/after if the client's total limit (or one facility's) became new_limit."""
-        return self.credit_engine.what_if_limit(actor, client_id, new_limit, facility_id=facility_id,
-                                                as_of=self.today())  # fmt: skip
+        result = self.credit_engine.what_if_limit(actor, client_id, new_limit, facility_id=facility_id,
+                                                  as_of=self.today())  # fmt: skip
+        return guard_group_figures(
+            actor, self.adapter, result
+        )  # another team's share of the group stays banded
 
     # --- monitoring -------------------------------------------------------------------------
     def early_warnings(self, actor: Actor, client_id: int) -> ClientWarnings:
