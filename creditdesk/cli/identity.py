@@ -15,7 +15,7 @@ import getpass
 import os
 import sys
 
-from creditdesk.cli.common import container
+from creditdesk.cli import common
 from crm_adapter.enums import Role
 from kernel.catalogue import text
 from kernel.errors import Forbidden, Unauthenticated
@@ -27,7 +27,7 @@ _PLUMBING = frozenset({__name__, "creditdesk.cli.common", "creditdesk.cli.main"}
 
 
 def is_prod() -> bool:
-    return container().settings.env == "prod"
+    return common.container().settings.env == "prod"
 
 
 def _command() -> str:
@@ -53,13 +53,13 @@ def _token_holder() -> Actor:
     token = os.environ.get(TOKEN_ENV, "").strip()
     if not token:
         raise Unauthenticated(text("security.cli_token_needed"))
-    c = container()
+    c = common.container()
     return c.actor(c.tokens.officer_for(token))  # bad, expired or revoked tokens raise Unauthenticated
 
 
 def acting_officer(officer_id: str | None) -> Actor:
     """The officer a command acts as (see the module docstring for the rules)."""
-    c = container()
+    c = common.container()
     if not is_prod():
         if officer_id is None:
             raise Unauthenticated(text("security.cli_token_needed"))
@@ -80,7 +80,7 @@ def acting_officer(officer_id: str | None) -> Actor:
 def admin_identity(officer_id: str | None, action: str) -> Actor | None:
     """The admin running an admin command, audited as `cli.admin_command`; None only in dev when nobody
     is named (then the OS user is on the record)."""
-    c = container()
+    c = common.container()
     if is_prod() or officer_id is not None:
         actor = acting_officer(officer_id)
         if actor.role is not Role.ADMIN:
