@@ -15,8 +15,10 @@ from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html, get_swagge
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
+from api.access_audit import AccessAuditMiddleware
 from api.access_log import AccessLog
 from api.errors import PROBLEM_RESPONSES, install_error_handlers
+from api.limits import BodySizeLimit
 from api.pages import dashboard, sidebar
 from api.pages.common import make_templates
 from api.routes import approvals, assistant, clients, health, knowledge, memos, portfolio
@@ -103,6 +105,8 @@ def create_app(container: Container) -> FastAPI:
     app.state.container = container
     app.state.templates = make_templates()
     install_error_handlers(app)
+    app.add_middleware(AccessAuditMiddleware)
+    app.add_middleware(BodySizeLimit)  # outermost of the two: an oversized body is refused before anything
     app.include_router(health.router)
     app.include_router(api_router())
     app.include_router(sidebar.router)

@@ -62,24 +62,30 @@ def get_actor(
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> Actor:
     if credentials is not None:
-        return _actor(container, container.tokens.officer_for(credentials.credentials), "api")
+        actor = _actor(container, container.tokens.officer_for(credentials.credentials), "api")
+        request.state.actor = actor  # for the access audit (api/access_audit.py)
+        return actor
     if session is None:
         raise Unauthenticated("send an API token as 'Authorization: Bearer …' (creditdesk token create)")
     if request.method not in SAFE_METHODS and not session.check_csrf(
         secret_of(container), request.headers.get("X-CSRF-Token")
     ):
         raise Forbidden("missing or wrong X-CSRF-Token for this session")
-    return _actor(container, session.officer_id, "web")
+    request.state.actor = actor = _actor(container, session.officer_id, "web")
+    return actor
 
 
 ActorDep = Annotated[Actor, Depends(get_actor)]
 
 
-def get_page_actor(container: ContainerDep, session: SessionDep) -> Actor:
+def get_page_actor(container: ContainerDep, session: SessionDep, request: Request = None) -> Actor:  # type: ignore[assignment]
     """The officer of a page request: the browser session (opened by a launch token)."""
     if session is None:
         raise Unauthenticated("your session has expired; open this page again from the CRM")
-    return _actor(container, session.officer_id, "web")
+    actor = _actor(container, session.officer_id, "web")
+    if request is not None:
+        request.state.actor = actor  # for the access audit (api/access_audit.py)
+    return actor
 
 
 PageActorDep = Annotated[Actor, Depends(get_page_actor)]

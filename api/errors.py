@@ -17,6 +17,7 @@ from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from kernel.errors import CreditDeskError, new_error_id
+from tools.access import OutOfScope
 
 log = logging.getLogger("creditdesk.api")
 PROBLEM_JSON = "application/problem+json"
@@ -78,6 +79,9 @@ def _field_name(loc: tuple[Any, ...]) -> str:
 async def on_domain_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, CreditDeskError)
     error_id = new_error_id()
+    request.state.refusal = (
+        "out_of_scope" if isinstance(exc, OutOfScope) else exc.code
+    )  # for the access audit
     log.info(
         "%s %s -> %s (%s) error_id=%s", request.method, request.url.path, exc.http_status, exc.code, error_id
     )

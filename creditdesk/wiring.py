@@ -123,10 +123,14 @@ class Container:
     # --- approvals and audit (issue 7) ----------------------------------------------------------
     @cached_property
     def audit(self) -> AuditTrail:
-        """The hash-chained, append-only audit trail."""
+        """The hash-chained, append-only audit trail; every event MAC'd with a key kept outside the
+        database (HOME/audit-key, mode 0600) and checkpoints appended to HOME/audit-anchors.jsonl."""
+        from creditdesk.settings import _home_secret
         from tools.audit.trail import AuditTrail
 
-        return AuditTrail(self.engine)
+        home = self.settings.home_dir
+        key = _home_secret(home / "audit-key").encode("utf-8")
+        return AuditTrail(self.engine, key=key, anchor_path=home / "audit-anchors.jsonl")
 
     @cached_property
     def approvals(self) -> ApprovalService:
@@ -266,11 +270,13 @@ class Container:
         ]
 
     # --- identity ----------------------------------------------------------------------------
-    def import_book(self, folder: Path) -> ImportResult:
-        """CSV import with its audit events, all or nothing (tools/audit/imports.py)."""
+    def import_book(self, folder: Path, *, actor: Actor | None = None) -> ImportResult:
+        """CSV import with its audit events (by `actor`, and the OS user), all or nothing (tools/audit/imports.py)."""
         from tools.audit.imports import audited_import
 
-        return audited_import(self.engine, self.audit, folder, policy_version=self.policy.version)
+        return audited_import(
+            self.engine, self.audit, folder, policy_version=self.policy.version, actor=actor
+        )
 
     def actor(self, officer_id: str, *, channel: str = "cli") -> Actor:
         """The acting officer, from the officers table (authority is never taken from input)."""

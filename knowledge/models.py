@@ -40,6 +40,7 @@ class LoadedDocument(_Frozen):
     access: str = PUBLIC_ACCESS
     content_hash: str  # of the source bytes and the ingest options: unchanged hash => re-ingest is a no-op
     blocks: list[Block]
+    sanitised: dict[str, int] = Field(default_factory=dict)  # invisible characters removed: "U+FE0F" -> 3
 
 
 class Chunk(_Frozen):
@@ -106,6 +107,9 @@ class IngestOutcome(_Frozen):
     title: str | None = None
     chunks: int = 0
     reason: str | None = None  # why it failed
+    content_hash: str | None = None
+    source: str | None = None
+    sanitised: dict[str, int] = Field(default_factory=dict)  # invisible characters removed at ingest
 
 
 class IngestReport(_Frozen):

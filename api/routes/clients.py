@@ -8,7 +8,7 @@ from fastapi import APIRouter, Path, Query
 
 from api.deps import ActorDep, AsOfDep, ContainerDep
 from api.schemas import ClientHit, ProfileCard, WhatIfIn
-from tools.access import scope_officer_ids
+from tools.access import guard_group_figures, scope_officer_ids
 from tools.engine.results import (
     AdjustmentProposal,
     ClientAssessment,
@@ -74,8 +74,9 @@ def limit_recommendation(
 @router.post("/{client_id}/what-if", summary="Concentration and recommendation effect of a new limit")
 def what_if(container: ContainerDep, actor: ActorDep, client_id: ClientId, body: WhatIfIn,
             as_of: AsOfDep) -> WhatIfResult:  # fmt: skip
-    return container.credit_engine.what_if_limit(actor, client_id, body.new_limit, facility_id=body.facility_id,
-                                                 as_of=as_of)  # fmt: skip
+    result = container.credit_engine.what_if_limit(actor, client_id, body.new_limit, facility_id=body.facility_id,
+                                                   as_of=as_of)  # fmt: skip
+    return guard_group_figures(actor, container.adapter, result)
 
 
 @router.get("/{client_id}/insurance", summary="Insured and uninsured exposure, covers, gaps, expiries")

@@ -17,6 +17,7 @@ from slack_bolt import App, BoltResponse
 from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
+from bot.slack.access_audit import audit_requests, audited_errors
 from bot.slack.dedupe import first_sighting, forget_events_before
 from bot.slack.identity import identity_middleware
 from bot.slack.listeners import actions, commands, home, messages, views
@@ -64,9 +65,10 @@ def build_slack_app(container: Container, *, client: WebClient | None = None) ->
     forget_events_before(container.engine, dt.datetime.now(dt.UTC) - EVENT_MEMORY)
     app.use(once_only(container.engine))
     app.use(identity_middleware(container.adapter))
+    app.use(audit_requests(container.audit))
     for module in LISTENER_MODULES:
         module.register(app, container)
-    app.error(handle_error)
+    app.error(audited_errors(container.audit, handle_error))
     return app
 
 

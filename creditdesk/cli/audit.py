@@ -1,4 +1,5 @@
-"""`creditdesk audit verify|export`: check the hash chain; export events for internal audit (CSV)."""
+"""`creditdesk audit verify|anchor|export`: check the chain (hashes, MACs, anchor checkpoints); append a signed
+checkpoint outside the database; export events for internal audit (CSV)."""
 
 from __future__ import annotations
 
@@ -29,13 +30,22 @@ def verify(as_json: bool = typer.Option(False, "--json", help="Machine-readable 
     if as_json:
         print_json(result.model_dump(mode="json"))
     elif result.ok:
-        console.print(f"[green]ok[/]: {result.events} events, chain head {result.head_hash}", highlight=False)
+        console.print(f"[green]ok[/]: {result.events} events ({result.signed} signed, {result.legacy_unsigned} "
+                      f"legacy unsigned), {result.anchors} checkpoint(s), chain head {result.head_hash}",
+                      highlight=False)  # fmt: skip
     else:
         for p in result.problems:
             err_console.print(f"[red]{p.kind}[/] at event {p.seq}: {p.message}", highlight=False)
         err_console.print(f"[bold red]audit trail tampered[/]: {len(result.problems)} problem(s)")
     if not result.ok:
         raise typer.Exit(1)
+
+
+@app.command()
+def anchor() -> None:
+    """Append a signed checkpoint of the chain head to HOME/audit-anchors.jsonl (ship it to WORM storage)."""
+    point = container().audit.anchor()
+    console.print(f"anchored event {point.seq} ({point.hash})", highlight=False)
 
 
 @app.command()

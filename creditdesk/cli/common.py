@@ -138,9 +138,12 @@ def print_json(data: Any) -> None:
 
 
 def actor_for(officer_id: str) -> Actor:
-    """Resolve `--as OFFICER` into an Actor (authority comes from the officers table, not the flag)."""
+    """Resolve `--as OFFICER` into an Actor (authority comes from the officers table, not the flag; in prod
+    the officer's API token is needed too: creditdesk/cli/identity.py)."""
+    from creditdesk.cli.identity import acting_officer
+
     require_database()
-    return container().actor(officer_id)
+    return acting_officer(officer_id)
 
 
 # --- options and arguments shared by the commands (one wording each) -----------------------------

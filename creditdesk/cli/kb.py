@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 
 from creditdesk.cli.common import actor_for, as_option, console, container, err_console, print_json
+from kernel.catalogue import text
 
 app = typer.Typer(help="Policy knowledge base: ingest documents, list, remove, search with citations.",
                   no_args_is_help=True)  # fmt: skip
@@ -22,12 +23,27 @@ def ingest(
     access: str | None = typer.Option(
         None, "--access", help="Restrict these documents to a role (e.g. risk)"
     ),
+    replace: bool = typer.Option(
+        False, "--replace", help="Let these files replace a shipped document or an id held by another file"
+    ),
+    admin: str | None = typer.Option(
+        None, "--as", help="Admin officer id (prod: an admin's CREDITDESK_TOKEN)"
+    ),
 ) -> None:
     """Add or update documents; unchanged ones are skipped. Exits non-zero if any file failed."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from knowledge.ingest import discover, ingest_paths
+    from creditdesk.cli.identity import admin_identity, os_user
+    from knowledge.ingest import discover
+    from tools.audit.knowledge import audited_ingest
 
+    container().migrate()  # the audit trail records every change
+    action = "replacing knowledge-base documents" if replace else "ingesting documents"
+    actor = admin_identity(admin, action)
+    if replace and actor is None:  # even in dev: substituting the policy the assistant cites names an admin
+        from kernel.errors import Forbidden
+
+        raise Forbidden(text("security.cli_admin_needed", action=action))
     store = container().policy_store
     total = len(discover(paths))
     with Progress(TextColumn("[progress.description]{task.description}"), BarColumn(), MofNCompleteColumn(),
@@ -37,10 +53,16 @@ def ingest(
         def done(outcome) -> None:  # type: ignore[no-untyped-def]
             style = _STATUS_STYLE[outcome.status]
             detail = outcome.reason if outcome.status == "failed" else f"{outcome.chunks} chunks"
+            if outcome.sanitised:
+                chars = ", ".join(f"{k}×{n}" for k, n in list(outcome.sanitised.items())[:8])
+                detail += "; " + text(
+                    "security.kb_sanitised", count=sum(outcome.sanitised.values()), chars=chars
+                )
             bar.console.print(f"[{style}]{outcome.status:>9}[/] {outcome.path} — {detail}", highlight=False)
             bar.advance(task)
 
-        report = ingest_paths(store, paths, access=access, on_file=done)
+        report = audited_ingest(store, container().audit, paths, actor=actor, os_user=os_user(),
+                                access=access, replace=replace, on_file=done)  # fmt: skip
     counts = ", ".join(f"{report.count(s)} {s}" for s in ("added", "replaced", "unchanged", "failed"))
     console.print(f"Knowledge base: {counts}.")
     if report.failed:
@@ -66,9 +88,20 @@ def list_documents(as_json: bool = typer.Option(False, "--json", help="Print JSO
 
 
 @app.command("remove")
-def remove(document_id: str = typer.Argument(..., metavar="DOC", help="Document id (see `kb list`)")) -> None:
-    """Remove one document and all its passages."""
-    removed = container().policy_store.remove(document_id)
+def remove(
+    document_id: str = typer.Argument(..., metavar="DOC", help="Document id (see `kb list`)"),
+    admin: str | None = typer.Option(
+        None, "--as", help="Admin officer id (prod: an admin's CREDITDESK_TOKEN)"
+    ),
+) -> None:
+    """Remove one document and all its passages (audited)."""
+    from creditdesk.cli.identity import admin_identity, os_user
+    from tools.audit.knowledge import audited_remove
+
+    c = container()
+    c.migrate()
+    actor = admin_identity(admin, "removing a knowledge-base document")
+    removed = audited_remove(c.policy_store, c.audit, document_id, actor=actor, os_user=os_user())
     console.print(f"Removed '{document_id}' ({removed} chunks).")
 
 

@@ -19,16 +19,21 @@ def run(
     out: Path | None = typer.Option(None, "--out", help="Write the per-client results (CSV or Parquet)"),
     as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON"),
     save: bool = typer.Option(True, "--save/--no-save", help="Store the dated results for later comparison"),
+    admin: str | None = typer.Option(
+        None, "--as", help="Admin officer id (prod: an admin's CREDITDESK_TOKEN)"
+    ),
 ) -> None:
     """Compute every capability for the book, store a dated snapshot of results and print a summary."""
     import time
 
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
+    from creditdesk.cli.identity import admin_identity
     from tools.engine.service import summary_of, watchlist_of
 
     require_database()
     c = container()
+    admin_identity(admin, "running the portfolio review")
     engine = c.credit_engine
     as_of = c.today()
     started = time.perf_counter()
@@ -51,7 +56,9 @@ def run(
             if out.suffix == ".parquet":
                 table.to_parquet(out)
             else:
-                table.to_csv(out)
+                from kernel.spreadsheet import neutralise_frame
+
+                neutralise_frame(table).to_csv(out)
         bar.update(task, advance=1, description="Done")
     elapsed = time.perf_counter() - started
     if as_json:

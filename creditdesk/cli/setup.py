@@ -67,11 +67,17 @@ def import_book(
         ..., metavar="FOLDER", help="Folder with officers.csv, clients.csv, facilities.csv, …"
     ),
     as_json: bool = typer.Option(False, "--json", help="Print the result as JSON"),
+    admin: str | None = typer.Option(
+        None, "--as", help="Admin officer id (prod: an admin's CREDITDESK_TOKEN)"
+    ),
 ) -> None:
     """Import the book from CSV exports: all or nothing, idempotent by natural keys."""
+    from creditdesk.cli.identity import admin_identity
+
     c = container()
     c.migrate()
-    result = c.import_book(folder)
+    actor = admin_identity(admin, "importing the book")
+    result = c.import_book(folder, actor=actor)
     if as_json:
         print_json(result.model_dump(mode="json"))
         return

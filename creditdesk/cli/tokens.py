@@ -18,14 +18,21 @@ app = typer.Typer(help="Per-officer API tokens for the REST API (sent as 'Author
 def create(
     officer: str = typer.Option(..., "--officer", help="The officer the token acts as"),
     label: str = typer.Option("", "--label", help="What the token is for (e.g. 'salesforce sync')"),
-    expires_days: int = typer.Option(90, "--expires-days", min=0, help="Days until it expires; 0: never"),
+    expires_days: int = typer.Option(90, "--expires-days", help="Days until it expires (1-3650); 0: never"),
     as_json: bool = typer.Option(False, "--json"),
+    admin: str | None = typer.Option(
+        None, "--as", help="Admin officer id (prod: an admin's CREDITDESK_TOKEN)"
+    ),
 ) -> None:
     """Issue a token. It is shown once: only its sha256 is stored."""
     import datetime as dt
 
+    from creditdesk.cli.identity import admin_identity, check_expires_days
+
+    check_expires_days(expires_days)
     c = container()
     c.migrate()
+    admin_identity(admin, "issuing an API token")
     actor = c.actor(officer)  # unknown or inactive officers are refused
     lifetime = dt.timedelta(days=expires_days) if expires_days else None
     issued = c.tokens.create(actor.officer_id, label=label, lifetime=lifetime)

@@ -1,4 +1,7 @@
-"""Write the book out in the import format (one CSV per entity): backups, examples, round trips."""
+"""Write the book out in the import format (one CSV per entity): backups, examples, round trips.
+
+Text cells that a spreadsheet would run as a formula are neutralised (`kernel.spreadsheet`); the importer
+restores them, so an export imports back unchanged."""
 
 from __future__ import annotations
 
@@ -8,6 +11,7 @@ import pandas as pd
 from sqlalchemy import Engine, select
 
 from crm_adapter.csv_import.spec import SPECS
+from kernel.spreadsheet import neutralise_frame
 
 
 def export_folder(engine: Engine, folder: Path, *, client_ids: list[int] | None = None) -> dict[str, int]:
@@ -28,7 +32,9 @@ def export_folder(engine: Engine, folder: Path, *, client_ids: list[int] | None 
                 group_ids = set(frame["group_id"].dropna())
             frame = frame[[c for c in spec.record.model_fields if c in frame.columns]]
             counts[spec.file] = len(frame)
-            frame.to_csv(folder / spec.file, index=False, date_format="%Y-%m-%d")
+            neutralise_frame(frame).to_csv(
+                folder / spec.file, index=False, date_format="%Y-%m-%d", lineterminator="\r\n"
+            )
     if client_ids is not None:  # keep only the officers and groups the exported clients need
         for name, keep, col in (
             ("officers.csv", officer_ids, "officer_id"),
@@ -36,6 +42,6 @@ def export_folder(engine: Engine, folder: Path, *, client_ids: list[int] | None 
         ):
             frame = pd.read_csv(folder / name, dtype=str, keep_default_na=False)
             frame = frame[frame[col].isin(keep or set()) | (name == "officers.csv") & frame["role"].ne("rm")]
-            frame.to_csv(folder / name, index=False)
+            frame.to_csv(folder / name, index=False, lineterminator="\r\n")  # as read: already neutralised
             counts[name] = len(frame)
     return counts

@@ -8,6 +8,7 @@ as `file:line: column: reason`.
 from __future__ import annotations
 
 import csv
+import io
 import typing
 from collections.abc import Callable, Iterable
 from decimal import Decimal
@@ -23,6 +24,7 @@ from crm_adapter.models import ClientRow
 from crm_adapter.sql.bulk import bulk_insert
 from crm_adapter.sql.changes import bump_in
 from kernel.errors import InvalidInput
+from kernel.spreadsheet import restore
 
 _CHUNK = 500
 
@@ -75,11 +77,11 @@ def _decimal_fields(record: type[SQLModel]) -> set[str]:
 def _read(path: Path, spec: EntitySpec, errors: list[str]) -> _Parsed:
     parsed = _Parsed(spec_file=spec.file, lines=[], records=[])
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         errors.append(f"{spec.file}:1: file is not UTF-8 text ({exc.reason} at byte {exc.start})")
         return parsed
-    reader = csv.DictReader(text.splitlines())
+    reader = csv.DictReader(io.StringIO(text, newline=""))  # quoted line breaks stay inside their cell
     fields = spec.record.model_fields
     header = [h.strip() for h in (reader.fieldnames or [])]
     unknown = [h for h in header if h not in fields]
@@ -96,7 +98,7 @@ def _read(path: Path, spec: EntitySpec, errors: list[str]) -> _Parsed:
         if None in raw:
             errors.append(f"{spec.file}:{line}: row has more values than the header has columns")
             continue
-        values = {k.strip(): (v.strip() if isinstance(v, str) else v) for k, v in raw.items()}
+        values = {k.strip(): (restore(v.strip()) if isinstance(v, str) else v) for k, v in raw.items()}
         values = {k: v for k, v in values.items() if v not in ("", None)}
         for k in money_cols & values.keys():
             values[k] = values[k].replace(",", "").replace(" ", "")

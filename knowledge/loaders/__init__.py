@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
@@ -24,15 +25,15 @@ def _decode(data: bytes) -> str:
         raise ValueError(f"not UTF-8 text (byte {exc.start})") from exc
 
 
-def _parser(suffix: str) -> Callable[[bytes], Parsed]:
+def _parser(suffix: str, removed: Counter[str]) -> Callable[[bytes], Parsed]:
     if suffix in (".md", ".markdown"):
         from knowledge.loaders.markdown import parse_markdown
 
-        return lambda data: parse_markdown(clean_text(_decode(data)))
+        return lambda data: parse_markdown(clean_text(_decode(data), removed))
     if suffix == ".txt":
         from knowledge.loaders.text import parse_text
 
-        return lambda data: parse_text(clean_text(_decode(data)))
+        return lambda data: parse_text(clean_text(_decode(data), removed))
     if suffix == ".pdf":
         from knowledge.loaders.pdf import parse_pdf
 
@@ -44,9 +45,9 @@ def _parser(suffix: str) -> Callable[[bytes], Parsed]:
     raise ValueError(f"unsupported file type '{suffix}' (supported: {', '.join(sorted(SUPPORTED_SUFFIXES))})")
 
 
-def _clean_blocks(blocks: list[Block]) -> list[Block]:
+def _clean_blocks(blocks: list[Block], removed: Counter[str]) -> list[Block]:
     """Sanitise every block (PDF and DOCX text is cleaned here) and drop blocks left empty."""
-    cleaned = (b.model_copy(update={"text": clean_text(b.text).strip("\n")}) for b in blocks)
+    cleaned = (b.model_copy(update={"text": clean_text(b.text, removed).strip("\n")}) for b in blocks)
     return [b for b in cleaned if b.text.strip()]
 
 
@@ -57,14 +58,15 @@ def load_document(path: Path, *, access: str | None = None, document_id: str | N
     arguments override it. The document id defaults to the file name without its extension.
     """
     suffix = path.suffix.lower()
+    removed: Counter[str] = Counter()
     try:
         data = path.read_bytes()
-        parsed = _parser(suffix)(data)
+        parsed = _parser(suffix, removed)(data)
     except InvalidInput:
         raise
     except Exception as exc:  # any parser failure is reported by name; the batch goes on
         raise InvalidInput(f"{path.name}: {exc}", field=path.name) from exc
-    blocks = _clean_blocks(parsed.blocks)
+    blocks = _clean_blocks(parsed.blocks, removed)
     if not any(b.kind != "heading" for b in blocks):
         raise InvalidInput(f"{path.name}: no text found", field=path.name)
     meta = parsed.meta
@@ -78,7 +80,10 @@ def load_document(path: Path, *, access: str | None = None, document_id: str | N
         date = as_date(meta.get("date") or meta.get("effective_date"))
     except ValueError as exc:
         raise InvalidInput(f"{path.name}: bad date in metadata ({exc})", field=path.name) from exc
-    title = clean_text(parsed.title or "").strip() or path.stem.replace("_", " ").replace("-", " ").strip()
+    title = (
+        clean_text(parsed.title or "", removed).strip()
+        or path.stem.replace("_", " ").replace("-", " ").strip()
+    )
     return LoadedDocument(
         document_id=slugify(doc_id),
         title=title,
@@ -89,4 +94,5 @@ def load_document(path: Path, *, access: str | None = None, document_id: str | N
         access=tag,
         content_hash=hashlib.sha256(data + options.encode()).hexdigest(),
         blocks=blocks,
+        sanitised=dict(sorted(removed.items())),
     )

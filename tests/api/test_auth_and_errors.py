@@ -96,9 +96,9 @@ def test_tokens_are_stored_hashed(demo_container: Container) -> None:
     assert demo_container.tokens.list(officer_id="rm.anna")[0].last_used_at is not None
 
 
-def test_other_teams_client_is_forbidden_with_a_problem(client: TestClient, anna: dict[str, str]) -> None:
-    body = assert_problem(client.get(f"/api/v1/clients/{SOUTH_CLIENT}", headers=anna), 403, "forbidden")
-    assert "outside your portfolio" in body["detail"]
+def test_other_teams_client_is_not_found_with_a_problem(client: TestClient, anna: dict[str, str]) -> None:
+    body = assert_problem(client.get(f"/api/v1/clients/{SOUTH_CLIENT}", headers=anna), 404, "not_found")
+    assert body["detail"] == f"client {SOUTH_CLIENT} not found"
 
 
 def test_unknown_client_is_not_found(client: TestClient, token_for) -> None:  # type: ignore[no-untyped-def]

@@ -20,12 +20,10 @@ def test_done_criterion_utilisation_and_review_match_the_engine(assistant, anna,
     assert not reply.degraded and reply.brain == "offline"
 
 
-def test_other_teams_client_is_refused(assistant, anna) -> None:  # type: ignore[no-untyped-def]
-    reply = assistant.answer(
-        anna, "refuse-1", "what is ACME Logistics's utilisation and is it due for review?"
-    )
-    assert [c.outcome for c in reply.tool_calls] == ["refused"]
-    assert "outside your portfolio" in reply.text
+def test_other_teams_client_is_not_found(assistant, anna) -> None:  # type: ignore[no-untyped-def]
+    reply = assistant.answer(anna, "refuse-1", "what is client 1002's utilisation and is it due for review?")
+    assert [c.outcome for c in reply.tool_calls] == ["not_found"]
+    assert "client 1002 not found" in reply.text and "portfolio" not in reply.text
     assert not reply.figures
 
 
@@ -88,4 +86,5 @@ def test_every_tool_call_is_audited(book, anna) -> None:  # type: ignore[no-unty
     tb = Toolbox(adapter=book.adapter, credit_engine=book.credit_engine, today=book.today, audit=Audit())
     call_tool(tb, anna, "exposure", {"client_id": 1002})
     assert events[0]["action"] == "assistant.tool_call" and events[0]["object_id"] == "1002"
-    assert events[0]["data"]["outcome"] == "refused"  # type: ignore[index]
+    assert events[0]["data"]["outcome"] == "not_found"  # type: ignore[index]  (what the user saw)
+    assert events[0]["after"]["outcome"] == "out_of_scope"  # type: ignore[index]  (what audit reads)

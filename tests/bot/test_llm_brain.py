@@ -84,9 +84,9 @@ def test_multi_tool_turn(make_assistant, fake, anna, book) -> None:  # type: ign
 def test_out_of_scope_client_is_refused_by_the_tool(make_assistant, fake, anna) -> None:  # type: ignore[no-untyped-def]
     fake.script(tool_calls("exposure", client_id=1002), say("I can't see that client."))
     reply = make_assistant().answer(anna, "llm-2", "utilisation of ACME Logistics")
-    assert reply.tool_calls[0].outcome == "refused"
+    assert reply.tool_calls[0].outcome == "not_found"
     error_message = fake.requests[1]["messages"][-1]
-    assert error_message["role"] == "tool" and "outside your portfolio" in error_message["content"]
+    assert error_message["role"] == "tool" and "client 1002 not found" in error_message["content"]
     assert not reply.figures
 
 

@@ -184,15 +184,19 @@ def call_tool(toolbox: Toolbox, actor: Actor, name: str, arguments: dict[str, An
     """Validate the arguments, run the tool as `actor`, audit the call; domain errors become outcomes."""
     spec = TOOLS.get(name)
     if spec is None:
-        return ToolOutcome(name=name, arguments=arguments, outcome="invalid",
-                           error=InvalidInput(f"there is no tool '{name}'", field="tool"))  # fmt: skip
+        refused = ToolOutcome(name=name, arguments=arguments, outcome="invalid",
+                              error=InvalidInput(f"there is no tool '{name}'", field="tool"))  # fmt: skip
+        _audit(toolbox, actor, refused)
+        return refused
     try:
         args = spec.args.model_validate(arguments)
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"]) or "arguments"
-        return ToolOutcome(name=name, arguments=arguments, outcome="invalid",
-                           error=InvalidInput(f"{where}: {first['msg']}", field=where))  # fmt: skip
+        refused = ToolOutcome(name=name, arguments=arguments, outcome="invalid",
+                              error=InvalidInput(f"{where}: {first['msg']}", field=where))  # fmt: skip
+        _audit(toolbox, actor, refused)
+        return refused
     clean = args.model_dump(mode="json", exclude_defaults=True)
     try:
         result = getattr(toolbox, name)(actor, **args.model_dump())
@@ -216,5 +220,19 @@ def _audit(toolbox: Toolbox, actor: Actor, outcome: ToolOutcome) -> None:
     toolbox.audit.record(
         actor=actor, action="assistant.tool_call", object_type="client" if client_id is not None else "book",
         object_id=str(client_id) if client_id is not None else "-", channel=actor.channel,
+        after=tool_call_record(outcome),
         data={"tool": outcome.name, "arguments": outcome.arguments, "outcome": outcome.outcome},
     )  # fmt: skip
+
+
+def tool_call_record(outcome: ToolOutcome) -> dict[str, Any]:
+    """What audit keeps of a call, readable: tool, arguments (secrets redacted), outcome, refusal reason.
+    An out-of-scope client is `out_of_scope` here, though the user was told "not found"."""
+    from tools.access import OutOfScope
+    from tools.audit.redact import redact
+
+    kind = "out_of_scope" if isinstance(outcome.error, OutOfScope) else outcome.outcome
+    record: dict[str, Any] = {"tool": outcome.name, "arguments": redact(outcome.arguments), "outcome": kind}
+    if outcome.error is not None:
+        record["error"] = outcome.error.message
+    return record

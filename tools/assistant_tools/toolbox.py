@@ -22,7 +22,7 @@ from crm_adapter.models import Client
 from crm_adapter.protocol import ClientFilter, CRMAdapter
 from kernel.errors import InvalidInput, UpstreamUnavailable
 from knowledge.access import readable_tags
-from tools.access import get_client_for, scope_officer_ids
+from tools.access import get_client_for, guard_group_figures, scope_officer_ids
 from tools.actor import Actor
 from tools.assistant_tools.models import (
     ApprovalList,
@@ -71,7 +71,8 @@ _turn_cache: contextvars.ContextVar[dict[tuple[str, int, dt.date], BaseModel] | 
 
 class AuditSink(Protocol):
     def record(self, *, actor: Actor | None, action: str, object_type: str, object_id: str,
-               channel: str | None = None, data: object = None) -> object: ...  # fmt: skip
+               channel: str | None = None, after: dict[str, Any] | None = None,
+               data: object = None) -> object: ...  # fmt: skip
 
 
 def _json(value: object) -> dict[str, Any]:
@@ -189,6 +190,9 @@ class Toolbox:
         `dimension` (industry, region, size_segment, group, single_name) keeps only that dimension's lines."""
         result = self.credit_engine.what_if_limit(actor, client_id, new_limit, facility_id=facility_id,
                                                   as_of=self.today())  # fmt: skip
+        result = guard_group_figures(
+            actor, self.adapter, result
+        )  # another team's share of the group stays banded
         if dimension is None:
             return result
         return result.model_copy(update={

@@ -9,6 +9,7 @@ from pathlib import Path
 from sqlalchemy import Engine, select
 
 from kernel.errors import InvalidInput
+from kernel.spreadsheet import neutralise_row
 from tools.audit.models import AuditEventRow
 
 EVENTS = AuditEventRow.__table__  # type: ignore[attr-defined]
@@ -29,10 +30,14 @@ def export_csv(engine: Engine, path: Path, start: dt.date, end: dt.date) -> int:
         writer.writerow(COLUMNS)
         for row in conn.execution_options(yield_per=5000).execute(stmt).mappings():
             writer.writerow(
-                [
-                    row[c].astimezone(dt.UTC).isoformat() if c == "at" else ("" if row[c] is None else row[c])
-                    for c in COLUMNS
-                ]
+                neutralise_row(
+                    [
+                        row[c].astimezone(dt.UTC).isoformat()
+                        if c == "at"
+                        else ("" if row[c] is None else row[c])
+                        for c in COLUMNS
+                    ]
+                )
             )
             count += 1
     return count

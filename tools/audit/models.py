@@ -35,6 +35,9 @@ class AuditEventRow(SQLModel, table=True):
     policy_version: str | None = Field(default=None, max_length=64)
     prev_hash: str = Field(max_length=64)
     hash: str = Field(max_length=64, unique=True)
+    mac: str | None = Field(
+        default=None, max_length=64, description="HMAC-SHA256(audit key, hash); NULL = legacy"
+    )
 
 
 class AuditHeadRow(SQLModel, table=True):
@@ -65,12 +68,14 @@ class AuditEvent(BaseModel):
     policy_version: str | None
     prev_hash: str
     hash: str
+    mac: str | None = None
 
     @classmethod
     def from_row(cls, row: Any) -> AuditEvent:
         m = row._mapping if hasattr(row, "_mapping") else row
         return cls(
-            **{k: m[k] for k in cls.model_fields if k not in ("before", "after")},
+            **{k: m[k] for k in cls.model_fields if k not in ("before", "after", "mac")},
+            mac=m.get("mac"),
             before=json.loads(m["before_json"]) if m["before_json"] is not None else None,
             after=json.loads(m["after_json"]) if m["after_json"] is not None else None,
         )
@@ -80,7 +85,7 @@ class VerifyProblem(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     seq: int
-    kind: Literal["edited", "deleted", "relinked", "head"]
+    kind: Literal["edited", "deleted", "relinked", "head", "forged", "unsigned", "anchor"]
     message: str
 
 
@@ -92,3 +97,7 @@ class VerifyResult(BaseModel):
     head_seq: int
     head_hash: str
     problems: list[VerifyProblem]
+    signed: int = 0
+    legacy_unsigned: int = 0
+    anchors: int = 0
+    keyed: bool = False

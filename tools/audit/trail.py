@@ -3,7 +3,8 @@
 trail = AuditTrail(engine)
 trail.record(actor=actor, action="client.read", object_type="client", object_id="1001", data=assessment)
 trail.record_in(conn, ...)          # the same, inside a state change's own transaction
-trail.verify()                      -> VerifyResult
+trail.verify()                      -> VerifyResult (MACs and anchor checkpoints too, when keyed)
+trail.anchor()                      -> Checkpoint appended to the anchor file
 trail.export_csv(path, start, end)  -> number of events written
 """
 
@@ -16,11 +17,13 @@ from pathlib import Path
 from sqlalchemy import Connection, Engine, insert, select, update
 
 from kernel import clock
+from kernel.errors import Conflict, InvalidInput
 from tools.actor import Actor
 from tools.audit.canonical import canonical_json, digest
 from tools.audit.chain import event_hash
 from tools.audit.export import export_csv
 from tools.audit.models import GENESIS_HASH, MAIN_CHAIN, AuditEvent, AuditEventRow, AuditHeadRow, VerifyResult
+from tools.audit.seal import AnchorLog, Checkpoint, event_mac
 from tools.audit.verify import verify_chain
 
 EVENTS = AuditEventRow.__table__  # type: ignore[attr-defined]
@@ -28,8 +31,12 @@ HEAD = AuditHeadRow.__table__  # type: ignore[attr-defined]
 
 
 class AuditTrail:
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, *, key: bytes | None = None, anchor_path: Path | None = None) -> None:
+        """`key`: the MAC key kept outside the database (None: plain hash chain only, e.g. unit tests);
+        `anchor_path`: the append-only checkpoint file (needs the key)."""
         self.engine = engine
+        self.key = key
+        self.anchors = AnchorLog(anchor_path, key) if key is not None and anchor_path is not None else None
 
     def record(
         self,
@@ -86,6 +93,7 @@ class AuditTrail:
             "prev_hash": prev_hash,
         }
         row["hash"] = event_hash(prev_hash, row)
+        row["mac"] = event_mac(self.key, row["hash"]) if self.key is not None else None
         conn.execute(insert(EVENTS).values(**row))
         conn.execute(update(HEAD).where(HEAD.c.chain == MAIN_CHAIN).values(last_hash=row["hash"]))
         return AuditEvent.from_row(row)
@@ -115,7 +123,22 @@ class AuditTrail:
             return [AuditEvent.from_row(r) for r in conn.execute(stmt)]
 
     def verify(self) -> VerifyResult:
-        return verify_chain(self.engine)
+        return verify_chain(self.engine, key=self.key, anchors=self.anchors)
+
+    def anchor(self) -> Checkpoint:
+        """Append a signed checkpoint of the current head (after checking the chain is intact)."""
+        if self.anchors is None:
+            raise InvalidInput("the audit trail has no key: anchoring needs one")
+        result = self.verify()
+        if not result.ok:
+            raise Conflict(
+                f"the audit trail fails verification ({len(result.problems)} problem(s)); not anchored"
+            )
+        with self.engine.connect() as conn:
+            first = conn.execute(
+                select(EVENTS.c.seq).where(EVENTS.c.mac.is_not(None)).order_by(EVENTS.c.seq)
+            ).first()
+        return self.anchors.append(result.head_seq, result.head_hash, int(first.seq) if first else None)
 
     def export_csv(self, path: Path, start: dt.date, end: dt.date) -> int:
         return export_csv(self.engine, Path(path), start, end)

@@ -50,6 +50,13 @@ def _tool(spec: ToolSpec) -> BaseTool:
         text = outcome.result.model_dump_json(exclude_none=True)
         return frame(spec.name, compact_json(text, ctx.result_chars))
 
+    if not spec.args.model_fields:  # LangChain drops the injected runtime of a tool whose schema has no
+        # fields (my_clients, concentration_report failed unlogged); inferring the schema keeps it.
+        def run_bare(runtime: ToolRuntime[AgentContext]) -> str:
+            return run(runtime)
+
+        return StructuredTool.from_function(func=run_bare, name=spec.name, description=spec.description)
+
     # The runtime is injected next to the model's arguments, so the schema here must let it through;
     # `call_tool` validates the model's arguments strictly.
     schema: type[BaseModel] = type(

@@ -91,8 +91,9 @@ class OfflineBrain:
             clients = self.toolbox.adapter.list_clients(ClientFilter(limit=1_000_000))
             self._names = (now, [(c.client_id, c.name, c.officer_id) for c in clients])
         scope = scope_officer_ids(actor, self.toolbox.adapter)
-        return NameIndex([IndexedClient(cid, name, scope is None or officer in scope)
-                          for cid, name, officer in self._names[1]])  # fmt: skip
+        # Only names in the actor's scope: another team's client is, to this actor, a name that does not exist.
+        return NameIndex([IndexedClient(cid, name, True)
+                          for cid, name, officer in self._names[1] if scope is None or officer in scope])  # fmt: skip
 
     def _facility_client(self, facility_id: str) -> int | None:
         try:

@@ -54,7 +54,8 @@ def test_credit_for_a_client_outside_the_portfolio_is_refused(slack: SlackHarnes
     )
     slack.command(slack_id(slack.container, "rm.anna"), str(other_team.client_id))
     reply = slack.fake.wait_for("response/cmd")[0]
-    assert reply["response_type"] == "ephemeral" and "outside your portfolio" in reply["text"]
+    assert reply["response_type"] == "ephemeral" and "not found" in reply["text"]
+    assert "portfolio" not in reply["text"]
 
 
 def raise_request(slack: SlackHarness, *, kind: str = "decrease", new_limit: int = 100_000) -> str:

@@ -11,6 +11,7 @@ import pytest
 from kernel.errors import Conflict, Forbidden, InvalidInput, NotFound
 from tests.conftest import actor_of
 from tests.tools.approvals.conftest import CLEAN_MID, CLEAN_SMALL, WEAK, count_rows, decide, raise_for
+from tools.access import OutOfScope
 
 TABLES = ("approval_requests", "approval_steps", "approval_decisions", "audit_events")
 
@@ -145,12 +146,12 @@ def test_bad_decisions_write_nothing(demo_container) -> None:  # type: ignore[no
 
 def test_outsiders_cannot_raise_or_see(demo_container) -> None:  # type: ignore[no-untyped-def]
     c = demo_container
-    with pytest.raises(Forbidden):
+    with pytest.raises(OutOfScope):  # looks like a missing client (issue 17: no probing)
         raise_for(c, (1002, "F-1002-1"), "9000000")  # ACME Logistics is team South's
     with pytest.raises(Forbidden):
         raise_for(c, CLEAN_SMALL, "900000", by="audit.ravi")
     view = raise_for(c, CLEAN_SMALL, "900000")
-    with pytest.raises(Forbidden):
+    with pytest.raises(OutOfScope):
         c.approvals.get(actor_of(c, "rm.south.001"), view.request_id)
     # an RM who leads a team (an approval level, not a book-wide role) sees only their own team's requests
     from sqlmodel import Session
@@ -164,7 +165,7 @@ def test_outsiders_cannot_raise_or_see(demo_container) -> None:  # type: ignore[
             )
         )
         s.commit()
-    with pytest.raises(Forbidden):
+    with pytest.raises(OutOfScope):
         c.approvals.get(actor_of(c, "rm.lead.south"), view.request_id)
 
 

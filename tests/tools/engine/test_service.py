@@ -8,8 +8,8 @@ from decimal import Decimal
 
 import pytest
 
-from kernel.errors import Forbidden
 from tests.conftest import AS_OF, actor_of
+from tools.access import OutOfScope
 from tools.engine.assemble import client_assessment
 
 
@@ -36,7 +36,7 @@ def test_scope_is_enforced(demo_container, engine) -> None:  # type: ignore[no-u
         c for c in demo_container.adapter.list_clients()
         if demo_container.adapter.get_officer(c.officer_id).team != rm.team
     )  # fmt: skip
-    with pytest.raises(Forbidden):
+    with pytest.raises(OutOfScope):  # a NotFound, exactly like a missing client (issue 17)
         engine.assess_client(rm, foreign.client_id, as_of=AS_OF)
     pa = engine.portfolio_for(rm, as_of=AS_OF)
     teams = {demo_container.adapter.get_officer(o).team for o in pa.snapshot.clients["officer_id"].unique()}

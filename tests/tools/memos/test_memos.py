@@ -10,6 +10,7 @@ from pypdf import PdfReader
 
 from kernel.errors import Conflict, Forbidden, InvalidInput
 from tests.conftest import AS_OF, actor_of
+from tools.access import OutOfScope
 from tools.memos.builder import sha256_of
 from tools.memos.models import Memo
 from tools.memos.narrative import TemplateNarrator, apply_narrative, invented_numbers, memo_numbers
@@ -154,7 +155,7 @@ def test_scope_is_enforced(demo_container, memos) -> None:  # type: ignore[no-un
     other_team = next(
         o for o in demo_container.adapter.list_officers() if o.role == "rm" and o.team != "North"
     )
-    with pytest.raises(Forbidden):
+    with pytest.raises(OutOfScope):  # a NotFound, exactly like a missing client (issue 17)
         memos.draft_review_memo(actor_of(demo_container, other_team.officer_id), GLOBEX, as_of=AS_OF)
 
 
