@@ -45,6 +45,7 @@ def audit_requests(audit: AuditTrail) -> Callable[..., BoltResponse | None]:
     def middleware(
         body: dict[str, Any], context: BoltContext, next: Callable[[], BoltResponse]
     ) -> BoltResponse:
+        context[AUDIT_KEY] = audit  # the listeners' guard records refusals through it
         asked = _asked(body)
         if asked is not None:
             try:
@@ -60,21 +61,33 @@ def audit_requests(audit: AuditTrail) -> Callable[..., BoltResponse | None]:
     return middleware
 
 
+AUDIT_KEY = "audit_trail"  # where the middleware leaves the trail in Bolt's context, for the listeners
+
+
+def record_refusal(error: Exception, body: dict[str, Any], context: BoltContext | None) -> None:
+    """A refused request on the record (`slack.refused`): called where the error is turned into a reply,
+    by the listeners' guard and by the global error handler alike."""
+    audit = context.get(AUDIT_KEY) if context is not None else None
+    if audit is None or not isinstance(error, CreditDeskError):
+        return
+    try:
+        outcome = "out_of_scope" if isinstance(error, OutOfScope) else error.code
+        audit.record(actor=_actor(context), channel="slack", action="slack.refused", object_type="slack",
+                     object_id=str(body.get("command") or body.get("type") or "event"),
+                     after={"asked": redact(_asked(body) or {}), "outcome": outcome,
+                            "error": error.message})  # fmt: skip
+    except Exception:
+        log.exception("could not audit a Slack refusal")
+
+
 def audited_errors(audit: AuditTrail, handler: Callable[..., None]) -> Callable[..., None]:
     """Wrap the app's error handler: a refusal is recorded before the user is told."""
 
     # Bolt injects arguments by parameter name, so they are spelt out (no **kwargs)
     def on_error(error: Exception, body: dict[str, Any], context: BoltContext, client: WebClient,
                  respond: Respond | None, logger: logging.Logger) -> None:  # fmt: skip
-        if isinstance(error, CreditDeskError):
-            try:
-                outcome = "out_of_scope" if isinstance(error, OutOfScope) else error.code
-                audit.record(actor=_actor(context), channel="slack", action="slack.refused", object_type="slack",
-                             object_id=str(body.get("command") or body.get("type") or "event"),
-                             after={"asked": redact(_asked(body) or {}), "outcome": outcome,
-                                    "error": error.message})  # fmt: skip
-            except Exception:
-                log.exception("could not audit a Slack refusal")
+        context.setdefault(AUDIT_KEY, audit)
+        record_refusal(error, body, context)
         handler(error=error, body=body, client=client, respond=respond, logger=logger)
 
     return on_error

@@ -26,11 +26,12 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.slack import blocks
+from bot.slack.access_audit import record_refusal
 from kernel.catalogue import Language, detect_language
 from kernel.errors import CreditDeskError, new_error_id
 
 log = logging.getLogger("creditdesk.slack")
-NEEDED = ("ack", "body", "client", "respond")
+NEEDED = ("ack", "body", "client", "respond", "context")
 
 
 def language_of(body: Mapping[str, Any]) -> Language:
@@ -90,6 +91,7 @@ def never_raises(listener: Callable[..., Any]) -> Callable[..., Any]:
             ack = kwargs.get("ack")
             if ack is not None and ack.response is None:
                 ack()  # failed before acking: Slack still gets its 200
+            record_refusal(error, kwargs.get("body") or {}, kwargs.get("context"))
             report_error(error, kwargs.get("body") or {}, kwargs["client"], kwargs.get("respond"))
             return None
 

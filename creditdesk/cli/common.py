@@ -143,7 +143,7 @@ def actor_for(officer_id: str) -> Actor:
     from creditdesk.cli.identity import acting_officer
 
     require_database()
-    return acting_officer(officer_id)
+    return acting_officer(container(), officer_id)
 
 
 # --- options and arguments shared by the commands (one wording each) -----------------------------

@@ -14,20 +14,23 @@ from __future__ import annotations
 import getpass
 import os
 import sys
+from typing import TYPE_CHECKING
 
-from creditdesk.cli import common
 from crm_adapter.enums import Role
 from kernel.catalogue import text
 from kernel.errors import Forbidden, Unauthenticated
 from tools.actor import Actor
+
+if TYPE_CHECKING:
+    from creditdesk.wiring import Container
 
 TOKEN_ENV = "CREDITDESK_TOKEN"
 BREAK_GLASS_ENV = "CREDITDESK_BREAK_GLASS"
 _PLUMBING = frozenset({__name__, "creditdesk.cli.common", "creditdesk.cli.main"})
 
 
-def is_prod() -> bool:
-    return common.container().settings.env == "prod"
+def is_prod(c: Container) -> bool:
+    return c.settings.env == "prod"
 
 
 def _command() -> str:
@@ -49,22 +52,20 @@ def os_user() -> str:
         return "unknown"
 
 
-def _token_holder() -> Actor:
+def _token_holder(c: Container) -> Actor:
     token = os.environ.get(TOKEN_ENV, "").strip()
     if not token:
         raise Unauthenticated(text("security.cli_token_needed"))
-    c = common.container()
     return c.actor(c.tokens.officer_for(token))  # bad, expired or revoked tokens raise Unauthenticated
 
 
-def acting_officer(officer_id: str | None) -> Actor:
+def acting_officer(c: Container, officer_id: str | None) -> Actor:
     """The officer a command acts as (see the module docstring for the rules)."""
-    c = common.container()
-    if not is_prod():
+    if not is_prod(c):
         if officer_id is None:
             raise Unauthenticated(text("security.cli_token_needed"))
         return c.actor(officer_id)
-    holder = _token_holder()
+    holder = _token_holder(c)
     if officer_id is None or officer_id == holder.officer_id:
         return holder
     reason = os.environ.get(BREAK_GLASS_ENV, "").strip()
@@ -77,12 +78,11 @@ def acting_officer(officer_id: str | None) -> Actor:
     return target
 
 
-def admin_identity(officer_id: str | None, action: str) -> Actor | None:
+def admin_identity(c: Container, officer_id: str | None, action: str) -> Actor | None:
     """The admin running an admin command, audited as `cli.admin_command`; None only in dev when nobody
     is named (then the OS user is on the record)."""
-    c = common.container()
-    if is_prod() or officer_id is not None:
-        actor = acting_officer(officer_id)
+    if is_prod(c) or officer_id is not None:
+        actor = acting_officer(c, officer_id)
         if actor.role is not Role.ADMIN:
             raise Forbidden(text("security.cli_admin_only", action=action, officer=actor.officer_id,
                                  role=actor.role.value))  # fmt: skip

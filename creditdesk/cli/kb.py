@@ -39,7 +39,7 @@ def ingest(
 
     container().migrate()  # the audit trail records every change
     action = "replacing knowledge-base documents" if replace else "ingesting documents"
-    actor = admin_identity(admin, action)
+    actor = admin_identity(container(), admin, action)
     if replace and actor is None:  # even in dev: substituting the policy the assistant cites names an admin
         from kernel.errors import Forbidden
 
@@ -100,7 +100,7 @@ def remove(
 
     c = container()
     c.migrate()
-    actor = admin_identity(admin, "removing a knowledge-base document")
+    actor = admin_identity(container(), admin, "removing a knowledge-base document")
     removed = audited_remove(c.policy_store, c.audit, document_id, actor=actor, os_user=os_user())
     console.print(f"Removed '{document_id}' ({removed} chunks).")
 

@@ -33,7 +33,7 @@ def run(
 
     require_database()
     c = container()
-    admin_identity(admin, "running the portfolio review")
+    admin_identity(container(), admin, "running the portfolio review")
     engine = c.credit_engine
     as_of = c.today()
     started = time.perf_counter()

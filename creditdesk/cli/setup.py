@@ -76,7 +76,7 @@ def import_book(
 
     c = container()
     c.migrate()
-    actor = admin_identity(admin, "importing the book")
+    actor = admin_identity(container(), admin, "importing the book")
     result = c.import_book(folder, actor=actor)
     if as_json:
         print_json(result.model_dump(mode="json"))

@@ -32,7 +32,7 @@ def create(
     check_expires_days(expires_days)
     c = container()
     c.migrate()
-    admin_identity(admin, "issuing an API token")
+    admin_identity(container(), admin, "issuing an API token")
     actor = c.actor(officer)  # unknown or inactive officers are refused
     lifetime = dt.timedelta(days=expires_days) if expires_days else None
     issued = c.tokens.create(actor.officer_id, label=label, lifetime=lifetime)

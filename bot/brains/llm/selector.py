@@ -3,7 +3,7 @@
 A small model with a 4k–8k context cannot take all tool schemas on every request. A `ToolSelector`
 names the few relevant tools from the text and the conversation so far; the agent sends only those.
 
-- `ParserToolSelector` (default) reads intents with the offline brain's parser vocabulary.
+- `ParserToolSelector` (default) takes the intents the offline brain's trained classifier reads.
 - `RankedIntentSelector` takes any `rank(text) -> [(intent, score), …]` (e.g. a trained classifier's
   `rank_intents`) and keeps the top few.
 
@@ -15,39 +15,19 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from typing import Protocol
 
+from bot.brains.offline.classifier import (
+    INTENT_TOOLS,  # one map of intents to tools, shared with the offline brain
+)
+from bot.brains.offline.entities import follow_up_rest
 from bot.brains.offline.intents import detect
 from bot.conversations import ConversationState
 from tools.assistant_tools.registry import TOOLS
 
-# Intent name (the offline brain's `Intent` values) -> the tools that answer it.
-INTENT_TOOLS: dict[str, tuple[str, ...]] = {
-    "help": (),
-    "my_clients": ("my_clients",),
-    "find_client": ("find_clients",),
-    "profile": ("client_profile",),
-    "exposure": ("exposure",),
-    "financials": ("financial_analysis",),
-    "rating": ("rating",),
-    "limit_recommendation": ("limit_recommendation",),
-    "what_if": ("what_if_limit",),
-    "early_warnings": ("early_warnings",),
-    "watchlist": ("watchlist",),
-    "review_status": ("review_status",),
-    "reviews_due": ("reviews_due",),
-    "contact": ("contacts_due", "client_profile"),
-    "contacts_due": ("contacts_due",),
-    "insurance": ("insurance_cover",),
-    "concentration": ("concentration_report",),
-    "policy": ("search_policy",),
-    "memo": ("draft_review_memo",),
-    "raise_request": ("prepare_approval_request", "exposure"),
-    "approval_status": ("approval_status",),
-    "pending_approvals": ("my_pending_approvals",),
-}
 ALWAYS: tuple[str, ...] = ("find_clients",)  # most client questions start by resolving a name
 # When nothing in the text points anywhere: the broad tools that can still answer something.
 DEFAULT: tuple[str, ...] = ("find_clients", "client_profile", "search_policy", "my_clients")
 MAX_TOOLS = 6
+LIKELY = 0.15  # an intent this probable also gets its tools (the model picks among a few)
 
 
 class ToolSelector(Protocol):
@@ -70,10 +50,18 @@ def tools_for_intents(
 
 
 class ParserToolSelector:
-    """Intents from the offline parser's vocabularies (regular expressions, English)."""
+    """The intents the offline brain reads in the text (its trained classifier, English and Chinese)."""
 
     def select(self, text: str, state: ConversationState) -> list[str]:
-        return tools_for_intents([str(i) for i in detect(text)], state)
+        if (
+            follow_up_rest(text) is not None and state.last_intents
+        ):  # "and Globex?": the last turn's questions
+            return tools_for_intents([], state)
+        reading = detect(text)
+        if not reading.intents:  # nothing read with confidence: the broad default tools, not a guess
+            return tools_for_intents([], state)
+        likely = [label for label, p in reading.ranking[:3] if p >= LIKELY]  # a two-part question names two
+        return tools_for_intents(dict.fromkeys([*(str(i) for i in reading.intents), *likely]), state)
 
 
 class RankedIntentSelector:

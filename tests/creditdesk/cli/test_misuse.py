@@ -85,7 +85,8 @@ def test_domain_errors_keep_their_exit_codes(cli: Cli) -> None:
     unknown = cli("clients", "list", "--as", "nobody")
     assert unknown.exit_code == 3 and "no officer 'nobody'" in unknown.output  # NotFound
     out_of_scope = cli("clients", "show", "1002", "--as", "rm.anna")  # rm.south.001's client
-    assert out_of_scope.exit_code == 4, out_of_scope.output  # Forbidden
+    assert out_of_scope.exit_code == 3, out_of_scope.output  # NotFound: out of scope looks like unknown (#17)
+    assert "client 1002 not found" in out_of_scope.output
     bad_format = cli("memo", "1001", "--as", "rm.anna", "--format", "rtf")
     assert bad_format.exit_code == 2 and "--format" in bad_format.output  # InvalidInput
     for result in (unknown, out_of_scope, bad_format):

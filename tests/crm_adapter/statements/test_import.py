@@ -169,7 +169,7 @@ def test_gap_between_statements_is_reported(cli, tmp_path: Path) -> None:  # typ
 
 def test_the_acting_officer_is_checked(cli) -> None:  # type: ignore[no-untyped-def]
     r = cli("statements", "import", str(SAMPLES / "ing.sta"), "--client", "1002", "--as", "rm.anna")
-    assert r.exit_code == 4 and "outside your portfolio" in r.output
+    assert r.exit_code == 3 and "client 1002 not found" in r.output  # out of scope looks like unknown (#17)
     audit = cli("statements", "import", str(SAMPLES / "ing.sta"), "--client", "1001", "--as", "audit.ravi")
     assert audit.exit_code == 4 and "importing bank statements needs one of the roles" in audit.output
     assert _count(BankTransactionRow) == 0
