@@ -188,9 +188,18 @@ class ApprovalService:
 
     # --- deciding -----------------------------------------------------------------------------
     def decide(
-        self, actor: Actor, request_id: str | int, *, decision: str, comment: str = ""
+        self,
+        actor: Actor,
+        request_id: str | int,
+        *,
+        decision: str,
+        comment: str = "",
+        expected_step: int | None = None,
     ) -> ApprovalRequestView:
         """Approve, reject or return the open step. Exactly one transition wins under concurrency.
+
+        `expected_step` is the step the decider was shown (a Slack button names it): when another step is
+        open by the time the decision is taken, nothing is decided (Conflict), checked under the row lock.
 
         An approval of a request whose data changed materially since it was raised (stale) needs a
         comment acknowledging the changes. The final approval applies the change in the CRM in the
@@ -228,6 +237,11 @@ class ApprovalService:
                     f"request {closed.request_id} is already {closed.status}; it cannot be decided again"
                 )
             fresh = store.load(conn, pk)
+            if expected_step is not None and fresh.current_step != expected_step:
+                raise Conflict(
+                    f"step {expected_step} of request {fresh.request_id} is closed; step {fresh.current_step} "
+                    "is open now and was not decided"
+                )
             step = authorise(actor, fresh)
             t = next_state(fresh, step, decision)  # type: ignore[arg-type]
             store.record_decision(conn, fresh, t, officer_id=actor.officer_id, officer_level=actor.approval_level,

@@ -66,7 +66,8 @@ def register(app: App, container: Container) -> None:
         home = from_home(body)
         try:
             request_id, step_no = check_step_open(container, actor, action["value"], lang)
-            decided = container.approvals.decide(actor, request_id, decision=DECISIONS[action["action_id"]])
+            decided = container.approvals.decide(actor, request_id, decision=DECISIONS[action["action_id"]],
+                                                 expected_step=step_no)  # fmt: skip
         except CreditDeskError:
             if home:  # the Home tab may show a closed step: show it as it is now
                 publish_home(container, client, actor, body["user"]["id"])

@@ -282,3 +282,18 @@ def test_overdue_steps_are_found_and_their_approvers_reminded(demo_container) ->
     assert sent == [(view.request_id, ["lead.north"])]
     decide(c, "lead.north", view.request_id)
     assert c.approvals.overdue(now=due + dt.timedelta(days=3)) == []  # decided: nothing left to remind
+
+
+def test_a_decision_for_a_step_that_closed_meanwhile_decides_nothing(demo_container) -> None:  # type: ignore[no-untyped-def]
+    """A click on a stale copy names step 1; once step 1 is signed, it must not sign step 2 (#16)."""
+    c = demo_container
+    view = raise_for(c, CLEAN_MID, "5000000.01")  # chain: business-unit head (step 1), then the CCO (step 2)
+    after_first = c.approvals.decide(
+        actor_of(c, "bu.head"), view.request_id, decision="approve", expected_step=1
+    )
+    assert after_first.current_step == 2
+    before = snapshot_counts(c)
+    with pytest.raises(Conflict, match="step 1 .* is closed"):
+        c.approvals.decide(actor_of(c, "cco"), view.request_id, decision="approve", expected_step=1)
+    assert snapshot_counts(c) == before  # nothing recorded, step 2 still open
+    assert c.approvals.get(actor_of(c, "cco"), view.request_id).current_step == 2
