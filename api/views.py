@@ -24,7 +24,7 @@ from kernel.errors import CreditDeskError, InvalidInput
 from kernel.money import quantize
 from tools.access import get_client_for
 from tools.actor import Actor
-from tools.approvals.models import ApprovalRequestRow, ApprovalRequestView, format_request_id
+from tools.approvals.models import ApprovalRequestView
 from tools.approvals.requests import RequestBody, choose_facility
 from tools.engine.results import ClientAssessment, EarlyWarning
 from tools.engine.review_runs import ReviewRunResultRow
@@ -200,15 +200,11 @@ class RequestLine(BaseModel):
     closed_at: dt.datetime | None
 
 
-def client_requests(container: Container, client_id: int) -> list[RequestLine]:
-    """The client's limit requests, newest first (call after a scope check)."""
-    r = ApprovalRequestRow
-    stmt = select(r).where(r.client_id == client_id).order_by(col(r.raised_at).desc()).limit(HISTORY_LIMIT)
-    with Session(container.engine) as s:
-        rows = list(s.exec(stmt))
+def client_requests(container: Container, actor: Actor, client_id: int) -> list[RequestLine]:
+    """The client's limit requests, newest first (the approvals service checks the actor's scope)."""
     return [
         RequestLine(
-            request_id=format_request_id(x.id or 0),
+            request_id=x.request_id,
             facility_id=x.facility_id,
             kind=x.kind,
             currency=x.currency,
@@ -219,7 +215,7 @@ def client_requests(container: Container, client_id: int) -> list[RequestLine]:
             raised_at=x.raised_at,
             closed_at=x.closed_at,
         )  # fmt: skip
-        for x in rows
+        for x in container.approvals.list_for_client(actor, client_id, limit=HISTORY_LIMIT)
     ]
 
 

@@ -55,7 +55,7 @@ def sidebar(
             "a": assessment,
             "history": history,
             "facilities": views.facility_targets(container, assessment),
-            "requests": views.client_requests(container, client_id),
+            "requests": views.client_requests(container, actor, client_id),
             "lang": page_language(request),
             "csrf": session.csrf_token(secret_of(container)),
         },  # fmt: skip

@@ -349,6 +349,12 @@ class ApprovalService:
         with self.engine.connect() as conn:
             return store.load_many(conn, store.ids_raised_by(conn, actor.officer_id, limit))
 
+    def list_for_client(self, actor: Actor, client_id: int, *, limit: int = 20) -> list[ApprovalRequestView]:
+        """The client's requests, open and past, newest first (the actor must see the client)."""
+        get_client_for(actor, self.adapter, client_id)
+        with self.engine.connect() as conn:
+            return store.load_many(conn, store.ids_for_client(conn, client_id, limit))
+
     def list_awaiting(self, actor: Actor) -> list[ApprovalRequestView]:
         """Pending requests whose open step this actor may decide now."""
         if actor.approval_level == 0:

@@ -161,6 +161,11 @@ def ids_raised_by(conn: Connection, officer_id: str, limit: int) -> list[int]:
     return [int(r[0]) for r in conn.execute(stmt.limit(limit))]
 
 
+def ids_for_client(conn: Connection, client_id: int, limit: int) -> list[int]:
+    stmt = select(REQUESTS.c.id).where(REQUESTS.c.client_id == client_id).order_by(REQUESTS.c.id.desc())
+    return [int(r[0]) for r in conn.execute(stmt.limit(limit))]
+
+
 def ids_by_status(conn: Connection, status: str | None, limit: int) -> list[int]:
     stmt = select(REQUESTS.c.id).order_by(REQUESTS.c.id.desc()).limit(limit)
     if status is not None:

@@ -297,3 +297,18 @@ def test_a_decision_for_a_step_that_closed_meanwhile_decides_nothing(demo_contai
         c.approvals.decide(actor_of(c, "cco"), view.request_id, decision="approve", expected_step=1)
     assert snapshot_counts(c) == before  # nothing recorded, step 2 still open
     assert c.approvals.get(actor_of(c, "cco"), view.request_id).current_step == 2
+
+
+def test_the_clients_requests_newest_first_and_only_within_scope(demo_container) -> None:  # type: ignore[no-untyped-def]
+    c = demo_container
+    first = raise_for(c, CLEAN_SMALL, "900000")
+    decide(c, "lead.north", first.request_id, comment="ok")  # closed: the history keeps it
+    second = raise_for(c, CLEAN_SMALL, "950000")
+    raise_for(c, CLEAN_MID, "2000000")  # another client's request is not listed
+    listed = c.approvals.list_for_client(actor_of(c, "rm.anna"), CLEAN_SMALL[0])
+    assert [(v.request_id, v.status) for v in listed] == [
+        (second.request_id, "pending"),
+        (first.request_id, "approved"),
+    ]
+    with pytest.raises(OutOfScope):
+        c.approvals.list_for_client(actor_of(c, "rm.south.001"), CLEAN_SMALL[0])  # another team's client
