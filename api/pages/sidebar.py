@@ -13,6 +13,7 @@ from api.pages.common import login, page_language, set_session_cookie
 from api.schemas import ProfileCard
 from crm_adapter.protocol import CRMAdapter
 from kernel.errors import InvalidInput
+from tools.statements.indicators import statement_panel
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
 
@@ -56,6 +57,8 @@ def sidebar(
             "history": history,
             "facilities": views.facility_targets(container, assessment),
             "requests": views.client_requests(container, actor, client_id),
+            "bank": statement_panel(container.adapter, client_id, as_of=as_of, policy=container.policy.statements,
+                                    lang=page_language(request)),  # bank statements (#19)
             "lang": page_language(request),
             "csrf": session.csrf_token(secret_of(container)),
         },  # fmt: skip

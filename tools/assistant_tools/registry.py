@@ -149,6 +149,7 @@ TOOLS: dict[str, ToolSpec] = {
         _spec("utilisation_trend", HistoryArgs),
         _spec("clients_by_utilisation", UtilisationFilterArgs),
         _spec("insurance_expiring", ExpiringArgs),
+        _spec("bank_statements", ClientArgs),
     )
 }
 

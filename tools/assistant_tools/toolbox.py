@@ -24,6 +24,7 @@ from kernel.errors import InvalidInput, UpstreamUnavailable
 from knowledge.access import readable_tags
 from tools.access import get_client_for, guard_group_figures, scope_officer_ids
 from tools.actor import Actor
+from tools.assistant_tools.bank_statements import BankStatementsView, bank_statements_of
 from tools.assistant_tools.models import (
     ApprovalList,
     ApprovalStatus,
@@ -205,6 +206,11 @@ class Toolbox:
         """The client's early-warning level and each triggered indicator with value, threshold and date."""
         a = self._assess(actor, client_id)
         return ClientWarnings(client_id=client_id, name=a.client.name, level=a.ews_level, warnings=a.warnings)
+
+    def bank_statements(self, actor: Actor, client_id: int) -> BankStatementsView:
+        """The client's imported bank statements (银行流水): monthly flows and findings (payments to other lenders/banks, returned or bounced items, related-party transfers, cash withdrawals, window dressing, falling inflows), each with its figures and transactions."""
+        return bank_statements_of(actor, self.adapter, client_id, as_of=self.today(),
+                                  policy=self.credit_engine.policy.statements)  # fmt: skip
 
     def watchlist(self, actor: Actor, limit: int = 20) -> Watchlist:
         """Clients in scope with amber or red warnings, red first, largest first."""

@@ -52,6 +52,7 @@ from tools.engine.results import (
 from tools.engine.review_runs import ReviewRunStore
 from tools.engine.scorer import Scorer
 from tools.policy.schema import Policy
+from tools.statements.indicators import with_statement_warnings
 
 # What whole-book exposure (concentration) needs; the heavy history tables are not read for it.
 BOOK_EXPOSURE_FRAMES = frozenset({"clients", "facilities", "covers", "fx"})
@@ -163,6 +164,7 @@ class CreditEngine:
         book = self._book_for(as_of, fresh=fresh)
         pa = self.assess_portfolio(self.adapter.snapshot(as_of=as_of, client_ids=[client_id]), book=book)
         assessment = assemble.client_assessment(pa, client_id)
+        assessment = with_statement_warnings(assessment, self.adapter, self.policy.statements)  # bank statements
         with self._lock:
             version = key[2]
             if version < self._cache_version:

@@ -18,6 +18,7 @@ from kernel.catalogue import text as msg
 from tools.engine.results import ClientAssessment, RatioRow, Trend
 from tools.engine.review_runs import PreviousResult
 from tools.memos import formatting as f
+from tools.memos.bank_statements import statement_flows_section
 from tools.memos.labels import RATIO_LABELS, labels, term
 from tools.memos.models import (
     ChartSeries,
@@ -30,6 +31,7 @@ from tools.memos.models import (
     Section,
     Table,
 )
+from tools.statements.analysis import StatementAnalysis
 
 # the ratios compared across reviews and charted across periods
 KEY_RATIOS: tuple[str, ...] = ("debt_to_ebitda", "current_ratio", "interest_coverage")
@@ -53,6 +55,7 @@ class MemoInputs:
     created_by: str  # officer id
     prepared_by: str  # how the preparer is shown: "Anna Berg (rm.anna)"
     created_at: dt.datetime
+    bank_statements: StatementAnalysis | None = None  # the imported statements' analysis, when any
 
     @property
     def previous(self) -> PreviousResult | None:
@@ -70,7 +73,7 @@ def snapshot_data(inputs: MemoInputs) -> dict[str, Any]:
         ],
         "contacts": [c.model_dump(mode="json") for c in inputs.contacts],
         "citations": [c.model_dump(mode="json") for c in inputs.citations],
-    }
+    } | ({"bank_statements": inputs.bank_statements.model_dump(mode="json")} if inputs.bank_statements else {})
 
 
 def sha256_of(data: dict[str, Any]) -> str:
@@ -368,6 +371,8 @@ class _Builder:
         )
 
     def flows(self) -> Section:
+        if self.i.bank_statements is not None:  # imported bank statements: their analytics (statements)
+            return statement_flows_section("flows", self.L["flows"], self.i.bank_statements, self.i.language)
         fl = self.a.flows
         if fl.months == 0:
             return self.section("flows", missing=[self.L["no_flows"]], bullets=list(fl.notes))

@@ -30,6 +30,7 @@ from tools.memos.models import FORMATS, LANGUAGES, Citation, Format, Language, M
 from tools.memos.narrative import Narrator, apply_narrative
 from tools.memos.render_md_html import render_markdown
 from tools.memos.store import MemoStore
+from tools.statements.indicators import analysis_of
 
 MAX_HISTORY = 8  # earlier review runs shown in the utilisation trend
 MAX_CONTACTS = 5
@@ -101,6 +102,8 @@ class MemoService:
             created_by=actor.officer_id,
             prepared_by=f"{actor.name} ({actor.officer_id})",
             created_at=dt.datetime.now(dt.UTC).replace(microsecond=0),
+            bank_statements=analysis_of(self.adapter, client_id, as_of=as_of,  # statements (bank-flow section)
+                                        policy=self.credit_engine.policy.statements),
         )
         built = build_memo(inputs)
         if not new_version and (same := self._unchanged_draft(built, actor)) is not None:

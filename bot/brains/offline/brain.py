@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.brains.offline import templates as t
+from bot.brains.offline.bank_statements import bank_statements_answer
 from bot.brains.offline.classifier import classifier
 from bot.brains.offline.entities import IndexedClient, NameIndex
 from bot.brains.offline.intents import CLIENT_INTENTS, Intent
@@ -276,6 +277,9 @@ class OfflineBrain:
             case Intent.PENDING:
                 if (r := turn.call("my_pending_approvals")) is not None:
                     turn.say(t.approvals(r, lang))
+            case Intent.BANK_STATEMENTS:  # statements (#19)
+                if (r := turn.call("bank_statements", client_id=cid)) is not None:
+                    turn.say(bank_statements_answer(r, name, lang))
             case Intent.REPAYMENT:
                 months = {"months": p.months} if p.months else {}
                 if (r := turn.call("repayment_history", client_id=cid, **months)) is not None:

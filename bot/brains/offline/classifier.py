@@ -72,6 +72,7 @@ INTENT_TOOLS: dict[str, tuple[str, ...]] = {
     "approvals": ("my_pending_approvals", "approval_status"),
     "repayment": ("repayment_history",),
     "unsupported": (),
+    "bank_statements": ("bank_statements",),  # statements (#19)
 }
 
 # Names and amounts the templates' {c} and {n} are filled with: made-up companies (not the demo book's, so

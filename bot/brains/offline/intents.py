@@ -45,13 +45,14 @@ class Intent(StrEnum):
     PENDING = "pending_approvals"
     REPAYMENT = "repayment"
     UNSUPPORTED = "unsupported"
+    BANK_STATEMENTS = "bank_statements"  # statements (#19)
 
 
 # Intents that are about one client (the client comes from the text or the conversation).
 CLIENT_INTENTS = frozenset({
     Intent.PROFILE, Intent.EXPOSURE, Intent.UTIL_TREND, Intent.FINANCIALS, Intent.RATING, Intent.RATING_HISTORY,
     Intent.LIMIT, Intent.WHAT_IF, Intent.WARNINGS, Intent.REVIEW, Intent.CONTACT, Intent.INSURANCE, Intent.MEMO,
-    Intent.RAISE, Intent.REPAYMENT,
+    Intent.RAISE, Intent.REPAYMENT, Intent.BANK_STATEMENTS,
 })  # fmt: skip
 
 # The classifier's labels; "approvals" is split by the slots (a request id → its status).

@@ -53,7 +53,7 @@ _ADVICE = re.compile(
 TOOL_INTENTS: dict[str, Intent] = {
     "exposure": Intent.EXPOSURE, "review_status": Intent.REVIEW, "rating": Intent.RATING,
     "financial_analysis": Intent.FINANCIALS, "limit_recommendation": Intent.LIMIT, "what_if_limit": Intent.WHAT_IF,
-    "early_warnings": Intent.WARNINGS, "insurance_cover": Intent.INSURANCE, "prepare_approval_request": Intent.RAISE,
+    "early_warnings": Intent.WARNINGS, "bank_statements": Intent.BANK_STATEMENTS, "insurance_cover": Intent.INSURANCE, "prepare_approval_request": Intent.RAISE,
     "utilisation_trend": Intent.UTIL_TREND, "rating_history": Intent.RATING_HISTORY,
     "repayment_history": Intent.REPAYMENT, "concentration_report": Intent.CONCENTRATION,
     "reviews_due": Intent.REVIEWS_DUE, "contacts_due": Intent.CONTACTS_DUE, "watchlist": Intent.WATCHLIST,

@@ -20,7 +20,7 @@ def tb(_demo_template: Path, tmp_path_factory: pytest.TempPathFactory):  # type:
 
 
 def test_every_tool_is_documented_and_never_takes_the_actor() -> None:
-    assert len(TOOLS) == 25
+    assert len(TOOLS) == 26
     for spec in TOOLS.values():
         assert spec.description, spec.name
         assert not {"actor", "officer_id"} & set(spec.args.model_fields), spec.name
