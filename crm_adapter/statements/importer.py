@@ -118,6 +118,51 @@ def _transaction_rows(st: ParsedStatement, statement_id: str, client_id: int) ->
     return rows
 
 
+_TX_COLUMNS = ("txn_id", "account_id", "client_id", "statement_id", "booking_date", "value_date", "amount",
+               "currency", "counterparty", "counterparty_account", "reference", "description", "code", "returned")  # fmt: skip
+
+
+def _existing_transactions(conn: Connection, rows: list[dict[str, object]]) -> set[str]:
+    """The ids among `rows` already stored: one query per account over the rows' booking dates (an id is a
+    hash of the account, the dates and the content, so a stored twin has the same account and date)."""
+    t = BankTransactionRow.__table__  # type: ignore[attr-defined]
+    found: set[str] = set()
+    spans: dict[object, tuple[object, object]] = {}
+    for r in rows:
+        lo, hi = spans.get(r["account_id"], (r["booking_date"], r["booking_date"]))
+        spans[r["account_id"]] = (min(lo, r["booking_date"]), max(hi, r["booking_date"]))  # type: ignore[type-var]
+    for account, (lo, hi) in spans.items():
+        found |= set(conn.execute(select(t.c.txn_id).where(t.c.account_id == account,
+                                                           t.c.booking_date.between(lo, hi))).scalars())  # fmt: skip
+    return found
+
+
+def _insert_transactions(conn: Connection, rows: list[dict[str, object]]) -> None:
+    """All rows in the caller's transaction: one executemany of tuples on SQLite, COPY on PostgreSQL."""
+    tx_t = BankTransactionRow.__table__  # type: ignore[attr-defined]
+    if conn.dialect.name != "sqlite":
+        frame = pd.DataFrame(rows, columns=list(_TX_COLUMNS))
+        for c in ("booking_date", "value_date"):
+            frame[c] = frame[c].map(lambda d: d.isoformat() if d is not None else None)
+        frame["amount"] = frame["amount"].map(str)
+        bulk_insert(conn, tx_t, frame)
+        return
+    values = [
+        (r["txn_id"], r["account_id"], r["client_id"], r["statement_id"], r["booking_date"].isoformat(),  # type: ignore[attr-defined]
+         r["value_date"].isoformat() if r["value_date"] is not None else None, str(r["amount"]), r["currency"],  # type: ignore[attr-defined]
+         r["counterparty"], r["counterparty_account"], r["reference"], r["description"], r["code"], r["returned"])
+        for r in rows
+    ]  # fmt: skip
+    sql = (
+        f'INSERT INTO "{tx_t.name}" ({", ".join(_TX_COLUMNS)}) VALUES ({", ".join("?" for _ in _TX_COLUMNS)})'
+    )
+    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.executemany(sql, values)
+    finally:
+        cursor.close()
+
+
 def _existing(conn: Connection, column: object, values: list[str]) -> set[str]:
     found: set[str] = set()
     for i in range(0, len(values), _CHUNK):
@@ -154,12 +199,12 @@ def load_client_frames(
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, dict[str, float]]:
     """A client's stored transactions, statements and accounts as frames, and the book's latest FX rates."""
     acc_t, st_t, tx_t = (r.__table__ for r in (BankAccountRow, BankStatementRow, BankTransactionRow))  # type: ignore[attr-defined]
-    accounts = pd.DataFrame(conn.execute(select(acc_t).where(acc_t.c.client_id == client_id)).mappings().all(),
-                            columns=[c.name for c in acc_t.columns])  # fmt: skip
-    statements = pd.DataFrame(conn.execute(select(st_t).where(st_t.c.client_id == client_id)).mappings().all(),
-                              columns=[c.name for c in st_t.columns])  # fmt: skip
-    tx = pd.DataFrame(conn.execute(select(tx_t).where(tx_t.c.client_id == client_id)).mappings().all(),
-                      columns=[c.name for c in tx_t.columns])  # fmt: skip
+
+    def frame(t: object) -> pd.DataFrame:  # rows as tuples: no per-row mapping objects
+        cursor = conn.execute(select(t).where(t.c.client_id == client_id))  # type: ignore[attr-defined]
+        return pd.DataFrame.from_records(cursor.all(), columns=[c.name for c in t.columns])  # type: ignore[attr-defined]
+
+    accounts, statements, tx = frame(acc_t), frame(st_t), frame(tx_t)
     return tx, statements, accounts, _rates(conn)
 
 
@@ -272,14 +317,10 @@ def import_statements(engine: Engine, client_id: int, paths: list[Path], *, now:
         if st_rows:
             conn.execute(st_t.insert(), st_rows)
         unique_tx = list({r["txn_id"]: r for r in tx_rows}.values())
-        known = _existing(conn, tx_t.c.txn_id, [str(r["txn_id"]) for r in unique_tx])
+        known = _existing_transactions(conn, unique_tx)
         fresh = [r for r in unique_tx if r["txn_id"] not in known]
         if fresh:
-            frame = pd.DataFrame(fresh)
-            for c in ("booking_date", "value_date"):
-                frame[c] = frame[c].map(lambda d: d.isoformat() if d is not None else None)
-            frame["amount"] = frame["amount"].map(str)
-            bulk_insert(conn, tx_t, frame)
+            _insert_transactions(conn, fresh)
         warnings += _gaps(conn, account_ids)
         months: list[str] = []
         if fresh or st_rows:

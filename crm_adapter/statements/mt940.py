@@ -39,6 +39,15 @@ _SLASH_KEYS = (
     "TRTP|IBAN|BIC|NAME|REMI|EREF|MARF|CSID|ORDP|BENM|CNTP|RTRN|ISDT|ID|ADDR|SVCL|PURP|ULTD|ULTC|BUSP|PREF"
 )
 _SLASH = re.compile(rf"/({_SLASH_KEYS})/")
+# compiled once (a pattern string given to `re.match` is looked up in re's cache on every entry)
+_DE_HEAD = re.compile(r"^\d{3}\?\d{2}")
+_DE_SUB = re.compile(r"\?(\d{2})([^?]*)")
+_SEPA = re.compile(
+    r"(EREF|KREF|MREF|CRED|SVWZ|ABWA|ABWE)\+(.*?)(?=(?:EREF|KREF|MREF|CRED|SVWZ|ABWA|ABWE)\+|$)"
+)
+_REMI_PREFIX = re.compile(r"^(USTD|STRD)//?")
+_ACCOUNT = re.compile(r"[A-Z]{2}\d{2}[A-Z0-9]{8,30}|P?\d{7,18}")
+_DE_PURPOSE = (*(f"2{i}" for i in range(10)), "60", "61", "62", "63")
 
 logging.getLogger("mt940").setLevel(logging.CRITICAL)  # it logs a regex dump on every line it rejects
 
@@ -73,7 +82,9 @@ def _blocks(text: str) -> list[list[tuple[int, str]]]:
     """The file's statements, each a list of (line number, line) from its `:20:` on."""
     blocks: list[list[tuple[int, str]]] = []
     for number, raw in enumerate(text.splitlines(), start=1):
-        line = _ENVELOPE.sub("", raw.rstrip("\r\n").rstrip())
+        line = raw.rstrip()
+        if line.startswith("{"):
+            line = _ENVELOPE.sub("", line)
         if line.startswith(":20:"):
             blocks.append([])
         if not blocks or line in ("", "-", "-}", "}"):
@@ -105,23 +116,18 @@ def _slash_fields(text: str) -> dict[str, str]:
 def _account_like(value: object) -> str:
     """The `:61:` supplementary line when it is an account number (Rabobank puts the counterparty's IBAN there)."""
     text = str(value or "").strip()
-    return text if re.fullmatch(r"[A-Z]{2}\d{2}[A-Z0-9]{8,30}|P?\d{7,18}", text) else ""
+    return text if _ACCOUNT.fullmatch(text) else ""
 
 
 def _details(text: str) -> tuple[str, dict[str, str]]:
     """The dialect of one `:86:` and what it says: counterparty, account, reference, description."""
     joined = "".join(text.splitlines())
-    if re.match(r"^\d{3}\?\d{2}", joined):
+    if _DE_HEAD.match(joined):
         sub: dict[str, str] = {}
-        for key, value in re.findall(r"\?(\d{2})([^?]*)", joined):
+        for key, value in _DE_SUB.findall(joined):
             sub[key] = sub.get(key, "") + value
-        purpose = "".join(sub.get(k, "") for k in (*(f"2{i}" for i in range(10)), "60", "61", "62", "63"))
-        sepa = dict(
-            re.findall(
-                r"(EREF|KREF|MREF|CRED|SVWZ|ABWA|ABWE)\+(.*?)(?=(?:EREF|KREF|MREF|CRED|SVWZ|ABWA|ABWE)\+|$)",
-                purpose,
-            )
-        )
+        purpose = "".join(sub.get(k, "") for k in _DE_PURPOSE)
+        sepa = dict(_SEPA.findall(purpose))
         text = sepa.get("SVWZ", purpose if not sepa else "").strip()
         return "structured-de", {
             "counterparty": (sub.get("32", "") + sub.get("33", "")).strip(),
@@ -137,7 +143,7 @@ def _details(text: str) -> tuple[str, dict[str, str]]:
             cntp = f["CNTP"].split("/")
             account = account or (cntp[0] if cntp else "")
             name = name or (cntp[2] if len(cntp) > 2 else "")
-        remi = re.sub(r"^(USTD|STRD)//?", "", f.get("REMI", "")).strip("/ ")
+        remi = _REMI_PREFIX.sub("", f.get("REMI", "")).strip("/ ")
         return "slash-keys", {
             "counterparty": name,
             "counterparty_account": account,
@@ -165,7 +171,7 @@ def _statement(file: str, block: list[tuple[int, str]]) -> ParsedStatement:
     opening = closing = Decimal(0)
     from_date = to_date = dt.date.min
     currency = ""
-    lines61: list[tuple[int, re.Match[str]]] = []
+    lines61: list[tuple[int, re.Match[str], dt.date]] = []
     trimmed: list[str] = []
     closed = False
     for number_, tag, value in tags:
@@ -194,10 +200,9 @@ def _statement(file: str, block: list[tuple[int, str]]) -> ParsedStatement:
                     f"'{value[0]}' is not a statement line (expected YYMMDD[MMDD], C|D|RC|RD, amount 123,45, "
                     "type code like NTRF, reference)",
                 )  # fmt: skip
-            _date(file, number_, "tag 61 value date", m["value_date"])
-            lines61.append((number_, m))
-        elif tag == "86" and closed:
-            continue  # information to the account owner about the whole statement, not an entry
+            lines61.append((number_, m, _date(file, number_, "tag 61 value date", m["value_date"])))
+        elif tag == "86":
+            continue  # read below (`_details`); the library's own reading of it is not used
         trimmed.append(f":{tag}:" + "\n".join(value))
     if not currency:
         raise StatementFormatError(file, opening_line or start, "tag 60F", "no currency")
@@ -223,11 +228,10 @@ def _statement(file: str, block: list[tuple[int, str]]) -> ParsedStatement:
             owner_of.setdefault(current, n)
     transactions: list[ParsedTransaction] = []
     dialects: dict[str, int] = {}
-    for (line, m), entry in zip(lines61, entries, strict=True):
+    for (line, m, value_date), entry in zip(lines61, entries, strict=True):
         amount = Decimal(m["amount"].replace(",", "."))
         mark = m["mark"]
         signed = -amount if mark in ("D", "RC") else amount
-        value_date = _date(file, line, "tag 61 value date", m["value_date"])
         booking = entry.data.get("guessed_entry_date") or value_date
         text86 = details86.get(owner_of.get(line, -1), "")
         dialect, d = _details(text86) if text86 else ("none", {})
