@@ -12,7 +12,9 @@ from pathlib import Path
 from kernel.errors import InvalidInput
 from tools.spreading.spread import Cell
 
+# a full period label first (2025年12月31日, 2025年度, 2025-12-31): else its digits would be read as three numbers
 _TOKEN = re.compile(
+    r"(?:FY)?(?:19|20)\d{2}(?:年\d{1,2}月(?:\d{1,2}日)?|年度|年末|年|-\d{1,2}-\d{1,2}|/\d{1,2}/\d{1,2})|"
     r"\(?-?[\d,]+(?:\.\d+)?\)?|(?:FY)?(?:19|20)\d{2}(?:[-/.年]\d{1,2}(?:[-/.月]\d{1,2}日?)?)?(?:年度?|年末)?"
 )
 

@@ -111,20 +111,29 @@ def test_a_payment_to_another_bank_shows_everywhere(home: Path) -> None:
     from api.launch import sign_launch
 
     client = TestClient(create_app(c), raise_server_exceptions=False)
-    page = client.get(f"/sidebar/{ACME}", params={"token": sign_launch(c.settings.sidebar_key, "rm.anna", str(ACME))})
+    page = client.get(
+        f"/sidebar/{ACME}", params={"token": sign_launch(c.settings.sidebar_key, "rm.anna", str(ACME))}
+    )
     assert page.status_code == 200
     html = page.text
     panel = html[html.index('id="bank-statements"') :]
     assert 'data-indicator="statement_other_lender_payments"' in panel and LENDER_FIGURE in panel
     assert "Payments to other lenders" in panel
     page_zh = client.get(f"/sidebar/{ACME}", params={"lang": "zh"})  # the session cookie carries on
-    assert page_zh.status_code == 200 and "银行流水" in page_zh.text and "向其他金融机构还款 1 笔" in page_zh.text
+    assert (
+        page_zh.status_code == 200
+        and "银行流水" in page_zh.text
+        and "向其他金融机构还款 1 笔" in page_zh.text
+    )
 
     anna = c.actor("rm.anna")
     for question, expected in (
         ("any payments to other banks at ACME Holdings?", ["Wells Fargo Bank", LENDER_FIGURE]),
         ("ACME Holdings 有没有对其他银行的还款?", ["向其他金融机构还款 1 笔", LENDER_FIGURE]),
-        ("any bounced payments at ACME Holdings?", ["ACME Holdings's bank statements: 1 accounts, 5 transactions"]),
+        (
+            "any bounced payments at ACME Holdings?",
+            ["ACME Holdings's bank statements: 1 accounts, 5 transactions"],
+        ),
         ("ACME Holdings 的银行流水有什么异常", ["ACME Holdings 的银行流水", "最大付款方", "60,000.00"]),
     ):
         reply = c.assistant.answer(anna, f"t-{hash(question)}", question)
