@@ -195,7 +195,7 @@ def _rates(conn: Connection) -> dict[str, float]:
 
 
 def load_client_frames(
-    conn: Connection, client_id: int
+    conn: Connection, client_id: int, *, transactions: bool = True
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, dict[str, float]]:
     """A client's stored transactions, statements and accounts as frames, and the book's latest FX rates."""
     acc_t, st_t, tx_t = (r.__table__ for r in (BankAccountRow, BankStatementRow, BankTransactionRow))  # type: ignore[attr-defined]
@@ -204,13 +204,21 @@ def load_client_frames(
         cursor = conn.execute(select(t).where(t.c.client_id == client_id))  # type: ignore[attr-defined]
         return pd.DataFrame.from_records(cursor.all(), columns=[c.name for c in t.columns])  # type: ignore[attr-defined]
 
-    accounts, statements, tx = frame(acc_t), frame(st_t), frame(tx_t)
+    accounts, statements = frame(acc_t), frame(st_t)
+    tx = frame(tx_t) if transactions else pd.DataFrame(columns=[c.name for c in tx_t.columns])
     return tx, statements, accounts, _rates(conn)
 
 
-def _derive_flows(conn: Connection, client_id: int) -> tuple[list[str], list[str]]:
-    """Rewrite the client's bank_flows for the months its statements cover; (months, notes)."""
-    tx, statements, accounts, rates = load_client_frames(conn, client_id)
+def _derive_flows(
+    conn: Connection, client_id: int, only: list[dict[str, object]] | None = None
+) -> tuple[list[str], list[str]]:
+    """Rewrite the client's bank_flows for the months its statements cover; (months, notes).
+
+    `only`: the client's transactions are exactly these rows (its first import): not read back."""
+    tx, statements, accounts, rates = load_client_frames(conn, client_id, transactions=only is None)
+    if only is not None:
+        columns = [c.name for c in BankTransactionRow.__table__.columns]  # type: ignore[attr-defined]
+        tx = pd.DataFrame.from_records(only, columns=columns)
     if accounts.empty or statements.empty or tx.empty:
         return [], []
     flows, notes = monthly_flows(tx, statements, accounts, rates)
@@ -317,14 +325,17 @@ def import_statements(engine: Engine, client_id: int, paths: list[Path], *, now:
         if st_rows:
             conn.execute(st_t.insert(), st_rows)
         unique_tx = list({r["txn_id"]: r for r in tx_rows}.values())
-        known = _existing_transactions(conn, unique_tx)
+        first_import = (
+            conn.execute(select(tx_t.c.txn_id).where(tx_t.c.client_id == client_id).limit(1)).first() is None
+        )
+        known = set() if first_import else _existing_transactions(conn, unique_tx)
         fresh = [r for r in unique_tx if r["txn_id"] not in known]
         if fresh:
             _insert_transactions(conn, fresh)
         warnings += _gaps(conn, account_ids)
         months: list[str] = []
         if fresh or st_rows:
-            months, notes = _derive_flows(conn, client_id)
+            months, notes = _derive_flows(conn, client_id, fresh if first_import else None)
             warnings += notes
         result = StatementImport(
             client_id=client_id, accounts=account_ids, statements=summaries, transactions_added=len(fresh),

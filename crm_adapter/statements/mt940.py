@@ -97,7 +97,7 @@ def _tags(block: list[tuple[int, str]]) -> list[tuple[int, str, list[str]]]:
     """(line, tag, lines of its value); lines after a balance tag that are no tag are bank filler."""
     tags: list[tuple[int, str, list[str]]] = []
     for number, line in block:
-        m = _TAG.match(line)
+        m = _TAG.match(line) if line[:1] == ":" else None
         if m:
             tags.append((number, m["tag"], [m["value"]]))
         elif tags and tags[-1][1] not in _BALANCE_TAGS and tags[-1][1] not in ("20", "25", "28C", "28"):
@@ -105,8 +105,8 @@ def _tags(block: list[tuple[int, str]]) -> list[tuple[int, str, list[str]]]:
     return tags
 
 
-def _slash_fields(text: str) -> dict[str, str]:
-    parts = _SLASH.split(text)
+def _slash_fields(parts: list[str]) -> dict[str, str]:
+    """`/KEY/value` fields from `_SLASH.split` of a `:86:` (the first value of a key kept)."""
     fields: dict[str, str] = {}
     for key, value in zip(parts[1::2], parts[2::2], strict=False):
         fields.setdefault(key, value.strip("/ "))
@@ -136,8 +136,9 @@ def _details(text: str) -> tuple[str, dict[str, str]]:
             "description": " ".join(p for p in (sub.get("00", "").strip(), text) if p),
             "gvc": joined[:3],
         }
-    if _SLASH.search(joined):
-        f = _slash_fields(joined)
+    parts = _SLASH.split(joined)
+    if len(parts) > 1:
+        f = _slash_fields(parts)
         name, account = f.get("NAME", ""), f.get("IBAN", "")
         if "CNTP" in f:  # ING: /CNTP/iban/bic/name/city/
             cntp = f["CNTP"].split("/")
