@@ -173,6 +173,7 @@ def _statement(file: str, block: list[tuple[int, str]]) -> ParsedStatement:
     from_date = to_date = dt.date.min
     currency = ""
     lines61: list[tuple[int, re.Match[str], dt.date]] = []
+    texts86: list[str] = []  # the first `:86:` after each `:61:` ("" when none)
     trimmed: list[str] = []
     closed = False
     for number_, tag, value in tags:
@@ -202,7 +203,12 @@ def _statement(file: str, block: list[tuple[int, str]]) -> ParsedStatement:
                     "type code like NTRF, reference)",
                 )  # fmt: skip
             lines61.append((number_, m, _date(file, number_, "tag 61 value date", m["value_date"])))
+            texts86.append("")
+            trimmed.append(":61:" + "\n".join(value))
+            continue
         elif tag == "86":
+            if texts86 and not texts86[-1]:
+                texts86[-1] = "\n".join(value)
             continue  # read below (`_details`); the library's own reading of it is not used
         trimmed.append(f":{tag}:" + "\n".join(value))
     if not currency:
@@ -219,22 +225,13 @@ def _statement(file: str, block: list[tuple[int, str]]) -> ParsedStatement:
         raise StatementFormatError(
             file, start, "tag 61", f"{len(lines61)} entries in the file but {len(entries)} readable"
         )
-    details86 = {n: "\n".join(v) for n, t, v in tags if t == "86"}
-    owner_of: dict[int, int] = {}
-    current = 0
-    for n, t, _ in tags:
-        if t == "61":
-            current = n
-        elif t == "86" and current:
-            owner_of.setdefault(current, n)
     transactions: list[ParsedTransaction] = []
     dialects: dict[str, int] = {}
-    for (line, m, value_date), entry in zip(lines61, entries, strict=True):
+    for (line, m, value_date), text86, entry in zip(lines61, texts86, entries, strict=True):
         amount = Decimal(m["amount"].replace(",", "."))
         mark = m["mark"]
         signed = -amount if mark in ("D", "RC") else amount
         booking = entry.data.get("guessed_entry_date") or value_date
-        text86 = details86.get(owner_of.get(line, -1), "")
         dialect, d = _details(text86) if text86 else ("none", {})
         dialects[dialect] = dialects.get(dialect, 0) + 1
         bank_ref = str(entry.data.get("bank_reference") or "")
