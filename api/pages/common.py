@@ -15,7 +15,7 @@ from markupsafe import Markup, escape
 from api.deps import secret_of
 from api.launch import SESSION_COOKIE, SESSION_SECONDS, BrowserSession, open_session, verify_launch
 from api.launch_replay import consume
-from kernel.catalogue import Language, normalise_language, text
+from kernel.catalogue import Language, normalise_language, render_or, text
 from kernel.errors import Unauthenticated
 from tools.actor import Actor
 from tools.memos.labels import term
@@ -130,10 +130,20 @@ def history_svg(history: object, lang: str, *, width: int = 320, height: int = 1
     return Markup(svg)  # every text inside is escaped above
 
 
+@pass_context
+def say(context: dict[str, object], item: object, field: str = "message") -> str:
+    """An engine result's message (a warning's, a note's …) in the page's language, from its code + params
+    (`msg`); the stored English `field` when it carries none."""
+    get = item.get if isinstance(item, dict) else (lambda k, d=None: getattr(item, k, d))  # type: ignore[union-attr]
+    return render_or(get("msg"), str(get(field, "") or ""), str(context.get("lang") or "en"))
+
+
 def make_templates() -> Jinja2Templates:
     templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
     templates.env.filters.update(money=money, amount=amount, pct=pct)
-    templates.env.globals.update(sparkline=sparkline, t=translate, term=code_name, history_svg=history_svg)
+    templates.env.globals.update(
+        sparkline=sparkline, t=translate, term=code_name, history_svg=history_svg, say=say
+    )
     return templates
 
 

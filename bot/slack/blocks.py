@@ -245,7 +245,10 @@ def client_card_blocks(card: ClientCard, lang: str = "en") -> list[Block]:
 
 def warning_line(w: EarlyWarning, lang: str) -> str:
     when = f" ({w.date})" if w.date else ""
-    return f"{LEVEL_EMOJI.get(w.level, '•')} *{escape(indicator_name(w.indicator, lang))}*{when}: {escape(w.message)}"
+    said = catalogue.render_or(w.msg, w.message, lang)  # from the warning's code + params
+    return (
+        f"{LEVEL_EMOJI.get(w.level, '•')} *{escape(indicator_name(w.indicator, lang))}*{when}: {escape(said)}"
+    )
 
 
 def warning_sections(warnings: Iterable[EarlyWarning], lang: str = "en") -> list[Block]:
@@ -600,7 +603,8 @@ def warning_alert_blocks(
         "alert.new", lang, emoji=LEVEL_EMOJI.get(warning.level, ""), level=level, client=escape(client_name),
         client_id=client_id, when=when,
     )  # fmt: skip
-    detail = f"*{escape(indicator_name(warning.indicator, lang))}*: {escape(warning.message)}{measured}"
+    said = catalogue.render_or(getattr(warning, "msg", None), warning.message, lang)  # code + params
+    detail = f"*{escape(indicator_name(warning.indicator, lang))}*: {escape(said)}{measured}"
     return [
         *sections(f"{headline}\n{detail}"),
         context(

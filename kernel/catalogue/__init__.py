@@ -96,7 +96,7 @@ def fmt_month(value: object, lang: Language | str = "en") -> str:
     return _render.fmt_month(value, normalise_language(lang))  # type: ignore[arg-type]
 
 
-def vocab(kind: str, code: object, lang: Language | str = "en") -> str:
+def code_name(kind: str, code: object, lang: Language | str = "en") -> str:
     """The user-facing name of an engine code (`vocab` area); the code with spaces if unknown."""
     raw = str(getattr(code, "value", code))
     key = f"{kind}.{raw}"
@@ -137,5 +137,5 @@ __all__ = [
     "render_or",
     "template",
     "text",
-    "vocab",
+    "code_name",
 ]

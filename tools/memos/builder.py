@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from crm_adapter.models import ContactLog
-from kernel.catalogue import render_or, vocab
+from kernel.catalogue import code_name, render_or
 from kernel.catalogue import text as msg
 from tools.engine.results import ClientAssessment, RatioRow, Trend
 from tools.engine.review_runs import PreviousResult
@@ -184,7 +184,7 @@ class _Builder:
     def grade(self, grade: int | None, name: str | None = None) -> str:
         if grade is None:
             return f.NA
-        return f"{grade} ({vocab('grade', grade, self.i.language)})" if name else str(grade)
+        return f"{grade} ({code_name('grade', grade, self.i.language)})" if name else str(grade)
 
     # --- header ------------------------------------------------------------------------------------
     def header(self) -> MemoHeader:

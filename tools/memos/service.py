@@ -18,7 +18,7 @@ from sqlalchemy import Engine
 
 from crm_adapter.enums import Role
 from crm_adapter.protocol import CRMAdapter
-from kernel.catalogue import text, vocab
+from kernel.catalogue import code_name, text
 from kernel.errors import Conflict, Forbidden, InvalidInput
 from knowledge.access import PUBLIC_ACCESS
 from tools.access import get_client_for, require_role
@@ -148,13 +148,13 @@ class MemoService:
 
         queries = [q("review", grade=a.rating.grade)]
         if a.limit.binding:
-            queries.append(q("limit", constraint=vocab("constraint", a.limit.binding, language)))
-        queries += [q("warning", indicator=vocab("indicator", w.indicator, language),
-                      level=vocab("level", w.level, language)) for w in a.warnings[:2]]  # fmt: skip
+            queries.append(q("limit", constraint=code_name("constraint", a.limit.binding, language)))
+        queries += [q("warning", indicator=code_name("indicator", w.indicator, language),
+                      level=code_name("level", w.level, language)) for w in a.warnings[:2]]  # fmt: skip
         if a.insurance.required:
             queries.append(q("insurance"))
         if a.proposal.action in ("increase", "decrease", "freeze"):
-            queries.append(q("authority", action=vocab("action", a.proposal.action, language)))
+            queries.append(q("authority", action=code_name("action", a.proposal.action, language)))
         out: list[Citation] = []
         seen: set[str] = set()
         for q in queries:
