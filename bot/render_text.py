@@ -3,13 +3,32 @@ language: the words around the answer come from the message catalogue (area `ass
 
 from __future__ import annotations
 
-from bot.reply import Reply
-from kernel.catalogue import detect_language, text
+import re
+
+from bot.reply import Figure, Reply
+from kernel.catalogue import code_name, detect_language, has, text
 
 
 def _lang(reply: Reply, lang: str | None) -> str:
     """The reply's language: the caller's, else the answer's own (a Chinese answer is in Chinese)."""
     return lang or detect_language(reply.text)
+
+
+def figure_label(figure: Figure, lang: str) -> str:
+    """A headline figure's label in the reader's language (`assistant.figure.<label>`)."""
+    key = "assistant.figure." + re.sub(r"[^a-z0-9]+", "_", figure.label.lower()).strip("_")
+    return text(key, lang) if has(key) else figure.label
+
+
+def figure_display(figure: Figure, lang: str) -> str:
+    """A figure as shown: codes (an EWS level, a grade's name) and "n/a" in the reader's language."""
+    if figure.display == "n/a":
+        return text("common.not_available", lang)
+    if figure.unit == "level" and isinstance(figure.value, str):
+        return code_name("level", figure.value, lang)
+    if figure.unit == "grade" and isinstance(figure.value, int):
+        return f"{figure.value} ({code_name('grade', figure.value, lang)})"
+    return figure.display
 
 
 def render_plain(reply: Reply, lang: str | None = None) -> str:
@@ -34,7 +53,9 @@ def render_markdown(reply: Reply, lang: str | None = None) -> str:
         lines.append(f"- {stripped[2:]}" if stripped.startswith("• ") else line)
     parts = ["\n".join(lines)]
     if reply.figures:
-        rows = [f"| {f.label} | {f.display} | `{f.source}` |" for f in reply.figures]
+        rows = [
+            f"| {figure_label(f, lang)} | {figure_display(f, lang)} | `{f.source}` |" for f in reply.figures
+        ]
         head = text("assistant.render.figures_head", lang)
         parts.append(f"{head}\n|---|---|---|\n" + "\n".join(rows))
     if reply.citations:

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
+from bot.render_text import figure_display, figure_label
 from bot.reply import ClientCard as ReplyCard
 from bot.reply import Reply
 from bot.slack.ids import ActionId, BlockId, ViewId
@@ -270,7 +271,7 @@ def reply_messages(reply: Reply, lang: str = "en", *, action_ids: Sequence[str] 
     for card in reply.cards:
         body.extend(client_card_blocks(ClientCard.from_reply_card(card), lang))
     body.extend(sections(to_mrkdwn(reply.text)))
-    figures = [(escape(f.label), escape(f.display)) for f in reply.figures]
+    figures = [(escape(figure_label(f, lang)), escape(figure_display(f, lang))) for f in reply.figures]
     for start in range(0, len(figures), 10):
         body.append(fields_section(figures[start : start + 10]))
     tail: list[Block] = []

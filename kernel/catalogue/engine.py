@@ -50,6 +50,7 @@ EN: dict[str, str] = {
     "engine.note.contact_none": "no contact on record: due one period after onboarding{planned}",
     "engine.note.contact_planned": "; officer planned the next contact for {date}",
     # trends
+    "engine.name.no_group": "{name} (no group)",
     "engine.trend.too_few": "{metric}: fewer than two periods",
     "engine.trend.moved": "{metric} {direction} over {n} periods ({first} → {last})",
     # rating factors and reasons
@@ -181,6 +182,7 @@ ZH: dict[str, str] = {
     "engine.note.contact_last": "上次联系 {date}（{kind}）；按此评级和预警级别每 {days} 天联系一次{planned}",
     "engine.note.contact_none": "没有联系记录：建立客户关系后一个周期即应联系{planned}",
     "engine.note.contact_planned": "；客户经理已计划于 {date} 再次联系",
+    "engine.name.no_group": "{name}（无集团）",
     "engine.trend.too_few": "{metric}：不足两个报告期",
     "engine.trend.moved": "{metric}在 {n} 个报告期内{direction}（{first} → {last}）",
     "engine.factor.points": "{factor}：{shown} → 得 {points:g} 分（满分 {max:g}）",

@@ -215,7 +215,8 @@ def client_assessment(pa: PortfolioAssessment, client_id: int) -> ClientAssessme
     notes += repayment.note_msgs
     reputation = _reputation(pa, client_id)
     rating = _rating(pa, client_id)
-    names = {"single_name": ref.name, "group": ref.group_name or ref.group_id or f"{ref.name} (no group)"}
+    names: dict[str, object] = {"single_name": ref.name,
+                                "group": ref.group_name or ref.group_id or _m("engine.name.no_group", name=ref.name)}  # fmt: skip
     limit = _limit(pa, client_id, ccy, names)
     warnings = _warnings(pa, client_id)
     proposal = _proposal(pa, client_id, ccy, limit, warnings)
@@ -435,7 +436,7 @@ def _rating(pa: PortfolioAssessment, client_id: int) -> Rating:
     )  # fmt: skip
 
 
-def _limit(pa: PortfolioAssessment, client_id: int, ccy: str, names: dict[str, str]) -> LimitRecommendation:
+def _limit(pa: PortfolioAssessment, client_id: int, ccy: str, names: dict[str, object]) -> LimitRecommendation:
     lp = pa.policy.limits
     r = pa.limits.loc[client_id]
     grade = int(pa.rating.loc[client_id, "grade"])

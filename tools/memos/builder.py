@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from crm_adapter.models import ContactLog
-from kernel.catalogue import code_name, render_or
+from kernel.catalogue import code_name, render, render_or
 from kernel.catalogue import text as msg
 from tools.engine.results import ClientAssessment, RatioRow, Trend
 from tools.engine.review_runs import PreviousResult
@@ -152,6 +152,14 @@ class _Builder:
         if messages:
             return [render_or(m, "", self.i.language) for m in messages]
         return list(fallbacks)
+
+    def factor_value(self, x: Any) -> str:
+        """A scorecard factor's value as the engine showed it (1.79x, 12.3%, n/a with its reason), in words."""
+        if x.msg is None or "shown" not in x.msg.params:
+            return str(x.text)
+        return render(
+            {"key": "memo.factor_value", "params": {"shown": x.msg.params["shown"]}}, self.i.language
+        )
 
     def reason_text(self, c: Any) -> str:
         return self.say(c.msg, str(c.text))
@@ -365,7 +373,7 @@ class _Builder:
         bullets = [
             self.L["outside_policy"].format(
                 label=self.factor_label(x.name, x.label),
-                text=self.say(x.msg, x.text),
+                text=self.factor_value(x),
                 points=f.number(x.points, 1),
                 max=f.number(x.max_points, 1),
             )
