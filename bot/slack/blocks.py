@@ -220,8 +220,10 @@ class ClientCard(BaseModel):
 
 def client_card_blocks(card: ClientCard, lang: str = "en") -> list[Block]:
     level = card.ews_level or "green"
-    grade = f"{card.grade} ({escape(card.grade_name)})" if card.grade_name else str(card.grade or "n/a")
-    review = str(card.next_review or "n/a")
+    na = catalogue.text("common.not_available", lang)
+    named = catalogue.code_name("grade", card.grade, lang) if card.grade else card.grade_name  # one name per grade
+    grade = f"{card.grade} ({escape(named)})" if card.grade_name else str(card.grade or na)
+    review = str(card.next_review or na)
     if card.review_overdue:
         review = ":warning: " + t("card.overdue", lang, date=review)
     blocks = [
