@@ -221,7 +221,9 @@ class ClientCard(BaseModel):
 def client_card_blocks(card: ClientCard, lang: str = "en") -> list[Block]:
     level = card.ews_level or "green"
     na = catalogue.text("common.not_available", lang)
-    named = catalogue.code_name("grade", card.grade, lang) if card.grade else card.grade_name  # one name per grade
+    named = (
+        catalogue.code_name("grade", card.grade, lang) if card.grade else card.grade_name
+    )  # one name per grade
     grade = f"{card.grade} ({escape(named)})" if card.grade_name else str(card.grade or na)
     review = str(card.next_review or na)
     if card.review_overdue:

@@ -436,7 +436,9 @@ def _rating(pa: PortfolioAssessment, client_id: int) -> Rating:
     )  # fmt: skip
 
 
-def _limit(pa: PortfolioAssessment, client_id: int, ccy: str, names: dict[str, object]) -> LimitRecommendation:
+def _limit(
+    pa: PortfolioAssessment, client_id: int, ccy: str, names: dict[str, object]
+) -> LimitRecommendation:
     lp = pa.policy.limits
     r = pa.limits.loc[client_id]
     grade = int(pa.rating.loc[client_id, "grade"])
