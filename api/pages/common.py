@@ -15,7 +15,7 @@ from markupsafe import Markup, escape
 from api.deps import secret_of
 from api.launch import SESSION_COOKIE, SESSION_SECONDS, BrowserSession, open_session, verify_launch
 from api.launch_replay import consume
-from kernel.catalogue import Language, normalise_language, text
+from kernel.catalogue import Language, normalise_language, render_or, text
 from kernel.errors import Unauthenticated
 from tools.actor import Actor
 from tools.memos.labels import term
@@ -38,6 +38,22 @@ def money(value: Decimal | float | None, currency: str = "") -> str:
         if abs(amount) >= size:
             return f"{currency}{NBSP}{amount / size:,.2f}{suffix}".strip(NBSP)
     return f"{currency}{NBSP}{amount:,.0f}".strip(NBSP)
+
+
+def money_in(value: Decimal | float | None, currency: str, lang: str) -> str:
+    """Compact in the page's language: USD 1.25m / USD 125.00万, USD 1.20亿 (Chinese counts in 万 and 亿)."""
+    if lang != "zh" or value is None:
+        return money(value, currency) if value is not None else text("common.not_available", lang)
+    amount = float(value)
+    for size, suffix in ((1e8, "亿"), (1e4, "万")):
+        if abs(amount) >= size:
+            return f"{currency}{NBSP}{amount / size:,.2f}{suffix}".strip(NBSP)
+    return f"{currency}{NBSP}{amount:,.0f}".strip(NBSP)
+
+
+@pass_context
+def money_filter(context: dict[str, object], value: Decimal | float | None, currency: str = "") -> str:
+    return money_in(value, currency, str(context.get("lang") or "en"))
 
 
 def amount(value: Decimal | float | None, currency: str = "") -> str:
@@ -100,7 +116,7 @@ def history_svg(history: object, lang: str, *, width: int = 320, height: int = 1
             h = max(abs(float(m.avg_balance)) / peak_b * plot_h, 1)
             parts.append(f'<rect class="bal" x="{x + slot * 0.15:.1f}" y="{top + plot_h - h:.1f}" '
                          f'width="{slot * 0.7:.1f}" height="{h:.1f}"><title>{escape(m.month.strftime("%Y-%m"))}: '
-                         f'{escape(money(m.avg_balance, getattr(history, "currency", "") or ""))}</title></rect>')  # fmt: skip
+                         f'{escape(money_in(m.avg_balance, getattr(history, "currency", "") or "", lang))}</title></rect>')  # fmt: skip
         if i in (0, len(months) // 2, len(months) - 1):
             anchor = "start" if i == 0 else "end" if i == len(months) - 1 else "middle"
             lx = left if i == 0 else left + plot_w if i == len(months) - 1 else x + slot / 2
@@ -108,7 +124,7 @@ def history_svg(history: object, lang: str, *, width: int = 320, height: int = 1
                 f'<text x="{lx:.1f}" y="{height - 5}" text-anchor="{anchor}">{m.month.strftime("%Y-%m")}</text>'
             )
     if balances:
-        peak_text = escape(money(peak_b, getattr(history, "currency", "") or ""))
+        peak_text = escape(money_in(peak_b, getattr(history, "currency", "") or "", lang))
         parts.append(f'<text x="{left}" y="{top - 1}" class="axis">{peak_text}</text>')
         parts.append(
             f'<text x="{left + plot_w}" y="{top - 1}" text-anchor="end" class="axis">{pct(peak_u)}</text>'
@@ -130,10 +146,20 @@ def history_svg(history: object, lang: str, *, width: int = 320, height: int = 1
     return Markup(svg)  # every text inside is escaped above
 
 
+@pass_context
+def say(context: dict[str, object], item: object, field: str = "message") -> str:
+    """An engine result's message (a warning's, a note's …) in the page's language, from its code + params
+    (`msg`); the stored English `field` when it carries none."""
+    get = item.get if isinstance(item, dict) else (lambda k, d=None: getattr(item, k, d))  # type: ignore[union-attr]
+    return render_or(get("msg"), str(get(field, "") or ""), str(context.get("lang") or "en"))
+
+
 def make_templates() -> Jinja2Templates:
     templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
-    templates.env.filters.update(money=money, amount=amount, pct=pct)
-    templates.env.globals.update(sparkline=sparkline, t=translate, term=code_name, history_svg=history_svg)
+    templates.env.filters.update(money=money_filter, amount=amount, pct=pct)
+    templates.env.globals.update(
+        sparkline=sparkline, t=translate, term=code_name, history_svg=history_svg, say=say
+    )
     return templates
 
 

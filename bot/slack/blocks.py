@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
+from bot.render_text import figure_display, figure_label
 from bot.reply import ClientCard as ReplyCard
 from bot.reply import Reply
 from bot.slack.ids import ActionId, BlockId, ViewId
@@ -219,8 +220,12 @@ class ClientCard(BaseModel):
 
 def client_card_blocks(card: ClientCard, lang: str = "en") -> list[Block]:
     level = card.ews_level or "green"
-    grade = f"{card.grade} ({escape(card.grade_name)})" if card.grade_name else str(card.grade or "n/a")
-    review = str(card.next_review or "n/a")
+    na = catalogue.text("common.not_available", lang)
+    named = (
+        catalogue.code_name("grade", card.grade, lang) if card.grade else card.grade_name
+    )  # one name per grade
+    grade = f"{card.grade} ({escape(named)})" if card.grade_name else str(card.grade or na)
+    review = str(card.next_review or na)
     if card.review_overdue:
         review = ":warning: " + t("card.overdue", lang, date=review)
     blocks = [
@@ -245,7 +250,10 @@ def client_card_blocks(card: ClientCard, lang: str = "en") -> list[Block]:
 
 def warning_line(w: EarlyWarning, lang: str) -> str:
     when = f" ({w.date})" if w.date else ""
-    return f"{LEVEL_EMOJI.get(w.level, '•')} *{escape(indicator_name(w.indicator, lang))}*{when}: {escape(w.message)}"
+    said = catalogue.render_or(w.msg, w.message, lang)  # from the warning's code + params
+    return (
+        f"{LEVEL_EMOJI.get(w.level, '•')} *{escape(indicator_name(w.indicator, lang))}*{when}: {escape(said)}"
+    )
 
 
 def warning_sections(warnings: Iterable[EarlyWarning], lang: str = "en") -> list[Block]:
@@ -267,7 +275,7 @@ def reply_messages(reply: Reply, lang: str = "en", *, action_ids: Sequence[str] 
     for card in reply.cards:
         body.extend(client_card_blocks(ClientCard.from_reply_card(card), lang))
     body.extend(sections(to_mrkdwn(reply.text)))
-    figures = [(escape(f.label), escape(f.display)) for f in reply.figures]
+    figures = [(escape(figure_label(f, lang)), escape(figure_display(f, lang))) for f in reply.figures]
     for start in range(0, len(figures), 10):
         body.append(fields_section(figures[start : start + 10]))
     tail: list[Block] = []
@@ -600,7 +608,8 @@ def warning_alert_blocks(
         "alert.new", lang, emoji=LEVEL_EMOJI.get(warning.level, ""), level=level, client=escape(client_name),
         client_id=client_id, when=when,
     )  # fmt: skip
-    detail = f"*{escape(indicator_name(warning.indicator, lang))}*: {escape(warning.message)}{measured}"
+    said = catalogue.render_or(getattr(warning, "msg", None), warning.message, lang)  # code + params
+    detail = f"*{escape(indicator_name(warning.indicator, lang))}*: {escape(said)}{measured}"
     return [
         *sections(f"{headline}\n{detail}"),
         context(

@@ -16,8 +16,11 @@ import importlib
 import pkgutil
 import re
 import string
+from collections.abc import Mapping
 from functools import cache
-from typing import Literal
+from typing import Any, Literal
+
+from kernel.catalogue import _render
 
 Language = Literal["en", "zh"]
 LANGUAGES: tuple[Language, ...] = ("en", "zh")
@@ -70,6 +73,36 @@ def text(key: str, lang: Language | str = "en", /, **values: object) -> str:
     return template(key, normalise_language(lang)).format(**values)
 
 
+def render(message: Any, lang: Language | str = "en") -> str:
+    """A coded message (an object or dict with `key` and `params`, e.g. `EarlyWarning.code/params`'s
+    `Msg`) in `lang`: dates, months, values and engine codes shown the way that language writes them."""
+    if isinstance(message, Mapping):
+        key, params = message["key"], message.get("params") or {}
+    else:
+        key, params = message.key, message.params or {}
+    return _render.render(key, normalise_language(lang), params, has=has, template=template)
+
+
+def render_or(message: Any, fallback: str, lang: Language | str = "en") -> str:
+    """`render(message)` when the result carries its code, else the stored (English) text."""
+    return fallback if message is None else render(message, lang)
+
+
+def fmt_date(value: object, lang: Language | str = "en") -> str:
+    return _render.fmt_date(value, normalise_language(lang))  # type: ignore[arg-type]
+
+
+def fmt_month(value: object, lang: Language | str = "en") -> str:
+    return _render.fmt_month(value, normalise_language(lang))  # type: ignore[arg-type]
+
+
+def code_name(kind: str, code: object, lang: Language | str = "en") -> str:
+    """The user-facing name of an engine code (`vocab` area); the code with spaces if unknown."""
+    raw = str(getattr(code, "value", code))
+    key = f"{kind}.{raw}"
+    return template(key, normalise_language(lang)) if has(key) else raw.replace("_", " ")
+
+
 def placeholders(message: str) -> set[str]:
     return {name for _, name, _, _ in string.Formatter().parse(message) if name}
 
@@ -94,10 +127,15 @@ __all__ = [
     "Language",
     "MissingMessage",
     "detect_language",
+    "fmt_date",
+    "fmt_month",
     "has",
     "keys",
     "normalise_language",
     "placeholders",
+    "render",
+    "render_or",
     "template",
     "text",
+    "code_name",
 ]

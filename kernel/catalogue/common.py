@@ -7,6 +7,7 @@ EN: dict[str, str] = {
     "common.no": "no",
     "common.none": "none",
     "common.not_available": "n/a",
+    "common.no_data": "no data",
     "common.shown_of_total": "{shown} of {total}",
 }
 
@@ -15,5 +16,6 @@ ZH: dict[str, str] = {
     "common.no": "否",
     "common.none": "无",
     "common.not_available": "不适用",
+    "common.no_data": "无数据",
     "common.shown_of_total": "共 {total} 项，显示 {shown} 项",
 }

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from kernel import catalogue
@@ -32,3 +34,45 @@ def test_text_fills_placeholders_and_unknown_key_raises() -> None:
 )
 def test_detect_language(question: str, expected: str) -> None:
     assert catalogue.detect_language(question) == expected
+
+
+def test_english_messages_hold_no_chinese_and_chinese_ones_are_chinese() -> None:
+    cjk = re.compile(r"[\u3400-\u9fff]")
+    switch = {"pages.lang_switch"}  # the language switch names the other language in that language: 中文
+    for key in sorted(catalogue.keys() - switch):
+        assert not cjk.search(catalogue.template(key, "en")), key
+    # every engine message (warnings, notes, reasons, limits, proposals) has Chinese words in Chinese
+    every = set(catalogue.keys())
+    for key in sorted(k for k in every if k.startswith("engine.")):
+        assert cjk.search(catalogue.template(key, "zh")), key
+
+
+def test_a_warning_and_a_reason_code_rendered_from_code_and_params() -> None:
+    # the engine stores codes and JSON parameters; the sentences below are written by hand
+    warning = {"key": "engine.warning.review_overdue", "params": {"value": 155.0, "date": "2026-06-26"}}
+    assert catalogue.render(warning, "zh") == "定期复审已逾期 155 天（应于 2026年6月26日 完成）"
+    assert catalogue.render(warning, "en") == "periodic review 155 days overdue (due 26 Jun 2026)"
+    reason = {"key": "engine.reason.factor",
+              "params": {"factor": "debt_to_ebitda", "shown": {"v": 1.79, "unit": "x"}, "lost": 3.0}}  # fmt: skip
+    assert catalogue.render(reason, "zh") == "债务 / EBITDA 1.79 倍（扣 3 分）"
+    assert catalogue.render(reason, "en") == "Debt / EBITDA 1.79x (−3 points)"
+    na = {"key": "engine.reason.factor",
+          "params": {"factor": "debt_to_ebitda", "shown": {"key": "engine.na.ebitda_not_positive"}, "lost": 12.0}}  # fmt: skip
+    assert catalogue.render(na, "zh") == "债务 / EBITDA 不适用（EBITDA 非正）（扣 12 分）"
+
+
+def test_render_names_codes_dates_and_lists_in_the_readers_language() -> None:
+    room = {"key": "constraint.conc_sector_room",
+            "params": {"dimension": "size_segment", "bucket": "small", "ccy": "USD", "room": 1250000.0, "limit": 0.5}}  # fmt: skip
+    assert (
+        catalogue.render(room, "zh") == "企业规模“小型”距 50.0% 上限尚余 USD 1,250,000：额度最多可增加该金额"
+    )
+    assert "size segment 'small'" in catalogue.render(room, "en")
+    blocked = {"key": "engine.proposal.room_but", "params": {"blockers": [
+        {"key": "engine.proposal.blocker.warnings"}, {"key": "engine.proposal.blocker.utilisation", "params": {"min": 0.6}}]}}  # fmt: skip
+    assert catalogue.render(blocked, "zh") == "有提额空间，但存在未解除的预警，使用率低于 60%"
+    assert catalogue.render(blocked, "en") == "room to increase, but warnings are open, utilisation below 60%"
+    assert (
+        catalogue.fmt_month("2026-10", "zh") == "2026年10月"
+        and catalogue.fmt_date("2026-03-01", "en") == "01 Mar 2026"
+    )

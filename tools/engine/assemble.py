@@ -13,7 +13,7 @@ from decimal import Decimal
 import numpy as np
 import pandas as pd
 
-from kernel.catalogue import text as msg
+from kernel.catalogue import render
 from kernel.errors import NotFound
 from kernel.money import quantize
 from tools.engine.concentration import DIMENSIONS, SECTOR_DIMENSIONS, indexed_lines
@@ -34,6 +34,7 @@ from tools.engine.results import (
     InsuranceStatus,
     LimitConstraint,
     LimitRecommendation,
+    Msg,
     Rating,
     RatioRow,
     ReasonCode,
@@ -85,6 +86,39 @@ def fmt_value(value: float | None, unit: str) -> str:
     if unit == "x":
         return f"{value:.2f}x"
     return f"{value:,.0f}" + ("" if unit == "count" else f" {unit}")
+
+
+# --- the text side: coded messages (catalogue key + JSON params), rendered in English for the text fields ---
+
+
+def _json(value: object) -> object:
+    if isinstance(value, Msg):
+        return {"key": value.key, "params": value.params}
+    if isinstance(value, list | tuple):
+        return [_json(v) for v in value]
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, Decimal | np.floating):
+        return float(value)
+    if isinstance(value, np.integer):
+        return int(value)
+    return value
+
+
+def _m(key: str, **params: object) -> Msg:
+    return Msg(key=key, params={k: _json(v) for k, v in params.items()})
+
+
+def _en(m: Msg) -> str:
+    return render(m, "en")
+
+
+def _ens(ms: list[Msg]) -> list[str]:
+    return [_en(m) for m in ms]
+
+
+def _unit(value: float | None, unit: str) -> dict[str, object]:
+    return {"v": value, "unit": unit}
 
 
 def _na_reasons(pa: PortfolioAssessment, client_id: int) -> dict[str, str]:
@@ -141,7 +175,7 @@ def client_assessment(pa: PortfolioAssessment, client_id: int) -> ClientAssessme
         officer_name=officers.get(c["officer_id"]), onboarded=day(c["onboarded"]),
     )  # fmt: skip
     fr = pa.frames
-    notes: list[str] = []
+    notes: list[Msg] = []
 
     # exposure
     fa = fr.facilities[fr.facilities["client_id"] == client_id]
@@ -169,44 +203,45 @@ def client_assessment(pa: PortfolioAssessment, client_id: int) -> ClientAssessme
         uninsured=money0(ex["uninsured"]), frozen_facilities=int(ex["frozen_facilities"]), facilities=lines,
     )  # fmt: skip
     if not lines:
-        notes.append("no facilities on file: nothing is lent")
+        notes.append(_m("engine.note.no_facilities"))
     if int(ex["frozen_facilities"]):
-        notes.append(f"{int(ex['frozen_facilities'])} facility(ies) frozen: no further drawing")
+        notes.append(_m("engine.note.frozen", n=int(ex["frozen_facilities"])))
 
     financials = _financials(pa, client_id)
-    notes += financials.notes
+    notes += financials.note_msgs
     flows = _flows(pa, client_id, ccy)
-    notes += flows.notes
+    notes += flows.note_msgs
     repayment = _repayment(pa, client_id)
-    notes += repayment.notes
+    notes += repayment.note_msgs
     reputation = _reputation(pa, client_id)
     rating = _rating(pa, client_id)
-    names = {"single_name": ref.name, "group": ref.group_name or ref.group_id or f"{ref.name} (no group)"}
+    names: dict[str, object] = {"single_name": ref.name,
+                                "group": ref.group_name or ref.group_id or _m("engine.name.no_group", name=ref.name)}  # fmt: skip
     limit = _limit(pa, client_id, ccy, names)
     warnings = _warnings(pa, client_id)
     proposal = _proposal(pa, client_id, ccy, limit, warnings)
     industry = c["industry"]
     known = policy.concentration.known_industries
     if known and industry not in known:
-        notes.append(
-            f"industry '{industry}' is not in the policy's list: counted as 'unclassified' for concentration"
-        )
+        notes.append(_m("engine.note.industry_unknown", bucket=industry))
     return ClientAssessment(
         client=ref, as_of=snap.as_of, policy_version=policy.version, policy_hash=policy.content_hash,
         model_id=rating.model_id, exposure=exposure,
         financials=financials, flows=flows, repayment=repayment, reputation=reputation, rating=rating,
         limit=limit, proposal=proposal, warnings=warnings, ews_level=pa.ews_level.loc[client_id],
         insurance=insurance_status(pa, client_id), concentration=_concentration(pa, client_id),
-        review=_review(pa, client_id), contact=_contact(pa, client_id), data_quality=notes,
+        review=_review(pa, client_id), contact=_contact(pa, client_id), data_quality=_ens(notes),
+        data_quality_msgs=notes,
     )  # fmt: skip
 
 
 def _financials(pa: PortfolioAssessment, client_id: int) -> FinancialAnalysis:
     rt = pa.frames.ratios
     rows = rt[rt["client_id"] == client_id]
-    notes: list[str] = []
+    notes: list[Msg] = []
     if rows.empty:
-        return FinancialAnalysis(notes=["no financial statements on file"])
+        none = [_m("engine.note.no_statements")]
+        return FinancialAnalysis(notes=_ens(none), note_msgs=none)
     periods = []
     for r in rows.itertuples():
         d = r._asdict()
@@ -244,16 +279,14 @@ def _financials(pa: PortfolioAssessment, client_id: int) -> FinancialAnalysis:
     age = num(latest["statement_age_months"])
     stale = bool(latest["statements_stale"])
     if stale:
-        notes.append(
-            f"statements {age:.0f} months old (latest period end {day(latest['period_end']):%d %b %Y})"
-        )
+        notes.append(_m("engine.note.statements_stale", age=age, date=day(latest["period_end"])))
     p0 = periods[0]
     if p0.ebitda is not None and p0.ebitda <= 0:
-        notes.append("EBITDA is not positive: debt/EBITDA and EBITDA-based capacity are n/a / nil")
+        notes.append(_m("engine.note.ebitda_not_positive"))
     if p0.equity is not None and p0.equity < 0:
-        notes.append("negative equity: debt/equity is n/a and the equity-based cap is nil")
+        notes.append(_m("engine.note.negative_equity"))
     if not p0.audited:
-        notes.append("latest statements are unaudited")
+        notes.append(_m("engine.note.unaudited"))
     trends = []
     series = list(reversed(periods))
     for metric, better in (("revenue", 1), ("ebitda_margin", 1), ("debt_to_ebitda", -1), ("current_ratio", 1),
@@ -261,11 +294,8 @@ def _financials(pa: PortfolioAssessment, client_id: int) -> FinancialAnalysis:
         vals = [num(getattr(p, metric)) for p in series]
         vals = [v for v in vals if v is not None]
         if len(vals) < 2:
-            trends.append(
-                Trend(
-                    metric=metric, direction="n/a", text=f"{metric.replace('_', ' ')}: fewer than two periods"
-                )
-            )
+            m = _m("engine.trend.too_few", metric=metric)
+            trends.append(Trend(metric=metric, direction="n/a", text=_en(m), msg=m))
             continue
         first, last = vals[0], vals[-1]
         change = (last - first) / abs(first) if first else None
@@ -273,35 +303,37 @@ def _financials(pa: PortfolioAssessment, client_id: int) -> FinancialAnalysis:
             direction = "stable"
         else:
             direction = "improving" if change * better > 0 else "deteriorating"
-        shown = {"revenue": "{:,.0f}", "ebitda_margin": "{:.1%}"}.get(metric, "{:.2f}x")
-        txt = (f"{metric.replace('_', ' ')} {direction} over {len(vals)} periods "
-               f"({shown.format(first)} → {shown.format(last)})")  # fmt: skip
-        trends.append(Trend(metric=metric, direction=direction, first=first, last=last, text=txt))
+        unit = {"revenue": "count", "ebitda_margin": "%"}.get(metric, "x")
+        m = _m("engine.trend.moved", metric=metric, direction=direction, n=len(vals), first=_unit(first, unit),
+               last=_unit(last, unit))  # fmt: skip
+        trends.append(Trend(metric=metric, direction=direction, first=first, last=last, text=_en(m), msg=m))
     return FinancialAnalysis(
         periods=periods, trends=trends, latest_period_end=day(latest["period_end"]),
-        statement_age_months=None if age is None else int(age), stale=stale, notes=notes,
+        statement_age_months=None if age is None else int(age), stale=stale, notes=_ens(notes), note_msgs=notes,
     )  # fmt: skip
 
 
 def _flows(pa: PortfolioAssessment, client_id: int, ccy: str) -> FlowAnalysis:
     if client_id not in pa.frames.flows.index:
-        return FlowAnalysis(notes=["no bank flows in the last 12 months"])
+        none = [_m("engine.note.no_flows")]
+        return FlowAnalysis(notes=_ens(none), note_msgs=none)
     f = pa.frames.flows.loc[client_id]
-    notes = []
+    notes: list[Msg] = []
     if bool(f["flows_stale"]):
-        notes.append(f"bank flows stale: last month on file {day(f['flow_last_month']):%b %Y}")
+        notes.append(_m("engine.note.flows_stale", month=f"{day(f['flow_last_month']):%Y-%m}"))
     return FlowAnalysis(
         months=int(f["flow_months"]), first_month=day(f["flow_first_month"]), last_month=day(f["flow_last_month"]),
         avg_monthly_inflow=money(f["avg_monthly_inflow"]), avg_monthly_outflow=money(f["avg_monthly_outflow"]),
         net_flow=money(f["net_flow"]), inflow_trend=num(f["inflow_trend"]),
         inflow_volatility=num(f["inflow_volatility"]), bounced_payments_12m=int(f["bounced_payments_12m"]),
-        notes=notes,
+        notes=_ens(notes), note_msgs=notes,
     )  # fmt: skip
 
 
 def _repayment(pa: PortfolioAssessment, client_id: int) -> RepaymentAnalysis:
     if client_id not in pa.frames.repayment.index:
-        return RepaymentAnalysis(notes=["no instalments due in the last 12 months"])
+        none = [_m("engine.note.no_instalments")]
+        return RepaymentAnalysis(notes=_ens(none), note_msgs=none)
     r = pa.frames.repayment.loc[client_id]
 
     def i(v: object) -> int | None:
@@ -319,7 +351,8 @@ def _repayment(pa: PortfolioAssessment, client_id: int) -> RepaymentAnalysis:
 def _reputation(pa: PortfolioAssessment, client_id: int) -> ReputationAnalysis:
     sg = pa.frames.signals[pa.frames.signals["client_id"] == client_id]
     if sg.empty:
-        return ReputationAnalysis(score=0.0, notes=["no reputation signals in the look-back window"])
+        none = [_m("engine.note.no_signals")]
+        return ReputationAnalysis(score=0.0, notes=_ens(none), note_msgs=none)
     refs = [
         SignalRef(
             signal_id=s.signal_id,
@@ -348,8 +381,9 @@ def _rating(pa: PortfolioAssessment, client_id: int) -> Rating:
     for f in policy.scorecard.factors:
         value = None if f.name in na else num(feats[f.name])
         pts = float(r[f"pts_{f.name}"])
-        shown = msg(f"engine.na.{na[f.name]}") if f.name in na else fmt_value(value, f.unit)
-        text = f"{f.label}: {shown} → {pts:g} of {f.max_points:g} points"
+        shown_c = _m(f"engine.na.{na[f.name]}") if f.name in na else _unit(value, f.unit)
+        fm = _m("engine.factor.points", factor=f.name, shown=shown_c, points=pts, max=f.max_points)
+        text = _en(fm)
         factors.append(
             ScoreFactor(
                 name=f.name,
@@ -358,6 +392,7 @@ def _rating(pa: PortfolioAssessment, client_id: int) -> Rating:
                 points=pts,
                 max_points=f.max_points,
                 text=text,
+                msg=fm,
                 na_reason=na.get(f.name),
             )  # fmt: skip
         )
@@ -367,10 +402,10 @@ def _rating(pa: PortfolioAssessment, client_id: int) -> Rating:
             continue
         f = by_name.get(name)
         lost = float(r[f"lost_{name}"]) if f is not None else 0.0
-        label = f.label if f else name.replace("_", " ")
         unit = f.unit if f else "x"
-        shown = msg(f"engine.na.{na[name]}") if name in na else fmt_value(num(feats.get(name)), unit)
-        reasons.append(ReasonCode(code=name, text=f"{label} {shown} (−{lost:g} points)", points_lost=lost))
+        shown_c = _m(f"engine.na.{na[name]}") if name in na else _unit(num(feats.get(name)), unit)
+        rm = _m("engine.reason.factor", factor=name, shown=shown_c, lost=lost)
+        reasons.append(ReasonCode(code=name, text=_en(rm), points_lost=lost, msg=rm))
     grade = int(r["grade"])
     prev = pa.previous["grade"].get(client_id) if len(pa.previous) else None
     prev_date = pa.previous["run_date"].get(client_id) if len(pa.previous) else None
@@ -379,20 +414,21 @@ def _rating(pa: PortfolioAssessment, client_id: int) -> Rating:
             0,
             ReasonCode(
                 code="in_default",
-                text=f"a payment is {policy.rating.default_dpd}+ days past due: grade 10",
+                text=_en(dm := _m("engine.reason.in_default", dpd=policy.rating.default_dpd)),
                 points_lost=0.0,
-            ),
+                msg=dm,
+            ),  # fmt: skip
         )
     behaviour_only = bool(r.get("no_statements", False))
     capped = bool(r.get("grade_capped", False))
     cap = policy.rating.no_statements_best_grade
-    notes = []
+    notes: list[Msg] = []
     if behaviour_only:
-        notes.append(msg("engine.rating.no_statements_capped", grade=cap) if cap is not None
-                     else msg("engine.rating.no_statements"))  # fmt: skip
-        reasons.insert(0, ReasonCode(code="no_statements", text=notes[0], points_lost=0.0))
+        notes.append(_m("engine.rating.no_statements_capped", grade=cap) if cap is not None
+                     else _m("engine.rating.no_statements"))  # fmt: skip
+        reasons.insert(0, ReasonCode(code="no_statements", text=_en(notes[0]), points_lost=0.0, msg=notes[0]))
     return Rating(
-        behaviour_only=behaviour_only, grade_capped_at=cap if capped else None, notes=notes,
+        behaviour_only=behaviour_only, grade_capped_at=cap if capped else None, notes=_ens(notes), note_msgs=notes,
         model_id=str(r["model_id"]), score=round(float(r["score"]), 2), grade=grade,
         grade_name=policy.rating.band(grade).name, pd=float(r["pd"]), lgd=round(float(r["lgd"]), 6),
         ead=money0(r["ead"]), el=money0(r["el"]), factors=factors, reason_codes=reasons,
@@ -400,7 +436,9 @@ def _rating(pa: PortfolioAssessment, client_id: int) -> Rating:
     )  # fmt: skip
 
 
-def _limit(pa: PortfolioAssessment, client_id: int, ccy: str, names: dict[str, str]) -> LimitRecommendation:
+def _limit(
+    pa: PortfolioAssessment, client_id: int, ccy: str, names: dict[str, object]
+) -> LimitRecommendation:
     lp = pa.policy.limits
     r = pa.limits.loc[client_id]
     grade = int(pa.rating.loc[client_id, "grade"])
@@ -410,81 +448,83 @@ def _limit(pa: PortfolioAssessment, client_id: int, ccy: str, names: dict[str, s
     def m(v: object) -> str:
         return fmt_money(num(v), ccy)
 
-    def ins(k: str) -> str:
+    def ins(k: str) -> Msg | str:
         up = num(r["uplift_" + k]) or 0.0
-        return f"; incl. {m(up)} insured-cover uplift" if up > 0 else ""
+        return _m("engine.limit.uplift", amount=m(up)) if up > 0 else ""
 
-    expl = {
+    term = m(r["term_outstanding"])
+    expl: dict[str, Msg] = {
         "need": (
-            f"working-capital gap: revenue {m(r['revenue_rc'])} × {num(r['ccc_used']) or 0:.0f} days cash cycle / 365 "
-            f"× (1 + {lp.need.buffer:.0%} buffer) + term loans {m(r['term_outstanding'])}"
+            _m("engine.limit.need_statements", revenue=m(r["revenue_rc"]), ccc=num(r["ccc_used"]) or 0.0,
+               buffer=lp.need.buffer, term=term)
             if r["need_basis"] == "statements"
-            else f"bank-flow throughput: {lp.need.flow_months:g} months of average inflow × (1 + {lp.need.buffer:.0%}) "
-            f"+ term loans {m(r['term_outstanding'])}"
+            else _m("engine.limit.need_flows", months=lp.need.flow_months, buffer=lp.need.buffer, term=term)
             if r["need_basis"] == "flows"
-            else "no statements with revenue and no bank flows: the need cannot be sized"
+            else _m("engine.limit.need_none")
         ),
-        "cap_ebitda": f"grade {grade}: {cap.ebitda_multiple}× EBITDA {m(r['ebitda_rc'])}" + ins("ebitda")
+        "cap_ebitda": _m("engine.limit.cap_ebitda", grade=grade, multiple=f"{cap.ebitda_multiple}",
+                         amount=m(r["ebitda_rc"]), uplift=ins("ebitda"))
         if num(r["ebitda_rc"]) is not None
-        else "n/a: no EBITDA on file",
-        "cap_revenue": f"grade {grade}: {cap.revenue_share:.0%} of revenue {m(r['revenue_rc'])}"
-        + ins("revenue")
+        else _m("engine.limit.cap_ebitda_na"),
+        "cap_revenue": _m("engine.limit.cap_revenue", grade=grade, share=cap.revenue_share,
+                          amount=m(r["revenue_rc"]), uplift=ins("revenue"))
         if num(r["revenue_rc"]) is not None and cap.revenue_share is not None
-        else "n/a: no revenue on file",
-        "cap_equity": f"grade {grade}: {cap.equity_multiple}× equity {m(r['equity_rc'])}" + ins("equity")
+        else _m("engine.limit.cap_revenue_na"),
+        "cap_equity": _m("engine.limit.cap_equity", grade=grade, multiple=f"{cap.equity_multiple}",
+                         amount=m(r["equity_rc"]), uplift=ins("equity"))
         if num(r["equity_rc"]) is not None and cap.equity_multiple is not None
-        else "n/a: no equity on file",
-        "cap_flows": f"grade {grade}: {cap.flow_share:.0%} of annual bank inflows {m(r['annual_inflow_rc'])} "
-        f"(statements missing or stale)" + ins("flows")
+        else _m("engine.limit.cap_equity_na"),
+        "cap_flows": _m("engine.limit.cap_flows", grade=grade, share=cap.flow_share,
+                        amount=m(r["annual_inflow_rc"]), uplift=ins("flows"))
         if num(r["cap_flows"]) is not None
-        else "n/a: applies only when statements are missing or stale",
-        "no_increase": f"grade {grade} is at or below grade {lp.no_increase_from_grade}: no increase on the current limit"
+        else _m("engine.limit.cap_flows_na"),
+        "no_increase": _m("engine.limit.no_increase", grade=grade, from_grade=lp.no_increase_from_grade)
         if num(r["no_increase"]) is not None
-        else f"n/a: grade {grade} may be increased",
-    }
+        else _m("engine.limit.no_increase_na", grade=grade),
+    }  # fmt: skip
     findings: dict[str, str] = {}
     binds_dim: dict[str, str] = {}
     h = pa.headroom.loc[client_id]
     cur = float(r["current_limit"])
     for dim in DIMENSIONS:
         bucket, lim = h[f"bucket_{dim}"], float(h[f"limit_{dim}"])
-        label = dim.replace("_", " ")
+        label = dim  # a code: the renderer names it in the reader's language
         if dim in SECTOR_DIMENSIONS:
             if bool(r[f"over_cap_{dim}"]):
                 findings[f"conc_{dim}"] = "sector_over_cap"
-                expl[f"conc_{dim}"] = msg("constraint.conc_sector_over_cap", dimension=label, bucket=bucket,
-                                          share=float(h[f"share_{dim}"]), limit=lim)  # fmt: skip
+                expl[f"conc_{dim}"] = _m("constraint.conc_sector_over_cap", dimension=label, bucket=bucket,
+                                         share=float(h[f"share_{dim}"]), limit=lim)  # fmt: skip
             else:
-                expl[f"conc_{dim}"] = msg("constraint.conc_sector_room", dimension=label, bucket=bucket, ccy=ccy,
-                                          room=max(float(r[f"conc_{dim}"]) - cur, 0.0), limit=lim)  # fmt: skip
+                expl[f"conc_{dim}"] = _m("constraint.conc_sector_room", dimension=label, bucket=bucket, ccy=ccy,
+                                         room=max(float(r[f"conc_{dim}"]) - cur, 0.0), limit=lim)  # fmt: skip
             continue
         name = names[dim]
         by_book, by_cap = float(h[f"bybook_{dim}"]), num(h[f"bycapital_{dim}"])
         cap_share = getattr(pa.policy.concentration, dim).max_share_of_capital
         if by_cap is None or cap_share is None:
             binds_dim[f"conc_{dim}"] = "book"
-            expl[f"conc_{dim}"] = msg("constraint.conc_name_book", dimension=label, name=name,
-                                      book_limit=f"{lim:.1%}", ccy=ccy, cap=by_book)  # fmt: skip
+            expl[f"conc_{dim}"] = _m("constraint.conc_name_book", dimension=label, name=name,
+                                     book_limit=f"{lim:.1%}", ccy=ccy, cap=by_book)  # fmt: skip
         else:
             which = "book" if by_book <= by_cap else "capital"
             binds_dim[f"conc_{dim}"] = which
-            expl[f"conc_{dim}"] = msg("constraint.conc_name", dimension=label, name=name, book_limit=f"{lim:.1%}",
-                                      ccy=ccy, by_book=by_book, capital_limit=f"{cap_share:.1%}", by_capital=by_cap,
-                                      binds=msg(f"constraint.dim.{which}"), cap=min(by_book, by_cap))  # fmt: skip
+            expl[f"conc_{dim}"] = _m("constraint.conc_name", dimension=label, name=name, book_limit=f"{lim:.1%}",
+                                     ccy=ccy, by_book=by_book, capital_limit=f"{cap_share:.1%}", by_capital=by_cap,
+                                     binds=_m(f"constraint.dim.{which}"), cap=min(by_book, by_cap))  # fmt: skip
     constraints = [
-        LimitConstraint(name=k, label=LABELS[k], value=money(r[k]), binds=(k == binding), explanation=expl[k],
-                        finding=findings.get(k), binding_dimension=binds_dim.get(k))  # type: ignore[arg-type]
+        LimitConstraint(name=k, label=LABELS[k], value=money(r[k]), binds=(k == binding), explanation=_en(expl[k]),
+                        explanation_msg=expl[k], finding=findings.get(k), binding_dimension=binds_dim.get(k))  # type: ignore[arg-type]
         for k in LABELS
     ]  # fmt: skip
     rec = money(r["recommended"])
     if rec is None:
-        text = "no recommendation: " + expl["need"]
+        why = _m("engine.limit.no_recommendation", need=expl["need"])
     else:
-        text = f"recommended {fmt_money(rec, ccy)}: the lowest constraint is {LABELS[binding].lower()} ({m(r['raw_recommended'])}), rounded down to {fmt_money(lp.rounding, ccy)}"
-        if bool(r["below_minimum"]):
-            text += f"; below the minimum line of {fmt_money(lp.minimum, ccy)}, so no line is recommended"
+        why = _m("engine.limit.recommended_below_minimum" if bool(r["below_minimum"]) else "engine.limit.recommended",
+                 amount=fmt_money(rec, ccy), constraint=binding, raw=m(r["raw_recommended"]),
+                 rounding=fmt_money(lp.rounding, ccy), minimum=fmt_money(lp.minimum, ccy))  # fmt: skip
     return LimitRecommendation(current_limit=money0(r["current_limit"]), recommended=rec, binding=binding,
-                               constraints=constraints, explanation=text)  # fmt: skip
+                               constraints=constraints, explanation=_en(why), explanation_msg=why)  # fmt: skip
 
 
 def _warnings(pa: PortfolioAssessment, client_id: int) -> list[EarlyWarning]:
@@ -497,6 +537,7 @@ def _warnings(pa: PortfolioAssessment, client_id: int) -> list[EarlyWarning]:
             threshold=num(x.threshold),
             date=day(x.date),
             message=x.message,
+            msg=Msg(**x.msg) if isinstance(x.msg, dict) else None,
         )  # fmt: skip
         for x in w.itertuples()
     ]
@@ -508,69 +549,67 @@ def _proposal(pa: PortfolioAssessment, client_id: int, ccy: str, limit: LimitRec
     p = pa.proposals.loc[client_id]
     feats = pa.frames.features.loc[client_id]
     grade = int(pa.rating.loc[client_id, "grade"])
-    reasons: list[str] = []
+    reasons: list[Msg] = []
     if p["t_default"]:
-        reasons.append(f"in default: a payment is {pa.policy.rating.default_dpd}+ days past due")
+        reasons.append(_m("engine.proposal.in_default", dpd=pa.policy.rating.default_dpd))
     if p["t_freeze_dpd"]:
         reasons.append(
-            f"current days past due {num(feats['current_dpd']):.0f} ≥ freeze threshold {ap.freeze_dpd}"
+            _m("engine.proposal.freeze_dpd", dpd=num(feats["current_dpd"]), threshold=ap.freeze_dpd)
         )
     if p["t_red"]:
-        reds = [w.message for w in warnings if w.level == "red" and w.indicator in ap.freeze_on_red]
-        reasons += [f"red warning: {m}" for m in reds]
+        reds = [w for w in warnings if w.level == "red" and w.indicator in ap.freeze_on_red]
+        reasons += [_m("engine.proposal.red_warning", warning=w.msg if w.msg is not None else w.message)
+                    for w in reds]  # fmt: skip
     if p["t_downgrade"]:
-        reasons.append(f"grade down {num(p['notches']):.0f} notches since the last review run")
+        reasons.append(_m("engine.proposal.downgrade", n=num(p["notches"])))
     rec = limit.recommended
     cur = limit.current_limit
     if p["t_over"]:
-        reasons.append(
-            f"current limit {fmt_money(cur, ccy)} exceeds the recommendation {fmt_money(rec, ccy)} by more than {ap.decrease_gap:.0%}"
-        )
+        reasons.append(_m("engine.proposal.over", current=fmt_money(cur, ccy), recommended=fmt_money(rec, ccy),
+                          gap=ap.decrease_gap))  # fmt: skip
     if p["action"] == "increase":
-        reasons.append(
-            f"recommendation {fmt_money(rec, ccy)} exceeds the current limit {fmt_money(cur, ccy)} by more than {ap.increase_gap:.0%}; grade {grade}, no open warnings, utilisation {num(feats['utilisation']) or 0:.0%}"
-        )
+        reasons.append(_m("engine.proposal.increase", recommended=fmt_money(rec, ccy), current=fmt_money(cur, ccy),
+                          gap=ap.increase_gap, grade=grade, util=num(feats["utilisation"]) or 0.0))  # fmt: skip
     elif p["action"] == "maintain":
         if rec is None:
-            reasons.append(
-                "no basis to size a limit (no statements and no bank flows): keep the limit and obtain data"
-            )
+            reasons.append(_m("engine.proposal.no_basis"))
         elif p["t_under"]:
             blockers = []
             if not p["t_grade_ok"]:
-                blockers.append(f"grade {grade} is worse than {ap.increase_max_grade}")
+                blockers.append(_m("engine.proposal.blocker.grade", grade=grade, max=ap.increase_max_grade))
             if not p["t_green"]:
-                blockers.append("warnings are open")
+                blockers.append(_m("engine.proposal.blocker.warnings"))
             if not p["t_used"]:
-                blockers.append(f"utilisation below {ap.increase_min_utilisation:.0%}")
-            reasons.append("room to increase, but " + ", ".join(blockers))
+                blockers.append(_m("engine.proposal.blocker.utilisation", min=ap.increase_min_utilisation))
+            reasons.append(_m("engine.proposal.room_but", blockers=blockers))
         else:
             reasons.append(
-                f"current limit {fmt_money(cur, ccy)} is in line with the recommendation {fmt_money(rec, ccy)}"
+                _m("engine.proposal.in_line", current=fmt_money(cur, ccy), recommended=fmt_money(rec, ccy))
             )
         if pa.frames.exposure.loc[client_id, "frozen_facilities"] > 0:
-            reasons.append("a facility is frozen but no freeze trigger remains: consider an unfreeze request")
+            reasons.append(_m("engine.proposal.consider_unfreeze"))
     elif p["action"] == "freeze" and pa.frames.exposure.loc[client_id, "frozen_facilities"] > 0:
-        reasons.append("already frozen facilities stay frozen")
+        reasons.append(_m("engine.proposal.stay_frozen"))
     findings: list[str] = []
     for c in limit.constraints:
         if c.finding == "sector_over_cap":
             dim = c.name.removeprefix("conc_")
             findings.append("segment_over_cap")
-            reasons.append(msg("engine.proposal.segment_over_cap", dimension=dim.replace("_", " "),
-                               bucket=pa.headroom.loc[client_id, f"bucket_{dim}"]))  # fmt: skip
+            reasons.append(_m("engine.proposal.segment_over_cap", dimension=dim,
+                              bucket=pa.headroom.loc[client_id, f"bucket_{dim}"]))  # fmt: skip
     drawn = money0(pa.frames.exposure.loc[client_id, "outstanding"])
     reduction = None
     if rec is not None and drawn > rec:
         reduction = drawn - rec
         findings.append("reduction_plan")
-        reasons.append(msg("engine.proposal.reduction_plan", ccy=ccy, outstanding=drawn, recommended=rec,
-                           reduce=reduction))  # fmt: skip
+        reasons.append(_m("engine.proposal.reduction_plan", ccy=ccy, outstanding=drawn, recommended=rec,
+                          reduce=reduction))  # fmt: skip
     return AdjustmentProposal(
         action=p["action"],
         current_limit=cur,
         target_limit=money(p["target"]),
-        reasons=reasons,
+        reasons=_ens(reasons),
+        reason_msgs=reasons,
         reduction_needed=reduction,
         findings=findings,
     )
@@ -603,18 +642,18 @@ def insurance_status(pa: PortfolioAssessment, client_id: int) -> InsuranceStatus
     expiring = [
         c.cover_id for c in covers if c.status == "active" and (c.days_to_expiry or 0) <= ins.expiring_days
     ]
-    notes = []
+    notes: list[Msg] = []
     if required:
-        notes.append(f"cover required (product or grade): at least {ins.min_cover_ratio:.0%} of exposure")
+        notes.append(_m("engine.note.cover_required", ratio=ins.min_cover_ratio))
     if gap > 0:
-        notes.append(f"coverage gap of {gap:,.0f}")
+        notes.append(_m("engine.note.cover_gap", gap=gap))
     if not covers:
-        notes.append("no credit insurance on file")
+        notes.append(_m("engine.note.no_cover"))
     return InsuranceStatus(
         client_id=client_id, as_of=pa.as_of, exposure=money0(exposure), insured=money0(insured),
         uninsured=money0(exposure - insured), cover_ratio=ratio, required=required,
         required_ratio=ins.min_cover_ratio if required else None, gap=money0(gap), covers=covers,
-        expiring=expiring, notes=notes,
+        expiring=expiring, notes=_ens(notes), note_msgs=notes,
     )  # fmt: skip
 
 
@@ -659,13 +698,12 @@ def _concentration(pa: PortfolioAssessment, client_id: int) -> list[Concentratio
 def _review(pa: PortfolioAssessment, client_id: int) -> ReviewSchedule:
     r = pa.review.loc[client_id]
     src = r["last_review_source"]
-    note = (f"reviewed {day(r['last_review']):%d %b %Y}; every {int(r['review_months'])} months at this grade and size"
-            if src == "recorded" else
-            f"no completed review on record: cycle of {int(r['review_months'])} months counted from onboarding")  # fmt: skip
+    note = (_m("engine.note.review_recorded", date=day(r["last_review"]), months=int(r["review_months"]))
+            if src == "recorded" else _m("engine.note.review_cycle", months=int(r["review_months"])))  # fmt: skip
     return ReviewSchedule(
         frequency_months=int(r["review_months"]), last_review=day(r["last_review"]), last_review_source=src,
         next_due=day(r["next_review"]), overdue=bool(r["review_overdue"]),
-        days_overdue=int(r["review_days_overdue"]), note=note,
+        days_overdue=int(r["review_days_overdue"]), note=_en(note), note_msg=note,
     )  # fmt: skip
 
 
@@ -673,13 +711,13 @@ def _contact(pa: PortfolioAssessment, client_id: int) -> ContactSchedule:
     r = pa.contact.loc[client_id]
     last = day(r["last_contact"])
     planned = day(r["planned_contact"])
-    note = (f"last contact {last:%d %b %Y} ({r['last_contact_kind']}); every {int(r['contact_days'])} days at this grade and warning level"
-            if last else "no contact on record: due one period after onboarding")  # fmt: skip
-    if planned:
-        note += f"; officer planned the next contact for {planned:%d %b %Y}"
+    plan = _m("engine.note.contact_planned", date=planned) if planned else ""
+    note = (_m("engine.note.contact_last", date=last, kind=r["last_contact_kind"], days=int(r["contact_days"]),
+               planned=plan)
+            if last else _m("engine.note.contact_none", planned=plan))  # fmt: skip
     return ContactSchedule(
         frequency_days=int(r["contact_days"]), last_contact=last,
         last_kind=r["last_contact_kind"] if isinstance(r["last_contact_kind"], str) else None, planned=planned,
         next_due=day(r["next_contact"]), overdue=bool(r["contact_overdue"]),
-        days_overdue=int(r["contact_days_overdue"]), note=note,
+        days_overdue=int(r["contact_days_overdue"]), note=_en(note), note_msg=note,
     )  # fmt: skip

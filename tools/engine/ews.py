@@ -10,7 +10,7 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from kernel.catalogue import text
+from kernel.catalogue import render
 from tools.policy.schema import Policy
 
 INDICATORS = (
@@ -18,7 +18,7 @@ INDICATORS = (
     "statements_overdue", "low_dscr", "review_overdue", "insurance_expiring", "insurance_lapsed",
     "insurance_missing", "concentration_breach",
 )  # fmt: skip
-COLUMNS = ["client_id", "indicator", "level", "value", "threshold", "date", "message"]
+COLUMNS = ["client_id", "indicator", "level", "value", "threshold", "date", "message", "msg"]
 
 
 def _levels(value: np.ndarray, amber: float, red: float, *, strict: bool = False) -> np.ndarray:
@@ -45,8 +45,40 @@ def _emit(parts: list[pd.DataFrame], ids: np.ndarray, indicator: str, level: np.
             "date": pd.to_datetime(pd.Series(np.asarray(date)[hit])).to_numpy(),
         }
     )
-    df["message"] = messages(df) if callable(messages) else messages
+    coded = messages(df) if callable(messages) else messages
+    df["msg"] = [{"key": key, "params": params} for key, params in coded]
+    df["message"] = [render(m, "en") for m in df["msg"]]
     parts.append(df)
+
+
+# --- the text side: each warning is a catalogue key (engine.warning.<...>) and its JSON parameters ----------
+
+
+def _iso(t: object) -> str | None:
+    return None if t is None or pd.isna(t) else pd.Timestamp(t).date().isoformat()  # type: ignore[arg-type]
+
+
+def _month(t: object) -> str | None:
+    return None if t is None or pd.isna(t) else f"{pd.Timestamp(t):%Y-%m}"  # type: ignore[arg-type]
+
+
+def _f(v: object) -> float | None:
+    f = float(v)  # type: ignore[arg-type]
+    return None if np.isnan(f) else f
+
+
+def _coded(key: str, d: pd.DataFrame, *, date: bool = True, threshold: bool = False, **fixed: object
+           ) -> list[tuple[str, dict[str, object]]]:  # fmt: skip
+    """One (key, params) per row: value, optionally threshold and date, plus fixed params."""
+    out = []
+    for v, t, day in zip(d["value"], d["threshold"], d["date"], strict=True):
+        params: dict[str, object] = {"value": _f(v), **fixed}
+        if threshold:
+            params["threshold"] = _f(t)
+        if date:
+            params["date"] = _iso(day)
+        out.append((key, params))
+    return out
 
 
 def evaluate(
@@ -64,19 +96,20 @@ def evaluate(
     dpd = features["current_dpd"].to_numpy(dtype="float64")
     _emit(parts, ids, "new_past_due", _levels(dpd, e.new_past_due.amber, e.new_past_due.red), dpd,
           e.new_past_due.amber, e.new_past_due.red, repayment["oldest_unpaid_due"].reindex(idx).to_numpy(),
-          lambda d: [f"payment {v:.0f} days past due (instalment due {t:%d %b %Y})" for v, t in zip(d["value"], d["date"], strict=True)])  # fmt: skip
+          lambda d: _coded("engine.warning.new_past_due", d))  # fmt: skip
 
     util = exposure["utilisation"].reindex(idx).to_numpy(dtype="float64")
     active = exposure["active_facilities"].reindex(idx).fillna(0).to_numpy() > 0
     ut = np.where(active, util, np.nan)
     _emit(parts, ids, "high_utilisation", _levels(ut, e.high_utilisation.amber, e.high_utilisation.red), ut,
           e.high_utilisation.amber, e.high_utilisation.red, today,
-          lambda d: [f"lines {v:.0%} drawn (threshold {t:.0%})" for v, t in zip(d["value"], d["threshold"], strict=True)])  # fmt: skip
+          lambda d: _coded("engine.warning.high_utilisation", d, date=False, threshold=True))  # fmt: skip
 
     drop = -flows["inflow_trend"].reindex(idx).to_numpy(dtype="float64")
     _emit(parts, ids, "inflow_drop", _levels(drop, e.inflow_drop.amber, e.inflow_drop.red), drop,
           e.inflow_drop.amber, e.inflow_drop.red, flows["flow_last_month"].reindex(idx).to_numpy(),
-          lambda d: [f"bank inflows of the last 3 months {v:.0%} below the 9 months before (to {t:%b %Y})" for v, t in zip(d["value"], d["date"], strict=True)])  # fmt: skip
+          lambda d: [("engine.warning.inflow_drop", {"value": _f(v), "month": _month(t)})
+                     for v, t in zip(d["value"], d["date"], strict=True)])  # fmt: skip
 
     excess = exposure["max_excess"].reindex(idx).to_numpy(dtype="float64")
     _emit(
@@ -88,7 +121,7 @@ def evaluate(
         e.limit_excess.amber,
         e.limit_excess.red,
         today,
-        lambda d: [f"a line is drawn {v:.1%} above its limit" for v in d["value"]],
+        lambda d: _coded("engine.warning.limit_excess", d, date=False),
     )
 
     prev = (
@@ -104,7 +137,7 @@ def evaluate(
     )
     _emit(parts, ids, "rating_downgrade", _levels(notches, e.rating_downgrade.amber, e.rating_downgrade.red),
           notches, e.rating_downgrade.amber, e.rating_downgrade.red, prev_date,
-          lambda d: [f"grade down {v:.0f} notch(es) since the review run of {t:%d %b %Y}" for v, t in zip(d["value"], d["date"], strict=True)])  # fmt: skip
+          lambda d: _coded("engine.warning.rating_downgrade", d))  # fmt: skip
 
     rank = {"low": 1, "medium": 2, "high": 3, "severe": 4}
     window = signals[signals["adverse"] & (signals["age_days"] <= e.adverse_signal.window_days)]
@@ -117,8 +150,9 @@ def evaluate(
     fired = worst[lvl > 0]  # messages only for the clients it fires for
     _emit(parts, ids, "adverse_signal", lvl, sev, rank[e.adverse_signal.amber_severity.value],
           rank[e.adverse_signal.red_severity.value], worst["signal_date"].to_numpy(),
-          [f"{s} {c.replace('_', ' ')}: {m}" for s, c, m in zip(fired["severity"].fillna(""), fired["category"].fillna(""),
-                                                             fired["summary"].fillna(""), strict=True)])  # fmt: skip
+          [("engine.warning.adverse_signal", {"severity": s, "category": c, "summary": m})
+           for s, c, m in zip(fired["severity"].fillna(""), fired["category"].fillna(""), fired["summary"].fillna(""),
+                              strict=True)])  # fmt: skip
 
     age = features["statement_age_months"].to_numpy(dtype="float64")
     none = np.isnan(age)
@@ -126,15 +160,16 @@ def evaluate(
     lvl = np.where(none, 2, _levels(age, so.amber_months, so.red_months))
     _emit(parts, ids, "statements_overdue", lvl, age, so.amber_months, so.red_months,
           latest["period_end"].reindex(idx).to_numpy(),
-          lambda d: ["no financial statements on file" if np.isnan(v) else f"latest statements are {v:.0f} months old (period end {t:%d %b %Y})" for v, t in zip(d["value"], d["date"], strict=True)])  # fmt: skip
+          lambda d: [("engine.warning.statements_none", {}) if np.isnan(v) else
+                     ("engine.warning.statements_old", {"value": _f(v), "date": _iso(t)})
+                     for v, t in zip(d["value"], d["date"], strict=True)])  # fmt: skip
 
     dscr = features["dscr"].to_numpy(dtype="float64")
     ld = e.low_dscr
     low = np.nan_to_num(dscr, nan=np.inf)
     lvl = np.select([low < ld.red, low < ld.amber], [2, 1], 0)
     _emit(parts, ids, "low_dscr", lvl, dscr, ld.amber, ld.red, latest["period_end"].reindex(idx).to_numpy(),
-          lambda d: [text("engine.warning.low_dscr", value=v, threshold=t, date=f"{p:%d %b %Y}")
-                     for v, t, p in zip(d["value"], d["threshold"], d["date"], strict=True)])  # fmt: skip
+          lambda d: _coded("engine.warning.low_dscr", d, threshold=True))  # fmt: skip
 
     if review is not None:
         rv = review.reindex(idx)
@@ -142,21 +177,20 @@ def evaluate(
         ro = e.review_overdue
         lvl = np.select([late >= max(ro.red_days, 1), late >= max(ro.amber_days, 1)], [2, 1], 0)
         _emit(parts, ids, "review_overdue", lvl, late, ro.amber_days, ro.red_days, rv["next_review"].to_numpy(),
-              lambda d: [text("engine.warning.review_overdue", value=v, date=f"{t:%d %b %Y}")
-                         for v, t in zip(d["value"], d["date"], strict=True)])  # fmt: skip
+              lambda d: _coded("engine.warning.review_overdue", d))  # fmt: skip
 
     ex = exposure.reindex(idx)
     expiring = ex["covers_expiring"].to_numpy(dtype="float64")
     days = (ex["next_cover_expiry"] - pd.Timestamp(as_of)).dt.days.to_numpy(dtype="float64")
     _emit(parts, ids, "insurance_expiring", np.where(expiring > 0, 1, 0), days, e.insurance.expiring_days,
           e.insurance.expiring_days, ex["next_cover_expiry"].to_numpy(),
-          lambda d: [f"credit insurance expires in {v:.0f} days ({t:%d %b %Y})" for v, t in zip(d["value"], d["date"], strict=True)])  # fmt: skip
+          lambda d: _coded("engine.warning.insurance_expiring", d))  # fmt: skip
 
     lapsed = ex["last_lapse"].notna().to_numpy() & (ex["effective_cover"].to_numpy() <= 0) & required_cover
     lapsed &= ex["total_limit"].to_numpy() > 0
     _emit(parts, ids, "insurance_lapsed", np.where(lapsed, 2, 0), np.zeros(len(ids)), 0.0, 0.0,
           ex["last_lapse"].to_numpy(),
-          lambda d: [f"required credit insurance lapsed on {t:%d %b %Y} and the line is still open" for t in d["date"]])  # fmt: skip
+          lambda d: [("engine.warning.insurance_lapsed", {"date": _iso(t)}) for t in d["date"]])  # fmt: skip
 
     # mandatory cover (by product or grade) short of the policy's ratio: amber; no active cover at all: red
     need = policy.insurance.min_cover_ratio
@@ -168,8 +202,8 @@ def evaluate(
     none_active = ex["effective_cover"].to_numpy(dtype="float64") <= 0
     lvl = np.where(missing, np.where(none_active, 2, 1), 0)
     _emit(parts, ids, "insurance_missing", lvl, np.nan_to_num(ratio), need, need, today,
-          lambda d: [text("engine.warning.insurance_missing_short", value=v, threshold=t) if v > 0
-                     else text("engine.warning.insurance_missing_none")
+          lambda d: [("engine.warning.insurance_missing_short", {"value": _f(v), "threshold": _f(t)}) if v > 0
+                     else ("engine.warning.insurance_missing_none", {})
                      for v, t in zip(d["value"], d["threshold"], strict=True)])  # fmt: skip
 
     amber = e.concentration.amber_share_of_limit
@@ -182,7 +216,8 @@ def evaluate(
             own = headroom["bucket_group"].reindex(idx).to_numpy(dtype=object)  # "client:<id>" = no group
             lvl = np.where(np.fromiter((str(b).startswith("client:") for b in own), bool, len(own)), 0, lvl)
         _emit(parts, ids, "concentration_breach", lvl, share, limit * amber, limit, today,
-              lambda d, dim=dim: [f"{dim.replace('_', ' ')} share {v:.2%} of book limits against a {t:.2%} limit" for v, t in zip(d["value"], d["threshold"], strict=True)])  # fmt: skip
+              lambda d, dim=dim: _coded("engine.warning.concentration", d, date=False, threshold=True,
+                                        dimension=dim))  # fmt: skip
 
     if not parts:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in COLUMNS})

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -21,6 +21,15 @@ LEVEL_RANK: dict[str, int] = {"green": 0, "amber": 1, "red": 2}
 
 class _Result(BaseModel):
     model_config = ConfigDict(frozen=True)
+
+
+class Msg(_Result):
+    """A coded message: a catalogue key and its parameters (JSON values: dates as ISO strings, engine codes
+    as codes). `kernel.catalogue.render(msg, lang)` writes it in the reader's language; the English `text`
+    / `message` / `notes` fields beside it are the same message rendered in English (kept for API clients)."""
+
+    key: str
+    params: dict[str, Any] = Field(default_factory=dict)
 
 
 # --- who -------------------------------------------------------------------------------------
@@ -112,6 +121,7 @@ class Trend(_Result):
     first: float | None = None
     last: float | None = None
     text: str
+    msg: Msg | None = None
 
 
 class FinancialAnalysis(_Result):
@@ -121,6 +131,7 @@ class FinancialAnalysis(_Result):
     statement_age_months: int | None = None
     stale: bool = False
     notes: list[str] = Field(default_factory=list)
+    note_msgs: list[Msg] = Field(default_factory=list, description="The notes, coded")
 
 
 class FlowAnalysis(_Result):
@@ -136,6 +147,7 @@ class FlowAnalysis(_Result):
     inflow_volatility: float | None = Field(None, description="Coefficient of variation of monthly inflows")
     bounced_payments_12m: int | None = None
     notes: list[str] = Field(default_factory=list)
+    note_msgs: list[Msg] = Field(default_factory=list, description="The notes, coded")
 
 
 class RepaymentAnalysis(_Result):
@@ -148,6 +160,7 @@ class RepaymentAnalysis(_Result):
     on_time_ratio: float | None = None
     cures_12m: int | None = Field(None, description="Late instalments since paid in full")
     notes: list[str] = Field(default_factory=list)
+    note_msgs: list[Msg] = Field(default_factory=list, description="The notes, coded")
 
 
 class SignalRef(_Result):
@@ -166,6 +179,7 @@ class ReputationAnalysis(_Result):
     adverse_signals: int = 0
     recent: list[SignalRef] = Field(default_factory=list, description="Heaviest signals first")
     notes: list[str] = Field(default_factory=list)
+    note_msgs: list[Msg] = Field(default_factory=list, description="The notes, coded")
 
 
 # --- rating ------------------------------------------------------------------------------------
@@ -178,6 +192,7 @@ class ScoreFactor(_Result):
     points: float
     max_points: float
     text: str
+    msg: Msg | None = None
     na_reason: str | None = Field(None, description="Code why the value is n/a, e.g. ebitda_not_positive")
 
 
@@ -185,6 +200,7 @@ class ReasonCode(_Result):
     code: str
     text: str
     points_lost: float
+    msg: Msg | None = Field(None, description="The text, coded (key + params)")
 
 
 class Rating(_Result):
@@ -207,6 +223,7 @@ class Rating(_Result):
         None, description="The policy's best grade without statements, if applied"
     )
     notes: list[str] = Field(default_factory=list)
+    note_msgs: list[Msg] = Field(default_factory=list, description="The notes, coded")
 
 
 # --- limits and adjustment ---------------------------------------------------------------------
@@ -218,6 +235,7 @@ class LimitConstraint(_Result):
     value: Decimal | None = Field(description="None = n/a (the basis is missing); not a constraint then")
     binds: bool = False
     explanation: str
+    explanation_msg: Msg | None = None
     finding: str | None = Field(None, description="Code of a portfolio finding behind it (sector_over_cap)")
     binding_dimension: Literal["book", "capital"] | None = Field(
         None, description="Name-level limits: which of the two limits (share of book, share of capital) binds"
@@ -230,6 +248,7 @@ class LimitRecommendation(_Result):
     binding: str | None
     constraints: list[LimitConstraint]
     explanation: str
+    explanation_msg: Msg | None = None
 
 
 class AdjustmentProposal(_Result):
@@ -239,6 +258,7 @@ class AdjustmentProposal(_Result):
     current_limit: Decimal
     target_limit: Decimal | None
     reasons: list[str]
+    reason_msgs: list[Msg] = Field(default_factory=list, description="The reasons, coded")
     reduction_needed: Decimal | None = Field(
         None, description="Drawn balance above the recommendation: what a reduction plan must repay"
     )
@@ -257,6 +277,7 @@ class EarlyWarning(_Result):
     threshold: float | None = None
     date: dt.date | None = None
     message: str
+    msg: Msg | None = Field(None, description="The message, coded: key engine.warning.<…> and its params")
 
 
 class CoverLine(_Result):
@@ -285,6 +306,7 @@ class InsuranceStatus(_Result):
     covers: list[CoverLine] = Field(default_factory=list)
     expiring: list[str] = Field(default_factory=list, description="Cover ids expiring within the window")
     notes: list[str] = Field(default_factory=list)
+    note_msgs: list[Msg] = Field(default_factory=list, description="The notes, coded")
 
 
 class ConcentrationLine(_Result):
@@ -307,6 +329,7 @@ class ReviewSchedule(_Result):
     overdue: bool
     days_overdue: int
     note: str
+    note_msg: Msg | None = None
 
 
 class ContactSchedule(_Result):
@@ -318,6 +341,7 @@ class ContactSchedule(_Result):
     overdue: bool
     days_overdue: int
     note: str
+    note_msg: Msg | None = None
 
 
 # --- the client, in full -------------------------------------------------------------------------
@@ -344,6 +368,7 @@ class ClientAssessment(_Result):
     review: ReviewSchedule
     contact: ContactSchedule
     data_quality: list[str]
+    data_quality_msgs: list[Msg] = Field(default_factory=list, description="The data-quality notes, coded")
 
 
 # --- portfolio views ------------------------------------------------------------------------------

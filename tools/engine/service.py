@@ -349,6 +349,7 @@ def _warning_models(pa: PortfolioAssessment, ids: list[int]) -> dict[int, list[E
                 threshold=assemble.num(x.threshold),
                 date=assemble.day(x.date),
                 message=x.message,
+                msg=x.msg if isinstance(x.msg, dict) else None,  # i18n: the message's code + params
             )  # fmt: skip
         )
     return out

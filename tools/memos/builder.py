@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from crm_adapter.models import ContactLog
+from kernel.catalogue import code_name, render, render_or
 from kernel.catalogue import text as msg
 from tools.engine.results import ClientAssessment, RatioRow, Trend
 from tools.engine.review_runs import PreviousResult
@@ -146,13 +147,36 @@ class _Builder:
         """The policy's own label in English; the catalogue's in Chinese (the policy file is English)."""
         return label if self.i.language == "en" else self.term("factor", name)
 
+    def say(self, message: Any, fallback: str) -> str:
+        """An engine message (key + params) in the memo's language; the stored English text if it has none."""
+        return render_or(message, fallback, self.i.language)
+
+    def says(self, messages: list[Any], fallbacks: list[str]) -> list[str]:
+        if messages:
+            return [render_or(m, "", self.i.language) for m in messages]
+        return list(fallbacks)
+
+    def factor_value(self, x: Any) -> str:
+        """A scorecard factor's value as the engine showed it (1.79x, 12.3%, n/a with its reason), in words."""
+        if x.msg is None or "shown" not in x.msg.params:
+            return str(x.text)
+        return render(
+            {"key": "memo.factor_value", "params": {"shown": x.msg.params["shown"]}}, self.i.language
+        )
+
     def reason_text(self, c: Any) -> str:
-        if self.i.language == "en":
-            return str(c.text)
-        factor = next((x for x in self.a.rating.factors if x.name == c.code), None)
-        no_data = self.L["reason_no_data"] if factor is not None and factor.value is None else ""
-        return self.L["reason_points"].format(factor=self.term("factor", c.code), points=f.number(c.points_lost, 0),
-                                              no_data=no_data)  # fmt: skip
+        return self.say(c.msg, str(c.text))
+
+    def bucket(self, dimension: str, bucket: str) -> str:
+        """A concentration bucket by name: a sector code in words, the client or its group by name."""
+        c = self.a.client
+        if dimension == "single_name":
+            return c.name
+        if dimension == "group":
+            return c.group_name or (
+                self.L["no_group"].format(name=c.name) if bucket.startswith("client:") else bucket
+            )
+        return self.term("bucket", bucket)
 
     def action(self, action: str) -> str:
         return self.L[f"action_{action}"]
@@ -171,7 +195,7 @@ class _Builder:
     def grade(self, grade: int | None, name: str | None = None) -> str:
         if grade is None:
             return f.NA
-        return f"{grade} ({self.term('grade_name', name)})" if name else str(grade)
+        return f"{grade} ({code_name('grade', grade, self.i.language)})" if name else str(grade)
 
     # --- header ------------------------------------------------------------------------------------
     def header(self) -> MemoHeader:
@@ -195,7 +219,7 @@ class _Builder:
                     f"{a.policy_version} #{a.policy_hash[:12]}" if a.policy_hash else a.policy_version,
                     a.policy_version,
                 ),  # fmt: skip
-                self.fact("model_id", a.model_id, a.model_id),
+                self.fact("model_id", self.term("model", a.model_id), a.model_id),
                 self.fact("as_of", f.date(a.as_of), a.as_of.isoformat()),
                 self.fact("statements_as_of", f.date(latest), latest.isoformat() if latest else None),
                 self.fact("flows_as_of", f.date(a.flows.last_month), a.flows.last_month),
@@ -220,7 +244,7 @@ class _Builder:
                 self.fact("utilisation", f.pct(a.exposure.utilisation), a.exposure.utilisation),
                 self.fact("outstanding", self.money(a.exposure.outstanding), a.exposure.outstanding),
             ],
-            bullets=list(p.reasons),
+            bullets=self.says(p.reason_msgs, p.reasons),
         )
 
     def changes(self) -> Section:
@@ -260,7 +284,10 @@ class _Builder:
         new_warnings = [w for w in a.warnings if w.indicator not in old_warnings]
         new_signals = [s for s in a.reputation.recent if s.signal_date > prev.as_of]
         bullets = [
-            self.L["new_warning"].format(text=f"{w.indicator} ({w.level}) — {w.message}")
+            self.L["new_warning"].format(
+                text=f"{self.term('indicator', w.indicator)} ({self.term('level', w.level)})"
+                f" — {self.say(w.msg, w.message)}"
+            )
             for w in new_warnings
         ]
         bullets = bullets or [self.L["no_new_warnings"]]
@@ -318,7 +345,9 @@ class _Builder:
     def financials(self) -> Section:
         fa = self.a.financials
         if not fa.periods:
-            return self.section("financials", missing=[self.L["no_statements"]], bullets=list(fa.notes))
+            return self.section(
+                "financials", missing=[self.L["no_statements"]], bullets=self.says(fa.note_msgs, fa.notes)
+            )
         periods = fa.periods[:MAX_PERIODS]
         trends = {t.metric: t for t in fa.trends}
         columns = [self.L["metric"], *(_period_label(p, self.term) for p in periods), self.L["trend"]]
@@ -346,13 +375,16 @@ class _Builder:
         ]  # fmt: skip
         bullets = [
             self.L["outside_policy"].format(
-                label=x.label, text=x.text, points=f.number(x.points, 1), max=f.number(x.max_points, 1)
+                label=self.factor_label(x.name, x.label),
+                text=self.factor_value(x),
+                points=f.number(x.points, 1),
+                max=f.number(x.max_points, 1),
             )
             for x in self.a.rating.factors
             if x.max_points > 0 and x.points < WEAK_FACTOR_SHARE * x.max_points
         ]
-        bullets += [t.text for t in fa.trends if t.direction == "deteriorating"]
-        bullets += list(fa.notes)
+        bullets += [self.say(t.msg, t.text) for t in fa.trends if t.direction == "deteriorating"]
+        bullets += self.says(fa.note_msgs, fa.notes)
         missing = [self.L["stale_statements"].format(months=fa.statement_age_months)] if fa.stale else []
         return self.section(
             "financials",
@@ -375,7 +407,9 @@ class _Builder:
             return statement_flows_section("flows", self.L["flows"], self.i.bank_statements, self.i.language)
         fl = self.a.flows
         if fl.months == 0:
-            return self.section("flows", missing=[self.L["no_flows"]], bullets=list(fl.notes))
+            return self.section(
+                "flows", missing=[self.L["no_flows"]], bullets=self.says(fl.note_msgs, fl.notes)
+            )
         period = f"{f.date(fl.first_month)} – {f.date(fl.last_month)}"
         return self.section(
             "flows",
@@ -389,7 +423,7 @@ class _Builder:
                 self.fact("inflow_volatility", f.number(fl.inflow_volatility, 2), fl.inflow_volatility),
                 self.fact("bounced_12m", f.number(fl.bounced_payments_12m), fl.bounced_payments_12m),
             ],
-            bullets=list(fl.notes),
+            bullets=self.says(fl.note_msgs, fl.notes),
         )
 
     def repayment(self) -> Section:
@@ -405,7 +439,9 @@ class _Builder:
             self.fact("cures_12m", f.number(r.cures_12m), r.cures_12m),
         ]
         missing = [self.L["no_repayments"]] if r.instalments_12m == 0 else []
-        return self.section("repayment", facts=facts, bullets=list(r.notes), missing=missing)
+        return self.section(
+            "repayment", facts=facts, bullets=self.says(r.note_msgs, r.notes), missing=missing
+        )
 
     def reputation(self) -> Section:
         rep = self.a.reputation
@@ -415,7 +451,11 @@ class _Builder:
             self.fact("adverse_signals", f.number(rep.adverse_signals), rep.adverse_signals),
         ]
         if not rep.recent:
-            return self.section("reputation", facts=facts, bullets=list(rep.notes) or [self.L["no_signals"]])
+            return self.section(
+                "reputation",
+                facts=facts,
+                bullets=self.says(rep.note_msgs, rep.notes) or [self.L["no_signals"]],
+            )
         L = self.L
         table = Table(
             columns=[L["date"], L["category"], L["severity"], L["source"], L["summary"]],
@@ -424,19 +464,21 @@ class _Builder:
                     f.date(s.signal_date),
                     self.term("category", s.category),
                     self.term("severity", s.severity),
-                    s.source,
+                    self.term("source", s.source),
                     s.summary,
                 ]
                 for s in rep.recent
             ],  # fmt: skip
             numeric=[False] * 5,
         )
-        return self.section("reputation", facts=facts, tables=[table], bullets=list(rep.notes))
+        return self.section(
+            "reputation", facts=facts, tables=[table], bullets=self.says(rep.note_msgs, rep.notes)
+        )
 
     def rating(self) -> Section:
         r = self.a.rating
         facts = [
-            self.fact("model_id", r.model_id, r.model_id),
+            self.fact("model_id", self.term("model", r.model_id), r.model_id),
             self.fact("score", f.number(r.score, 1), r.score),
             self.fact("grade", self.grade(r.grade, r.grade_name), r.grade),
             self.fact("pd", f.pct(r.pd, 2), r.pd, label=self.L["pd"]),
@@ -453,9 +495,7 @@ class _Builder:
                     self.factor_label(x.name, x.label),
                     f.number(x.value, 2),
                     f"{f.number(x.points, 1)} / {f.number(x.max_points, 1)}",
-                    x.text
-                    if self.i.language == "en"
-                    else (self.L["factor_no_data"] if x.value is None else ""),
+                    self.say(x.msg, x.text),
                 ]
                 for x in r.factors
             ],
@@ -476,7 +516,7 @@ class _Builder:
         L = self.L
         table = Table(
             columns=[L["indicator"], L["level"], L["value"], L["threshold"], L["date"], L["message"]],
-            rows=[[self.term("indicator", w.indicator), self.term("level", w.level), f.number(w.value, 2), f.number(w.threshold, 2), f.date(w.date), w.message]
+            rows=[[self.term("indicator", w.indicator), self.term("level", w.level), f.number(w.value, 2), f.number(w.threshold, 2), f.date(w.date), self.say(w.msg, w.message)]
                   for w in ws],
             numeric=[False, False, True, True, False, False],
         )  # fmt: skip
@@ -491,7 +531,7 @@ class _Builder:
         table = Table(
             columns=[L["dimension"], L["bucket"], L["exposure_total"], L["share"], L["limit_share"], L["level"],
                      L["headroom"]],
-            rows=[[self.term("dimension", c.dimension), c.bucket, self.money(c.exposure), f.pct(c.share, 2),
+            rows=[[self.term("dimension", c.dimension), self.bucket(c.dimension, c.bucket), self.money(c.exposure), f.pct(c.share, 2),
                    f.pct(c.limit_share, 2), self.term("level", c.level), self.money(c.headroom)] for c in lines],
             numeric=[False, False, True, True, True, False, True],
         )  # fmt: skip
@@ -508,7 +548,9 @@ class _Builder:
             self.fact("required_ratio", f.pct(ins.required_ratio), ins.required_ratio),
             self.fact("gap", self.money(ins.gap), ins.gap),
         ]
-        bullets = [self.L["expiring"].format(cover=c) for c in ins.expiring] + list(ins.notes)
+        bullets = [self.L["expiring"].format(cover=c) for c in ins.expiring] + self.says(
+            ins.note_msgs, ins.notes
+        )
         if not ins.covers:
             return self.section("insurance", facts=facts, bullets=[self.L["no_covers"], *bullets])
         L = self.L
@@ -543,7 +585,8 @@ class _Builder:
             ],
             numeric=[False] * 4,
         )
-        return self.section("contacts", facts=facts, tables=[table], bullets=[cs.note] if cs.note else [])
+        note = self.say(cs.note_msg, cs.note)
+        return self.section("contacts", facts=facts, tables=[table], bullets=[note] if note else [])
 
     def limit(self) -> Section:
         lim, p = self.a.limit, self.a.proposal
@@ -556,7 +599,7 @@ class _Builder:
                     self.term("constraint", c.name),
                     self.money(c.value),
                     self.L["yes"] if c.binds else "",
-                    c.explanation,
+                    self.say(c.explanation_msg, c.explanation),
                 ]
                 for c in lim.constraints
             ],
@@ -572,7 +615,7 @@ class _Builder:
                 self.fact("target_limit", self.money(p.target_limit), p.target_limit),
             ],
             tables=[table],
-            bullets=[lim.explanation, *p.reasons],
+            bullets=[self.say(lim.explanation_msg, lim.explanation), *self.says(p.reason_msgs, p.reasons)],
         )
 
     def policy_refs(self) -> Section:
@@ -588,12 +631,12 @@ class _Builder:
             L["cond_warning"].format(
                 indicator=self.term("indicator", w.indicator),
                 level=self.term("level", w.level),
-                message=w.message,
+                message=self.say(w.msg, w.message),
             )  # fmt: skip
             for w in a.warnings
         ]
         out += [
-            L["cond_trend"].format(metric=self.R.get(t.metric, t.metric), text=t.text)
+            L["cond_trend"].format(metric=self.R.get(t.metric, t.metric), text=self.say(t.msg, t.text))
             for t in a.financials.trends
             if t.direction == "deteriorating"
         ]
@@ -613,7 +656,11 @@ class _Builder:
             out.append(L["cond_no_flows"])
         if a.exposure.frozen_facilities:
             out.append(L["cond_frozen"].format(n=a.exposure.frozen_facilities))
-        out.append(L["cond_contact"].format(date=f.date(a.contact.next_due), note=a.contact.note))
+        out.append(
+            L["cond_contact"].format(
+                date=f.date(a.contact.next_due), note=self.say(a.contact.note_msg, a.contact.note)
+            )
+        )
         out.append(L["cond_next_review"].format(date=f.date(self.next_review())))
         return self.section("conditions", bullets=out)
 

@@ -16,6 +16,8 @@ from tools.memos.formatting import NA
 from tools.memos.models import Language, Memo
 
 PREFIX = "memo."
+# the memo's kind -> the shared vocabulary's kind (kernel/catalogue/vocab.py)
+VOCAB_KINDS = {"contact": "contact_kind", "period": "period_type"}
 RATIO_PREFIX = "memo.ratio."
 
 
@@ -35,10 +37,12 @@ def term(language: Language, kind: str, code: object) -> str:
     'grade_name', 'category', 'severity', 'contact', 'period')."""
     raw = str(getattr(code, "value", code))
     slug = re.sub(r"[^a-z0-9]+", "_", raw.lower()).strip("_")
+    shared = VOCAB_KINDS.get(kind, kind)
     for key in (
-        f"{PREFIX}{kind}.{slug}",
-        f"{kind}.{slug}",
-    ):  # the memo's own word, else the shared vocabulary
+        f"{PREFIX}{kind}.{slug}",  # the memo's own words (memo statuses: draft, submitted …)
+        f"{shared}.{slug}",
+        f"{shared}.{raw}",  # codes with capitals (regions: North)
+    ):  # else the shared vocabulary: one name per engine code
         if has(key):
             return template(key, language)
     return raw.replace("_", " ")

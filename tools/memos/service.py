@@ -18,6 +18,7 @@ from sqlalchemy import Engine
 
 from crm_adapter.enums import Role
 from crm_adapter.protocol import CRMAdapter
+from kernel.catalogue import code_name, text
 from kernel.errors import Conflict, Forbidden, InvalidInput
 from knowledge.access import PUBLIC_ACCESS
 from tools.access import get_client_for, require_role
@@ -97,7 +98,7 @@ class MemoService:
             history=self._history(client_id, as_of),
             contacts=self._contacts(client_id, as_of),
             # A memo is read by everyone who may see the client, so it cites only documents all may read.
-            citations=self._citations(assessment, access_tags=frozenset({PUBLIC_ACCESS})),
+            citations=self._citations(assessment, access_tags=frozenset({PUBLIC_ACCESS}), language=language),
             language=language,
             created_by=actor.officer_id,
             prepared_by=f"{actor.name} ({actor.officer_id})",
@@ -138,20 +139,25 @@ class MemoService:
         contacts = [c for c in self.adapter.get_contacts(client_id) if c.contact_date <= as_of]
         return sorted(contacts, key=lambda c: c.contact_date, reverse=True)[:MAX_CONTACTS]
 
-    def _citations(self, a: ClientAssessment, *, access_tags: frozenset[str]) -> list[Citation]:
+    def _citations(self, a: ClientAssessment, *, access_tags: frozenset[str], language: Language = "en"
+                   ) -> list[Citation]:  # fmt: skip
+        """Policy passages for the memo, asked in the memo's language (a Chinese memo cites the Chinese
+        policy summary first; the store answers in the question's language)."""
         if self.policy_store is None:
             return []
-        queries = [f"periodic credit review frequency for grade {a.rating.grade}"]
+
+        def q(key: str, **values: object) -> str:
+            return text(f"memo.query.{key}", language, **values)
+
+        queries = [q("review", grade=a.rating.grade)]
         if a.limit.binding:
-            binding = next(
-                (c.label for c in a.limit.constraints if c.name == a.limit.binding), a.limit.binding
-            )
-            queries.append(f"credit limit setting {binding}")
-        queries += [f"early warning {w.indicator} {w.level} action" for w in a.warnings[:2]]
+            queries.append(q("limit", constraint=code_name("constraint", a.limit.binding, language)))
+        queries += [q("warning", indicator=code_name("indicator", w.indicator, language),
+                      level=code_name("level", w.level, language)) for w in a.warnings[:2]]  # fmt: skip
         if a.insurance.required:
-            queries.append("credit insurance required cover ratio")
+            queries.append(q("insurance"))
         if a.proposal.action in ("increase", "decrease", "freeze"):
-            queries.append(f"limit {a.proposal.action} approval authority")
+            queries.append(q("authority", action=code_name("action", a.proposal.action, language)))
         out: list[Citation] = []
         seen: set[str] = set()
         for q in queries:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.facts import money, num, pct
-from kernel.catalogue import Language, has
+from kernel.catalogue import Language, has, render_or
 from kernel.catalogue import text as _text
 from tools.assistant_tools.models import (
     ApprovalList,
@@ -45,6 +45,9 @@ MAX_ROWS = 10
 
 
 def t(key: str, lang: Language, **values: object) -> str:
+    if lang != "en":  # bot.facts writes a missing figure as "n/a": in the reader's language here
+        na = _text("common.not_available", lang)
+        values = {k: na if x == "n/a" else x for k, x in values.items()}
     return _text(f"assistant.{key}", lang, **values)
 
 
@@ -103,20 +106,27 @@ def review_status(r: ReviewStatus, lang: Language) -> list[str]:
     ]
 
 
-def _reason(code: str, text: str, points: float, lang: Language) -> str:
-    if lang == "en" or not has(f"factor.{code}"):
-        return text
-    return f"{v('factor', code, lang)}（扣 {points:g} 分）" if points else v("factor", code, lang)
+def _reason(c: Any, lang: Language) -> str:
+    """A reason code in the reader's language, from its code and parameters (engine.reason.*)."""
+    if c.msg is not None:
+        return render_or(c.msg, c.text, lang)
+    if lang == "en" or not has(f"factor.{c.code}"):
+        return str(c.text)
+    return (
+        f"{v('factor', c.code, lang)}（扣 {c.points_lost:g} 分）"
+        if c.points_lost
+        else v("factor", c.code, lang)
+    )
 
 
 def rating(r: Rating, name: str, lang: Language) -> list[str]:
     lines = [t("rating", lang, name=name, grade=r.grade, grade_name=_grade_name(r.grade, r.grade_name, lang),
-               score=num(r.score, 0), pd=pct(r.pd, 2), lgd=pct(r.lgd, 0), el=money(r.el, ""), model=r.model_id)]  # fmt: skip
+               score=num(r.score, 0), pd=pct(r.pd, 2), lgd=pct(r.lgd, 0), el=money(r.el, ""), model=v("model", r.model_id, lang))]  # fmt: skip
     if r.previous_grade is not None and r.previous_grade != r.grade:
         lines.append(t("rating.moved", lang, previous=r.previous_grade, date=r.previous_run))
     if r.reason_codes:
         lines.append(t("rating.reasons", lang))
-        lines += [f"  • {_reason(c.code, c.text, c.points_lost, lang)}" for c in r.reason_codes[:4]]
+        lines += [f"  • {_reason(c, lang)}" for c in r.reason_codes[:4]]
     return lines
 
 
@@ -139,7 +149,7 @@ def rating_history(r: RatingHistory, rating_result: Rating | None, lang: Languag
     lines.append(t(key, lang, n=abs(r.change)))
     codes = rating_result.reason_codes if rating_result is not None else []
     if codes:
-        lines += [f"  • {_reason(c.code, c.text, c.points_lost, lang)}" for c in codes[:4]]
+        lines += [f"  • {_reason(c, lang)}" for c in codes[:4]]
     else:
         lines += [f"  • {x}" for x in (r.reasons or r.factors_worse)[:4]]
     return lines
@@ -161,8 +171,9 @@ def financials(r: FinancialAnalysis, name: str, period_label: str | None, lang: 
           ic=num(p.interest_coverage)),
     ]  # fmt: skip
     for tr in r.trends[:4]:
-        lines.append(f"  • {tr.text}" if lang == "en" else t("financials.trend", lang,
-                     metric=v("factor", tr.metric, lang), direction=v("trend", tr.direction, lang)))  # fmt: skip
+        lines.append(f"  • {render_or(tr.msg, tr.text, lang)}" if tr.msg is not None or lang == "en" else
+                     t("financials.trend", lang, metric=v("factor", tr.metric, lang),
+                       direction=v("trend", tr.direction, lang)))  # fmt: skip
     if r.stale:
         lines.append(t("financials.stale", lang, months=r.statement_age_months))
     return lines
@@ -180,9 +191,8 @@ def limit(r: LimitAdvice, name: str, lang: Language) -> list[str]:
     target = (
         t("limit.target", lang, amount=money(prop.target_limit, ccy)) if prop.target_limit is not None else ""
     )
-    reasons = (
-        t("limit.reasons", lang, reasons="; ".join(prop.reasons)) if prop.reasons and lang == "en" else ""
-    )
+    said = [render_or(m, "", lang) for m in prop.reason_msgs] or (list(prop.reasons) if lang == "en" else [])
+    reasons = t("limit.reasons", lang, reasons=("；" if lang == "zh" else "; ").join(said)) if said else ""
     lines.append(
         t("limit.proposal", lang, action=v("action", prop.action, lang), target=target, reasons=reasons)
     )
@@ -194,10 +204,15 @@ def advice(r: WhatIfResult, lang: Language) -> list[str]:
     return [t(key, lang, amount=money(r.new_limit, ""), recommended=money(r.recommended, ""))]
 
 
-def _line_label(ln: ConcentrationLine, lang: Language) -> tuple[str, str]:
-    bucket = (
-        v("bucket", ln.bucket, lang) if ln.dimension in ("industry", "region", "size_segment") else ln.bucket
-    )
+def _line_label(ln: ConcentrationLine, lang: Language, name: str | None = None) -> tuple[str, str]:
+    """(dimension, bucket) in words: a sector code by its name; the client's own name-level buckets by the
+    client's name (`client:<id>` is the engine's "no group" marker, never shown)."""
+    if ln.dimension in ("industry", "region", "size_segment"):
+        bucket = v("bucket", ln.bucket, lang)
+    elif name is not None and (ln.dimension == "single_name" or ln.bucket.startswith("client:")):
+        bucket = name if ln.dimension == "single_name" else t("no_group", lang, name=name)
+    else:
+        bucket = ln.bucket
     return v("dimension", ln.dimension, lang), bucket
 
 
@@ -207,16 +222,20 @@ def what_if(r: WhatIfResult, name: str, lang: Language, dimension: str | None = 
                within=within, recommended=money(r.recommended, ""), group=money(r.group_exposure_after, ""))]  # fmt: skip
     pairs = [pair for pair in r.lines if dimension is None or pair[0].dimension == dimension]
     for before, after in pairs:
-        dim, bucket = _line_label(after, lang)
+        dim, bucket = _line_label(after, lang, name)
         flag = t("what_if.breach_flag", lang) if after.share > after.limit_share else ""
         lines.append(t("what_if.line", lang, dimension=dim, bucket=bucket, before=pct(before.share),
                        after=pct(after.share), limit=pct(after.limit_share), flag=flag))  # fmt: skip
-    if lang == "en":
-        lines += [f"  • {m}" for m in r.messages]
+    # (r.messages, the engine's English sentences, repeat these lines and name the binding constraint by its
+    # code: the lines above are written from the figures in the reader's language instead)
     breaches = [b for b in r.breaches_after if dimension is None or b.dimension == dimension]
     if breaches:
         lines.append(
-            t("what_if.breaches", lang, list=", ".join(" ".join(_line_label(b, lang)) for b in breaches))
+            t(
+                "what_if.breaches",
+                lang,
+                list=", ".join(" ".join(_line_label(b, lang, name)) for b in breaches),
+            )
         )
     elif dimension is not None:
         lines.append(t("what_if.no_breach", lang, dimension=v("dimension", dimension, lang)))
@@ -225,6 +244,8 @@ def what_if(r: WhatIfResult, name: str, lang: Language, dimension: str | None = 
 
 def _warning_detail(w: Any, lang: Language) -> tuple[str, str]:
     name = v("indicator", w.indicator, lang)
+    if w.msg is not None:
+        return name, render_or(w.msg, w.message, lang)
     if lang == "en":
         return name, w.message
     if w.value is None or w.threshold is None or (w.value == 0 and w.threshold == 0):
