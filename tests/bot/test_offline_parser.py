@@ -99,3 +99,33 @@ def test_my_versus_team() -> None:
     assert _plan("which of my clients are >95% drawn").scope == "mine"
     assert _plan("team clients over 90% utilisation").scope == "team"
     assert _plan("clients over 90% utilisation").scope is None
+
+
+def test_more_follow_up_frames_and_slot_readings() -> None:
+    after_rating = ConversationState(last_client_id=1003, last_intents=["rating"])
+    p = _plan("same question for initech", after_rating)
+    assert p.intents == [Intent.RATING] and p.client_id == 1004
+    after_what_if = ConversationState(last_client_id=1004, last_intents=["what_if_limit"],
+                                      last_amount=Decimal(3_000_000))  # fmt: skip
+    p = _plan("and by region?", after_what_if)
+    assert p.intents == [Intent.WHAT_IF] and (p.client_id, p.amount, p.dimension) == (
+        1004,
+        Decimal(3_000_000),
+        "region",
+    )
+    p = _plan("what's our retail exposure")  # a sector named, no client: the book's concentration
+    assert p.intents == [Intent.CONCENTRATION] and (p.dimension, p.bucket) == ("industry", "retail")
+    assert _plan("AR-3 的状态").intents == [Intent.APPROVAL_STATUS]
+    assert _plan("set Globex to 2 mil").amount == Decimal(2_000_000)
+    for ack in ("ok", "thanks!", "好的"):  # an acknowledgement is never advice on the last client
+        assert not _plan(ack, after_rating).intents, ack
+
+
+def test_misspelt_credit_words_are_read() -> None:
+    from bot.brains.offline.classifier import classifier
+
+    spell = classifier().spell
+    assert spell("pioneer produce utlisation") == "pioneer produce utilisation"
+    assert spell("umbrella foods repaymnet histroy") == "umbrella foods repayment history"
+    assert spell("Stark Components rating") == "Stark Components rating"  # a name stays a name
+    assert spell("Globex Trading util") == "Globex Trading util"  # "trading" is no typo of "trending"

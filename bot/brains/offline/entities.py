@@ -164,6 +164,7 @@ def refers_back(text: str) -> bool:
 
 def find_amount(text: str) -> tuple[Decimal, str | None] | None:
     """The first amount written with a multiplier, currency or separators ("3M", "USD 1,200,000")."""
+    text = re.sub(r"(?i)(\d)\s*(?:mils?|mill|mils)\b", r"\1 million", text)  # "2 mil", "1.5mill"
     amounts = find_amounts(_CLIENT_ID.sub(" ", text))
     return amounts[0] if amounts else None
 
@@ -384,8 +385,9 @@ def find_period_any(text: str, *, as_of: dt.date) -> Period | None:
 
 
 _FOLLOW_FRAME = re.compile(
-    r"^\s*(?:and|what about|how about|what of|same for|ok and|also|then)\b\s*(?P<rest>.*?)\s*[?？!.。]*\s*$"
-    r"|^\s*(?:那|那么|还有)?\s*(?P<zrest>.*?)\s*(?:呢|怎么样|如何)\s*[?？!.。]*\s*$",
+    r"^\s*(?:and|what about|how about|what of|same (?:question |thing |again )?for|(?:do|repeat) (?:the same|that|it)"
+    r" for|now (?:do |for )?|ok and|also|then)\b\s*(?P<rest>.*?)\s*[?？!.。]*\s*$"
+    r"|^\s*(?:那|那么|还有|换成|换|再看看?)?\s*(?P<zrest>.*?)\s*(?:呢|怎么样|如何|也一样|也看一下|也看看)\s*[?？!.。]*\s*$",
     re.I,
 )
 

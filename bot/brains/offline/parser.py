@@ -133,7 +133,9 @@ def _bare(rest: str, mention: ClientMention | None, *, strict: bool = False) -> 
         left = re.sub(rf"(?i)\b{re.escape(word)}\w*", " ", left)
     left = re.sub(
         r"(?i)\b(?:last|this|next|previous) (?:quarter|year|month|week)\b|上个?季度|本季度|去年|今年|"
-        r"[\d.,]+\s*(?:[kmb]|mn|million|万|亿)?|\b(?:the|a|an|for|of|one|please|pls)\b",
+        r"[\d.,]+\s*(?:[kmb]|mn|million|万|亿)?|\b(?:the|a|an|for|of|one|please|pls|by|per|in|on|our|to)\b"
+        r"|\b(?:region(?:al|s)?|sector|industry|size|segment|single[- ]?name|group|concentration|conc)\b"
+        r"|行业|区域|地区|规模|单一客户|集团|集中度|按",
         " ",
         left,
     )
@@ -166,9 +168,12 @@ def _folds(client_named: bool, has_client: bool, book_level: bool, dimension: st
         if dimension is None and amount is None:  # concentration "to Orion Wholesale" is its exposure
             into["concentration"] = "exposure"
         return into
+    into: dict[str, str] = {}
+    if not client_named and dimension is not None:  # "what's our retail exposure": the book's, by sector
+        into["exposure"] = "concentration"
     if not has_client:
-        return dict(_TO_BOOK)
-    return {}
+        into |= _TO_BOOK
+    return into
 
 
 def _readings(ranking: list[tuple[str, float]]) -> list[Intent]:
@@ -262,6 +267,8 @@ def plan(text: str, index: NameIndex, state: ConversationState, *, as_of: dt.dat
                 resolved.append(
                     Intent.WHAT_IF
                 )  # "should we bump X to 5M?": the recommendation and the what-if
+        if not resolved and p.request_id is not None and "approvals" in dict(reading.ranking[:3]):
+            resolved = [Intent.APPROVAL_STATUS]  # "AR-3 的状态": a request id says which question it is
         if not resolved and reading.top != "unsupported" and not nothing_asked:
             if (named or unknown_name) and _bare(text, mention, strict=True):
                 resolved = [i for i in last if i in CLIENT_INTENTS and i not in (Intent.RAISE, Intent.MEMO)]
