@@ -135,3 +135,13 @@ def test_docs_follow_ups_carry_client_amount_and_window(assistant, anna) -> None
     conc = assistant.answer(anna, "fu-docs", "what would that do to concentration?")
     (what_if,) = [c for c in conc.tool_calls if c.name == "what_if_limit"]
     assert what_if.arguments["client_id"] == 1004 and str(what_if.arguments["new_limit"]) == "2500000"
+
+
+def test_nothing_understood_is_never_a_client_card(assistant, anna) -> None:  # type: ignore[no-untyped-def]
+    assistant.answer(anna, "nocard-1", "ACME utilisation")  # a client is under discussion
+    for text in ("tell me a fun fact", "ok", "帮我约个牙医", "where is the euro heading this week"):
+        reply = assistant.answer(anna, "nocard-1", text)
+        assert not reply.cards and not reply.tool_calls, (text, reply.tool_calls)
+        assert reply.text
+    unsure = assistant.answer(anna, "nocard-2", "which files need renewing before year end")
+    assert not unsure.cards and 2 <= len(unsure.choices) <= 3, unsure.choices
