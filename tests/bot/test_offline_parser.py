@@ -129,3 +129,14 @@ def test_misspelt_credit_words_are_read() -> None:
     assert spell("umbrella foods repaymnet histroy") == "umbrella foods repayment history"
     assert spell("Stark Components rating") == "Stark Components rating"  # a name stays a name
     assert spell("Globex Trading util") == "Globex Trading util"  # "trading" is no typo of "trending"
+
+
+def test_a_facility_question_without_an_amount_or_a_verb_is_not_a_request() -> None:
+    p = _plan("F-1003-2 额度多少")
+    assert p.intents == [Intent.EXPOSURE] and p.facility_id == "F-1003-2"
+    assert _plan("raise Globex to 3M").intents == [Intent.RAISE]
+    assert _plan("freeze Globex").intents == [Intent.RAISE]
+
+
+def test_a_plus_joins_two_questions() -> None:
+    assert _plan("acme util + review date").intents == [Intent.EXPOSURE, Intent.REVIEW]

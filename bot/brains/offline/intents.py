@@ -63,7 +63,7 @@ UNSURE = 0.2  # below (or "unsupported" on top): "I can't answer that; here is w
 
 _CLAUSE_BREAK = re.compile(
     r"\s+(?:and\s+also|and|also|plus|&)\s+(?=(?:is|are|was|what|what's|whats|how|when|why|who|does|do|did|its|it's|their|"
-    r"show|list|give|any|has|have|can|could|tell)\b)|[;；]|[?？]\s+|，(?=还|另外|以及|并且|它|那|是否|有没有|什么时候)"
+    r"show|list|give|any|has|have|can|could|tell)\b)|\s\+\s|[;；]|[?？]\s+|，(?=还|另外|以及|并且|它|那|是否|有没有|什么时候)"
     r"|以及|并且|另外|同时",
     re.I,
 )

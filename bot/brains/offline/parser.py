@@ -232,7 +232,10 @@ def plan(text: str, index: NameIndex, state: ConversationState, *, as_of: dt.dat
         p.follow_up = True
     else:
         nothing_asked = False
-        reading = detect(text, _folds(named_client is not None, has_client, book_level, dimension, p.amount))
+        into = _folds(named_client is not None, has_client, book_level, dimension, p.amount)
+        if p.amount is None and _approval_kind(text) is None:  # no amount, no verb: "F-1003-2 额度多少" asks
+            into["raise_request"] = "exposure"
+        reading = detect(text, into)
         p.confidence = reading.confidence
         for intent in reading.intents:
             if intent is Intent.UNSUPPORTED:
