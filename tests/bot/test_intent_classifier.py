@@ -80,10 +80,10 @@ def _heldout(book, toolbox, anna, lang: str):  # type: ignore[no-untyped-def]
 
 
 # Reached so far (branch offline-brain; was 94.7% / 92.8% before): held-out English 129 of 132 (97.7%),
-# Chinese 107 of 111 (96.4%); the DEV split (phrasings/dev_*.yaml, written for this round, measured while
-# developing): English 147 of 151 (97.4%), Chinese 132 of 134 (98.5%). The floors keep what is reached.
-FLOORS = {"en": 0.97, "zh": 0.96}
-DEV_FLOORS = {"en": 0.97, "zh": 0.98}
+# Chinese 109 of 111 (98.2%); the DEV split (phrasings/dev_*.yaml, written for this round, measured while
+# developing; 91.4% / 96.3% before): English 148 of 151 (98.0%), Chinese 134 of 134. The floors keep it.
+FLOORS = {"en": 0.97, "zh": 0.98}
+DEV_FLOORS = {"en": 0.98, "zh": 0.99}
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])

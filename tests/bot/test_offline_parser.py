@@ -140,3 +140,19 @@ def test_a_facility_question_without_an_amount_or_a_verb_is_not_a_request() -> N
 
 def test_a_plus_joins_two_questions() -> None:
     assert _plan("acme util + review date").intents == [Intent.EXPOSURE, Intent.REVIEW]
+
+
+def test_a_resolved_clients_name_is_masked_before_classifying() -> None:
+    from bot.brains.offline.classifier import CLIENT_TOKEN
+    from bot.brains.offline.entities import find_client
+    from bot.brains.offline.parser import _masked
+
+    text = "how's orion wholesale's ebitda looking"
+    assert (
+        _masked(text, find_client(text, INDEX), "Orion Wholesale Co")
+        == f"how's {CLIENT_TOKEN}'s ebitda looking"
+    )
+    assert _masked("globx util", find_client("globx util", INDEX)) == f"{CLIENT_TOKEN} util"  # the typo too
+    # "transport", "construction" in a name never read as the question
+    p = _plan("falcon construction util")
+    assert p.intents == [Intent.EXPOSURE] and p.client_id == 1118

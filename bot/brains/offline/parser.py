@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from bot.brains.offline.classifier import rank_intents
+from bot.brains.offline.classifier import CLIENT_TOKEN, rank_intents
 from bot.brains.offline.entities import (
     DIMENSION_NAME_WORDS,
     ClientMention,
@@ -176,6 +176,27 @@ def _folds(client_named: bool, has_client: bool, book_level: bool, dimension: st
     return into
 
 
+def _off_topic(ranking: list[tuple[str, float]]) -> bool:
+    """Whether "no tool answers this" is a likely reading: second best, or at least `UNSURE`."""
+    return (
+        "unsupported" in [label for label, _ in ranking[:2]]
+        or dict(ranking).get("unsupported", 0.0) >= UNSURE
+    )
+
+
+def _masked(text: str, mention: ClientMention | None, name: str = "") -> str:
+    """The message with the words the user wrote for a resolved client (and the words of its name, such as
+    the "wholesale" of "Orion Wholesale") replaced by `CLIENT_TOKEN`."""
+    said = (mention.said or "").split() if mention is not None else []
+    said += [w.lower() for w in re.findall(r"[A-Za-z][A-Za-z0-9&-]*", name) if len(w) >= 3]
+    if not said or all(w.isdigit() for w in said):
+        return text
+    out = re.sub(
+        r"(?i)(?<![\w-])(?:" + "|".join(re.escape(w) for w in said) + r")(?![\w-])", CLIENT_TOKEN, text
+    )
+    return re.sub(rf"{CLIENT_TOKEN}(?:\s+{CLIENT_TOKEN})+", CLIENT_TOKEN, out)
+
+
 def _readings(ranking: list[tuple[str, float]]) -> list[Intent]:
     """The two or three likely readings to offer when unsure: those with some weight (>= 0.1), at least two
     while a second one is at all plausible (>= 0.05); never "help" or "unsupported"."""
@@ -235,7 +256,9 @@ def plan(text: str, index: NameIndex, state: ConversationState, *, as_of: dt.dat
         into = _folds(named_client is not None, has_client, book_level, dimension, p.amount)
         if p.amount is None and _approval_kind(text) is None:  # no amount, no verb: "F-1003-2 额度多少" asks
             into["raise_request"] = "exposure"
-        reading = detect(text, into)
+        reading = detect(
+            _masked(text, mention, named_client.name) if named_client is not None else text, into
+        )
         p.confidence = reading.confidence
         for intent in reading.intents:
             if intent is Intent.UNSUPPORTED:
@@ -279,7 +302,7 @@ def plan(text: str, index: NameIndex, state: ConversationState, *, as_of: dt.dat
             elif (
                 reading.confidence >= UNSURE
                 and reading.top not in ("help", "unsupported")
-                and (named or dict(reading.ranking).get("unsupported", 0.0) < UNSURE)
+                and (named or not _off_topic(reading.ranking))
             ):  # an unsure reading with much weight on "no tool answers this" is not a quiz either
                 # an unsure "help" is small talk nobody can answer: the capabilities, not a quiz
                 p.clarify = _readings(reading.ranking)
