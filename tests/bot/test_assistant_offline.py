@@ -88,3 +88,60 @@ def test_every_tool_call_is_audited(book, anna) -> None:  # type: ignore[no-unty
     assert events[0]["action"] == "assistant.tool_call" and events[0]["object_id"] == "1002"
     assert events[0]["data"]["outcome"] == "not_found"  # type: ignore[index]  (what the user saw)
     assert events[0]["after"]["outcome"] == "out_of_scope"  # type: ignore[index]  (what audit reads)
+
+
+def test_readme_chat_examples_work_end_to_end(assistant, anna, toolbox) -> None:  # type: ignore[no-untyped-def]
+    """README.md's `ask` and `chat` examples, in order, through the offline brain (ACME has two facilities)."""
+    attention = assistant.answer(anna, "readme-1", "which of my clients need attention?")
+    assert [c.name for c in attention.tool_calls] == ["watchlist"] and not attention.cards
+    both = assistant.answer(anna, "readme-2", "what is ACME's utilisation and is it due for review?")
+    assert {"exposure", "review_status"} <= {c.name for c in both.tool_calls}
+    amber = assistant.answer(anna, "readme-2", "why is it amber?")
+    assert any(c.name == "early_warnings" and c.arguments == {"client_id": 1001} for c in amber.tool_calls)
+    ask = assistant.answer(anna, "readme-2", "raise it to 3M")
+    assert ask.choices == ["F-1001-1", "F-1001-2"] and not ask.actions
+    done = assistant.answer(anna, "readme-2", "F-1001-1")
+    (action,) = done.actions
+    assert action.arguments["client_id"] == 1001 and action.arguments["facility_id"] == "F-1001-1"
+    assert action.arguments["new_limit"] == "3000000" and action.arguments["kind"] == "increase"
+    assert toolbox.approvals.raised == {} or all(
+        r["client_id"] != 1001 for r in toolbox.approvals.raised.values()
+    )
+    # "中文也可以": the same conversation goes on in Chinese, answered in Chinese
+    zh = assistant.answer(anna, "readme-2", "它的使用率呢")
+    assert any(c.name == "exposure" and c.arguments == {"client_id": 1001} for c in zh.tool_calls)
+    assert "使用率" in zh.text
+
+
+def test_docs_follow_ups_carry_client_amount_and_window(assistant, anna) -> None:  # type: ignore[no-untyped-def]
+    """docs/assistant.md's follow-ups: what about X, 那 X 呢, and last quarter, what would that do to concentration."""
+    assistant.answer(anna, "fu-docs", "Initech utilisation")
+    globex = assistant.answer(anna, "fu-docs", "what about Globex?")
+    assert [(c.name, c.arguments) for c in globex.tool_calls if c.name == "exposure"] == [
+        ("exposure", {"client_id": 1003})
+    ]
+    umbrella = assistant.answer(anna, "fu-docs", "那 Umbrella Foods 呢?")
+    assert any(c.name == "exposure" and c.arguments == {"client_id": 1005} for c in umbrella.tool_calls)
+    assistant.answer(anna, "fu-docs", "Initech financials")
+    quarter = assistant.answer(anna, "fu-docs", "and last quarter?")
+    (fin,) = [c for c in quarter.tool_calls if c.name == "financial_analysis"]
+    # the conversation's "today" is 2026-11-28 (tests/conftest.py AS_OF): last quarter is Q3 2026
+    assert fin.arguments["client_id"] == 1004
+    assert (
+        str(fin.arguments["period_start"]) == "2026-07-01"
+        and str(fin.arguments["period_end"]) == "2026-09-30"
+    )
+    assistant.answer(anna, "fu-docs", "what if Initech went to 2.5m")
+    conc = assistant.answer(anna, "fu-docs", "what would that do to concentration?")
+    (what_if,) = [c for c in conc.tool_calls if c.name == "what_if_limit"]
+    assert what_if.arguments["client_id"] == 1004 and str(what_if.arguments["new_limit"]) == "2500000"
+
+
+def test_nothing_understood_is_never_a_client_card(assistant, anna) -> None:  # type: ignore[no-untyped-def]
+    assistant.answer(anna, "nocard-1", "ACME utilisation")  # a client is under discussion
+    for text in ("tell me a fun fact", "ok", "帮我约个牙医", "where is the euro heading this week"):
+        reply = assistant.answer(anna, "nocard-1", text)
+        assert not reply.cards and not reply.tool_calls, (text, reply.tool_calls)
+        assert reply.text
+    unsure = assistant.answer(anna, "nocard-2", "which files need renewing before year end")
+    assert not unsure.cards and 2 <= len(unsure.choices) <= 3, unsure.choices

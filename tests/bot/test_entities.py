@@ -136,3 +136,22 @@ def test_a_dimension_word_is_not_a_client() -> None:
     )
     assert find_client("how concentrated are we in construction", index) is None
     assert find_client("utilisation of Trident Construction", index).client_id == 1  # type: ignore[union-attr]
+
+
+def test_request_ids_written_alone() -> None:
+    from bot.brains.offline.entities import find_request_id
+
+    assert find_request_id("was AR-12 approved yet") == "AR-12"
+    assert find_request_id("R5 批了吗") == "R5"
+    assert find_request_id("has r7 been decided") == "R7"
+    assert find_request_id("raise F-1001-1 to 3M") is None  # a facility is not a request
+
+
+def test_a_dimension_word_in_the_named_clients_name_is_not_the_dimension() -> None:
+    from bot.brains.offline.entities import find_dimension, without_name
+
+    text = "if Orion Wholesale went to 12M what does that do to concentration"
+    assert find_dimension(text) == ("industry", "wholesale")  # the word alone reads as the sector
+    assert find_dimension(without_name(text, "Orion Wholesale Co")) == (None, None)
+    both = "if Falcon Construction went to 5M what does that do to construction"
+    assert find_dimension(without_name(both, "Falcon Construction Co")) == ("industry", "construction")

@@ -2,7 +2,8 @@
 
 Held-out thresholds (issue 14): >= 95% English, >= 90% Chinese (right intent + client + amount), scored on
 `bot/brains/offline/phrasings/heldout_{en,zh}.yaml`, whose labels are written by hand and which the
-classifier never trains on.
+classifier never trains on; the same scoring on the DEV split (`dev_{en,zh}.yaml`), the one looked at while
+developing (the held-out split was looked at in an earlier round, so it is no longer a clean measurement).
 """
 
 from __future__ import annotations
@@ -78,9 +79,11 @@ def _heldout(book, toolbox, anna, lang: str):  # type: ignore[no-untyped-def]
     return result
 
 
-# Reached so far (branch offline): English 125 of 132 (94.7%), Chinese 103 of 111 (92.8%). The floor keeps
-# what is reached from regressing; the issue's English target is asserted separately and not met yet.
-FLOORS = {"en": 0.94, "zh": 0.90}
+# Reached so far (branch offline-brain; was 94.7% / 92.8% before): held-out English 129 of 132 (97.7%),
+# Chinese 109 of 111 (98.2%); the DEV split (phrasings/dev_*.yaml, written for this round, measured while
+# developing; 91.4% / 96.3% before): English 148 of 151 (98.0%), Chinese 134 of 134. The floors keep it.
+FLOORS = {"en": 0.97, "zh": 0.98}
+DEV_FLOORS = {"en": 0.98, "zh": 0.99}
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
@@ -89,13 +92,41 @@ def test_heldout_accuracy_floor(book, toolbox, anna, lang: str) -> None:  # type
     assert result.accuracy >= FLOORS[lang], (result.accuracy, result.misses)
 
 
-@pytest.mark.parametrize(
-    "lang",
-    [
-        pytest.param("en", marks=pytest.mark.xfail(reason="held-out English at 94.7%, below the 95% target")),
-        "zh",
-    ],
-)
+@pytest.mark.parametrize("lang", ["en", "zh"])
 def test_heldout_accuracy_meets_the_issue_targets(book, toolbox, anna, lang: str) -> None:  # type: ignore[no-untyped-def]
     result = _heldout(book, toolbox, anna, lang)
     assert result.accuracy >= THRESHOLDS[lang], (result.accuracy, result.misses)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_dev_split_is_broad_and_never_trained_on(lang: str) -> None:
+    cases = load_cases(lang, "dev")
+    assert len(cases) >= 120
+    labelled = {i for c in cases for i in c.intents}
+    # every intent the brain resolves to (the classifier's "approvals" is split into these two)
+    assert labelled >= (set(INTENT_TOOLS) - {"approvals"}) | {"pending_approvals", "approval_status"}
+    assert any(len(c.intents) > 1 for c in cases) and any(c.prior is not None for c in cases)
+    trained = {_norm(p) for phrasings in load_bank(f"{lang}.yaml").values() for p in phrasings}
+    assert not [c.question for c in cases if _norm(c.question) in trained]
+    heldout = {_norm(c.question) for c in load_cases(lang)}
+    assert not [c.question for c in cases if _norm(c.question) in heldout and c.prior is None]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_dev_accuracy_floor(book, toolbox, anna, lang: str) -> None:  # type: ignore[no-untyped-def]
+    brain = OfflineBrain(toolbox)
+    result = score(lang, brain._index(anna), as_of=book.today(), facility_client=brain._facility_client,
+                   split="dev")  # fmt: skip
+    assert result.accuracy >= DEV_FLOORS[lang], (result.accuracy, result.misses)
+
+
+def test_confidence_is_a_softmax_of_the_class_scores() -> None:
+    """The calibrated probabilities: exp(score) normalised, worked out here by hand for two rows."""
+    import math
+
+    import numpy as np
+
+    from bot.brains.offline.classifier import calibrated
+
+    probs = calibrated(np.array([[0.0, math.log(3.0)], [2.0, 2.0]]))
+    assert probs.ravel().tolist() == pytest.approx([0.25, 0.75, 0.5, 0.5])

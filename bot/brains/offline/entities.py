@@ -164,19 +164,24 @@ def refers_back(text: str) -> bool:
 
 def find_amount(text: str) -> tuple[Decimal, str | None] | None:
     """The first amount written with a multiplier, currency or separators ("3M", "USD 1,200,000")."""
+    text = re.sub(r"(?i)(\d)\s*(?:mils?|mill|mils)\b", r"\1 million", text)  # "2 mil", "1.5mill"
     amounts = find_amounts(_CLIENT_ID.sub(" ", text))
     return amounts[0] if amounts else None
 
 
 _ZH_REQUEST_ID = re.compile(r"([A-Za-z]*\d+)\s*号?\s*申请|申请\s*(?:编号|号)?\s*#?([A-Za-z]*\d+)")
+# a request id written alone, as the approvals service prints it ("AR-12") or short ("R5")
+_BARE_REQUEST_ID = re.compile(r"(?<![\w-])(A?R-?\d{1,9})(?![\w-])", re.I)
 
 
 def find_request_id(text: str) -> str | None:
-    """ "request 42", "approval #R7", "申请42", "12号申请"."""
+    """ "request 42", "approval #R7", "申请42", "12号申请", "was AR-12 approved", "R5 批了吗"."""
     if m := _REQUEST_ID.search(text):
         return m.group(1)
     if m := _ZH_REQUEST_ID.search(text):
         return m.group(1) or m.group(2)
+    if m := _BARE_REQUEST_ID.search(text):
+        return m.group(1).upper()
     return None
 
 
@@ -236,6 +241,15 @@ def find_facility(text: str) -> str | None:
 def refers_back_any(text: str) -> bool:
     """An English or Chinese pronoun for the client under discussion (it/its/它/该客户)."""
     return refers_back(text) or bool(_ZH_PRONOUN.search(text))
+
+
+def without_name(text: str, name: str | None) -> str:
+    """`text` without the words of a client's name: "Orion Wholesale" names a client, not the wholesale sector."""
+    if not name:
+        return text
+    for word in {w.lower().strip(".") for w in _WORD.findall(name)}:
+        text = re.sub(rf"(?i)\b{re.escape(word)}\b", " ", text, count=1)
+    return text
 
 
 def find_dimension(text: str) -> tuple[str | None, str | None]:
@@ -371,8 +385,9 @@ def find_period_any(text: str, *, as_of: dt.date) -> Period | None:
 
 
 _FOLLOW_FRAME = re.compile(
-    r"^\s*(?:and|what about|how about|what of|same for|ok and|also|then)\b\s*(?P<rest>.*?)\s*[?？!.。]*\s*$"
-    r"|^\s*(?:那|那么|还有)?\s*(?P<zrest>.*?)\s*(?:呢|怎么样|如何)\s*[?？!.。]*\s*$",
+    r"^\s*(?:and|what about|how about|what of|same (?:question |thing |again )?for|(?:do|repeat) (?:the same|that|it)"
+    r" for|now (?:do |for )?|ok and|also|then)\b\s*(?P<rest>.*?)\s*[?？!.。]*\s*$"
+    r"|^\s*(?:那|那么|还有|换成|换|再看看?)?\s*(?P<zrest>.*?)\s*(?:呢|怎么样|如何|也一样|也看一下|也看看)\s*[?？!.。]*\s*$",
     re.I,
 )
 

@@ -44,9 +44,10 @@ class Case:
                                  last_amount=self.prior_amount)  # fmt: skip
 
 
-def load_cases(lang: str) -> list[Case]:
+def load_cases(lang: str, split: str = "heldout") -> list[Case]:
+    """The labelled questions of one split: "heldout" (never tuned on) or "dev" (measured while developing)."""
     rows: list[dict[str, Any]] = yaml.safe_load(
-        (HELDOUT_DIR / f"heldout_{lang}.yaml").read_text(encoding="utf-8")
+        (HELDOUT_DIR / f"{split}_{lang}.yaml").read_text(encoding="utf-8")
     )
     out = []
     for r in rows:
@@ -96,9 +97,9 @@ def judge(case: Case, index: NameIndex, *, as_of: dt.date,
 
 
 def score(lang: str, index: NameIndex, *, as_of: dt.date,
-          facility_client: Callable[[str], int | None] | None = None) -> Score:  # fmt: skip
+          facility_client: Callable[[str], int | None] | None = None, split: str = "heldout") -> Score:  # fmt: skip
     s = Score()
-    for case in load_cases(lang):
+    for case in load_cases(lang, split):
         ok, reading = judge(case, index, as_of=as_of, facility_client=facility_client)
         cell = s.per_intent.setdefault(case.intents[0], [0, 0])
         cell[1] += 1

@@ -63,8 +63,8 @@ CLAUSE_CONFIDENT = 0.45  # each clause of a several-question message adds its in
 UNSURE = 0.2  # below (or "unsupported" on top): "I can't answer that; here is what I can do"
 
 _CLAUSE_BREAK = re.compile(
-    r"\s+(?:and|also|plus|&)\s+(?=(?:is|are|was|what|what's|whats|how|when|why|who|does|do|did|its|it's|their|"
-    r"show|list|give|any|has|have|can|could|tell)\b)|[;；]|[?？]\s+|，(?=还|另外|以及|并且|它|那|是否|有没有|什么时候)"
+    r"\s+(?:and\s+also|and|also|plus|&)\s+(?=(?:is|are|was|what|what's|whats|how|when|why|who|does|do|did|its|it's|their|"
+    r"show|list|give|any|has|have|can|could|tell)\b)|\s\+\s|[;；]|[?？]\s+|，(?=还|另外|以及|并且|它|那|是否|有没有|什么时候)"
     r"|以及|并且|另外|同时",
     re.I,
 )
@@ -89,14 +89,31 @@ def clauses(text: str) -> list[str]:
     return [p for p in parts if len(p) >= 3]
 
 
-def detect(text: str) -> Reading:
-    """The intents in `text` (in the order written) and the classifier's ranking of the whole message."""
-    ranking = rank_intents(text)
+def fold(ranking: list[tuple[str, float]], into: dict[str, str]) -> list[tuple[str, float]]:
+    """The ranking with the probability of each label in `into` moved to the label it maps to.
+
+    The slots know what the words alone cannot: with a client named, "how maxed out is X" cannot mean the
+    book-level list (high utilisation), so its weight goes to the client reading (exposure)."""
+    if not into:
+        return ranking
+    probs = dict(ranking)
+    for src, dst in into.items():
+        if src in probs and dst in probs:
+            probs[dst] += probs[src]
+            probs[src] = 0.0
+    return sorted(probs.items(), key=lambda x: -x[1])
+
+
+def detect(text: str, into: dict[str, str] | None = None) -> Reading:
+    """The intents in `text` (in the order written) and the classifier's ranking of the whole message;
+    `into` folds labels the slots rule out into the ones they allow (see `fold`)."""
+    into = into or {}
+    ranking = fold(rank_intents(text), into)
     parts = clauses(text)
     if len(parts) > 1:
         found: list[Intent] = []
         for part in parts:
-            label, p = rank_intents(part)[0]
+            label, p = fold(rank_intents(part), into)[0]
             intent = LABELS[label]
             if (
                 p >= CLAUSE_CONFIDENT

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from bot.brains.offline.classifier import rank_intents
+from bot.brains.offline.classifier import CLIENT_TOKEN, rank_intents
 from bot.brains.offline.entities import (
     DIMENSION_NAME_WORDS,
     ClientMention,
@@ -30,6 +30,7 @@ from bot.brains.offline.entities import (
     find_window_days,
     follow_up_rest,
     refers_back_any,
+    without_name,
 )
 from bot.brains.offline.intents import CLIENT_INTENTS, CONFIDENT, LABELS, UNSURE, Intent, detect
 from bot.conversations import ConversationState
@@ -132,7 +133,9 @@ def _bare(rest: str, mention: ClientMention | None, *, strict: bool = False) -> 
         left = re.sub(rf"(?i)\b{re.escape(word)}\w*", " ", left)
     left = re.sub(
         r"(?i)\b(?:last|this|next|previous) (?:quarter|year|month|week)\b|上个?季度|本季度|去年|今年|"
-        r"[\d.,]+\s*(?:[kmb]|mn|million|万|亿)?|\b(?:the|a|an|for|of|one|please|pls)\b",
+        r"[\d.,]+\s*(?:[kmb]|mn|million|万|亿)?|\b(?:the|a|an|for|of|one|please|pls|by|per|in|on|our|to)\b"
+        r"|\b(?:region(?:al|s)?|sector|industry|size|segment|single[- ]?name|group|concentration|conc)\b"
+        r"|行业|区域|地区|规模|单一客户|集团|集中度|按",
         " ",
         left,
     )
@@ -149,11 +152,71 @@ def _bare(rest: str, mention: ClientMention | None, *, strict: bool = False) -> 
     )
 
 
+_CJK = re.compile(r"[\u3400-\u9fff]")
+_ZH_PROFILE = re.compile(r"概况|概览|情况|介绍|画像|简介|怎么样|如何|近况|基本|资料|信息|一页纸")
+# book-level labels and the client-level reading they become when a client is named, and back
+_TO_CLIENT = {"high_utilisation": "exposure", "insurance_expiring": "insurance", "reviews_due": "review_status",
+              "contacts_due": "contact", "watchlist": "early_warnings"}  # fmt: skip
+_TO_BOOK = {"review_status": "reviews_due", "contact": "contacts_due", "early_warnings": "watchlist"}
+
+
+def _folds(client_named: bool, has_client: bool, book_level: bool, dimension: str | None,
+           amount: Decimal | None) -> dict[str, str]:  # fmt: skip
+    """Which readings the slots rule out, and the reading each one's weight goes to."""
+    if client_named and not book_level:
+        into = dict(_TO_CLIENT)
+        if dimension is None and amount is None:  # concentration "to Orion Wholesale" is its exposure
+            into["concentration"] = "exposure"
+        return into
+    into: dict[str, str] = {}
+    if not client_named and dimension is not None:  # "what's our retail exposure": the book's, by sector
+        into["exposure"] = "concentration"
+    if not has_client:
+        into |= _TO_BOOK
+    return into
+
+
+def _off_topic(ranking: list[tuple[str, float]]) -> bool:
+    """Whether "no tool answers this" is a likely reading: second best, or at least `UNSURE`."""
+    return (
+        "unsupported" in [label for label, _ in ranking[:2]]
+        or dict(ranking).get("unsupported", 0.0) >= UNSURE
+    )
+
+
+def _masked(text: str, mention: ClientMention | None, name: str = "") -> str:
+    """The message with the words the user wrote for a resolved client (and the words of its name, such as
+    the "wholesale" of "Orion Wholesale") replaced by `CLIENT_TOKEN`."""
+    said = (mention.said or "").split() if mention is not None else []
+    said += [w.lower() for w in re.findall(r"[A-Za-z][A-Za-z0-9&-]*", name) if len(w) >= 3]
+    if not said or all(w.isdigit() for w in said):
+        return text
+    out = re.sub(
+        r"(?i)(?<![\w-])(?:" + "|".join(re.escape(w) for w in said) + r")(?![\w-])", CLIENT_TOKEN, text
+    )
+    return re.sub(rf"{CLIENT_TOKEN}(?:\s+{CLIENT_TOKEN})+", CLIENT_TOKEN, out)
+
+
+def _readings(ranking: list[tuple[str, float]]) -> list[Intent]:
+    """The two or three likely readings to offer when unsure: those with some weight (>= 0.1), at least two
+    while a second one is at all plausible (>= 0.05); never "help" or "unsupported"."""
+    offered = [(LABELS[label], prob) for label, prob in ranking if label not in ("unsupported", "help")]
+    out: list[Intent] = []
+    for intent, prob in offered:
+        if intent not in out and (prob >= 0.1 or (len(out) < 2 and prob >= 0.05)):
+            out.append(intent)
+        if len(out) == 3:
+            break
+    return out
+
+
 def plan(text: str, index: NameIndex, state: ConversationState, *, as_of: dt.date,
          facility_client: Callable[[str], int | None] | None = None) -> Plan:  # fmt: skip
     mention = find_client(text, index)
     amount = find_amount(text)
-    dimension, bucket = find_dimension(text)
+    named_client = index.by_id(mention.client_id) if mention is not None and mention.client_id else None
+    # a word is one slot: the "wholesale" of "Orion Wholesale" names the client, not the sector
+    dimension, bucket = find_dimension(without_name(text, named_client.name if named_client else None))
     p = Plan(intents=[], mention=mention, amount=amount[0] if amount else None,
              period=find_period_any(text, as_of=as_of), request_id=find_request_id(text),
              facility_id=find_facility(text), dimension=dimension, bucket=bucket,
@@ -189,7 +252,13 @@ def plan(text: str, index: NameIndex, state: ConversationState, *, as_of: dt.dat
             resolved = [i for i in last if i is not Intent.RAISE] or [Intent.PROFILE]
         p.follow_up = True
     else:
-        reading = detect(text)
+        nothing_asked = False
+        into = _folds(named_client is not None, has_client, book_level, dimension, p.amount)
+        if p.amount is None and _approval_kind(text) is None:  # no amount, no verb: "F-1003-2 额度多少" asks
+            into["raise_request"] = "exposure"
+        reading = detect(
+            _masked(text, mention, named_client.name) if named_client is not None else text, into
+        )
         p.confidence = reading.confidence
         for intent in reading.intents:
             if intent is Intent.UNSUPPORTED:
@@ -200,28 +269,47 @@ def plan(text: str, index: NameIndex, state: ConversationState, *, as_of: dt.dat
                 intent = _CLIENT_OF[intent]
             elif intent is Intent.FIND_CLIENT and not (named or unknown_name):
                 continue
+            elif (
+                intent is Intent.PROFILE
+                and not (named or unknown_name or back or facility_cid)
+                and (
+                    (mention is not None and mention.unknown)
+                    or (_CJK.search(text) and not _ZH_PROFILE.search(text))
+                )
+            ):  # "tell me something funny", "讲讲八卦": the catch-all "tell me about X" where X is no client
+                nothing_asked = True
+                continue
             elif intent is Intent.FIND_CLIENT and mention is not None and (mention.said or "").isdigit():
                 intent = Intent.PROFILE
             elif intent is Intent.PENDING and p.request_id is not None:
                 intent = Intent.APPROVAL_STATUS
             elif intent is Intent.RAISE and _ADVICE.search(text):
                 intent = Intent.LIMIT
+            elif intent is Intent.CONCENTRATION and named_client is not None and dimension is None:
+                intent = Intent.EXPOSURE  # "how exposed are we to Orion Wholesale": one client's exposure
             if intent not in resolved:
                 resolved.append(intent)
             if intent is Intent.LIMIT and p.amount is not None and Intent.WHAT_IF not in resolved:
                 resolved.append(
                     Intent.WHAT_IF
                 )  # "should we bump X to 5M?": the recommendation and the what-if
-        if not resolved and reading.top != "unsupported":
+        if not resolved and p.request_id is not None and "approvals" in dict(reading.ranking[:3]):
+            resolved = [Intent.APPROVAL_STATUS]  # "AR-3 的状态": a request id says which question it is
+        if not resolved and reading.top != "unsupported" and not nothing_asked:
             if (named or unknown_name) and _bare(text, mention, strict=True):
                 resolved = [i for i in last if i in CLIENT_INTENTS and i not in (Intent.RAISE, Intent.MEMO)]
                 resolved = resolved or [Intent.PROFILE]  # "Globex?" alone
-            elif reading.confidence >= UNSURE:
-                p.clarify = [LABELS[label] for label, prob in reading.ranking[:3]
-                             if prob >= 0.1 and label not in ("unsupported", "help")]  # fmt: skip
+            elif (
+                reading.confidence >= UNSURE
+                and reading.top not in ("help", "unsupported")
+                and (named or not _off_topic(reading.ranking))
+            ):  # an unsure reading with much weight on "no tool answers this" is not a quiz either
+                # an unsure "help" is small talk nobody can answer: the capabilities, not a quiz
+                p.clarify = _readings(reading.ranking)
         if not resolved and not p.clarify:
-            p.unsupported = reading.top == "unsupported" or reading.confidence < UNSURE
-            if reading.top == "help":
+            # nothing to answer and nothing to offer: "I can't answer that; here is what I can do"
+            p.unsupported = True
+            if reading.top == "help" and reading.confidence >= CONFIDENT:
                 resolved, p.unsupported = [Intent.HELP], False
     p.intents = resolved
 

@@ -1,0 +1,158 @@
+"""The offline brain's plan from a message: slots decide between readings the words leave open, follow-ups
+carry the last client, amount and dimension, and an unsure reading asks or says what it can do."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from bot.brains.offline.entities import IndexedClient, NameIndex
+from bot.brains.offline.intents import Intent
+from bot.brains.offline.parser import _folds, _readings, plan
+from bot.conversations import ConversationState
+
+AS_OF = dt.date(2026, 11, 28)
+INDEX = NameIndex([IndexedClient(1001, "ACME Holdings", True), IndexedClient(1003, "Globex Trading", True),
+                   IndexedClient(1004, "Initech Systems", True), IndexedClient(1095, "Orion Wholesale Co", True),
+                   IndexedClient(1118, "Falcon Construction Co", True),
+                   IndexedClient(1028, "Granite Structures Group", True)])  # fmt: skip
+NEW = ConversationState()
+
+
+def _plan(text: str, state: ConversationState = NEW):  # type: ignore[no-untyped-def]
+    return plan(text, INDEX, state, as_of=AS_OF)
+
+
+def test_a_named_client_folds_the_book_readings_into_the_client_ones() -> None:
+    into = _folds(True, True, False, None, None)
+    assert into["high_utilisation"] == "exposure" and into["concentration"] == "exposure"
+    assert "concentration" not in _folds(True, True, False, "industry", None)  # a dimension asked: keep it
+    assert _folds(False, False, False, None, None) == {
+        "review_status": "reviews_due", "contact": "contacts_due", "early_warnings": "watchlist",
+    }  # fmt: skip
+    p = _plan("how maxed out is initech")
+    assert p.intents == [Intent.EXPOSURE] and p.client_id == 1004
+
+
+def test_a_client_named_like_a_sector_is_the_client() -> None:
+    p = _plan("how exposed are we to Orion Wholesale")
+    assert p.intents == [Intent.EXPOSURE] and p.client_id == 1095 and p.dimension is None
+    p = _plan("how concentrated are we in construction")
+    assert p.intents == [Intent.CONCENTRATION] and p.client_id is None
+    assert (p.dimension, p.bucket) == ("industry", "construction")
+
+
+def test_amounts_in_every_form_reach_the_plan() -> None:
+    cases = {
+        "should we bump Globex to 3M?": Decimal(3_000_000),
+        "what if initech went to 1.5m": Decimal(1_500_000),
+        "simulate 750k on globex": Decimal(750_000),
+        "what if ACME was USD 1,200,000": Decimal(1_200_000),
+        "what if initech had $2.5 million": Decimal(2_500_000),
+        "Globex 要不要提到两百万": Decimal(2_000_000),
+        "如果 Initech 额度调到三千万，对集中度有什么影响": Decimal(30_000_000),
+        "Initech 额度改成1.2亿的话行业集中度会怎样": Decimal(120_000_000),
+        "Globex 给500万元合适吗": Decimal(5_000_000),
+    }
+    for text, amount in cases.items():
+        p = _plan(text)
+        assert p.amount == amount, (text, p.amount)
+        assert Intent.WHAT_IF in p.intents and Intent.RAISE not in p.intents, (text, p.intents)
+
+
+def test_follow_ups_carry_client_amount_and_dimension() -> None:
+    after_what_if = ConversationState(last_client_id=1004, last_intents=["what_if_limit"],
+                                      last_amount=Decimal(4_000_000), last_dimension="region")  # fmt: skip
+    p = _plan("what would that do to concentration?", after_what_if)
+    assert p.intents == [Intent.WHAT_IF] and (p.client_id, p.amount) == (1004, Decimal(4_000_000))
+    p = _plan("那600万呢", after_what_if)
+    assert p.intents == [Intent.WHAT_IF] and (p.client_id, p.amount) == (1004, Decimal(6_000_000))
+    assert p.dimension == "region"
+    after_rating = ConversationState(last_client_id=1004, last_intents=["rating"])
+    assert (_plan("那 Globex 呢?", after_rating).intents, _plan("那 Globex 呢?", after_rating).client_id) == (
+        [Intent.RATING], 1003)  # fmt: skip
+    p = _plan("它的违约概率是多少", ConversationState(last_client_id=1001, last_intents=["exposure"]))
+    assert p.intents == [Intent.RATING] and p.client_id == 1001
+
+
+def test_two_questions_in_one_message() -> None:
+    assert _plan("globex dpd and also their grade").intents == [Intent.REPAYMENT, Intent.RATING]
+    assert _plan("ACME 的使用率是多少，是否到期复审").intents == [Intent.EXPOSURE, Intent.REVIEW]
+
+
+def test_an_unsure_reading_offers_two_or_three_readings() -> None:
+    assert _readings([("exposure", 0.4), ("utilisation_trend", 0.07), ("help", 0.2), ("rating", 0.04)]) == [
+        Intent.EXPOSURE, Intent.UTIL_TREND]  # fmt: skip
+    assert _readings([("exposure", 0.3), ("rating", 0.2), ("memo", 0.15), ("policy", 0.12)]) == [
+        Intent.EXPOSURE, Intent.RATING, Intent.MEMO]  # fmt: skip
+    assert _readings([("approvals", 0.44), ("unsupported", 0.3), ("rating", 0.01)]) == [Intent.PENDING]
+
+
+def test_small_talk_is_not_answered_with_a_client_or_a_quiz() -> None:
+    for text in ("tell me a fun fact", "周末去哪玩好", "给我讲讲八卦", "remind me to call the dentist"):
+        p = _plan(text)
+        assert not p.intents and not p.clarify and p.unsupported, (text, p.intents, p.clarify)
+        assert p.client_id is None
+
+
+def test_my_versus_team() -> None:
+    assert _plan("which of my clients are >95% drawn").scope == "mine"
+    assert _plan("team clients over 90% utilisation").scope == "team"
+    assert _plan("clients over 90% utilisation").scope is None
+
+
+def test_more_follow_up_frames_and_slot_readings() -> None:
+    after_rating = ConversationState(last_client_id=1003, last_intents=["rating"])
+    p = _plan("same question for initech", after_rating)
+    assert p.intents == [Intent.RATING] and p.client_id == 1004
+    after_what_if = ConversationState(last_client_id=1004, last_intents=["what_if_limit"],
+                                      last_amount=Decimal(3_000_000))  # fmt: skip
+    p = _plan("and by region?", after_what_if)
+    assert p.intents == [Intent.WHAT_IF] and (p.client_id, p.amount, p.dimension) == (
+        1004,
+        Decimal(3_000_000),
+        "region",
+    )
+    p = _plan("what's our retail exposure")  # a sector named, no client: the book's concentration
+    assert p.intents == [Intent.CONCENTRATION] and (p.dimension, p.bucket) == ("industry", "retail")
+    assert _plan("AR-3 的状态").intents == [Intent.APPROVAL_STATUS]
+    assert _plan("set Globex to 2 mil").amount == Decimal(2_000_000)
+    for ack in ("ok", "thanks!", "好的"):  # an acknowledgement is never advice on the last client
+        assert not _plan(ack, after_rating).intents, ack
+
+
+def test_misspelt_credit_words_are_read() -> None:
+    from bot.brains.offline.classifier import classifier
+
+    spell = classifier().spell
+    assert spell("pioneer produce utlisation") == "pioneer produce utilisation"
+    assert spell("umbrella foods repaymnet histroy") == "umbrella foods repayment history"
+    assert spell("Stark Components rating") == "Stark Components rating"  # a name stays a name
+    assert spell("Globex Trading util") == "Globex Trading util"  # "trading" is no typo of "trending"
+
+
+def test_a_facility_question_without_an_amount_or_a_verb_is_not_a_request() -> None:
+    p = _plan("F-1003-2 额度多少")
+    assert p.intents == [Intent.EXPOSURE] and p.facility_id == "F-1003-2"
+    assert _plan("raise Globex to 3M").intents == [Intent.RAISE]
+    assert _plan("freeze Globex").intents == [Intent.RAISE]
+
+
+def test_a_plus_joins_two_questions() -> None:
+    assert _plan("acme util + review date").intents == [Intent.EXPOSURE, Intent.REVIEW]
+
+
+def test_a_resolved_clients_name_is_masked_before_classifying() -> None:
+    from bot.brains.offline.classifier import CLIENT_TOKEN
+    from bot.brains.offline.entities import find_client
+    from bot.brains.offline.parser import _masked
+
+    text = "how's orion wholesale's ebitda looking"
+    assert (
+        _masked(text, find_client(text, INDEX), "Orion Wholesale Co")
+        == f"how's {CLIENT_TOKEN}'s ebitda looking"
+    )
+    assert _masked("globx util", find_client("globx util", INDEX)) == f"{CLIENT_TOKEN} util"  # the typo too
+    # "transport", "construction" in a name never read as the question
+    p = _plan("falcon construction util")
+    assert p.intents == [Intent.EXPOSURE] and p.client_id == 1118
