@@ -1,9 +1,13 @@
 """The intent classifier, its phrasing bank and the held-out accuracy the issue asks for.
 
-Held-out thresholds (issue 14): >= 95% English, >= 90% Chinese (right intent + client + amount), scored on
-`bot/brains/offline/phrasings/heldout_{en,zh}.yaml`, whose labels are written by hand and which the
-classifier never trains on; the same scoring on the DEV split (`dev_{en,zh}.yaml`), the one looked at while
-developing (the held-out split was looked at in an earlier round, so it is no longer a clean measurement).
+Issue 14's thresholds: >= 95% English, >= 90% Chinese (right intent + client + amount). Three labelled splits,
+none trained on:
+- BLIND (`phrasings/blind_{en,zh}.yaml`): written on 2026-12-02 by someone who saw neither the code nor the
+  training phrasings, scored once after this round's changes and never tuned on. The issue's targets are
+  asserted on it: it is the honest measurement.
+- held-out (`heldout_{en,zh}.yaml`): never trained on, but looked at while developing in an earlier round;
+  kept as a regression floor.
+- DEV (`dev_{en,zh}.yaml`): measured while developing.
 """
 
 from __future__ import annotations
@@ -92,9 +96,48 @@ def test_heldout_accuracy_floor(book, toolbox, anna, lang: str) -> None:  # type
     assert result.accuracy >= FLOORS[lang], (result.accuracy, result.misses)
 
 
+# The blind split, scored once after this round's changes (before them, at bd645cd: English 201 of 229 = 87.8%,
+# Chinese 200 of 231 = 86.6%): English 209 of 229 (91.3%), Chinese 208 of 231 (90.0%).
+BLIND_FLOORS = {"en": 0.91, "zh": 0.90}
+
+
+def _blind(book, toolbox, anna, lang: str):  # type: ignore[no-untyped-def]
+    brain = OfflineBrain(toolbox)
+    return score(lang, brain._index(anna), as_of=book.today(), facility_client=brain._facility_client,
+                 split="blind")  # fmt: skip
+
+
 @pytest.mark.parametrize("lang", ["en", "zh"])
-def test_heldout_accuracy_meets_the_issue_targets(book, toolbox, anna, lang: str) -> None:  # type: ignore[no-untyped-def]
-    result = _heldout(book, toolbox, anna, lang)
+def test_blind_split_is_broad_and_never_trained_on(lang: str) -> None:
+    cases = load_cases(lang, "blind")
+    assert len(cases) >= 225
+    labelled = {i for c in cases for i in c.intents}
+    expected = (set(INTENT_TOOLS) - {"approvals", "bank_statements"}) | {
+        "pending_approvals",
+        "approval_status",
+    }
+    assert labelled >= expected
+    trained = {_norm(p) for phrasings in load_bank(f"{lang}.yaml").values() for p in phrasings}
+    assert not [c.question for c in cases if _norm(c.question) in trained]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_blind_accuracy_floor(book, toolbox, anna, lang: str) -> None:  # type: ignore[no-untyped-def]
+    result = _blind(book, toolbox, anna, lang)
+    assert result.accuracy >= BLIND_FLOORS[lang], (result.accuracy, result.misses)
+
+
+@pytest.mark.parametrize(
+    "lang",
+    [
+        pytest.param(
+            "en", marks=pytest.mark.xfail(strict=True, reason="blind English at 91.3%, below the 95% target")
+        ),
+        "zh",
+    ],
+)
+def test_blind_accuracy_meets_the_issue_targets(book, toolbox, anna, lang: str) -> None:  # type: ignore[no-untyped-def]
+    result = _blind(book, toolbox, anna, lang)
     assert result.accuracy >= THRESHOLDS[lang], (result.accuracy, result.misses)
 
 
@@ -103,8 +146,13 @@ def test_dev_split_is_broad_and_never_trained_on(lang: str) -> None:
     cases = load_cases(lang, "dev")
     assert len(cases) >= 120
     labelled = {i for c in cases for i in c.intents}
-    # every intent the brain resolves to (the classifier's "approvals" is split into these two)
-    assert labelled >= (set(INTENT_TOOLS) - {"approvals"}) | {"pending_approvals", "approval_status"}
+    # every intent the brain resolves to (the classifier's "approvals" is split into these two); the
+    # bank_statements intent came after the split was written (its questions are in tests/tools/statements)
+    expected = (set(INTENT_TOOLS) - {"approvals", "bank_statements"}) | {
+        "pending_approvals",
+        "approval_status",
+    }
+    assert labelled >= expected
     assert any(len(c.intents) > 1 for c in cases) and any(c.prior is not None for c in cases)
     trained = {_norm(p) for phrasings in load_bank(f"{lang}.yaml").values() for p in phrasings}
     assert not [c.question for c in cases if _norm(c.question) in trained]

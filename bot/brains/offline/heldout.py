@@ -1,6 +1,8 @@
-"""Scoring the offline brain on the HELD-OUT phrasings (`phrasings/heldout_{en,zh}.yaml`).
+"""Scoring the offline brain on its labelled splits: `phrasings/{blind,heldout,dev}_{en,zh}.yaml`.
 
-The held-out questions are never trained or tuned on; their labels (intent, client id, amount, the
+"blind" was written by someone who saw neither the code nor the training bank (the honest measurement);
+"heldout" is never trained on but was looked at in an earlier round; "dev" is measured while developing.
+None of them is trained or tuned on; their labels (intent, client id, amount, the
 conversation before) are written by hand in the files. A question counts as right when the plan's first
 intent is the labelled one (and every labelled intent is there), the client is the labelled one (none for
 book-level questions) and the amount is the labelled one. Used by `make bench` and by the accuracy test.
@@ -45,7 +47,7 @@ class Case:
 
 
 def load_cases(lang: str, split: str = "heldout") -> list[Case]:
-    """The labelled questions of one split: "heldout" (never tuned on) or "dev" (measured while developing)."""
+    """The labelled questions of one split: "blind", "heldout" or "dev" (see the module's docstring)."""
     rows: list[dict[str, Any]] = yaml.safe_load(
         (HELDOUT_DIR / f"{split}_{lang}.yaml").read_text(encoding="utf-8")
     )
