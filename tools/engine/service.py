@@ -34,6 +34,7 @@ from kernel.money import quantize
 from tools.access import get_client_for, scope_officer_ids
 from tools.actor import Actor
 from tools.engine import assemble
+from tools.engine.aggregates import AggregateStore, BookAggregates
 from tools.engine.chunked import CHUNK_CLIENTS, assess_in_chunks
 from tools.engine.concentration import NAME_LEVEL, BookExposure, concentration_lines, hhi, only_visible
 from tools.engine.exposure import active_covers, client_exposure, facility_exposure
@@ -61,8 +62,12 @@ CLIENT_CACHE_SIZE = 2048  # per-client results kept (LRU): ~50 KiB each (the boo
 
 class CreditEngine:
     def __init__(self, *, adapter: CRMAdapter, policy: Policy, scorer: Scorer | None = None,
-                 runs: ReviewRunStore | None = None, book_ttl_s: float = 900.0) -> None:  # fmt: skip
+                 runs: ReviewRunStore | None = None, book_ttl_s: float = 900.0,
+                 aggregates: AggregateStore | None = None) -> None:  # fmt: skip
         self.adapter = adapter
+        self.aggregates = aggregates
+        self._agg_cache: dict[tuple[dt.date, int], BookAggregates] = {}
+        self._agg_lock = threading.Lock()
         self.policy = policy
         self.scorer = scorer
         self.runs = runs
@@ -128,6 +133,34 @@ class CreditEngine:
             self._book_cache = {as_of: (now, book, version)}
         return book
 
+    def book_aggregates(self, as_of: dt.date) -> BookAggregates:
+        """The book's concentration denominators at the current data version: from memory, else the stored
+        row (any process computed it since the last write), else computed once from the whole book."""
+        version = self.adapter.data_version
+        key = (as_of, version)
+        if (agg := self._agg_cache.get(key)) is not None:
+            return agg
+        with self._agg_lock:
+            if (agg := self._agg_cache.get(key)) is not None:
+                return agg
+            policy_hash = self.policy.content_hash
+            agg = self.aggregates.get(as_of, policy_hash, version) if self.aggregates is not None else None
+            if agg is None:
+                book = self._book_for(as_of)
+                agg = BookAggregates.of(
+                    book, hhi=hhi(book), as_of=as_of, data_version=version, policy_hash=policy_hash
+                )
+                if self.aggregates is not None:
+                    self.aggregates.put(agg)
+            self._agg_cache = {key: agg}
+        return agg
+
+    def slice_exposure(self, snapshot: BookSnapshot, as_of: dt.date) -> BookExposure:
+        """A slice's own exposure with the book-wide denominators (tools/engine/aggregates.py): results equal
+        the slice's rows of the whole-book computation, without reading the rest of the book."""
+        own = self.book_exposure(snapshot)
+        return BookExposure(frame=own.frame, base=self.book_aggregates(as_of))
+
     def _client_result(
         self, client_id: int, as_of: dt.date, *, fresh: bool = False
     ) -> tuple[PortfolioAssessment, ClientAssessment]:
@@ -160,8 +193,10 @@ class CreditEngine:
     def _compute(
         self, key: ClientKey, client_id: int, as_of: dt.date, *, fresh: bool
     ) -> tuple[PortfolioAssessment, ClientAssessment]:
-        book = self._book_for(as_of, fresh=fresh)
-        pa = self.assess_portfolio(self.adapter.snapshot(as_of=as_of, client_ids=[client_id]), book=book)
+        snapshot = self.adapter.snapshot(as_of=as_of, client_ids=[client_id])
+        # a decision (fresh) reads the whole book again; a view uses the stored book-level aggregates
+        book = self._book_for(as_of, fresh=True) if fresh else self.slice_exposure(snapshot, as_of)
+        pa = self.assess_portfolio(snapshot, book=book)
         assessment = assemble.client_assessment(pa, client_id)
         with self._lock:
             version = key[2]
@@ -219,7 +254,7 @@ class CreditEngine:
         rec = pa.limits.loc[client_id, "recommended"]
         recommended = None if np.isnan(rec) else quantize(rec)
         group = str(after.frame.loc[client_id, "group"])
-        group_after = float(after.frame.loc[after.frame["group"] == group, "total_limit"].sum())
+        group_after = float(after.bucket_sums("group").get(group, 0.0))
         breaches = [ln for ln in after_lines if ln.level == "red"]
         msgs = []
         ccy = pa.snapshot.reporting_currency
@@ -268,11 +303,14 @@ class CreditEngine:
     def scoped_snapshot(self, actor: Actor, *, as_of: dt.date) -> tuple[BookSnapshot, BookExposure | None]:
         """The actor's slice of the book (and the whole book's exposure when it is a slice)."""
         officers = scope_officer_ids(actor, self.adapter)
-        whole = self.adapter.snapshot(as_of=as_of)
         if officers is None:
-            return whole, None
-        ids = whole.clients.loc[whole.clients["officer_id"].isin(officers), "client_id"].tolist()
-        return whole.subset(ids), self.book_exposure(whole)
+            return self.adapter.snapshot(as_of=as_of), None
+        # only the actor's clients are read (their ids from the clients table), with the book-level
+        # aggregates for the concentration denominators
+        clients = self.adapter.snapshot(as_of=as_of, include={"clients"}).clients
+        ids = sorted(clients.loc[clients["officer_id"].isin(officers), "client_id"].tolist())
+        snap = self.adapter.snapshot(as_of=as_of, client_ids=ids)
+        return snap, self.slice_exposure(snap, as_of)
 
     def portfolio_for(self, actor: Actor, *, as_of: dt.date) -> PortfolioAssessment:
         snap, book = self.scoped_snapshot(actor, as_of=as_of)
