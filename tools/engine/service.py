@@ -57,6 +57,8 @@ from tools.policy.schema import Policy
 # What whole-book exposure (concentration) needs; the heavy history tables are not read for it.
 BOOK_EXPOSURE_FRAMES = frozenset({"clients", "facilities", "covers", "fx"})
 ClientKey = tuple[int, dt.date, int]  # (client_id, as_of, data version)
+PortfolioKey = tuple[frozenset[str] | None, dt.date, int]  # (officers in scope or None, as_of, data version)
+PORTFOLIO_CACHE_SIZE = 4  # scoped portfolio runs kept (a book-wide one at 100k clients is ~0.5 GB)
 CLIENT_CACHE_SIZE = 2048  # per-client results kept (LRU): ~50 KiB each (the book is shared), ~100 MiB full
 
 
@@ -82,6 +84,8 @@ class CreditEngine:
         self._book_lock = threading.Lock()
         self._cache_version = 0  # the data version the per-client entries belong to
         self._computing: dict[ClientKey, threading.Lock] = {}  # one computation per key
+        self._portfolio_cache: OrderedDict[PortfolioKey, tuple[float, PortfolioAssessment]] = OrderedDict()
+        self._computing_portfolio: dict[PortfolioKey, threading.Lock] = {}
 
     # --- building blocks ---------------------------------------------------------------------
     def _history(
@@ -313,8 +317,36 @@ class CreditEngine:
         return snap, self.slice_exposure(snap, as_of)
 
     def portfolio_for(self, actor: Actor, *, as_of: dt.date) -> PortfolioAssessment:
-        snap, book = self.scoped_snapshot(actor, as_of=as_of)
-        return self.assess_portfolio(snap, book=book)
+        """The actor's portfolio run, cached per (scope, as-of) until the data changes (read-only, like the
+        per-client results): the watch-list, reviews due and the other portfolio views of a conversation
+        or a page reuse one run."""
+        officers = scope_officer_ids(actor, self.adapter)
+        key = (None if officers is None else frozenset(officers), as_of, self.adapter.data_version)
+        with self._lock:
+            hit = self._portfolio_cache.get(key)
+            if hit is not None and time.monotonic() - hit[0] < self.book_ttl_s:
+                self._portfolio_cache.move_to_end(key)
+                return hit[1]
+            computing = self._computing_portfolio.setdefault(key, threading.Lock())
+        try:
+            with computing:
+                with self._lock:
+                    hit = self._portfolio_cache.get(key)
+                if hit is not None and time.monotonic() - hit[0] < self.book_ttl_s:
+                    return hit[1]
+                snap, book = self.scoped_snapshot(actor, as_of=as_of)
+                pa = self.assess_portfolio(snap, book=book)
+                with self._lock:
+                    stale = [k for k in self._portfolio_cache if k[2] < key[2]]
+                    for k in stale:  # older data versions are never read again
+                        del self._portfolio_cache[k]
+                    self._portfolio_cache[key] = (time.monotonic(), pa)
+                    while len(self._portfolio_cache) > PORTFOLIO_CACHE_SIZE:
+                        self._portfolio_cache.popitem(last=False)
+                return pa
+        finally:
+            with self._lock:
+                self._computing_portfolio.pop(key, None)
 
     def watchlist(self, actor: Actor, *, as_of: dt.date, limit: int = 50,
                   pa: PortfolioAssessment | None = None) -> list[WatchItem]:  # fmt: skip
