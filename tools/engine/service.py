@@ -86,6 +86,7 @@ class CreditEngine:
         self._computing: dict[ClientKey, threading.Lock] = {}  # one computation per key
         self._portfolio_cache: OrderedDict[PortfolioKey, tuple[float, PortfolioAssessment]] = OrderedDict()
         self._computing_portfolio: dict[PortfolioKey, threading.Lock] = {}
+        self._team_books: dict[tuple[frozenset[str], dt.date, int], BookExposure] = {}
 
     # --- building blocks ---------------------------------------------------------------------
     def _history(
@@ -164,6 +165,24 @@ class CreditEngine:
         the slice's rows of the whole-book computation, without reading the rest of the book."""
         own = self.book_exposure(snapshot)
         return BookExposure(frame=own.frame, base=self.book_aggregates(as_of))
+
+    def _team_exposure(self, officers: frozenset[str], as_of: dt.date) -> BookExposure:
+        """The exposure of these officers' clients with the book aggregates, cached until the data changes."""
+        key = (officers, as_of, self.adapter.data_version)
+        with self._lock:
+            hit = self._team_books.get(key)
+        if hit is not None:
+            return hit
+        clients = self.adapter.snapshot(as_of=as_of, include={"clients"}).clients
+        ids = sorted(clients.loc[clients["officer_id"].isin(officers), "client_id"].tolist())
+        snap = self.adapter.snapshot(as_of=as_of, client_ids=ids, include=BOOK_EXPOSURE_FRAMES)
+        book = self.slice_exposure(snap, as_of)
+        with self._lock:
+            self._team_books = {k: v for k, v in self._team_books.items() if k[2] == key[2]}
+            if len(self._team_books) >= PORTFOLIO_CACHE_SIZE * 4:
+                self._team_books.pop(next(iter(self._team_books)))
+            self._team_books[key] = book
+        return book
 
     def _client_result(
         self, client_id: int, as_of: dt.date, *, fresh: bool = False
@@ -381,12 +400,11 @@ class CreditEngine:
 
     def concentration_report(self, actor: Actor, *, as_of: dt.date) -> ConcentrationReport:
         """Sector shares are book-wide (every actor sees them); single-name and group lines only for the
-        clients the actor may see."""
-        book = self._book_for(as_of)
-        lines = concentration_lines(book, self.policy)
+        clients the actor may see: for a team, its own clients' exposure and the book-level aggregates (the
+        same lines as the whole book's filtered to what the team may see, without reading the rest)."""
         officers = scope_officer_ids(actor, self.adapter)
-        if officers is not None:
-            lines = only_visible(lines, book, book.frame.index[book.frame["officer_id"].isin(officers)])
+        book = self._book_for(as_of) if officers is None else self._team_exposure(frozenset(officers), as_of)
+        lines = concentration_lines(book, self.policy)
         lines = lines[
             lines["dimension"].isin(["industry", "region", "size_segment"]) | (lines["level"] != "green")
         ]

@@ -10,7 +10,7 @@ import pytest
 
 from tests.conftest import AS_OF, actor_of
 from tools.engine.aggregates import BookAggregates, BookAggregatesRow
-from tools.engine.assemble import client_assessment
+from tools.engine.assemble import client_assessment, line_models
 from tools.engine.concentration import BookExposure, client_headroom, concentration_lines, hhi, only_visible
 from tools.engine.service import reviews_due_of, summary_of, watchlist_of
 
@@ -149,3 +149,22 @@ def test_small_book_by_hand(demo_container) -> None:  # type: ignore[no-untyped-
     cols = ["dimension", "bucket"]
     pd.testing.assert_frame_equal(lines.sort_values(cols).reset_index(drop=True),
                                   visible.sort_values(cols).reset_index(drop=True))  # fmt: skip
+
+
+def test_team_concentration_report_equals_the_whole_book_filtered(demo_container, engine) -> None:  # type: ignore[no-untyped-def]
+    from tools.access import scope_officer_ids
+
+    rm = actor_of(demo_container, "rm.anna")
+    got = engine.concentration_report(rm, as_of=AS_OF)
+    # the reference: the whole book's lines, only the team's names kept, then the report's own filter
+    whole = engine.book_exposure(demo_container.adapter.snapshot(as_of=AS_OF))
+    officers = scope_officer_ids(rm, demo_container.adapter)
+    lines = only_visible(concentration_lines(whole, engine.policy), whole,
+                         whole.frame.index[whole.frame["officer_id"].isin(officers)])  # fmt: skip
+    lines = lines[
+        lines["dimension"].isin(["industry", "region", "size_segment"]) | (lines["level"] != "green")
+    ]
+    expected = lines.sort_values(["dimension", "share"], ascending=[True, False])
+    assert [ln.model_dump() for ln in got.lines] == [ln.model_dump() for ln in line_models(expected)]
+    assert float(got.total_limits) == pytest.approx(whole.total, abs=0.005)
+    assert got.hhi == {k: round(v, 6) for k, v in hhi(whole).items()}
