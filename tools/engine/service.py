@@ -216,9 +216,16 @@ class CreditEngine:
     def _compute(
         self, key: ClientKey, client_id: int, as_of: dt.date, *, fresh: bool
     ) -> tuple[PortfolioAssessment, ClientAssessment]:
+        counter = getattr(self.adapter, "changes", None)
+        if fresh and counter is not None:
+            # a decision must see every committed write: the change counter is read from the database now,
+            # so the aggregates used are those of the current data (stored, or recomputed from the book)
+            counter.touch()
         snapshot = self.adapter.snapshot(as_of=as_of, client_ids=[client_id])
-        # a decision (fresh) reads the whole book again; a view uses the stored book-level aggregates
-        book = self._book_for(as_of, fresh=True) if fresh else self.slice_exposure(snapshot, as_of)
+        if fresh and counter is None:  # no change counter to check the aggregates against: the whole book
+            book = self._book_for(as_of, fresh=True)
+        else:
+            book = self.slice_exposure(snapshot, as_of)
         pa = self.assess_portfolio(snapshot, book=book)
         assessment = assemble.client_assessment(pa, client_id)
         with self._lock:

@@ -168,3 +168,21 @@ def test_team_concentration_report_equals_the_whole_book_filtered(demo_container
     assert [ln.model_dump() for ln in got.lines] == [ln.model_dump() for ln in line_models(expected)]
     assert float(got.total_limits) == pytest.approx(whole.total, abs=0.005)
     assert got.hhi == {k: round(v, 6) for k, v in hhi(whole).items()}
+
+
+def test_a_decision_sees_another_process_write_at_once(demo_container, engine) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy import text
+
+    from crm_adapter.sql.changes import bump_in
+
+    rm = actor_of(demo_container, "rm.anna")
+    before = engine.assess_client(rm, 1001, as_of=AS_OF)  # aggregates of this data version are cached
+    engine.adapter.changes.poll_s = 3600.0  # this process would not look at the counter again for an hour
+    with demo_container.engine.begin() as conn:  # another process doubles every other client's limits
+        conn.execute(text("UPDATE facilities SET limit_amount = limit_amount * 2 WHERE client_id <> 1001"))
+        bump_in(conn)
+    got = engine.assess_client(rm, 1001, as_of=AS_OF, fresh=True)
+    whole = engine.book_exposure(demo_container.adapter.snapshot(as_of=AS_OF))
+    ref = engine.assess_portfolio(demo_container.adapter.snapshot(as_of=AS_OF, client_ids=[1001]), book=whole)
+    assert got.model_dump(mode="json") == client_assessment(ref, 1001).model_dump(mode="json")
+    assert got.model_dump(mode="json") != before.model_dump(mode="json")
