@@ -13,6 +13,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
+from collections import OrderedDict
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -37,7 +39,40 @@ CARD_LIMIT = 25  # requests awaiting the officer shown with their full context
 HISTORY_LIMIT = 20  # the client's requests listed in the sidebar
 
 
+DASHBOARD_CACHE_SIZE = 16  # (officer, as-of) pairs kept at the current data version
+_dashboards: OrderedDict[tuple[int, str, str, dt.date], tuple[int, Dashboard]] = OrderedDict()
+_dashboards_lock = threading.Lock()
+_computing: dict[tuple[int, str, str, dt.date], threading.Lock] = {}
+
+
 def dashboard(container: Container, actor: Actor, *, as_of: dt.date) -> Dashboard:
+    """The officer's dashboard, computed once per data version (the change counter moves on every write
+    that can change it, in any process) and then served from memory: a page load does not grow with the
+    book. The cached model is read-only (pydantic copies are made by callers that change it)."""
+    key = (id(container.credit_engine), actor.officer_id, actor.role.value, as_of)
+    version = container.adapter.data_version
+    with _dashboards_lock:
+        hit = _dashboards.get(key)
+        if hit is not None and hit[0] == version:
+            _dashboards.move_to_end(key)
+            return hit[1]
+        computing = _computing.setdefault(key, threading.Lock())
+    with computing:  # concurrent first loads of one dashboard compute it once
+        with _dashboards_lock:
+            hit = _dashboards.get(key)
+            if hit is not None and hit[0] == version:
+                return hit[1]
+        data = _compute_dashboard(container, actor, as_of=as_of)
+        with _dashboards_lock:
+            _dashboards[key] = (version, data)
+            _dashboards.move_to_end(key)
+            while len(_dashboards) > DASHBOARD_CACHE_SIZE:
+                _dashboards.popitem(last=False)
+            _computing.pop(key, None)
+    return data
+
+
+def _compute_dashboard(container: Container, actor: Actor, *, as_of: dt.date) -> Dashboard:
     engine = container.credit_engine
     pa = engine.portfolio_for(actor, as_of=as_of)
     summary = engine.summary(pa)

@@ -24,6 +24,7 @@ BENCHMARKS = {
     "assistant": "bench.bench_assistant",
     "knowledge": "bench.bench_knowledge",
     "memo": "bench.bench_memo",
+    "dashboard": "bench.bench_dashboard",
     "statements": "bench.bench_statements",
 }
 

@@ -18,6 +18,7 @@ import crm_adapter.statements.tables
 import tools.approvals.models
 import tools.approvals.outbox
 import tools.audit.models
+import tools.engine.aggregates
 import tools.engine.review_runs
 import tools.memos.store
 import tools.spreading.tables
@@ -27,6 +28,7 @@ TABLE_MODULES = (
     crm_adapter.sql.changes,
     crm_adapter.statements.tables,
     tools.engine.review_runs,
+    tools.engine.aggregates,
     tools.approvals.models,
     tools.approvals.outbox,
     tools.audit.models,

@@ -43,6 +43,9 @@ if TYPE_CHECKING:
 DEMO_OFFICER = "rm.anna"  # the demo book's RM (team North) who owns client 1001 "ACME Holdings"
 DEMO_CLIENT = 1001
 WELCOME_LINK_TTL_S = 8 * 3600
+MODEL_HISTORY_FILE = (
+    "history.jsonl"  # tools.scoring_model.registry.HISTORY_FILE, without importing the registry
+)
 
 
 class DeferredPolicySearch:
@@ -54,6 +57,20 @@ class DeferredPolicySearch:
 
     def search(self, query: str, *, k: int = 5, access_tags: Any = None) -> list[Any]:
         return self._build().search(query, k=k, access_tags=access_tags)
+
+
+class Deferred:
+    """A service built on its first use (an attribute read): the assistant's toolbox holds the approvals
+    and memo services, which a turn about a client's utilisation never touches (their imports, ~0.2 s of a
+    cold `creditdesk ask`, are paid by the turns that use them)."""
+
+    def __init__(self, build: Callable[[], Any]) -> None:
+        self._build = build
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return getattr(self._build(), name)
 
 
 @dataclass
@@ -97,6 +114,8 @@ class Container:
     @cached_property
     def scorer(self) -> Scorer | None:
         """The promoted scoring model, or None for the policy's expert scorecard."""
+        if not (self.settings.home_dir / "models" / MODEL_HISTORY_FILE).exists():
+            return None  # nothing was ever registered: no need to load the registry (a cold CLI start)
         return self.model_registry.promoted()
 
     @cached_property
@@ -114,11 +133,11 @@ class Container:
 
     @cached_property
     def credit_engine(self) -> CreditEngine:
+        from tools.engine.aggregates import AggregateStore
         from tools.engine.service import CreditEngine
 
-        return CreditEngine(
-            adapter=self.adapter, policy=self.policy, scorer=self.scorer, runs=self.review_runs
-        )
+        return CreditEngine(adapter=self.adapter, policy=self.policy, scorer=self.scorer, runs=self.review_runs,
+                            aggregates=AggregateStore(self.engine))  # fmt: skip
 
     # --- approvals and audit (issue 7) ----------------------------------------------------------
     @cached_property
@@ -186,8 +205,9 @@ class Container:
         from tools.assistant_tools import Toolbox
 
         return Toolbox(adapter=self.adapter, credit_engine=self.credit_engine, today=self.today,
-                       policy_store=DeferredPolicySearch(lambda: self.policy_store), approvals=self.approvals,
-                       memos=self.memos, audit=self.audit)  # fmt: skip
+                       policy_store=DeferredPolicySearch(lambda: self.policy_store),
+                       approvals=Deferred(lambda: self.approvals), memos=Deferred(lambda: self.memos),
+                       audit=Deferred(lambda: self.audit))  # fmt: skip
 
     @cached_property
     def assistant(self) -> Assistant:

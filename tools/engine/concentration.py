@@ -8,13 +8,17 @@ capital C, x ≤ s_c·C − S_o.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from tools.engine.frames import lookup
 from tools.policy.schema import Policy, ShareLimit
+
+if TYPE_CHECKING:
+    from tools.engine.aggregates import BookAggregates
 
 DIMENSIONS = ("industry", "region", "size_segment", "group", "single_name")
 # Sector dimensions are shared by many clients: a bucket over its cap is a portfolio finding that stops
@@ -25,25 +29,44 @@ UNCLASSIFIED = "unclassified"
 
 @dataclass(frozen=True)
 class BookExposure:
-    """The book's total limits per client with the dimensions it is bucketed by (whole book)."""
+    """The book's total limits per client with the dimensions it is bucketed by.
+
+    Whole book: `frame` holds every client. A slice (`base` set): `frame` holds the slice's clients and the
+    book-wide denominators come from `base` (tools/engine/aggregates.py); the sector lines stay book-wide,
+    the group lines are those of the slice's groups (with the groups' book-wide totals), the single-name
+    lines the slice's own: what `only_visible` keeps of the whole book's lines."""
 
     frame: pd.DataFrame  # index client_id: total_limit, industry, region, size_segment, group, single_name,
     # officer_id
+    base: BookAggregates | None = None
     # Whole-book aggregates are computed once per instance (the engine caches the instance per as-of date).
     _memo: dict[object, object] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def total(self) -> float:
         if "total" not in self._memo:
-            self._memo["total"] = float(self.frame["total_limit"].sum())
+            self._memo["total"] = self.base.total if self.base else float(self.frame["total_limit"].sum())
         return self._memo["total"]  # type: ignore[return-value]
 
     def bucket_sums(self, dimension: str) -> pd.Series:
         """Total limits per bucket of one dimension."""
         key = ("sums", dimension)
         if key not in self._memo:
-            self._memo[key] = self.frame.groupby(dimension)["total_limit"].sum()
+            own = self.frame.groupby(dimension)["total_limit"].sum()
+            if self.base is not None and dimension in self.base.sums:
+                book = self.base.sums[dimension]
+                if dimension == "group":  # the slice's groups at their book-wide totals
+                    named = own.index[~own.index.astype(str).str.startswith("client:")]
+                    own = own.copy()
+                    own.loc[named] = book.reindex(named).fillna(own.loc[named]).to_numpy()
+                else:
+                    own = book
+            self._memo[key] = own
         return self._memo[key]  # type: ignore[return-value]
+
+    def hhi(self) -> dict[str, float] | None:
+        """The book's HHI per dimension when this is a slice (None: compute it from the frame)."""
+        return dict(self.base.hhi) if self.base is not None else None
 
     @classmethod
     def build(cls, clients: pd.DataFrame, exposure: pd.DataFrame, policy: Policy) -> BookExposure:
@@ -64,8 +87,13 @@ class BookExposure:
 
     def with_limit(self, client_id: int, new_total: float) -> BookExposure:
         frame = self.frame.copy()
+        old = float(frame.loc[client_id, "total_limit"])
         frame.loc[client_id, "total_limit"] = new_total
-        return BookExposure(frame=frame)
+        base = self.base
+        if base is not None:
+            buckets = {d: str(frame.loc[client_id, d]) for d in base.sums}
+            base = base.with_change(buckets, new_total - old)
+        return replace(self, frame=frame, base=base, _memo={})
 
 
 def rule(policy: Policy, dimension: str) -> ShareLimit:
@@ -123,6 +151,8 @@ def _concentration_lines(book: BookExposure, policy: Policy) -> pd.DataFrame:
 
 
 def hhi(book: BookExposure) -> dict[str, float]:
+    if (given := book.hhi()) is not None:
+        return given
     total = book.total
     out = {}
     for dim in DIMENSIONS:

@@ -34,6 +34,7 @@ from kernel.money import quantize
 from tools.access import get_client_for, scope_officer_ids
 from tools.actor import Actor
 from tools.engine import assemble
+from tools.engine.aggregates import AggregateStore, BookAggregates
 from tools.engine.chunked import CHUNK_CLIENTS, assess_in_chunks
 from tools.engine.concentration import NAME_LEVEL, BookExposure, concentration_lines, hhi, only_visible
 from tools.engine.exposure import active_covers, client_exposure, facility_exposure
@@ -57,13 +58,19 @@ from tools.statements.indicators import with_statement_warnings
 # What whole-book exposure (concentration) needs; the heavy history tables are not read for it.
 BOOK_EXPOSURE_FRAMES = frozenset({"clients", "facilities", "covers", "fx"})
 ClientKey = tuple[int, dt.date, int]  # (client_id, as_of, data version)
+PortfolioKey = tuple[frozenset[str] | None, dt.date, int]  # (officers in scope or None, as_of, data version)
+PORTFOLIO_CACHE_SIZE = 4  # scoped portfolio runs kept (a book-wide one at 100k clients is ~0.5 GB)
 CLIENT_CACHE_SIZE = 2048  # per-client results kept (LRU): ~50 KiB each (the book is shared), ~100 MiB full
 
 
 class CreditEngine:
     def __init__(self, *, adapter: CRMAdapter, policy: Policy, scorer: Scorer | None = None,
-                 runs: ReviewRunStore | None = None, book_ttl_s: float = 900.0) -> None:  # fmt: skip
+                 runs: ReviewRunStore | None = None, book_ttl_s: float = 900.0,
+                 aggregates: AggregateStore | None = None) -> None:  # fmt: skip
         self.adapter = adapter
+        self.aggregates = aggregates
+        self._agg_cache: dict[tuple[dt.date, int], BookAggregates] = {}
+        self._agg_lock = threading.Lock()
         self.policy = policy
         self.scorer = scorer
         self.runs = runs
@@ -78,6 +85,9 @@ class CreditEngine:
         self._book_lock = threading.Lock()
         self._cache_version = 0  # the data version the per-client entries belong to
         self._computing: dict[ClientKey, threading.Lock] = {}  # one computation per key
+        self._portfolio_cache: OrderedDict[PortfolioKey, tuple[float, PortfolioAssessment]] = OrderedDict()
+        self._computing_portfolio: dict[PortfolioKey, threading.Lock] = {}
+        self._team_books: dict[tuple[frozenset[str], dt.date, int], BookExposure] = {}
 
     # --- building blocks ---------------------------------------------------------------------
     def _history(
@@ -129,6 +139,52 @@ class CreditEngine:
             self._book_cache = {as_of: (now, book, version)}
         return book
 
+    def book_aggregates(self, as_of: dt.date) -> BookAggregates:
+        """The book's concentration denominators at the current data version: from memory, else the stored
+        row (any process computed it since the last write), else computed once from the whole book."""
+        version = self.adapter.data_version
+        key = (as_of, version)
+        if (agg := self._agg_cache.get(key)) is not None:
+            return agg
+        with self._agg_lock:
+            if (agg := self._agg_cache.get(key)) is not None:
+                return agg
+            policy_hash = self.policy.content_hash
+            agg = self.aggregates.get(as_of, policy_hash, version) if self.aggregates is not None else None
+            if agg is None:
+                book = self._book_for(as_of)
+                agg = BookAggregates.of(
+                    book, hhi=hhi(book), as_of=as_of, data_version=version, policy_hash=policy_hash
+                )
+                if self.aggregates is not None:
+                    self.aggregates.put(agg)
+            self._agg_cache = {key: agg}
+        return agg
+
+    def slice_exposure(self, snapshot: BookSnapshot, as_of: dt.date) -> BookExposure:
+        """A slice's own exposure with the book-wide denominators (tools/engine/aggregates.py): results equal
+        the slice's rows of the whole-book computation, without reading the rest of the book."""
+        own = self.book_exposure(snapshot)
+        return BookExposure(frame=own.frame, base=self.book_aggregates(as_of))
+
+    def _team_exposure(self, officers: frozenset[str], as_of: dt.date) -> BookExposure:
+        """The exposure of these officers' clients with the book aggregates, cached until the data changes."""
+        key = (officers, as_of, self.adapter.data_version)
+        with self._lock:
+            hit = self._team_books.get(key)
+        if hit is not None:
+            return hit
+        clients = self.adapter.snapshot(as_of=as_of, include={"clients"}).clients
+        ids = sorted(clients.loc[clients["officer_id"].isin(officers), "client_id"].tolist())
+        snap = self.adapter.snapshot(as_of=as_of, client_ids=ids, include=BOOK_EXPOSURE_FRAMES)
+        book = self.slice_exposure(snap, as_of)
+        with self._lock:
+            self._team_books = {k: v for k, v in self._team_books.items() if k[2] == key[2]}
+            if len(self._team_books) >= PORTFOLIO_CACHE_SIZE * 4:
+                self._team_books.pop(next(iter(self._team_books)))
+            self._team_books[key] = book
+        return book
+
     def _client_result(
         self, client_id: int, as_of: dt.date, *, fresh: bool = False
     ) -> tuple[PortfolioAssessment, ClientAssessment]:
@@ -161,8 +217,17 @@ class CreditEngine:
     def _compute(
         self, key: ClientKey, client_id: int, as_of: dt.date, *, fresh: bool
     ) -> tuple[PortfolioAssessment, ClientAssessment]:
-        book = self._book_for(as_of, fresh=fresh)
-        pa = self.assess_portfolio(self.adapter.snapshot(as_of=as_of, client_ids=[client_id]), book=book)
+        counter = getattr(self.adapter, "changes", None)
+        if fresh and counter is not None:
+            # a decision must see every committed write: the change counter is read from the database now,
+            # so the aggregates used are those of the current data (stored, or recomputed from the book)
+            counter.touch()
+        snapshot = self.adapter.snapshot(as_of=as_of, client_ids=[client_id])
+        if fresh and counter is None:  # no change counter to check the aggregates against: the whole book
+            book = self._book_for(as_of, fresh=True)
+        else:
+            book = self.slice_exposure(snapshot, as_of)
+        pa = self.assess_portfolio(snapshot, book=book)
         assessment = assemble.client_assessment(pa, client_id)
         assessment = with_statement_warnings(assessment, self.adapter, self.policy.statements)  # bank statements
         with self._lock:
@@ -221,7 +286,7 @@ class CreditEngine:
         rec = pa.limits.loc[client_id, "recommended"]
         recommended = None if np.isnan(rec) else quantize(rec)
         group = str(after.frame.loc[client_id, "group"])
-        group_after = float(after.frame.loc[after.frame["group"] == group, "total_limit"].sum())
+        group_after = float(after.bucket_sums("group").get(group, 0.0))
         breaches = [ln for ln in after_lines if ln.level == "red"]
         msgs = []
         ccy = pa.snapshot.reporting_currency
@@ -270,15 +335,46 @@ class CreditEngine:
     def scoped_snapshot(self, actor: Actor, *, as_of: dt.date) -> tuple[BookSnapshot, BookExposure | None]:
         """The actor's slice of the book (and the whole book's exposure when it is a slice)."""
         officers = scope_officer_ids(actor, self.adapter)
-        whole = self.adapter.snapshot(as_of=as_of)
         if officers is None:
-            return whole, None
-        ids = whole.clients.loc[whole.clients["officer_id"].isin(officers), "client_id"].tolist()
-        return whole.subset(ids), self.book_exposure(whole)
+            return self.adapter.snapshot(as_of=as_of), None
+        # only the actor's clients are read (their ids from the clients table), with the book-level
+        # aggregates for the concentration denominators
+        clients = self.adapter.snapshot(as_of=as_of, include={"clients"}).clients
+        ids = sorted(clients.loc[clients["officer_id"].isin(officers), "client_id"].tolist())
+        snap = self.adapter.snapshot(as_of=as_of, client_ids=ids)
+        return snap, self.slice_exposure(snap, as_of)
 
     def portfolio_for(self, actor: Actor, *, as_of: dt.date) -> PortfolioAssessment:
-        snap, book = self.scoped_snapshot(actor, as_of=as_of)
-        return self.assess_portfolio(snap, book=book)
+        """The actor's portfolio run, cached per (scope, as-of) until the data changes (read-only, like the
+        per-client results): the watch-list, reviews due and the other portfolio views of a conversation
+        or a page reuse one run."""
+        officers = scope_officer_ids(actor, self.adapter)
+        key = (None if officers is None else frozenset(officers), as_of, self.adapter.data_version)
+        with self._lock:
+            hit = self._portfolio_cache.get(key)
+            if hit is not None and time.monotonic() - hit[0] < self.book_ttl_s:
+                self._portfolio_cache.move_to_end(key)
+                return hit[1]
+            computing = self._computing_portfolio.setdefault(key, threading.Lock())
+        try:
+            with computing:
+                with self._lock:
+                    hit = self._portfolio_cache.get(key)
+                if hit is not None and time.monotonic() - hit[0] < self.book_ttl_s:
+                    return hit[1]
+                snap, book = self.scoped_snapshot(actor, as_of=as_of)
+                pa = self.assess_portfolio(snap, book=book)
+                with self._lock:
+                    stale = [k for k in self._portfolio_cache if k[2] < key[2]]
+                    for k in stale:  # older data versions are never read again
+                        del self._portfolio_cache[k]
+                    self._portfolio_cache[key] = (time.monotonic(), pa)
+                    while len(self._portfolio_cache) > PORTFOLIO_CACHE_SIZE:
+                        self._portfolio_cache.popitem(last=False)
+                return pa
+        finally:
+            with self._lock:
+                self._computing_portfolio.pop(key, None)
 
     def watchlist(self, actor: Actor, *, as_of: dt.date, limit: int = 50,
                   pa: PortfolioAssessment | None = None) -> list[WatchItem]:  # fmt: skip
@@ -313,12 +409,11 @@ class CreditEngine:
 
     def concentration_report(self, actor: Actor, *, as_of: dt.date) -> ConcentrationReport:
         """Sector shares are book-wide (every actor sees them); single-name and group lines only for the
-        clients the actor may see."""
-        book = self._book_for(as_of)
-        lines = concentration_lines(book, self.policy)
+        clients the actor may see: for a team, its own clients' exposure and the book-level aggregates (the
+        same lines as the whole book's filtered to what the team may see, without reading the rest)."""
         officers = scope_officer_ids(actor, self.adapter)
-        if officers is not None:
-            lines = only_visible(lines, book, book.frame.index[book.frame["officer_id"].isin(officers)])
+        book = self._book_for(as_of) if officers is None else self._team_exposure(frozenset(officers), as_of)
+        lines = concentration_lines(book, self.policy)
         lines = lines[
             lines["dimension"].isin(["industry", "region", "size_segment"]) | (lines["level"] != "green")
         ]

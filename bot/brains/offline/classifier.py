@@ -27,18 +27,19 @@ import random
 import re
 import threading
 import time
+from importlib.metadata import version
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import joblib
 import numpy as np
-import sklearn
 import yaml
 from rapidfuzz import fuzz, process
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import SGDClassifier
-from sklearn.pipeline import FeatureUnion, Pipeline
 
+from bot.brains.offline import compiled as fast
 from bot.brains.offline.entities import GENERIC_NAME_WORDS, STOPWORDS
+
+if TYPE_CHECKING:  # scikit-learn is imported only to train (or load a pipeline): see compiled.py
+    from sklearn.pipeline import Pipeline
 
 log = logging.getLogger(__name__)
 
@@ -181,6 +182,10 @@ def _word_ngrams(text: str) -> list[str]:
 
 
 def build_pipeline(*, alpha: float = 1e-5, jieba_words: bool = True) -> Pipeline:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import SGDClassifier
+    from sklearn.pipeline import FeatureUnion, Pipeline
+
     if jieba_words:
         words = TfidfVectorizer(analyzer=_word_ngrams, sublinear_tf=True)
     else:
@@ -208,10 +213,22 @@ def calibrated(scores: np.ndarray) -> np.ndarray:
 
 
 class IntentClassifier:
-    def __init__(self, pipeline: Pipeline | None = None, vocab: frozenset[str] | None = None) -> None:
-        self.pipeline = pipeline or build_pipeline()
+    def __init__(self, pipeline: Pipeline | None = None, vocab: frozenset[str] | None = None, *,
+                 compiled: fast.CompiledClassifier | None = None) -> None:  # fmt: skip
+        # `compiled` alone (loaded from the cache): predicts without scikit-learn; `pipeline` is then built
+        # only if someone asks for it
+        self._pipeline = pipeline if pipeline is not None or compiled is not None else build_pipeline()
+        self.compiled = compiled
         self.train_seconds = 0.0
+        if vocab is None and compiled is not None:
+            vocab = compiled.vocabulary
         self.vocabulary: frozenset[str] = vocab if vocab is not None else frozenset()
+
+    @property
+    def pipeline(self) -> Pipeline:
+        if self._pipeline is None:
+            self._pipeline = build_pipeline()
+        return self._pipeline
 
     def spell(self, text: str) -> str:
         """`text` with misspelt credit words put right ("utlisation" -> "utilisation", "reveiw" -> "review"):
@@ -241,8 +258,13 @@ class IntentClassifier:
         return self
 
     def rank(self, text: str) -> list[tuple[str, float]]:
-        probs = calibrated(self.pipeline.decision_function([self.spell(text)]))[0]
-        classes = self.pipeline.classes_
+        text = self.spell(text)
+        if self.compiled is not None:
+            probs = calibrated(self.compiled.scores(text))[0]
+            classes: tuple[str, ...] | np.ndarray = self.compiled.classes
+        else:
+            probs = calibrated(self.pipeline.decision_function([text]))[0]
+            classes = self.pipeline.classes_
         return sorted(((str(c), float(p)) for c, p in zip(classes, probs, strict=True)), key=lambda x: -x[1])
 
 
@@ -253,7 +275,7 @@ MODEL_VERSION = "4"  # bump when the features or the model change
 
 def bank_fingerprint() -> str:
     """Changes whenever the phrasing bank, the model version or scikit-learn changes."""
-    h = hashlib.sha256(f"{MODEL_VERSION}|{sklearn.__version__}".encode())
+    h = hashlib.sha256(f"{MODEL_VERSION}|{version('scikit-learn')}".encode())
     for name in TRAIN_FILES:
         h.update((BANK_DIR / name).read_bytes())
     return h.hexdigest()[:16]
@@ -267,9 +289,20 @@ def classifier(cache_dir: Path | None = None) -> IntentClassifier:
         if key in _trained:
             return _trained[key]
         path = cache_dir / f"intent-classifier-{key}.joblib" if cache_dir is not None else None
+        compiled_path = cache_dir / f"intent-classifier-{key}.compiled.pkl" if cache_dir is not None else None
         model: IntentClassifier | None = None
+        if (
+            compiled_path is not None
+            and compiled_path.exists()
+            and (c := fast.load(compiled_path)) is not None
+        ):
+            model = IntentClassifier(compiled=c)  # no scikit-learn import (cold CLI start)
+            _trained[key] = model
+            return model
         if path is not None and path.exists():
             try:
+                import joblib
+
                 pipeline, vocab = joblib.load(path)
                 model = IntentClassifier(pipeline, vocab)
             except Exception:  # a stale or broken cache file is rebuilt, never fatal
@@ -282,12 +315,30 @@ def classifier(cache_dir: Path | None = None) -> IntentClassifier:
                 try:
                     path.parent.mkdir(parents=True, exist_ok=True)
                     tmp = path.with_suffix(".tmp")
+                    import joblib
+
                     joblib.dump((model.pipeline, model.vocabulary), tmp)
                     tmp.replace(path)
                 except OSError as exc:
                     log.warning("could not cache the intent classifier in %s: %s", path, exc)
+        if compiled_path is not None:
+            _compile_cache(model, compiled_path)
         _trained[key] = model
         return model
+
+
+def _compile_cache(model: IntentClassifier, path: Path) -> None:
+    """Keep the scikit-learn-free form beside the joblib cache when it scores exactly as the pipeline."""
+    compiled = fast.compile_pipeline(model.pipeline, training_examples()[0][::3], model.vocabulary)  # ~1 s
+    if compiled is None:
+        log.info(
+            "intent classifier not compiled (unsupported pipeline or a mismatch); scikit-learn stays in use"
+        )
+        return
+    try:
+        fast.save(compiled, path)
+    except OSError as exc:
+        log.warning("could not cache the intent classifier in %s: %s", path, exc)
 
 
 def rank_intents(text: str) -> list[tuple[str, float]]:

@@ -1,0 +1,150 @@
+"""Book-level aggregates: what one officer's clients need from the rest of the book, without reading it.
+
+Concentration is the only place a client's result depends on other clients: its shares and headroom
+divide by the book's total limits and by the totals of its industry, region, size segment and group.
+`BookAggregates` holds exactly those denominators (and the book's HHI per dimension), computed by the same
+code over the whole book (`BookExposure.build` → `bucket_sums`, `total`, `hhi`), so a result computed from
+a slice plus the aggregates equals the whole-book computation bit for bit.
+
+They are stored in `book_aggregates`, one row per (as-of date, policy), stamped with the database's change
+counter (`crm_adapter/sql/changes.py`): a process reading the book uses the stored row while the counter has
+not moved and recomputes it (one read of the clients, facilities, covers and fx tables, no history) once
+per change for every process. A database not yet migrated to the table just recomputes in memory.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+from dataclasses import dataclass
+
+import pandas as pd
+from sqlalchemy import Engine, Text, delete
+from sqlalchemy.exc import OperationalError, ProgrammingError
+from sqlmodel import Field, Session, SQLModel
+
+log = logging.getLogger(__name__)
+
+# The dimensions whose bucket totals are shared by many clients (single names are each client's own).
+SHARED_DIMENSIONS = ("industry", "region", "size_segment", "group")
+FORMAT = 1
+
+
+class BookAggregatesRow(SQLModel, table=True):
+    __tablename__ = "book_aggregates"
+
+    as_of: dt.date = Field(primary_key=True)
+    policy_hash: str = Field(primary_key=True, max_length=64)
+    data_version: int
+    created_at: dt.datetime
+    clients: int
+    payload: str = Field(sa_type=Text, description="JSON: total, bucket totals per dimension, HHI")
+
+
+@dataclass(frozen=True)
+class BookAggregates:
+    """The whole book's concentration denominators at one data version."""
+
+    as_of: dt.date
+    data_version: int
+    policy_hash: str
+    clients: int
+    total: float
+    sums: dict[str, pd.Series]  # dimension -> total limits per bucket (groups: real groups only)
+    hhi: dict[str, float]
+
+    @classmethod
+    def of(cls, book: object, *, hhi: dict[str, float], as_of: dt.date, data_version: int,
+           policy_hash: str) -> BookAggregates:  # fmt: skip
+        """From a whole-book `BookExposure` and its `concentration.hhi` (the reference computation)."""
+        sums = {}
+        for dim in SHARED_DIMENSIONS:
+            s = book.bucket_sums(dim)  # type: ignore[attr-defined]
+            if dim == "group":  # a client without a group is its own group: its total is its own limit
+                s = s[~s.index.astype(str).str.startswith("client:")]
+            sums[dim] = s
+        return cls(as_of=as_of, data_version=data_version, policy_hash=policy_hash,
+                   clients=len(book.frame), total=book.total, sums=sums, hhi=dict(hhi))  # type: ignore[attr-defined]  # fmt: skip
+
+    # --- storage (JSON: floats round-trip exactly through repr) --------------------------------------
+    def to_json(self) -> str:
+        return json.dumps({
+            "format": FORMAT, "total": self.total, "hhi": self.hhi,
+            "sums": {d: [[str(k) for k in s.index], [float(v) for v in s.to_numpy()]] for d, s in self.sums.items()},
+        })  # fmt: skip
+
+    @classmethod
+    def from_row(cls, row: BookAggregatesRow) -> BookAggregates | None:
+        data = json.loads(row.payload)
+        if data.get("format") != FORMAT:
+            return None
+        sums = {}
+        for d, (keys, values) in data["sums"].items():
+            s = pd.Series(
+                values, index=pd.Index(keys, dtype="str", name=d), dtype="float64", name="total_limit"
+            )
+            sums[d] = s
+        return cls(as_of=row.as_of, data_version=row.data_version, policy_hash=row.policy_hash,
+                   clients=row.clients, total=float(data["total"]), sums=sums,
+                   hhi={k: float(v) for k, v in data["hhi"].items()})  # fmt: skip
+
+    def with_change(self, buckets: dict[str, str], delta: float) -> BookAggregates:
+        """The aggregates after one client's total limit moved by `delta` (its buckets per dimension):
+        the what-if. HHI is updated from the changed bucket only (single names: not shown in a what-if)."""
+        total = self.total + delta
+        sums, out_hhi = {}, dict(self.hhi)
+        for dim, s in self.sums.items():
+            b = buckets.get(dim)
+            if b is not None and b in s.index:
+                old = float(s.loc[b])
+                s = s.copy()
+                s.loc[b] = old + delta
+                if self.total > 0 and total > 0:
+                    sq = self.hhi.get(dim, 0.0) * self.total**2 - old**2 + (old + delta) ** 2
+                    out_hhi[dim] = sq / total**2
+            sums[dim] = s
+        return BookAggregates(as_of=self.as_of, data_version=self.data_version, policy_hash=self.policy_hash,
+                              clients=self.clients, total=total, sums=sums, hhi=out_hhi)  # fmt: skip
+
+
+class AggregateStore:
+    """Stored aggregates per (as-of, policy), valid while the change counter equals their stamp."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._missing = False  # the table is not there (database not migrated): memory only
+
+    def get(self, as_of: dt.date, policy_hash: str, data_version: int) -> BookAggregates | None:
+        if self._missing:
+            return None
+        try:
+            with Session(self.engine) as s:
+                row = s.get(BookAggregatesRow, (as_of, policy_hash))
+        except (OperationalError, ProgrammingError):
+            self._missing = True
+            log.info("book_aggregates table missing (run creditdesk init): aggregates kept in memory only")
+            return None
+        if row is None or row.data_version != data_version:
+            return None
+        return BookAggregates.from_row(row)
+
+    def put(self, agg: BookAggregates) -> None:
+        if self._missing:
+            return
+        row = BookAggregatesRow(as_of=agg.as_of, policy_hash=agg.policy_hash, data_version=agg.data_version,
+                                created_at=dt.datetime.now(dt.UTC), clients=agg.clients,
+                                payload=agg.to_json())  # fmt: skip
+        try:
+            with Session(self.engine) as s:
+                # one row per (as-of, policy); rows of older data versions are never read again
+                s.exec(delete(BookAggregatesRow).where(BookAggregatesRow.data_version < agg.data_version))  # type: ignore[call-overload]
+                s.merge(row)
+                s.commit()
+        except (OperationalError, ProgrammingError):
+            self._missing = True
+        except Exception:  # a concurrent writer stored the same figures; nothing is lost
+            log.debug("book aggregates not stored", exc_info=True)
+
+
+__all__ = ["AggregateStore", "BookAggregates", "BookAggregatesRow"]
