@@ -1,8 +1,10 @@
 """Offline assistant: held-out understanding (EN/ZH) and turn latency on a small demo book.
 
-Understanding: the HELD-OUT phrasings (bot/brains/offline/phrasings/heldout_{en,zh}.yaml, never trained
-on, labels by hand) scored as right intent + client + amount, per language and per intent, with the worst
-confusions. Then every held-out question is asked end to end as rm.anna: each Chinese question must be
+Understanding: the labelled splits (bot/brains/offline/phrasings/{blind,heldout,dev}_{en,zh}.yaml, never
+trained on, labels by hand; see bot/brains/offline/heldout.py) scored as right intent + client + amount, per
+language; the issue's targets are held against the BLIND split, which alone was never looked at while
+developing; per intent and worst confusions for it. Then every blind and held-out question is asked end to
+end as rm.anna: each Chinese question must be
 answered in Chinese, and no unrecognised question may be answered with a client card.
 
 Latency: `Assistant.answer` (warm) over the phrasing test table (tests/bot/test_offline_phrasings.py),
@@ -25,6 +27,7 @@ from kernel.catalogue import detect_language
 from tests.bot.test_offline_phrasings import PHRASINGS
 
 TARGETS = {"en": 0.95, "zh": 0.90}
+SPLITS = ("blind", "heldout", "dev")
 
 
 def _pass(assistant, actor) -> list[float]:  # type: ignore[no-untyped-def]
@@ -44,12 +47,12 @@ def _end_to_end(c, actor) -> tuple[int, int, int, int]:  # type: ignore[no-untyp
     zh_total = zh_ok = unsupported = carded = 0
     store = ConversationStore(c.engine)
     for lang in ("en", "zh"):
-        for case in load_cases(lang):
+        for case in [*load_cases(lang, "blind"), *load_cases(lang)]:
             conversation = uuid.uuid4().hex
             if case.prior is not None:
                 store.save(actor.officer_id, conversation, case.state)
             reply = c.assistant.answer(actor, conversation, case.question)
-            if lang == "zh":
+            if detect_language(case.question) == "zh":  # (the Chinese files hold a few all-English questions)
                 zh_total += 1
                 zh_ok += detect_language(reply.text) == "zh"
             if case.intents == ("unsupported",):
@@ -58,8 +61,11 @@ def _end_to_end(c, actor) -> tuple[int, int, int, int]:  # type: ignore[no-untyp
     return zh_total, zh_ok, unsupported, carded
 
 
-def _report(result: BenchResult, lang: str, s: Score) -> None:
-    result.add(f"held-out accuracy {lang}", s.accuracy * 100, "%", target=f"≥ {TARGETS[lang]:.0%}",
+def _report(result: BenchResult, lang: str, s: Score, split: str) -> None:
+    if split != "blind":  # looked at while developing: reported, not held to the target
+        result.add(f"{split} accuracy {lang}", s.accuracy * 100, "%")
+        return
+    result.add(f"blind accuracy {lang}", s.accuracy * 100, "%", target=f"≥ {TARGETS[lang]:.0%}",
                met=s.accuracy >= TARGETS[lang])  # fmt: skip
     result.notes.append(f"{lang}: {s.right} of {s.total} right; per intent (right/total):")
     result.notes.append(
@@ -81,7 +87,9 @@ def run(*, quick: bool) -> BenchResult:
         brain = OfflineBrain(c.assistant_tools)
         index = brain._index(actor)
         for lang in ("en", "zh"):
-            _report(result, lang, score(lang, index, as_of=c.today(), facility_client=brain._facility_client))
+            for split in SPLITS:
+                s = score(lang, index, as_of=c.today(), facility_client=brain._facility_client, split=split)
+                _report(result, lang, s, split)
         zh_total, zh_ok, unsupported, carded = _end_to_end(c, actor)
         result.add("Chinese questions answered in Chinese", zh_ok / zh_total * 100, "%", target="100%",
                    met=zh_ok == zh_total)  # fmt: skip
@@ -95,5 +103,6 @@ def run(*, quick: bool) -> BenchResult:
     result.add("turn p50", s["p50"], "ms")
     result.add("turn p95", s["p95"], "ms", target="≤ 150 ms", met=s["p95"] <= 150)
     result.add("turn max", max(samples), "ms")
-    console.print(f"  held-out files: {sum(len(load_cases(x)) for x in ('en', 'zh'))} questions")
+    for split in SPLITS:
+        console.print(f"  {split} files: {sum(len(load_cases(x, split)) for x in ('en', 'zh'))} questions")
     return result

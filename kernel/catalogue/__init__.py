@@ -113,13 +113,12 @@ def normalise_language(lang: str | None) -> Language:
 
 
 def detect_language(question: str) -> Language:
-    """The language of a question: Chinese when it holds Chinese characters and no more Latin letters
-    than Chinese characters (client names are often Latin inside a Chinese sentence)."""
-    cjk = len(_CJK.findall(question))
-    if cjk == 0:
-        return "en"
-    latin_words = len(re.findall(r"[A-Za-z]+", question))
-    return "zh" if cjk >= latin_words else "en"
+    """The language of a question: Chinese when it holds a Chinese character outside quotes. An officer
+    writing English does not type Chinese, while a Chinese question is often mostly Latin: client names,
+    facility ids and abbreviations ("Iron Distribution LLC 的DSCR", "Sterling Stores 呢？"). A Chinese name
+    quoted inside an English question ("is '华为' a client?") leaves it English."""
+    unquoted = re.sub(r"\"[^\"]*\"|'[^']*'|“[^”]*”|‘[^’]*’|「[^」]*」", " ", question)
+    return "zh" if _CJK.search(unquoted) else "en"
 
 
 __all__ = [

@@ -30,6 +30,13 @@ def test_text_fills_placeholders_and_unknown_key_raises() -> None:
         ("那 Globex 呢?", "zh"),
         ("帮我起草一份季度复审报告", "zh"),
         ("util for globex pls", "en"),
+        # a Chinese question that is mostly Latin (names, abbreviations) is still Chinese
+        ("Iron Distribution LLC 的DSCR", "zh"),
+        ("Sterling Stores 呢？", "zh"),
+        ("F-1003-2 余额", "zh"),
+        # a Chinese name quoted in an English question is not
+        ("is '华为技术' one of our clients?", "en"),
+        ("any client called “中远”", "en"),
     ],
 )
 def test_detect_language(question: str, expected: str) -> None:
