@@ -6,6 +6,7 @@ its worst indicator (green when none fired).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
@@ -19,6 +20,8 @@ INDICATORS = (
     "insurance_missing", "concentration_breach",
 )  # fmt: skip
 COLUMNS = ["client_id", "indicator", "level", "value", "threshold", "date", "message"]
+TEXT = "_text"  # per row, until shown: the key of the function that formats its message (None: formatted)
+_FORMATTERS: dict[str, Callable[[pd.DataFrame], list[str]]] = {}  # key → the message function (rows → texts)
 
 
 def _levels(value: np.ndarray, amber: float, red: float, *, strict: bool = False) -> np.ndarray:
@@ -45,8 +48,42 @@ def _emit(parts: list[pd.DataFrame], ids: np.ndarray, indicator: str, level: np.
             "date": pd.to_datetime(pd.Series(np.asarray(date)[hit])).to_numpy(),
         }
     )
-    df["message"] = messages(df) if callable(messages) else messages
+    # the text is built when a warning is shown (`messages`/`with_messages`), not for every warning of the book
+    if callable(messages) and getattr(messages, "__closure__", None) is None:  # a pure function of the rows
+        key = f"{indicator}:{messages.__code__.co_firstlineno}:{messages.__defaults__}"  # type: ignore[attr-defined]
+        _FORMATTERS[key] = messages
+        df["message"] = None
+        df[TEXT] = key
+    elif callable(messages):
+        df["message"] = messages(df)
+        df[TEXT] = None
+    else:
+        df["message"] = messages
+        df[TEXT] = None
     parts.append(df)
+
+
+def messages(warnings: pd.DataFrame) -> list[str]:
+    """The message text of these warning rows (formatted now, only for them)."""
+    if "message" not in warnings.columns:
+        return []
+    out = list(warnings["message"])
+    if TEXT not in warnings.columns or not len(warnings):
+        return out
+    codes, keys = pd.factorize(warnings[TEXT])  # None → -1: already formatted
+    for k, key in enumerate(keys):
+        rows = np.flatnonzero(codes == k)
+        for i, m in zip(rows, _FORMATTERS[key](warnings.iloc[rows]), strict=True):
+            out[i] = m
+    return out
+
+
+def with_messages(warnings: pd.DataFrame) -> pd.DataFrame:
+    """These warning rows with their message text (COLUMNS), e.g. the few clients a view shows."""
+    out = warnings.drop(columns=[TEXT], errors="ignore")
+    if len(out):
+        out = out.assign(message=messages(warnings))
+    return out
 
 
 def evaluate(
@@ -185,13 +222,15 @@ def evaluate(
               lambda d, dim=dim: [f"{dim.replace('_', ' ')} share {v:.2%} of book limits against a {t:.2%} limit" for v, t in zip(d["value"], d["threshold"], strict=True)])  # fmt: skip
 
     if not parts:
-        return pd.DataFrame({c: pd.Series(dtype=object) for c in COLUMNS})
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in [*COLUMNS, TEXT]})
+    # worst first per client: by client, red before amber, then the indicators' order (a stable sort of the
+    # parts, which are already in INDICATORS order)
+    rank = np.concatenate([np.where(p["level"].to_numpy() == "red", 0, 1) for p in parts])
+    ind = np.concatenate([np.full(len(p), INDICATORS.index(p["indicator"].iat[0])) for p in parts])
+    cid = np.concatenate([p["client_id"].to_numpy() for p in parts])
+    order = np.lexsort((ind, rank, cid))
     out = pd.concat(parts, ignore_index=True)
-    out["_rank"] = out["level"].map({"red": 0, "amber": 1})
-    out["_ind"] = out["indicator"].map({k: i for i, k in enumerate(INDICATORS)})
-    return (
-        out.sort_values(["client_id", "_rank", "_ind"]).drop(columns=["_rank", "_ind"]).reset_index(drop=True)
-    )
+    return out.take(order).reset_index(drop=True)
 
 
 def overall_level(idx: pd.Index, warnings: pd.DataFrame) -> pd.Series:

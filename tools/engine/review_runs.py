@@ -54,7 +54,12 @@ class ReviewRunResultRow(SQLModel, table=True):
     current_ratio: float | None = None
     interest_coverage: float | None = None
     max_dpd_12m: float | None = None
-    warnings: str = Field(default="[]", sa_type=Text, description="JSON list of {indicator, level, message}")
+    warnings: str = Field(
+        default="[]",
+        sa_type=Text,
+        description="JSON list of {indicator, level, value, threshold, date} (codes and numbers; the text is "
+        "built when shown)",
+    )
 
 
 class ClientReviewRow(SQLModel, table=True):
@@ -85,7 +90,59 @@ class PreviousResult(BaseModel):
     current_ratio: float | None
     interest_coverage: float | None
     max_dpd_12m: float | None
-    warnings: list[dict[str, str]]
+    warnings: list[dict[str, str | float | None]]
+
+
+def _json_number(values: np.ndarray) -> np.ndarray:
+    """float64 → JSON number text (repr round-trips exactly; NaN/inf → null)."""
+    ok = np.isfinite(values)
+    return np.where(ok, values.astype(str), "null")
+
+
+def warnings_json(w: pd.DataFrame) -> pd.Series:
+    """Per client id: the JSON list of its warnings, as codes and numbers (no message text).
+
+    Built column-wise (one string concatenation per field) rather than one json.dumps per warning: a 1M-client
+    book has about a million warnings. The adverse-signal row's summary (CRM text) is kept as its message.
+    """
+    if not len(w):
+        return pd.Series(dtype=object)
+    ind = w["indicator"].to_numpy(dtype=object).astype(str)
+    lvl = w["level"].to_numpy(dtype=object).astype(str)
+    dates = pd.to_datetime(w["date"])
+    day = np.where(
+        dates.notna().to_numpy(),
+        '"' + dates.dt.strftime("%Y-%m-%d").fillna("").to_numpy(dtype=str) + '"',
+        "null",
+    )
+    text = (
+        w["message"].to_numpy(dtype=object) if "message" in w.columns else np.full(len(w), None, dtype=object)
+    )
+    extra = np.array(["" if m is None else ',"message":' + json.dumps(m) for m in text], dtype=object)
+    rows = (
+        (
+            '{"indicator":"'
+            + ind
+            + '","level":"'
+            + lvl
+            + '","value":'
+            + _json_number(w["value"].to_numpy(dtype="float64"))
+            + ',"threshold":'
+            + _json_number(w["threshold"].to_numpy(dtype="float64"))
+            + ',"date":'
+            + day
+        ).astype(object)
+        + extra
+        + "}"
+    )
+    cid = w["client_id"].to_numpy()
+    order = np.argsort(cid, kind="stable")  # a client's warnings stay in their order (worst first)
+    cid, rows = cid[order], rows[order]
+    last = np.append(cid[1:] != cid[:-1], True)  # the last row of each client
+    # one join for the whole book, split at the clients' ends (record separator: JSON escapes it in text)
+    joined = "".join((rows + np.where(last, "]\x1e", ",")).tolist())
+    first = np.flatnonzero(np.insert(last[:-1], 0, True))
+    return pd.Series(["[" + x for x in joined.split("\x1e")[:-1]], index=cid[first])
 
 
 class ReviewRunStore:
@@ -99,13 +156,7 @@ class ReviewRunStore:
         """Store every client's headline results of a PortfolioAssessment; returns the run id."""
         run_id = uuid.uuid4().hex[:16]
         t = pa.table()
-        w = pa.warnings
-        wj = (
-            w.assign(_j=[json.dumps({"indicator": i, "level": lv, "message": m}) for i, lv, m in
-                         zip(w["indicator"], w["level"], w["message"], strict=True)])  # fmt: skip
-            .groupby("client_id")["_j"].agg(lambda s: "[" + ",".join(s) + "]")
-            if len(w) else pd.Series(dtype=object)
-        )  # fmt: skip
+        wj = warnings_json(pa.warnings)
         frame = pd.DataFrame(
             {
                 "run_id": run_id,

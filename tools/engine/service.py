@@ -33,7 +33,7 @@ from kernel.errors import InvalidInput, NotFound
 from kernel.money import quantize
 from tools.access import get_client_for, scope_officer_ids
 from tools.actor import Actor
-from tools.engine import assemble
+from tools.engine import assemble, ews
 from tools.engine.chunked import CHUNK_CLIENTS, assess_in_chunks
 from tools.engine.concentration import NAME_LEVEL, BookExposure, concentration_lines, hhi, only_visible
 from tools.engine.exposure import active_covers, client_exposure, facility_exposure
@@ -336,7 +336,7 @@ class CreditEngine:
 
 
 def _warning_models(pa: PortfolioAssessment, ids: list[int]) -> dict[int, list[EarlyWarning]]:
-    w = pa.warnings[pa.warnings["client_id"].isin(ids)]
+    w = ews.with_messages(pa.warnings[pa.warnings["client_id"].isin(ids)])
     out: dict[int, list[EarlyWarning]] = {i: [] for i in ids}
     for x in w.itertuples():
         out[int(x.client_id)].append(
