@@ -216,8 +216,8 @@ def evaluate(
         use = share / limit
         lvl = np.select([use > 1.0, use >= amber], [2, 1], 0)
         if dim == "group":
-            own = headroom["bucket_group"].reindex(idx).to_numpy(dtype=object)  # "client:<id>" = no group
-            lvl = np.where(np.fromiter((str(b).startswith("client:") for b in own), bool, len(own)), 0, lvl)
+            own = headroom["bucket_group"].reindex(idx).astype("str").fillna("")  # "client:<id>" = no group
+            lvl = np.where(own.str.startswith("client:").to_numpy(dtype=bool), 0, lvl)
         _emit(parts, ids, "concentration_breach", lvl, share, limit * amber, limit, today,
               lambda d, dim=dim: [f"{dim.replace('_', ' ')} share {v:.2%} of book limits against a {t:.2%} limit" for v, t in zip(d["value"], d["threshold"], strict=True)])  # fmt: skip
 
