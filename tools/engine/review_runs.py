@@ -93,6 +93,32 @@ class PreviousResult(BaseModel):
     warnings: list[dict[str, str | float | None]]
 
 
+RANGE_MIN_IDS = (
+    500  # more ids than this, densely packed (a review chunk): select their range, filter in pandas
+)
+
+
+def _dense(client_ids: list[int] | None) -> bool:
+    return (
+        client_ids is not None
+        and len(client_ids) > RANGE_MIN_IDS
+        and max(client_ids) - min(client_ids) < 2 * len(client_ids)
+    )
+
+
+def _of_clients(column, client_ids: list[int]):  # type: ignore[no-untyped-def]
+    """`column IN ids`, or for a dense chunk of ids `column BETWEEN min AND max` (no 25k bound parameters)."""
+    if _dense(client_ids):
+        return col(column).between(min(client_ids), max(client_ids))
+    return col(column).in_(client_ids)
+
+
+def _only(df: pd.DataFrame, client_ids: list[int] | None) -> pd.DataFrame:
+    if not _dense(client_ids):
+        return df
+    return df[df["client_id"].isin(pd.Index(client_ids))]
+
+
 def _json_number(values: np.ndarray) -> np.ndarray:
     """float64 → JSON number text (repr round-trips exactly; NaN/inf → null)."""
     ok = np.isfinite(values)
@@ -222,14 +248,14 @@ class ReviewRunStore:
             .group_by(r.client_id)
         )
         if client_ids is not None:
-            latest = latest.where(col(r.client_id).in_(client_ids))
+            latest = latest.where(_of_clients(r.client_id, client_ids))
         sub = latest.subquery()
         stmt = select(r.client_id, r.grade, r.as_of).join(
             sub, (r.client_id == sub.c.client_id) & (r.as_of == sub.c.as_of)
         )
         with self.engine.connect() as conn:
             df = pd.read_sql(stmt, conn)
-        df = df.drop_duplicates("client_id").set_index("client_id")
+        df = _only(df, client_ids).drop_duplicates("client_id").set_index("client_id")
         return pd.DataFrame(
             {"grade": df["grade"].astype("float64"), "run_date": pd.to_datetime(df["as_of"])}, index=df.index
         )
@@ -256,10 +282,10 @@ class ReviewRunStore:
             col(ClientReviewRow.reviewed_on) <= on_or_before
         )
         if client_ids is not None:
-            stmt = stmt.where(col(ClientReviewRow.client_id).in_(client_ids))
+            stmt = stmt.where(_of_clients(ClientReviewRow.client_id, client_ids))
         stmt = stmt.group_by(ClientReviewRow.client_id)
         with self.engine.connect() as conn:
-            df = pd.read_sql(stmt, conn)
+            df = _only(pd.read_sql(stmt, conn), client_ids)
         return pd.Series(
             pd.to_datetime(df["d"]).to_numpy(), index=df["client_id"].to_numpy(), dtype="datetime64[ns]"
         )
