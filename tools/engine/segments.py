@@ -12,7 +12,7 @@ rows are absent.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -27,6 +27,7 @@ class Segments:
     sizes: np.ndarray  # rows per client
     order: np.ndarray | None  # sorted position → row (None: the rows are already sorted by client)
     codes: np.ndarray  # per row (original order): the position of its client in `keys`
+    _cache: dict[str, list[tuple[np.ndarray, np.ndarray]]] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def of(cls, client_id: np.ndarray | pd.Series) -> Segments:
@@ -73,12 +74,16 @@ class Segments:
 
         The clients are taken largest first, so each rank's clients are a prefix: the whole walk touches
         every row once."""
+        cached = self._cache.get("ranks")
+        if cached is not None:
+            return cached
         desc = np.argsort(-self.sizes, kind="stable")
         sizes_desc = self.sizes[desc]
         out = []
         for r in range(int(sizes_desc[0]) if len(sizes_desc) else 0):
             segs = desc[: int(np.searchsorted(-sizes_desc, -r, side="left"))]
             out.append((segs, self.starts[segs] + r))
+        self._cache["ranks"] = out
         return out
 
     def sum(self, values: np.ndarray | pd.Series) -> np.ndarray:
