@@ -1,10 +1,9 @@
 """The book's bulk read path: queries answered as Arrow tables by the database's ADBC driver.
 
 A snapshot read of 100k clients is millions of values; through the DB-API cursor each becomes a Python
-object, then pandas infers every column again (`DataFrame.from_records`). The ADBC drivers (SQLite; the
-PostgreSQL one reads with COPY in binary) hand back typed columns instead. `ArrowReader.for_engine` gives a
-reader for a file SQLite database or PostgreSQL, else None (the cursor path stays the fallback, e.g. for
-in-memory SQLite in tests or when the drivers are not installed).
+object, then pandas infers every column again (`DataFrame.from_records`). PostgreSQL's ADBC driver (COPY,
+binary) hands back typed columns instead. `ArrowReader.for_engine` gives
+a reader for PostgreSQL, else None: the cursor path (SQLite, or no driver installed).
 """
 
 from __future__ import annotations
@@ -32,10 +31,10 @@ class ArrowReader:
         backend = url.get_backend_name()
         if pa is None:
             return None
-        if backend == "sqlite" and url.database and url.database != ":memory:" and not url.query.get("mode"):
-            if importlib.util.find_spec("adbc_driver_sqlite") is None:
-                return None
-            return cls("sqlite", url.database)
+        # Not SQLite: the ADBC driver bundles its own copy of the SQLite library, and two copies in one process
+        # do not see each other's locks (POSIX locks are per process; SQLite tracks them per library). Measured:
+        # after a write through sqlite3 the driver read the old rows (WAL), and SQLite warns such a mix can
+        # corrupt the database. SQLite keeps the cursor path.
         if backend == "postgresql":
             if importlib.util.find_spec("adbc_driver_postgresql") is None:
                 return None
@@ -43,10 +42,8 @@ class ArrowReader:
         return None
 
     def connect(self) -> Any:
-        if self.kind == "sqlite":
-            import adbc_driver_sqlite.dbapi as dbapi
-        else:
-            import adbc_driver_postgresql.dbapi as dbapi  # type: ignore[no-redef]
+        import adbc_driver_postgresql.dbapi as dbapi
+
         return dbapi.connect(self.target)
 
     @staticmethod

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 import uuid
 
 import numpy as np
@@ -119,54 +120,38 @@ def _only(df: pd.DataFrame, client_ids: list[int] | None) -> pd.DataFrame:
     return df[df["client_id"].isin(pd.Index(client_ids))]
 
 
-def _json_number(values: np.ndarray) -> np.ndarray:
-    """float64 → JSON number text (repr round-trips exactly; NaN/inf → null)."""
-    ok = np.isfinite(values)
-    return np.where(ok, values.astype(str), "null")
+def _json_number(v: float) -> str:
+    return repr(v) if math.isfinite(v) else "null"  # repr round-trips a float exactly
 
 
 def warnings_json(w: pd.DataFrame) -> pd.Series:
     """Per client id: the JSON list of its warnings, as codes and numbers (no message text).
 
-    Built column-wise (one string concatenation per field) rather than one json.dumps per warning: a 1M-client
-    book has about a million warnings. The adverse-signal row's summary (CRM text) is kept as its message.
+    One f-string per warning and a single join of the whole batch, split at the clients' ends (no json.dumps and
+    no Python call per client). The adverse-signal row's summary (CRM text) is kept as its message.
     """
     if not len(w):
         return pd.Series(dtype=object)
-    ind = w["indicator"].to_numpy(dtype=object).astype(str)
-    lvl = w["level"].to_numpy(dtype=object).astype(str)
     dates = pd.to_datetime(w["date"])
-    day = np.where(
-        dates.notna().to_numpy(),
-        '"' + dates.dt.strftime("%Y-%m-%d").fillna("").to_numpy(dtype=str) + '"',
-        "null",
-    )
-    text = (
-        w["message"].to_numpy(dtype=object) if "message" in w.columns else np.full(len(w), None, dtype=object)
-    )
-    extra = np.array(["" if m is None else ',"message":' + json.dumps(m) for m in text], dtype=object)
-    rows = (
-        (
-            '{"indicator":"'
-            + ind
-            + '","level":"'
-            + lvl
-            + '","value":'
-            + _json_number(w["value"].to_numpy(dtype="float64"))
-            + ',"threshold":'
-            + _json_number(w["threshold"].to_numpy(dtype="float64"))
-            + ',"date":'
-            + day
-        ).astype(object)
-        + extra
-        + "}"
-    )
+    days = [
+        f'"{d}"' if isinstance(d, str) else "null"
+        for d in dates.dt.strftime("%Y-%m-%d").astype(object).tolist()
+    ]
+    texts = w["message"].tolist() if "message" in w.columns else [None] * len(w)
+    rows = [
+        f'{{"indicator":"{i}","level":"{lv}","value":{_json_number(v)},"threshold":{_json_number(t)},"date":{d}'
+        + (f',"message":{json.dumps(m)}}}' if isinstance(m, str) else "}")
+        for i, lv, v, t, d, m in zip(w["indicator"].tolist(), w["level"].tolist(), w["value"].astype("float64").tolist(),
+                                     w["threshold"].astype("float64").tolist(), days, texts, strict=True)
+    ]  # fmt: skip
     cid = w["client_id"].to_numpy()
     order = np.argsort(cid, kind="stable")  # a client's warnings stay in their order (worst first)
-    cid, rows = cid[order], rows[order]
+    cid = cid[order]
     last = np.append(cid[1:] != cid[:-1], True)  # the last row of each client
-    # one join for the whole book, split at the clients' ends (record separator: JSON escapes it in text)
-    joined = "".join((rows + np.where(last, "]\x1e", ",")).tolist())
+    # one join for the batch, split at the clients' ends (record separator: JSON escapes it in text)
+    joined = "".join(
+        rows[i] + ("]\x1e" if end else ",") for i, end in zip(order.tolist(), last.tolist(), strict=True)
+    )
     first = np.flatnonzero(np.insert(last[:-1], 0, True))
     return pd.Series(["[" + x for x in joined.split("\x1e")[:-1]], index=cid[first])
 
@@ -182,7 +167,10 @@ class ReviewRunStore:
         """Store every client's headline results of a PortfolioAssessment; returns the run id."""
         run_id = uuid.uuid4().hex[:16]
         t = pa.table()
-        wj = warnings_json(pa.warnings)
+        w = pa.warnings
+        if len(w) and not w["client_id"].is_monotonic_increasing:
+            w = w.iloc[np.argsort(w["client_id"].to_numpy(), kind="stable")]
+        w_ids = w["client_id"].to_numpy()
         frame = pd.DataFrame(
             {
                 "run_id": run_id,
@@ -201,7 +189,6 @@ class ReviewRunStore:
                 "current_ratio": t["current_ratio"].to_numpy(dtype="float64"),
                 "interest_coverage": t["interest_coverage"].to_numpy(dtype="float64"),
                 "max_dpd_12m": t["max_dpd_12m"].to_numpy(dtype="float64"),
-                "warnings": wj.reindex(t.index).fillna("[]").to_numpy(),
             }
         )
         with self.engine.begin() as conn:
@@ -219,7 +206,13 @@ class ReviewRunStore:
                 },  # fmt: skip
             )
             for start in range(0, len(frame), SAVE_BATCH):  # bounded Python-object copies of the rows
-                bulk_insert(conn, ReviewRunResultRow.__table__, frame.iloc[start : start + SAVE_BATCH])  # type: ignore[attr-defined]
+                batch = frame.iloc[start : start + SAVE_BATCH]
+                ids = batch["client_id"].to_numpy()
+                lo = int(np.searchsorted(w_ids, ids.min(), side="left")) if len(ids) else 0
+                hi = int(np.searchsorted(w_ids, ids.max(), side="right")) if len(ids) else 0
+                wj = warnings_json(w.iloc[lo:hi])  # this batch's warnings only: bounded text too
+                batch = batch.assign(warnings=wj.reindex(ids).fillna("[]").to_numpy())
+                bulk_insert(conn, ReviewRunResultRow.__table__, batch)  # type: ignore[attr-defined]
             bump_in(conn)
         self.changes.touch()
         return run_id
