@@ -27,7 +27,9 @@ class Segments:
     sizes: np.ndarray  # rows per client
     order: np.ndarray | None  # sorted position → row (None: the rows are already sorted by client)
     codes: np.ndarray  # per row (original order): the position of its client in `keys`
-    _cache: dict[str, list[tuple[np.ndarray, np.ndarray]]] = field(default_factory=dict, compare=False, repr=False)
+    _cache: dict[str, list[tuple[np.ndarray, np.ndarray]]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     @classmethod
     def of(cls, client_id: np.ndarray | pd.Series) -> Segments:
