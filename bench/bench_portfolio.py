@@ -1,4 +1,4 @@
-"""Portfolio review compute over a snapshot already in memory (target ≥ 100,000 clients/s on 1M clients),
+"""Portfolio review compute over a snapshot already in memory (target, #20: ≥ 250,000 clients/s on 1M clients),
 and its ratio to a straightforward per-client Python loop over the same snapshot (target ≥ 30×).
 
 The 1M-client snapshot is a 100k demo book read once and tiled ×10 (`bench.books.tile`). The loop
@@ -10,6 +10,7 @@ Figures are wall time and process CPU time (the CPU figure is what an idle machi
 from __future__ import annotations
 
 import gc
+import os
 import time
 
 import numpy as np
@@ -75,9 +76,9 @@ def run(*, quick: bool) -> BenchResult:
                                                        "repeats": repeats, "runs_wall_cpu_s": runs})  # fmt: skip
     rate_cpu, rate_wall = n / cpu, n / wall
     loop_rate_cpu, loop_rate_wall = sample / loop_cpu, sample / loop_wall
-    target = "≥ 100,000 (1M clients)"
-    result.add("vectorised clients/s (CPU time)", rate_cpu, "clients/s", target=target, met=rate_cpu >= 1e5)
-    result.add("vectorised clients/s (wall)", rate_wall, "clients/s", target=target, met=rate_wall >= 1e5)
+    target = "≥ 250,000 (1M clients)"
+    result.add("vectorised clients/s (CPU time)", rate_cpu, "clients/s", target=target, met=rate_cpu >= 2.5e5)
+    result.add("vectorised clients/s (wall)", rate_wall, "clients/s", target=target, met=rate_wall >= 2.5e5)
     result.add("vectorised run (best, wall)", wall, "s")
     result.add("per-client loop clients/s (CPU time)", loop_rate_cpu, "clients/s")
     result.add("per-client loop clients/s (wall)", loop_rate_wall, "clients/s")
@@ -92,6 +93,7 @@ def run(*, quick: bool) -> BenchResult:
                met=not any(bad.values()))  # fmt: skip
     result.params["mismatches"] = bad
     result.params["core_wall_cpu_s"] = (core_wall, core_cpu)
+    result.params["load_average_1m"] = os.getloadavg()[0]
     result.notes.append(
         f"{n:,} clients = {base:,}-client demo book tiled ×{copies}; loop on {sample:,} of them"
     )

@@ -1,7 +1,8 @@
 """Portfolio review end to end from the database: `creditdesk review run` (read, assess, store the dated
 results, summarise) in a child process — seconds and peak RSS, SQLite and PostgreSQL.
 
-Targets: 1M clients in ≤ 90 s from SQLite; peak RSS ≤ 4 GiB. Books are generated once per backend and
+Targets (#20): 1M clients in ≤ 60 s from SQLite and PostgreSQL; peak RSS ≤ 3 GiB. The child reports its own CPU
+time and the load average (the machine is shared: wall time alone says little). Books are generated once per backend and
 size and kept (SQLite homes under $BENCH_CACHE, default /tmp/creditdesk-bench; PostgreSQL databases
 `cdbench_<n>` on $BENCH_PG_URL, default postgresql+psycopg://postgres@127.0.0.1:5432/test). Each run
 stores its results, so later runs also read the previous run's grades, as a bank's periodic review does.
@@ -18,13 +19,15 @@ from bench.books import AS_OF, container, generate
 from bench.harness import BenchResult, console, run_child
 
 CHILD = """
-import sys
+import os, sys, time
 from bench.harness import report_peak_rss
 from creditdesk.cli.main import app
 try:
     app(["review", "run", "--json"], standalone_mode=False)
 finally:
     report_peak_rss()
+    print(f"CPU_S={time.process_time():.2f}")
+    print(f"LOAD={os.getloadavg()[0]:.2f}")
 """
 CACHE = Path(os.environ.get("BENCH_CACHE", "/tmp/creditdesk-bench"))
 PG_URL = os.environ.get("BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
@@ -65,6 +68,13 @@ def _pg_env(n: int) -> dict[str, str] | None:
     return {"CREDITDESK_HOME": str(home), "CREDITDESK_DATABASE_URL": url}
 
 
+def _reported(stdout: str, key: str) -> float:
+    for line in stdout.splitlines()[::-1]:
+        if line.startswith(f"{key}="):
+            return float(line.split("=", 1)[1])
+    return float("nan")
+
+
 def run(*, quick: bool) -> BenchResult:
     sizes = [5_000] if quick else [100_000, 1_000_000]
     sizes = [int(x) for x in os.environ.get("BENCH_E2E_SIZES", "").split(",") if x] or sizes
@@ -79,11 +89,16 @@ def run(*, quick: bool) -> BenchResult:
                 result.notes.append(f"{backend}: skipped (not reachable)")
                 continue
             env = {**env, "CREDITDESK_AS_OF": str(AS_OF)}
-            wall, peak, _ = run_child([sys.executable, "-c", CHILD], env=env)
+            load0 = os.getloadavg()[0]
+            wall, peak, out = run_child([sys.executable, "-c", CHILD], env=env)
+            cpu, load1 = _reported(out, "CPU_S"), _reported(out, "LOAD")
             label = f"{backend} {n:,}"
             big = n >= 1_000_000
-            result.add(f"{label}: review run", wall, "s", target="≤ 90 s" if big and backend == "sqlite" else "",
-                       met=wall <= 90 if big and backend == "sqlite" else None)  # fmt: skip
-            result.add(f"{label}: clients/s", n / wall, "clients/s")
-            result.add(f"{label}: peak RSS", peak / GIB, "GiB", target="≤ 4 GiB", met=peak / GIB <= 4)
+            result.add(f"{label}: review run (wall)", wall, "s", target="≤ 60 s" if big else "",
+                       met=wall <= 60 if big else None)  # fmt: skip
+            result.add(f"{label}: review run (CPU, the child's own)", cpu, "s", target="≤ 60 s" if big else "",
+                       met=cpu <= 60 if big else None)  # fmt: skip
+            result.add(f"{label}: clients/s (wall)", n / wall, "clients/s")
+            result.add(f"{label}: peak RSS", peak / GIB, "GiB", target="≤ 3 GiB", met=peak / GIB <= 3)
+            result.params[f"{label} load average (1 min) before / after"] = (load0, load1)
     return result

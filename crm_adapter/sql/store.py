@@ -42,6 +42,7 @@ from crm_adapter.models import (
 from crm_adapter.protocol import ClientFilter, ClientMatch
 from crm_adapter.snapshot import FRAMES, BookSnapshot
 from crm_adapter.sql.changes import ChangeCounter, bump_in
+from crm_adapter.sql.columnar import ArrowReader
 from kernel.errors import Conflict, InvalidInput, NotFound
 
 RANGE_READ_MIN_IDS = 500  # above this many client ids a snapshot selects their id range
@@ -68,6 +69,8 @@ class SqlCRMAdapter:
         self._records: dict[tuple[str, object], Client | Officer | None] = {}
         self._records_lock = threading.Lock()  # not _names_lock: that one is held through a names reload
         self._records_version = -1
+        # the bulk read path: Arrow batches from the database's ADBC driver when there is one (else the cursor)
+        self._arrow: ArrowReader | None = ArrowReader.for_engine(engine)
 
     @property
     def data_version(self) -> int:
@@ -345,12 +348,17 @@ class SqlCRMAdapter:
                 stmt = stmt.where(key.in_(select(ref).where(of_clients(ClientRow.__table__.c.client_id))))  # type: ignore[attr-defined]
             if since_col is not None:
                 stmt = stmt.where(table.__table__.c[since_col] >= since)  # type: ignore[attr-defined]
-            with self.engine.connect() as conn:
-                result = conn.execute(stmt)
-                # the driver's rows as they are: no per-value SQLAlchemy processing (dates come as ISO text)
-                df = pd.DataFrame.from_records(
-                    result.cursor.fetchall(), columns=list(result.keys()), coerce_float=True
-                )
+            df = None
+            if arrow is not None:  # columnar: the driver's Arrow batches, no Python object per value
+                sql = str(stmt.compile(dialect=self.engine.dialect, compile_kwargs={"literal_binds": True}))
+                df = arrow.frame(arrow_conn, sql, date_cols)
+            if df is None:
+                with self.engine.connect() as conn:
+                    result = conn.execute(stmt)
+                    # the driver's rows as they are: no per-value SQLAlchemy processing (dates come as ISO text)
+                    df = pd.DataFrame.from_records(
+                        result.cursor.fetchall(), columns=list(result.keys()), coerce_float=True
+                    )
             for b in flags:
                 df[b] = (
                     df[b].astype(bool)
@@ -358,7 +366,8 @@ class SqlCRMAdapter:
                     else df[b].map(bool, na_action="ignore").astype(object)
                 )
             for d in date_cols:
-                df[d] = pd.to_datetime(df[d], format="ISO8601").astype("datetime64[s]")
+                if df[d].dtype != "datetime64[s]":
+                    df[d] = pd.to_datetime(df[d], format="ISO8601").astype("datetime64[s]")
             for n in numeric:  # float64 even when every value is NULL (else an object column of None)
                 if df[n].dtype != "float64":
                     df[n] = pd.to_numeric(df[n]).astype("float64")
@@ -368,6 +377,15 @@ class SqlCRMAdapter:
                     df = df[inside].reset_index(drop=True)
             return df
 
+        arrow = self._arrow
+        arrow_conn = arrow.connect() if arrow is not None else None
+        try:
+            return self._snapshot_frames(as_of, frame)
+        finally:
+            if arrow_conn is not None:
+                arrow_conn.close()
+
+    def _snapshot_frames(self, as_of: dt.date, frame) -> BookSnapshot:  # type: ignore[no-untyped-def]
         return BookSnapshot(
             as_of=as_of,
             reporting_currency=self.reporting_currency,

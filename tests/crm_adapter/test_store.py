@@ -114,3 +114,24 @@ def test_a_large_id_set_read_by_range_equals_the_in_list_read(book, monkeypatch:
             return df.sort_values(list(df.columns)).reset_index(drop=True)
 
         pd.testing.assert_frame_equal(rows(a), rows(b))
+
+
+def test_the_columnar_read_equals_the_cursor_read(book) -> None:  # type: ignore[no-untyped-def]
+    """The bulk read path (ADBC Arrow batches) gives the same frames, values and dtypes, as the DB-API cursor."""
+    adapter = book.adapter
+    if (
+        book.engine.url.get_backend_name() == "sqlite"
+    ):  # a second SQLite library in-process: never (columnar.py)
+        assert adapter._arrow is None
+        return
+    assert adapter._arrow is not None  # PostgreSQL: the columnar path is taken
+    ids = adapter.snapshot(as_of=AS_OF, include={"clients"}).clients["client_id"].tolist()
+    for client_ids in (None, ids[:3], ids[5:45]):
+        columnar = adapter.snapshot(as_of=AS_OF, client_ids=client_ids)
+        reader, adapter._arrow = adapter._arrow, None
+        try:
+            rows = adapter.snapshot(as_of=AS_OF, client_ids=client_ids)
+        finally:
+            adapter._arrow = reader
+        for name in FRAMES:
+            pd.testing.assert_frame_equal(getattr(columnar, name), getattr(rows, name), check_exact=True)

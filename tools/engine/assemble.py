@@ -16,6 +16,7 @@ import pandas as pd
 from kernel.catalogue import render
 from kernel.errors import NotFound
 from kernel.money import quantize
+from tools.engine import ews
 from tools.engine.concentration import DIMENSIONS, SECTOR_DIMENSIONS, indexed_lines
 from tools.engine.limits import LABELS
 from tools.engine.portfolio import PortfolioAssessment
@@ -528,7 +529,7 @@ def _limit(
 
 
 def _warnings(pa: PortfolioAssessment, client_id: int) -> list[EarlyWarning]:
-    w = pa.warnings[pa.warnings["client_id"] == client_id]
+    w = ews.with_messages(pa.warnings[pa.warnings["client_id"] == client_id])
     return [
         EarlyWarning(
             indicator=x.indicator,

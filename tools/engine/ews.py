@@ -6,6 +6,7 @@ its worst indicator (green when none fired).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
@@ -19,6 +20,10 @@ INDICATORS = (
     "insurance_missing", "concentration_breach",
 )  # fmt: skip
 COLUMNS = ["client_id", "indicator", "level", "value", "threshold", "date", "message", "msg"]
+TEXT = "_text"  # per row, until shown: the key of the function that codes its message (None: coded)
+_FORMATTERS: dict[
+    str, Callable[[pd.DataFrame], list[tuple[str, dict[str, object]]]]
+] = {}  # key → rows' codes
 
 
 def _levels(value: np.ndarray, amber: float, red: float, *, strict: bool = False) -> np.ndarray:
@@ -45,10 +50,50 @@ def _emit(parts: list[pd.DataFrame], ids: np.ndarray, indicator: str, level: np.
             "date": pd.to_datetime(pd.Series(np.asarray(date)[hit])).to_numpy(),
         }
     )
-    coded = messages(df) if callable(messages) else messages
-    df["msg"] = [{"key": key, "params": params} for key, params in coded]
-    df["message"] = [render(m, "en") for m in df["msg"]]
+    # the message is coded (key + params) and written when a warning is shown (`messages`/`with_messages`),
+    # not for every warning of the book
+    if callable(messages) and getattr(messages, "__closure__", None) is None:  # a pure function of the rows
+        key = f"{indicator}:{messages.__code__.co_firstlineno}:{messages.__defaults__}"  # type: ignore[attr-defined]
+        _FORMATTERS[key] = messages
+        df["msg"] = None
+        df["message"] = None
+        df[TEXT] = key
+    else:
+        coded = messages(df) if callable(messages) else messages
+        df["msg"] = [{"key": k, "params": params} for k, params in coded]
+        df["message"] = [render(m, "en") for m in df["msg"]]
+        df[TEXT] = None
     parts.append(df)
+
+
+def coded(warnings: pd.DataFrame) -> list[dict[str, object] | None]:
+    """The coded message ({"key", "params"}) of these warning rows (coded now, only for them)."""
+    if "msg" not in warnings.columns:
+        return []
+    out = list(warnings["msg"])
+    if TEXT not in warnings.columns or not len(warnings):
+        return out
+    codes, keys = pd.factorize(warnings[TEXT])  # None → -1: already coded
+    for k, key in enumerate(keys):
+        rows = np.flatnonzero(codes == k)
+        for i, (mk, params) in zip(rows, _FORMATTERS[key](warnings.iloc[rows]), strict=True):
+            out[i] = {"key": mk, "params": params}
+    return out
+
+
+def messages(warnings: pd.DataFrame) -> list[str]:
+    """The English message text of these warning rows (written now, only for them)."""
+    return [render(m, "en") if m is not None else "" for m in coded(warnings)]
+
+
+def with_messages(warnings: pd.DataFrame) -> pd.DataFrame:
+    """These warning rows with their coded message and its English text (COLUMNS), e.g. the few clients a
+    view shows."""
+    out = warnings.drop(columns=[TEXT], errors="ignore")
+    if len(out):
+        msgs = coded(warnings)
+        out = out.assign(msg=msgs, message=[render(m, "en") if m is not None else "" for m in msgs])
+    return out
 
 
 # --- the text side: each warning is a catalogue key (engine.warning.<...>) and its JSON parameters ----------
@@ -213,20 +258,22 @@ def evaluate(
         use = share / limit
         lvl = np.select([use > 1.0, use >= amber], [2, 1], 0)
         if dim == "group":
-            own = headroom["bucket_group"].reindex(idx).to_numpy(dtype=object)  # "client:<id>" = no group
-            lvl = np.where(np.fromiter((str(b).startswith("client:") for b in own), bool, len(own)), 0, lvl)
+            own = headroom["bucket_group"].reindex(idx).astype("str").fillna("")  # "client:<id>" = no group
+            lvl = np.where(own.str.startswith("client:").to_numpy(dtype=bool), 0, lvl)
         _emit(parts, ids, "concentration_breach", lvl, share, limit * amber, limit, today,
               lambda d, dim=dim: _coded("engine.warning.concentration", d, date=False, threshold=True,
                                         dimension=dim))  # fmt: skip
 
     if not parts:
-        return pd.DataFrame({c: pd.Series(dtype=object) for c in COLUMNS})
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in [*COLUMNS, TEXT]})
+    # worst first per client: by client, red before amber, then the indicators' order (a stable sort of the
+    # parts, which are already in INDICATORS order)
+    rank = np.concatenate([np.where(p["level"].to_numpy() == "red", 0, 1) for p in parts])
+    ind = np.concatenate([np.full(len(p), INDICATORS.index(p["indicator"].iat[0])) for p in parts])
+    cid = np.concatenate([p["client_id"].to_numpy() for p in parts])
+    order = np.lexsort((ind, rank, cid))
     out = pd.concat(parts, ignore_index=True)
-    out["_rank"] = out["level"].map({"red": 0, "amber": 1})
-    out["_ind"] = out["indicator"].map({k: i for i, k in enumerate(INDICATORS)})
-    return (
-        out.sort_values(["client_id", "_rank", "_ind"]).drop(columns=["_rank", "_ind"]).reset_index(drop=True)
-    )
+    return out.take(order).reset_index(drop=True)
 
 
 def overall_level(idx: pd.Index, warnings: pd.DataFrame) -> pd.Series:

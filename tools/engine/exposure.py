@@ -15,6 +15,7 @@ import pandas as pd
 
 from crm_adapter.snapshot import BookSnapshot
 from tools.engine.frames import days_to, fx_factor, safe_div
+from tools.engine.segments import Segments
 from tools.policy.schema import Policy
 
 
@@ -54,10 +55,14 @@ def facility_exposure(snapshot: BookSnapshot, policy: Policy, covers: pd.DataFra
     ).astype("float64")
     fa["lgd"] = fa["lgd"].fillna(max(unsecured.values()))
     # insurance: client cover, spread pro rata to EAD
-    cover = covers[covers["active"]].groupby("client_id")["effective_cover"].sum()
-    client_ead = fa.groupby("client_id")["ead"].transform("sum")
-    client_cover = fa["client_id"].map(cover).fillna(0.0).to_numpy()
-    insured_total = np.minimum(client_cover, client_ead.to_numpy())
+    active = covers[covers["active"]]
+    by_cover = Segments.of(active["client_id"].to_numpy())
+    cover = by_cover.sum(active["effective_cover"].to_numpy(dtype="float64"))
+    fa_ids = fa["client_id"].to_numpy()
+    by_client = Segments.of(fa_ids)
+    client_ead = by_client.per_row(by_client.sum(fa["ead"].to_numpy(dtype="float64")))
+    client_cover = by_cover.at(fa_ids, cover, 0.0)
+    insured_total = np.minimum(client_cover, client_ead)
     share = safe_div(fa["ead"], client_ead)
     fa["insured_ead"] = np.nan_to_num(share) * insured_total
     fa["utilisation"] = safe_div(fa["outstanding_rc"], fa["limit_rc"])
@@ -69,34 +74,28 @@ def client_exposure(
 ) -> pd.DataFrame:
     """One row per client of the snapshot (clients without facilities get zeros)."""
     fa = facilities
-    fa = fa.assign(
-        _term=np.where(fa["product"] == "term_loan", fa["outstanding_rc"], 0.0),
-        _frozen=(fa["status"] == "frozen").astype(int),
-        _active=(fa["status"] == "active").astype(int),
-        _lgd_ead=fa["lgd"] * (fa["ead"] - fa["insured_ead"]),
-        _lgd_lim=fa["lgd"] * fa["limit_rc"],
-        _excess=safe_div(fa["outstanding_rc"] - fa["limit_rc"], fa["limit_rc"]),
-    )
-    g = fa.groupby("client_id")
+    ids = snapshot.clients["client_id"].to_numpy()
+    seg = Segments.of(fa["client_id"].to_numpy())  # per-client sums over the facilities sorted by client once
+    limit = fa["limit_rc"].to_numpy(dtype="float64")
+    outstanding = fa["outstanding_rc"].to_numpy(dtype="float64")
+    ead, insured_ead = fa["ead"].to_numpy(dtype="float64"), fa["insured_ead"].to_numpy(dtype="float64")
+    lgd = fa["lgd"].to_numpy(dtype="float64")
+    product, status = fa["product"].to_numpy(dtype=object), fa["status"].to_numpy(dtype=object)
+    sums = {
+        "total_limit": limit,
+        "outstanding": outstanding,
+        "ead": ead,
+        "insured_ead": insured_ead,
+        "term_outstanding": np.where(product == "term_loan", outstanding, 0.0),
+        "frozen_facilities": status == "frozen",
+        "active_facilities": status == "active",
+        "_lgd_ead": lgd * (ead - insured_ead),
+        "_lgd_lim": lgd * limit,
+    }
     out = pd.DataFrame(
-        {
-            "total_limit": g["limit_rc"].sum(),
-            "outstanding": g["outstanding_rc"].sum(),
-            "ead": g["ead"].sum(),
-            "insured_ead": g["insured_ead"].sum(),
-            "term_outstanding": g["_term"].sum(),
-            "frozen_facilities": g["_frozen"].sum(),
-            "active_facilities": g["_active"].sum(),
-            "_lgd_ead": g["_lgd_ead"].sum(),
-            "_lgd_lim": g["_lgd_lim"].sum(),
-            "max_excess": g["_excess"].max(),
-        }
+        {k: seg.at(ids, seg.sum(v), 0.0) for k, v in sums.items()}, index=pd.Index(ids, name="client_id")
     )
-    out = out.reindex(snapshot.clients["client_id"].to_numpy())
-    out.index.name = "client_id"
-    for col in ("total_limit", "outstanding", "ead", "insured_ead", "term_outstanding", "frozen_facilities",
-                "active_facilities", "_lgd_ead", "_lgd_lim"):  # fmt: skip
-        out[col] = out[col].fillna(0.0)
+    out["max_excess"] = seg.at(ids, seg.max(safe_div(outstanding - limit, limit)))
     out["utilisation"] = safe_div(out["outstanding"], out["total_limit"])
     fallback = policy.lgd.by_product[next(iter(policy.lgd.by_product))].unsecured
     uninsured_lgd = safe_div(out["_lgd_ead"], out["ead"] - out["insured_ead"])
@@ -111,20 +110,27 @@ def client_exposure(
         base_lgd,
     )
     # insurance (S9): cover against exposure = the greater of limit and outstanding
-    out["effective_cover"] = (
-        covers[covers["active"]].groupby("client_id")["effective_cover"].sum().reindex(out.index).fillna(0.0)
+    cv_ids = covers["client_id"].to_numpy()
+    on = covers["active"].to_numpy(dtype=bool)
+    by_cover = Segments.of(cv_ids)
+    out["effective_cover"] = by_cover.at(
+        ids, by_cover.sum(np.where(on, covers["effective_cover"].to_numpy(dtype="float64"), 0.0)), 0.0
     )
     out["insurance_exposure"] = np.maximum(out["total_limit"], out["outstanding"])
     out["insured"] = np.minimum(out["effective_cover"], out["insurance_exposure"])
     out["uninsured"] = out["insurance_exposure"] - out["insured"]
-    expiring = covers["active"] & (covers["days_to_expiry"] <= policy.insurance.expiring_days)
-    out["covers_expiring"] = (
-        expiring.groupby(covers["client_id"]).sum().reindex(out.index).fillna(0).astype(int)
+    expiry = covers["expiry_date"].to_numpy()
+    expiring = on & (covers["days_to_expiry"].to_numpy(dtype="float64") <= policy.insurance.expiring_days)
+    out["covers_expiring"] = by_cover.at(ids, by_cover.sum(expiring), 0.0).astype(int)
+    nat = np.datetime64("NaT")
+    out["next_cover_expiry"] = by_cover.at(
+        ids, by_cover.min_time(np.where(expiring, expiry, nat).astype(expiry.dtype))
     )
-    out["next_cover_expiry"] = covers[expiring].groupby("client_id")["expiry_date"].min().reindex(out.index)
-    lapsed = ~covers["active"] & (
+    lapsed = ~on & (
         (covers["expiry_date"] < pd.Timestamp(snapshot.as_of))
         | covers["status"].isin(["expired", "cancelled"])
+    ).to_numpy(dtype=bool)
+    out["last_lapse"] = by_cover.at(
+        ids, by_cover.max_time(np.where(lapsed, expiry, nat).astype(expiry.dtype))
     )
-    out["last_lapse"] = covers[lapsed].groupby("client_id")["expiry_date"].max().reindex(out.index)
     return out.drop(columns=["_lgd_ead", "_lgd_lim"])

@@ -59,7 +59,7 @@ def analyse(snapshot: BookSnapshot, policy: Policy) -> AnalysisFrames:
     exposure = client_exposure(snapshot, policy, facilities, covers)
 
     lt = latest.reindex(idx)
-    f = pd.DataFrame(index=idx)
+    f: dict[str, np.ndarray] = {}  # columns collected, then one frame (not one insert per column)
     debt = lt["total_debt"].to_numpy(dtype="float64")
     ebitda = lt["annual_ebitda"].to_numpy(dtype="float64")
     has_stmt = lt["period_end"].notna().to_numpy()
@@ -82,11 +82,14 @@ def analyse(snapshot: BookSnapshot, policy: Policy) -> AnalysisFrames:
     ex = exposure.reindex(idx)
     f["utilisation"] = ex["utilisation"].to_numpy(dtype="float64")
     f["log_total_limit"] = np.log1p(ex["total_limit"].to_numpy(dtype="float64"))
-    f["insured_share"] = np.where(
-        ex["insurance_exposure"] > 0,
-        ex["insured"] / ex["insurance_exposure"].where(ex["insurance_exposure"] > 0),
-        np.nan,
-    )
+    exposed = ex["insurance_exposure"].to_numpy(dtype="float64")
+    with np.errstate(invalid="ignore", divide="ignore"):
+        f["insured_share"] = np.where(
+            exposed > 0,
+            ex["insured"].to_numpy(dtype="float64") / np.where(exposed > 0, exposed, np.nan),
+            np.nan,
+        )
+    features = pd.DataFrame({name: f[name] for name in FEATURE_COLUMNS}, index=idx)
     return AnalysisFrames(
         ratios=ratios,
         latest=latest,
@@ -97,7 +100,7 @@ def analyse(snapshot: BookSnapshot, policy: Policy) -> AnalysisFrames:
         covers=covers,
         facilities=facilities,
         exposure=exposure,
-        features=f[list(FEATURE_COLUMNS)],
+        features=features,
     )
 
 

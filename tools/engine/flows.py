@@ -13,6 +13,7 @@ import pandas as pd
 
 from crm_adapter.snapshot import BookSnapshot
 from tools.engine.frames import fx_factor, month_index, safe_div
+from tools.engine.segments import Segments
 from tools.policy.schema import Policy
 
 
@@ -21,30 +22,32 @@ def flow_metrics(snapshot: BookSnapshot, policy: Policy) -> pd.DataFrame:
     as_of: dt.date = snapshot.as_of
     fl = snapshot.flows
     back = (as_of.year * 12 + as_of.month - 1) - month_index(fl["month"])
-    window = fl[(back >= 1) & (back <= 12)].copy()
-    window["_back"] = back[(back >= 1) & (back <= 12)]
+    keep = (back >= 1) & (back <= 12)
+    window = fl[keep]
+    b = back[keep]
     rate = fx_factor(snapshot, window["currency"])
-    window["_in"] = window["inflows"].to_numpy(dtype="float64") * rate
-    window["_out"] = window["outflows"].to_numpy(dtype="float64") * rate
-    window["_recent"] = np.where(window["_back"] <= 3, window["_in"], np.nan)
-    window["_older"] = np.where(window["_back"] >= 4, window["_in"], np.nan)
-    g = window.groupby("client_id")
+    inflow = window["inflows"].to_numpy(dtype="float64") * rate
+    outflow = window["outflows"].to_numpy(dtype="float64") * rate
+    seg = Segments.of(window["client_id"].to_numpy())  # per-client reductions over rows sorted by client once
+    mean_in = seg.mean(inflow)
+    recent, older = np.where(b <= 3, inflow, np.nan), np.where(b >= 4, inflow, np.nan)
     out = pd.DataFrame(
         {
-            "flow_months": g.size(),
-            "flow_first_month": g["month"].min(),
-            "flow_last_month": g["month"].max(),
-            "avg_monthly_inflow": g["_in"].mean(),
-            "avg_monthly_outflow": g["_out"].mean(),
-            "net_flow": g["_in"].sum() - g["_out"].sum(),
-            "annual_inflow": g["_in"].mean() * 12.0,
-            "_recent_mean": g["_recent"].mean(),
-            "_recent_n": g["_recent"].count(),
-            "_older_mean": g["_older"].mean(),
-            "_older_n": g["_older"].count(),
-            "_in_std": g["_in"].std(ddof=0),
-            "bounced_payments_12m": g["bounced_payments"].sum().astype("float64"),
-        }
+            "flow_months": seg.size(),
+            "flow_first_month": seg.min_time(window["month"]),
+            "flow_last_month": seg.max_time(window["month"]),
+            "avg_monthly_inflow": mean_in,
+            "avg_monthly_outflow": seg.mean(outflow),
+            "net_flow": seg.sum(inflow) - seg.sum(outflow),
+            "annual_inflow": mean_in * 12.0,
+            "_recent_mean": seg.mean(recent),
+            "_recent_n": seg.count(recent),
+            "_older_mean": seg.mean(older),
+            "_older_n": seg.count(older),
+            "_in_std": seg.std0(inflow),
+            "bounced_payments_12m": seg.sum(window["bounced_payments"].to_numpy(dtype="float64")),
+        },
+        index=seg.index(),
     )
     enough = (out["_recent_n"] >= 3) & (out["_older_n"] >= 3)
     trend = safe_div(out["_recent_mean"], out["_older_mean"]) - 1.0

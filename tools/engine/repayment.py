@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from crm_adapter.snapshot import BookSnapshot
+from tools.engine.segments import Segments
 
 
 def fully_paid(rp: pd.DataFrame, tolerance: float) -> np.ndarray:
@@ -31,34 +32,31 @@ def repayment_metrics(snapshot: BookSnapshot, tolerance: float = 0.0) -> pd.Data
     """One row per client with instalments due in the last 12 months (others: no repayment history)."""
     as_of = pd.Timestamp(snapshot.as_of)
     rp = snapshot.repayments
-    due = rp[(rp["due_date"] <= as_of) & (rp["due_date"] > as_of - pd.DateOffset(months=12))].copy()
+    due = rp[(rp["due_date"] <= as_of) & (rp["due_date"] > as_of - pd.DateOffset(months=12))]
     paid = fully_paid(due, tolerance)
-    end = due["paid_date"].where(pd.Series(paid, index=due.index), as_of)
-    dpd = np.maximum((end - due["due_date"]).dt.days.to_numpy(dtype="float64"), 0.0)
-    due["_dpd"] = dpd
-    due["_current"] = np.where(~paid, dpd, 0.0)
-    due["_oldest_unpaid"] = due["due_date"].where(~paid & (dpd > 0))
-    due["_late30"] = dpd >= 30
-    due["_late60"] = dpd >= 60
-    due["_late90"] = dpd >= 90
-    due["_on_time"] = paid & (dpd == 0)
-    due["_cure"] = paid & (dpd > 0)
-    due["_partial"] = ~paid & due["amount_paid"].fillna(0.0).gt(0.0).to_numpy()
-    g = due.groupby("client_id")
-    n = g.size().astype("float64")
+    due_dates = due["due_date"].to_numpy()
+    end = np.where(paid, due["paid_date"].to_numpy(), as_of.to_datetime64().astype(due_dates.dtype))
+    dpd = np.maximum((end - due_dates) / np.timedelta64(1, "D"), 0.0)  # whole days: the dates are days
+    unpaid = ~paid
+    seg = Segments.of(due["client_id"].to_numpy())  # per-client reductions over rows sorted by client once
+    n = seg.size().astype("float64")
+    partial = unpaid & (np.nan_to_num(due["amount_paid"].to_numpy(dtype="float64")) > 0.0)
     out = pd.DataFrame(
         {
             "instalments_12m": n,
-            "current_dpd": g["_current"].max(),
-            "max_dpd_12m": g["_dpd"].max(),
-            "late_30_count_12m": g["_late30"].sum().astype("float64"),
-            "late_60_count_12m": g["_late60"].sum().astype("float64"),
-            "late_90_count_12m": g["_late90"].sum().astype("float64"),
-            "on_time_ratio": g["_on_time"].sum() / n.where(n > 0),
-            "cures_12m": g["_cure"].sum().astype("float64"),
-            "partly_paid_12m": g["_partial"].sum().astype("float64"),
-            "oldest_unpaid_due": g["_oldest_unpaid"].min(),
-        }
+            "current_dpd": seg.max(np.where(unpaid, dpd, 0.0)),
+            "max_dpd_12m": seg.max(dpd),
+            "late_30_count_12m": seg.sum(dpd >= 30),
+            "late_60_count_12m": seg.sum(dpd >= 60),
+            "late_90_count_12m": seg.sum(dpd >= 90),
+            "on_time_ratio": seg.sum(paid & (dpd == 0)) / np.where(n > 0, n, np.nan),
+            "cures_12m": seg.sum(paid & (dpd > 0)),
+            "partly_paid_12m": seg.sum(partial),
+            "oldest_unpaid_due": seg.min_time(
+                np.where(unpaid & (dpd > 0), due_dates, np.datetime64("NaT")).astype(due_dates.dtype)
+            ),
+        },
+        index=seg.index(),
     )
     out.index.name = "client_id"
     return out

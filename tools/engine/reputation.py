@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from crm_adapter.snapshot import BookSnapshot
+from tools.engine.segments import Segments
 from tools.policy.schema import Policy
 
 SEVERITY_RANK = {"low": 1, "medium": 2, "high": 3, "severe": 4}
@@ -37,13 +38,14 @@ def weighted_signals(snapshot: BookSnapshot, policy: Policy) -> pd.DataFrame:
 
 def reputation_metrics(signals: pd.DataFrame) -> pd.DataFrame:
     """One row per client with signals: `reputation_score`, counts."""
-    g = signals.groupby("client_id")
+    seg = Segments.of(signals["client_id"].to_numpy())  # the rows are sorted by client already
     out = pd.DataFrame(
         {
-            "reputation_score": g["weight"].sum().clip(lower=0.0),
-            "signals": g.size().astype("float64"),
-            "adverse_signals": g["adverse"].sum().astype("float64"),
-        }
+            "reputation_score": np.maximum(seg.sum(signals["weight"].to_numpy(dtype="float64")), 0.0),
+            "signals": seg.size().astype("float64"),
+            "adverse_signals": seg.sum(signals["adverse"].to_numpy(dtype=bool)),
+        },
+        index=seg.index(),
     )
     out.index.name = "client_id"
     return out

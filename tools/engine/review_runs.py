@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 import uuid
 
 import numpy as np
@@ -54,7 +55,12 @@ class ReviewRunResultRow(SQLModel, table=True):
     current_ratio: float | None = None
     interest_coverage: float | None = None
     max_dpd_12m: float | None = None
-    warnings: str = Field(default="[]", sa_type=Text, description="JSON list of {indicator, level, message}")
+    warnings: str = Field(
+        default="[]",
+        sa_type=Text,
+        description="JSON list of {indicator, level, value, threshold, date} (codes and numbers; the text is "
+        "built when shown)",
+    )
 
 
 class ClientReviewRow(SQLModel, table=True):
@@ -85,7 +91,69 @@ class PreviousResult(BaseModel):
     current_ratio: float | None
     interest_coverage: float | None
     max_dpd_12m: float | None
-    warnings: list[dict[str, str]]
+    warnings: list[dict[str, str | float | None]]
+
+
+RANGE_MIN_IDS = (
+    500  # more ids than this, densely packed (a review chunk): select their range, filter in pandas
+)
+
+
+def _dense(client_ids: list[int] | None) -> bool:
+    return (
+        client_ids is not None
+        and len(client_ids) > RANGE_MIN_IDS
+        and max(client_ids) - min(client_ids) < 2 * len(client_ids)
+    )
+
+
+def _of_clients(column, client_ids: list[int]):  # type: ignore[no-untyped-def]
+    """`column IN ids`, or for a dense chunk of ids `column BETWEEN min AND max` (no 25k bound parameters)."""
+    if _dense(client_ids):
+        return col(column).between(min(client_ids), max(client_ids))
+    return col(column).in_(client_ids)
+
+
+def _only(df: pd.DataFrame, client_ids: list[int] | None) -> pd.DataFrame:
+    if not _dense(client_ids):
+        return df
+    return df[df["client_id"].isin(pd.Index(client_ids))]
+
+
+def _json_number(v: float) -> str:
+    return repr(v) if math.isfinite(v) else "null"  # repr round-trips a float exactly
+
+
+def warnings_json(w: pd.DataFrame) -> pd.Series:
+    """Per client id: the JSON list of its warnings, as codes and numbers (no message text).
+
+    One f-string per warning and a single join of the whole batch, split at the clients' ends (no json.dumps and
+    no Python call per client). The adverse-signal row's summary (CRM text) is kept as its message.
+    """
+    if not len(w):
+        return pd.Series(dtype=object)
+    dates = pd.to_datetime(w["date"])
+    days = [
+        f'"{d}"' if isinstance(d, str) else "null"
+        for d in dates.dt.strftime("%Y-%m-%d").astype(object).tolist()
+    ]
+    texts = w["message"].tolist() if "message" in w.columns else [None] * len(w)
+    rows = [
+        f'{{"indicator":"{i}","level":"{lv}","value":{_json_number(v)},"threshold":{_json_number(t)},"date":{d}'
+        + (f',"message":{json.dumps(m)}}}' if isinstance(m, str) else "}")
+        for i, lv, v, t, d, m in zip(w["indicator"].tolist(), w["level"].tolist(), w["value"].astype("float64").tolist(),
+                                     w["threshold"].astype("float64").tolist(), days, texts, strict=True)
+    ]  # fmt: skip
+    cid = w["client_id"].to_numpy()
+    order = np.argsort(cid, kind="stable")  # a client's warnings stay in their order (worst first)
+    cid = cid[order]
+    last = np.append(cid[1:] != cid[:-1], True)  # the last row of each client
+    # one join for the batch, split at the clients' ends (record separator: JSON escapes it in text)
+    joined = "".join(
+        rows[i] + ("]\x1e" if end else ",") for i, end in zip(order.tolist(), last.tolist(), strict=True)
+    )
+    first = np.flatnonzero(np.insert(last[:-1], 0, True))
+    return pd.Series(["[" + x for x in joined.split("\x1e")[:-1]], index=cid[first])
 
 
 class ReviewRunStore:
@@ -100,12 +168,9 @@ class ReviewRunStore:
         run_id = uuid.uuid4().hex[:16]
         t = pa.table()
         w = pa.warnings
-        wj = (
-            w.assign(_j=[json.dumps({"indicator": i, "level": lv, "message": m}) for i, lv, m in
-                         zip(w["indicator"], w["level"], w["message"], strict=True)])  # fmt: skip
-            .groupby("client_id")["_j"].agg(lambda s: "[" + ",".join(s) + "]")
-            if len(w) else pd.Series(dtype=object)
-        )  # fmt: skip
+        if len(w) and not w["client_id"].is_monotonic_increasing:
+            w = w.iloc[np.argsort(w["client_id"].to_numpy(), kind="stable")]
+        w_ids = w["client_id"].to_numpy()
         frame = pd.DataFrame(
             {
                 "run_id": run_id,
@@ -124,7 +189,6 @@ class ReviewRunStore:
                 "current_ratio": t["current_ratio"].to_numpy(dtype="float64"),
                 "interest_coverage": t["interest_coverage"].to_numpy(dtype="float64"),
                 "max_dpd_12m": t["max_dpd_12m"].to_numpy(dtype="float64"),
-                "warnings": wj.reindex(t.index).fillna("[]").to_numpy(),
             }
         )
         with self.engine.begin() as conn:
@@ -142,7 +206,13 @@ class ReviewRunStore:
                 },  # fmt: skip
             )
             for start in range(0, len(frame), SAVE_BATCH):  # bounded Python-object copies of the rows
-                bulk_insert(conn, ReviewRunResultRow.__table__, frame.iloc[start : start + SAVE_BATCH])  # type: ignore[attr-defined]
+                batch = frame.iloc[start : start + SAVE_BATCH]
+                ids = batch["client_id"].to_numpy()
+                lo = int(np.searchsorted(w_ids, ids.min(), side="left")) if len(ids) else 0
+                hi = int(np.searchsorted(w_ids, ids.max(), side="right")) if len(ids) else 0
+                wj = warnings_json(w.iloc[lo:hi])  # this batch's warnings only: bounded text too
+                batch = batch.assign(warnings=wj.reindex(ids).fillna("[]").to_numpy())
+                bulk_insert(conn, ReviewRunResultRow.__table__, batch)  # type: ignore[attr-defined]
             bump_in(conn)
         self.changes.touch()
         return run_id
@@ -171,14 +241,14 @@ class ReviewRunStore:
             .group_by(r.client_id)
         )
         if client_ids is not None:
-            latest = latest.where(col(r.client_id).in_(client_ids))
+            latest = latest.where(_of_clients(r.client_id, client_ids))
         sub = latest.subquery()
         stmt = select(r.client_id, r.grade, r.as_of).join(
             sub, (r.client_id == sub.c.client_id) & (r.as_of == sub.c.as_of)
         )
         with self.engine.connect() as conn:
             df = pd.read_sql(stmt, conn)
-        df = df.drop_duplicates("client_id").set_index("client_id")
+        df = _only(df, client_ids).drop_duplicates("client_id").set_index("client_id")
         return pd.DataFrame(
             {"grade": df["grade"].astype("float64"), "run_date": pd.to_datetime(df["as_of"])}, index=df.index
         )
@@ -205,10 +275,10 @@ class ReviewRunStore:
             col(ClientReviewRow.reviewed_on) <= on_or_before
         )
         if client_ids is not None:
-            stmt = stmt.where(col(ClientReviewRow.client_id).in_(client_ids))
+            stmt = stmt.where(_of_clients(ClientReviewRow.client_id, client_ids))
         stmt = stmt.group_by(ClientReviewRow.client_id)
         with self.engine.connect() as conn:
-            df = pd.read_sql(stmt, conn)
+            df = _only(pd.read_sql(stmt, conn), client_ids)
         return pd.Series(
             pd.to_datetime(df["d"]).to_numpy(), index=df["client_id"].to_numpy(), dtype="datetime64[ns]"
         )

@@ -33,7 +33,7 @@ from kernel.errors import InvalidInput, NotFound
 from kernel.money import quantize
 from tools.access import get_client_for, scope_officer_ids
 from tools.actor import Actor
-from tools.engine import assemble
+from tools.engine import assemble, ews
 from tools.engine.aggregates import AggregateStore, BookAggregates
 from tools.engine.chunked import CHUNK_CLIENTS, assess_in_chunks
 from tools.engine.concentration import NAME_LEVEL, BookExposure, concentration_lines, hhi, only_visible
@@ -229,7 +229,9 @@ class CreditEngine:
             book = self.slice_exposure(snapshot, as_of)
         pa = self.assess_portfolio(snapshot, book=book)
         assessment = assemble.client_assessment(pa, client_id)
-        assessment = with_statement_warnings(assessment, self.adapter, self.policy.statements)  # bank statements
+        assessment = with_statement_warnings(
+            assessment, self.adapter, self.policy.statements
+        )  # bank statements
         with self._lock:
             version = key[2]
             if version < self._cache_version:
@@ -433,7 +435,7 @@ class CreditEngine:
 
 
 def _warning_models(pa: PortfolioAssessment, ids: list[int]) -> dict[int, list[EarlyWarning]]:
-    w = pa.warnings[pa.warnings["client_id"].isin(ids)]
+    w = ews.with_messages(pa.warnings[pa.warnings["client_id"].isin(ids)])
     out: dict[int, list[EarlyWarning]] = {i: [] for i in ids}
     for x in w.itertuples():
         out[int(x.client_id)].append(

@@ -1,0 +1,189 @@
+"""Per-client reductions over a history table as segment reductions on arrays sorted by client once.
+
+`Segments.of(client_id)` sorts the rows' client ids once (a stable argsort, skipped when already sorted)
+and finds where each client's run of rows starts; every reduction is then one NumPy pass over the
+values in that order (`np.add.reduceat`, `np.fmax.reduceat`, …) instead of a pandas group-by that
+factorises the key again for each column.
+
+Semantics follow pandas' group-by reductions: NaN values are skipped (a sum of no values is 0, a max,
+min or mean of no values is NaN); the result is per client id, ascending (`keys`), clients without
+rows are absent.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+_NAT = np.iinfo("int64").min
+
+
+@dataclass(frozen=True)
+class Segments:
+    keys: np.ndarray  # the client ids with rows, ascending
+    starts: np.ndarray  # where each client's rows start, in sorted order
+    sizes: np.ndarray  # rows per client
+    order: np.ndarray | None  # sorted position → row (None: the rows are already sorted by client)
+    codes: np.ndarray  # per row (original order): the position of its client in `keys`
+    _cache: dict[str, list[tuple[np.ndarray, np.ndarray]]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+
+    @classmethod
+    def of(cls, client_id: np.ndarray | pd.Series) -> Segments:
+        ids = np.asarray(client_id)
+        if len(ids) and np.any(ids[1:] < ids[:-1]):
+            order: np.ndarray | None = np.argsort(ids, kind="stable")
+            ids_sorted = ids[order]
+        else:
+            order, ids_sorted = None, ids
+        new = np.empty(len(ids_sorted), dtype=bool)
+        if len(ids_sorted):
+            new[0] = True
+            np.not_equal(ids_sorted[1:], ids_sorted[:-1], out=new[1:])
+        starts = np.flatnonzero(new)
+        sizes = np.diff(np.append(starts, len(ids_sorted)))
+        seg_sorted = np.cumsum(new) - 1
+        if order is None:
+            codes = seg_sorted
+        else:
+            codes = np.empty(len(ids), dtype=seg_sorted.dtype)
+            codes[order] = seg_sorted
+        return cls(keys=ids_sorted[starts], starts=starts, sizes=sizes, order=order, codes=codes)
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    def index(self, name: str = "client_id") -> pd.Index:
+        return pd.Index(self.keys, name=name)
+
+    def sorted(self, values: np.ndarray | pd.Series) -> np.ndarray:
+        v = np.asarray(values)
+        return v if self.order is None else v[self.order]
+
+    def _reduceat(self, ufunc: np.ufunc, v: np.ndarray, empty: float) -> np.ndarray:
+        if not len(self.keys):
+            return np.empty(0, dtype=v.dtype if v.dtype.kind in "fiu" else "float64")
+        return ufunc.reduceat(v, self.starts)
+
+    def size(self) -> np.ndarray:
+        return self.sizes.astype("int64")
+
+    def _by_rank(self) -> list[tuple[np.ndarray, np.ndarray]]:
+        """Per rank r (the r-th row of a client): the clients with more than r rows and that row's sorted position.
+
+        The clients are taken largest first, so each rank's clients are a prefix: the whole walk touches
+        every row once."""
+        cached = self._cache.get("ranks")
+        if cached is not None:
+            return cached
+        desc = np.argsort(-self.sizes, kind="stable")
+        sizes_desc = self.sizes[desc]
+        out = []
+        for r in range(int(sizes_desc[0]) if len(sizes_desc) else 0):
+            segs = desc[: int(np.searchsorted(-sizes_desc, -r, side="left"))]
+            out.append((segs, self.starts[segs] + r))
+        self._cache["ranks"] = out
+        return out
+
+    def sum(self, values: np.ndarray | pd.Series) -> np.ndarray:
+        """Sum per client, NaN skipped (0.0 when a client has no values); booleans count.
+
+        Floats are added exactly as pandas' group-by does, so the results are the same to the last bit: rows
+        already sorted by client and no NaN → one `np.add.reduceat` (pandas 3's own fast path); otherwise
+        Kahan-compensated summation in row order (its Cython kernel)."""
+        v = self.sorted(values)
+        if v.dtype.kind in "biu":
+            return self._reduceat(np.add, v.astype("float64"), 0.0)
+        return self._sum_count(v.astype("float64"))[0]
+
+    def _sum_count(self, v: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        nan = np.isnan(v)
+        if self.order is None and not nan.any():
+            return self._reduceat(np.add, v, 0.0), self.sizes.astype("float64")
+        return self._kahan(v)
+
+    def _kahan(self, v: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(sum, count of non-NaN) per client: compensated summation in row order."""
+        total, comp, nobs = np.zeros(len(self.keys)), np.zeros(len(self.keys)), np.zeros(len(self.keys))
+        for segs, rows in self._by_rank():
+            x = v[rows]
+            ok = ~np.isnan(x)
+            segs, x = segs[ok], x[ok]
+            y = x - comp[segs]
+            t = total[segs] + y
+            c = (t - total[segs]) - y
+            comp[segs] = np.where(np.isnan(c), 0.0, c)
+            total[segs] = t
+            nobs[segs] += 1
+        return total, nobs
+
+    def count(self, values: np.ndarray | pd.Series) -> np.ndarray:
+        """Non-NaN values per client."""
+        v = self.sorted(values)
+        return self._reduceat(np.add, (~np.isnan(v)).astype("int64"), 0)
+
+    def max(self, values: np.ndarray | pd.Series) -> np.ndarray:
+        """Largest value per client, NaN skipped (NaN when a client has none)."""
+        return self._reduceat(np.fmax, self.sorted(values).astype("float64"), np.nan)
+
+    def min(self, values: np.ndarray | pd.Series) -> np.ndarray:
+        return self._reduceat(np.fmin, self.sorted(values).astype("float64"), np.nan)
+
+    def mean(self, values: np.ndarray | pd.Series) -> np.ndarray:
+        """Mean per client of the non-NaN values (NaN when none): sum / count, added as `sum` does."""
+        total, n = self._sum_count(self.sorted(values).astype("float64"))
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.where(n > 0, total / np.maximum(n, 1), np.nan)
+
+    def std0(self, values: np.ndarray | pd.Series) -> np.ndarray:
+        """Population standard deviation (ddof 0) per client over the non-NaN values: Welford's online
+        update in row order, as pandas' group-by var/std."""
+        v = self.sorted(values).astype("float64")
+        k = len(self.keys)
+        mean, m2, nobs = np.zeros(k), np.zeros(k), np.zeros(k)
+        for segs, rows in self._by_rank():
+            x = v[rows]
+            ok = ~np.isnan(x)
+            segs, x = segs[ok], x[ok]
+            nobs[segs] += 1
+            old = mean[segs]
+            new = old + (x - old) / nobs[segs]
+            mean[segs] = new
+            m2[segs] += (x - new) * (x - old)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.where(nobs > 0, np.sqrt(m2 / np.maximum(nobs, 1)), np.nan)
+
+    def _times(self, values: np.ndarray | pd.Series, ufunc: np.ufunc, fill: int) -> np.ndarray:
+        v = np.asarray(values)
+        unit = np.datetime_data(v.dtype)[0] if v.dtype.kind == "M" else "ns"
+        i = self.sorted(v).view("int64")
+        i = np.where(i == _NAT, fill, i)
+        out = self._reduceat(ufunc, i, fill) if len(self.keys) else np.empty(0, dtype="int64")
+        out = np.where(out == fill, _NAT, out)
+        return out.view(f"datetime64[{unit}]")
+
+    def max_time(self, values: np.ndarray | pd.Series) -> np.ndarray:
+        """Latest date per client, NaT skipped (NaT when a client has none); keeps the time unit."""
+        return self._times(values, np.maximum, _NAT)
+
+    def min_time(self, values: np.ndarray | pd.Series) -> np.ndarray:
+        return self._times(values, np.minimum, np.iinfo("int64").max)
+
+    def per_row(self, per_client: np.ndarray) -> np.ndarray:
+        """A per-client result back on every row (original order), like group-by `transform`."""
+        return np.asarray(per_client)[self.codes]
+
+    def at(self, ids: np.ndarray | pd.Index, per_client: np.ndarray, fill: object = np.nan) -> np.ndarray:
+        """Per-client values looked up for `ids` (searchsorted on the sorted keys); `fill` where absent."""
+        ids = np.asarray(ids)
+        v = np.asarray(per_client)
+        if not len(self.keys):
+            return np.full(len(ids), fill, dtype=v.dtype if v.dtype.kind == "M" else None)
+        pos = np.minimum(np.searchsorted(self.keys, ids), len(self.keys) - 1)
+        found = self.keys[pos] == ids
+        if v.dtype.kind == "M":
+            return np.where(found, v[pos], np.datetime64("NaT")).astype(v.dtype)
+        return np.where(found, v[pos], fill)
