@@ -18,8 +18,8 @@ from sqlalchemy import Engine
 
 from crm_adapter.protocol import CRMAdapter
 from crm_adapter.statements.importer import load_client_frames
-from kernel.catalogue import Language, text
-from tools.engine.results import LEVEL_RANK, ClientAssessment, EarlyWarning
+from kernel.catalogue import Language, render
+from tools.engine.results import LEVEL_RANK, ClientAssessment, EarlyWarning, Msg
 from tools.statements.analysis import Finding, StatementAnalysis, analyse_frames, group_names
 from tools.statements.policy import StatementsPolicy
 
@@ -87,20 +87,28 @@ def _figures(f: Finding, ccy: str) -> dict[str, Any]:
     return {}
 
 
-def warning_message(f: Finding, ccy: str, lang: Language | str = "en") -> str:
-    """The finding's message: its figures, then the largest transactions behind it."""
-    msg = text(f"statements.warning.{f.code}", lang, **_figures(f, ccy))
+def warning_msg(f: Finding, ccy: str) -> Msg:
+    """The finding's coded message (key + params, written in the reader's language by
+    `kernel.catalogue.render`): its figures, then the largest transactions behind it."""
     shown = [
-        text("statements.warning.txn", lang, date=t.date.isoformat(), amount=_amt(t.amount), currency=t.currency,
-             counterparty=t.counterparty or "-", description=t.description[:60] or "-", txn=t.txn_id[:12])
+        {"key": "statements.warning.txn",
+         "params": {"date": t.date.isoformat(), "amount": _amt(t.amount), "currency": t.currency,
+                    "counterparty": t.counterparty or "-", "description": t.description[:60] or "-",
+                    "txn": t.txn_id[:12]}}
         for t in f.transactions[:SHOWN_TRANSACTIONS]
     ]  # fmt: skip
-    if shown:
-        more = len(f.transactions) - len(shown)
-        msg += text("statements.warning.behind", lang, transactions="; ".join(shown))
-        if more > 0:
-            msg += text("statements.warning.more", lang, count=more)
-    return msg
+    more = len(f.transactions) - len(shown)
+    params: dict[str, Any] = {
+        "finding": {"key": f"statements.warning.{f.code}", "params": _figures(f, ccy)},
+        "behind": {"key": "statements.warning.behind", "params": {"transactions": shown}} if shown else "",
+        "more": {"key": "statements.warning.more", "params": {"count": more}} if shown and more > 0 else "",
+    }
+    return Msg(key="statements.warning.full", params=params)
+
+
+def warning_message(f: Finding, ccy: str, lang: Language | str = "en") -> str:
+    """The finding's message in `lang`: its figures, then the largest transactions behind it."""
+    return render(warning_msg(f, ccy), lang)
 
 
 def statement_warnings(analysis: StatementAnalysis | None, lang: Language | str = "en") -> list[EarlyWarning]:
@@ -112,7 +120,8 @@ def statement_warnings(analysis: StatementAnalysis | None, lang: Language | str 
         day = max((t.date for t in f.transactions), default=analysis.to_date)
         out.append(EarlyWarning(indicator=PREFIX + f.code, level=f.level,  # type: ignore[arg-type]
                                 value=f.value, threshold=f.red if f.level == "red" else f.amber, date=day,
-                                message=warning_message(f, analysis.currency or "", lang)))  # fmt: skip
+                                message=warning_message(f, analysis.currency or "", lang),
+                                msg=warning_msg(f, analysis.currency or "")))  # fmt: skip
     return sorted(out, key=lambda w: -LEVEL_RANK[w.level])
 
 

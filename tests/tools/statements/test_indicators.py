@@ -50,3 +50,16 @@ def test_below_thresholds_or_no_statements_gives_nothing() -> None:
         == []
     )
     assert statement_warnings(None) == []
+
+
+def test_each_warning_carries_its_code_so_every_surface_writes_it_in_the_readers_language() -> None:
+    """The English warning (what the API keeps) and a Chinese page rendering the same warning's code."""
+    from kernel.catalogue import render
+
+    sts, _, _ = read_statement_file(SAMPLES / "export_zh.csv")
+    a = analyse(sts, dt.date(2026, 3, 15), related=["上海恒丰控股集团有限公司"])
+    lender = {w.indicator: w for w in statement_warnings(a)}["statement_other_lender_payments"]
+    assert lender.msg is not None and render(lender.msg, "en") == lender.message
+    zh = render(lender.msg, "zh")
+    assert zh.startswith("向其他金融机构还款 1 笔，合计 CNY 80,000.00（中国工商银行上海分行）")
+    assert "相关交易" in zh and "in all" not in zh and "behind it" not in zh
