@@ -276,6 +276,17 @@ def evaluate(
     return out.take(order).reset_index(drop=True)
 
 
+def merged(warnings: pd.DataFrame, extra: pd.DataFrame | None) -> pd.DataFrame:
+    """The engine's warnings with other sources' rows (e.g. bank-statement findings) merged in, still worst
+    first per client: a stable sort, so within one level the engine's indicators come first, in their order."""
+    if extra is None or not len(extra):
+        return warnings
+    out = pd.concat([warnings, extra.assign(**{TEXT: None})], ignore_index=True)
+    rank = np.where(out["level"].to_numpy() == "red", 0, 1)
+    order = np.lexsort((rank, out["client_id"].to_numpy()))
+    return out.take(order).reset_index(drop=True)
+
+
 def overall_level(idx: pd.Index, warnings: pd.DataFrame) -> pd.Series:
     rank = warnings["level"].map({"amber": 1, "red": 2}).groupby(warnings["client_id"]).max()
     lvl = rank.reindex(idx).fillna(0).astype(int)

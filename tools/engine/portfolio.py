@@ -97,6 +97,7 @@ def assess_book(
     book: BookExposure | None = None,
     previous: pd.DataFrame | None = None,
     recorded_reviews: pd.Series | None = None,
+    extra_warnings: pd.DataFrame | None = None,
 ) -> PortfolioAssessment:
     """Every capability over the snapshot. `book` defaults to the snapshot itself (whole-book runs)."""
     idx = client_index(snapshot)
@@ -122,6 +123,7 @@ def assess_book(
         exposure=frames.exposure, latest=frames.latest, rating=rating, previous=previous, signals=frames.signals,
         headroom=headroom, required_cover=required.to_numpy(), policy=policy, review=review,
     )  # fmt: skip
+    warnings = ews.merged(warnings, extra_warnings)  # e.g. bank-statement findings (tools/statements)
     level = ews.overall_level(idx, warnings)
     proposals = adjustment.propose(
         idx=idx, features=frames.features, rating=rating, limits=lim, warnings=warnings, ews_level=level,

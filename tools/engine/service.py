@@ -53,7 +53,7 @@ from tools.engine.results import (
 from tools.engine.review_runs import ReviewRunStore
 from tools.engine.scorer import Scorer
 from tools.policy.schema import Policy
-from tools.statements.indicators import with_statement_warnings
+from tools.statements.indicators import statement_warning_frame
 
 # What whole-book exposure (concentration) needs; the heavy history tables are not read for it.
 BOOK_EXPOSURE_FRAMES = frozenset({"clients", "facilities", "covers", "fx"})
@@ -113,8 +113,10 @@ class CreditEngine:
         """Every capability over a snapshot (no scope check: callers pass an authorised snapshot)."""
         ids = None if book is None else snapshot.clients["client_id"].tolist()
         previous, reviews = self._history(snapshot.as_of, ids)
+        statements = statement_warning_frame(self.adapter, snapshot.clients["client_id"].tolist(),
+                                             as_of=snapshot.as_of, policy=self.policy.statements)  # fmt: skip
         return assess_book(snapshot, self.policy, scorer=self.scorer, book=book, previous=previous,
-                           recorded_reviews=reviews)  # fmt: skip
+                           recorded_reviews=reviews, extra_warnings=statements)  # fmt: skip
 
     def _whole_book(self, as_of: dt.date) -> BookSnapshot:
         return self.adapter.snapshot(as_of=as_of, include=BOOK_EXPOSURE_FRAMES)
@@ -229,9 +231,6 @@ class CreditEngine:
             book = self.slice_exposure(snapshot, as_of)
         pa = self.assess_portfolio(snapshot, book=book)
         assessment = assemble.client_assessment(pa, client_id)
-        assessment = with_statement_warnings(
-            assessment, self.adapter, self.policy.statements
-        )  # bank statements
         with self._lock:
             version = key[2]
             if version < self._cache_version:

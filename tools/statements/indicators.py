@@ -11,15 +11,17 @@ statements gets no warning and no change.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Any
 
+import pandas as pd
 from pydantic import BaseModel
 from sqlalchemy import Engine
 
 from crm_adapter.protocol import CRMAdapter
 from crm_adapter.statements.importer import load_client_frames
 from kernel.catalogue import Language, render
-from tools.engine.results import LEVEL_RANK, ClientAssessment, EarlyWarning, Msg
+from tools.engine.results import LEVEL_RANK, EarlyWarning, Msg
 from tools.statements.analysis import Finding, StatementAnalysis, analyse_frames, group_names
 from tools.statements.policy import StatementsPolicy
 
@@ -125,18 +127,31 @@ def statement_warnings(analysis: StatementAnalysis | None, lang: Language | str 
     return sorted(out, key=lambda w: -LEVEL_RANK[w.level])
 
 
-def with_statement_warnings(assessment: ClientAssessment, adapter: CRMAdapter, policy: StatementsPolicy) -> ClientAssessment:  # fmt: skip
-    """The assessment with the bank-statement warnings merged in and the EWS level raised to their worst."""
-    extra = statement_warnings(
-        analysis_of(adapter, assessment.client.client_id, as_of=assessment.as_of, policy=policy)
-    )
-    if not extra:
-        return assessment
-    warnings = sorted(
-        [*assessment.warnings, *extra], key=lambda w: -LEVEL_RANK[w.level]
-    )  # stable: engine first
-    level = max([assessment.ews_level, *(w.level for w in extra)], key=LEVEL_RANK.__getitem__)
-    return assessment.model_copy(update={"warnings": warnings, "ews_level": level})
+def clients_with_statements(adapter: CRMAdapter) -> set[int]:
+    """The clients that have imported bank statements (one small query; none without a SQL store)."""
+    engine = sql_engine(adapter)
+    if engine is None:
+        return set()
+    from sqlalchemy import text as sql
+
+    with engine.connect() as conn:
+        return {int(r[0]) for r in conn.execute(sql("SELECT DISTINCT client_id FROM bank_accounts"))}
+
+
+def statement_warning_frame(adapter: CRMAdapter, client_ids: Iterable[int], *, as_of: dt.date,
+                            policy: StatementsPolicy) -> pd.DataFrame:  # fmt: skip
+    """The bank-statement warnings of these clients as rows of the engine's warnings frame
+    (`tools.engine.ews.COLUMNS`), so the book's EWS levels, watch-list, proposals and review runs read them
+    as the client's card does. Only clients with imported statements are analysed."""
+    rows: list[dict[str, Any]] = []
+    wanted = set(client_ids) & clients_with_statements(adapter)
+    for cid in sorted(wanted):
+        for w in statement_warnings(analysis_of(adapter, cid, as_of=as_of, policy=policy)):
+            rows.append({"client_id": cid, "indicator": w.indicator, "level": w.level, "value": w.value,
+                         "threshold": w.threshold, "date": pd.Timestamp(w.date) if w.date else pd.NaT,
+                         "message": w.message, "msg": w.msg.model_dump() if w.msg else None})  # fmt: skip
+    return pd.DataFrame(rows, columns=["client_id", "indicator", "level", "value", "threshold", "date", "message",
+                                       "msg"])  # fmt: skip
 
 
 class StatementPanel(BaseModel):

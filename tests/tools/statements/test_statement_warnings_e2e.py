@@ -161,3 +161,22 @@ def test_a_bad_file_writes_nothing_and_out_of_scope_is_not_found(home: Path, tmp
     assert call_tool(tb, c.actor("rm.anna"), "bank_statements", {"client_id": 1002}).outcome == "not_found"
     mine = call_tool(tb, c.actor("rm.anna"), "bank_statements", {"client_id": ACME})
     assert mine.ok and mine.result.imported is False  # type: ignore[union-attr]
+
+
+def test_the_book_views_read_the_statement_warnings_as_the_card_does(home: Path) -> None:
+    """The watch-list (a book view, not the client card) holds ACME's statement warnings, so a card red from
+    its statements is never green on the watch-list; the limit proposal reads them too (same frame)."""
+    imported = _cli("statements", "import", str(SAMPLES / "acme_other_bank.sta"), "--client", str(ACME),
+                    "--as", "rm.anna", "--json")  # fmt: skip
+    assert imported.exit_code == 0, imported.output
+    c = make_container(home)
+    anna = c.actor("rm.anna")
+    item = next(w for w in c.credit_engine.watchlist(anna, as_of=c.today(), limit=500) if w.client_id == ACME)
+    on_list = {w.indicator for w in item.warnings}
+    assert {"statement_other_lender_payments", "statement_top_counterparty_share"} <= on_list
+    assert item.ews_level == "red"  # the top payer's 70.6 % share is red by itself
+    card = c.credit_engine.assess_client(anna, ACME, as_of=c.today())
+    assert {w.indicator for w in card.warnings} == on_list and card.ews_level == item.ews_level
+    pa = c.credit_engine.portfolio_for(anna, as_of=c.today())
+    rows = pa.warnings[pa.warnings["client_id"] == OTHER]
+    assert not rows["indicator"].str.startswith("statement_").any()  # no statements, nothing new
