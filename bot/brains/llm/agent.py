@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,7 +26,14 @@ from langchain.agents import create_agent
 from langchain.agents.middleware import ModelCallLimitMiddleware, ToolErrorMiddleware
 from langchain.agents.middleware.model_call_limit import ModelCallLimitExceededError
 from langchain.agents.middleware.types import ToolCallRequest
-from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, RemoveMessage, ToolMessage
+from langchain_core.messages import (
+    AIMessage,
+    AIMessageChunk,
+    BaseMessage,
+    HumanMessage,
+    RemoveMessage,
+    ToolMessage,
+)
 from langchain_openai import ChatOpenAI
 from langgraph.graph.message import REMOVE_ALL_MESSAGES
 from pydantic import ValidationError
@@ -36,20 +44,24 @@ from bot.brains.llm.checkpoint import open_checkpointer
 from bot.brains.llm.guard import MalformedToolCalls, TurnGuard, TurnTimeout, is_context_error
 from bot.brains.llm.prompts import SYSTEM_PROMPT
 from bot.brains.llm.selector import ParserToolSelector, ToolSelector
+from bot.brains.llm.stream import VerifiedStream
 from bot.brains.llm.tools import AgentContext, agent_tools
 from bot.brains.llm.verify import (
     STATE_TOOLS,
     allowed_numbers,
+    answers_in_language,
     invented_numbers,
     looks_like_tool_call,
+    review_contradictions,
     state_change_claims,
 )
 from bot.conversations import ConversationState
 from bot.facts import citations_for, figures_for
 from bot.reply import Action, DegradedReason, Reply, ToolCall
+from kernel.catalogue import detect_language
 from kernel.errors import CreditDeskError
 from tools.actor import Actor
-from tools.assistant_tools.models import PolicySearch, PreparedApproval
+from tools.assistant_tools.models import PolicySearch, PreparedApproval, ReviewStatus
 from tools.assistant_tools.toolbox import Toolbox
 
 MAX_MODEL_CALLS = 6
@@ -125,15 +137,21 @@ class LLMBrain:
         )  # fmt: skip
 
     # --- one turn ---------------------------------------------------------------------------------
-    def answer(self, actor: Actor, conversation_id: str, text: str, state: ConversationState) -> Reply:
+    streams = True  # `answer(..., on_delta=…)` passes on checked text as the model writes it
+
+    def answer(self, actor: Actor, conversation_id: str, text: str, state: ConversationState, *,
+               on_delta: Callable[[str], None] | None = None) -> Reply:  # fmt: skip
+        """One turn. With `on_delta`, the final text is passed on while the model writes it, one sentence
+        at a time and only sentences that pass the checks (`VerifiedStream`); the returned Reply is what
+        counts: when the whole text fails its checks this raises as usual and the caller replaces the
+        draft with the offline answer."""
         thread = _thread(actor, conversation_id)
         before = self._messages(thread)
         ctx = AgentContext(actor=actor, toolbox=self.toolbox, tools=self.selector.select(text, state),
                            result_chars=self.config.budget.result_chars,
                            deadline=time.monotonic() + self.config.turn_deadline_s)  # fmt: skip
         try:
-            result = self.agent.invoke({"messages": [HumanMessage(text)]}, config=thread, context=ctx)
-            messages: list[BaseMessage] = result["messages"]
+            messages, stream = self._run(text, thread, ctx, before, on_delta)
             final = messages[-1] if messages and isinstance(messages[-1], AIMessage) else None
             answer = final.text if final is not None else ""
             self._verify(answer, messages, ctx)
@@ -146,7 +164,29 @@ class LLMBrain:
             raise BrainUnavailable(reason, cause) from exc
         self._store(thread, compact_history(messages, keep_turns=KEEP_TURNS, result_chars=ctx.result_chars,
                                             old_result_chars=OLD_RESULT_CHARS))  # fmt: skip
+        if stream is not None:
+            stream.finish(answer)  # the checked text's last words (an unfinished sentence) go out now
         return self._reply(answer, ctx)
+
+    def _run(self, text: str, thread: dict[str, Any], ctx: AgentContext, before: list[BaseMessage],
+             on_delta: Callable[[str], None] | None) -> tuple[list[BaseMessage], VerifiedStream | None]:  # fmt: skip
+        turn = {"messages": [HumanMessage(text)]}
+        if on_delta is None:
+            return list(self.agent.invoke(turn, config=thread, context=ctx)["messages"]), None
+        history = [str(m.content) for m in before if isinstance(m, ToolMessage | HumanMessage)] + [text]
+        stream = VerifiedStream(on_delta, lambda: allowed_numbers(
+            history + [o.result.model_dump_json() for o in ctx.outcomes if o.result is not None]))  # fmt: skip
+        messages: list[BaseMessage] = []
+        for mode, chunk in self.agent.stream(
+            turn, config=thread, context=ctx, stream_mode=["messages", "values"]
+        ):
+            if mode == "values":
+                messages = list(chunk["messages"])
+            else:
+                token, _meta = chunk
+                if isinstance(token, AIMessageChunk):
+                    stream.feed(token.id or "", token.text, bool(token.tool_call_chunks))
+        return messages, stream
 
     def _verify(self, text: str, messages: list[BaseMessage], ctx: AgentContext) -> None:
         if not text.strip():
@@ -162,6 +202,20 @@ class LLMBrain:
         if invented:
             raise BrainUnavailable(
                 "unverified_answer", "figures not in any tool result: " + ", ".join(invented[:5])
+            )
+        reviews = [
+            (o.result.name, o.result.review.overdue)
+            for o in ctx.outcomes
+            if isinstance(o.result, ReviewStatus)
+        ]
+        contradicted = review_contradictions(text, reviews)
+        if contradicted:
+            raise BrainUnavailable("unverified_answer", f"contradicts review_status: {contradicted[0]!r}")
+        question = next((str(m.content) for m in reversed(messages) if isinstance(m, HumanMessage)), "")
+        language = detect_language(question)
+        if not answers_in_language(language, text):
+            raise BrainUnavailable(
+                "unverified_answer", f"the answer is not in the question's language ({language})"
             )
 
     # --- memory -------------------------------------------------------------------------------------

@@ -6,6 +6,9 @@ Around every model call (`wrap_model_call`):
   "context length exceeded" from the server is answered once with half the room, then `ContextTooSmall`;
 - the call gets what is left of the whole-turn deadline as its timeout (at most the per-call timeout);
   no time left: `TurnTimeout`;
+- a tool call written as the text (a JSON object, a ```json fence, `<tool_call>` tags: what small models
+  such as Qwen2.5-Coder-0.5B on llama.cpp do) is read as the call it means, when it names a tool this turn
+  offers with JSON arguments; no retry is spent on it;
 - a malformed response (invented tool name, arguments that are not JSON, a tool call written as text, or
   the very same call again) is retried once with the problem stated; a second one: `MalformedToolCalls`.
 """
@@ -14,6 +17,7 @@ from __future__ import annotations
 
 import json
 import re
+import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -24,7 +28,7 @@ from langchain_core.messages import AIMessage, BaseMessage, HumanMessage
 
 from bot.brains.llm.budget import Budget, ContextTooSmall, compact_schema, estimate_tokens, fit_messages
 from bot.brains.llm.tools import AgentContext
-from bot.brains.llm.verify import looks_like_tool_call
+from bot.brains.llm.verify import looks_like_tool_call, tool_calls_in_text
 from tools.assistant_tools.registry import TOOLS
 
 _CONTEXT_ERROR = re.compile(r"context|maximum.{0,40}tokens|too many tokens|prompt is too long", re.I)
@@ -69,6 +73,22 @@ def problem_with(message: AIMessage, earlier_calls: set[str]) -> str | None:
     if message.tool_calls and all(_key(c["name"], c["args"]) in earlier_calls for c in message.tool_calls):
         return f"you already called {message.tool_calls[0]['name']} with these arguments; its result is above"
     return None
+
+
+def read_text_calls(response: ModelResponse[Any], offered: list[str]) -> ModelResponse[Any]:
+    """The response with a tool call written as its text turned into the call it means (offered tools
+    only; anything else is left for `problem_with`)."""
+    message = next((m for m in response.result if isinstance(m, AIMessage)), None)
+    if message is None or message.tool_calls or message.invalid_tool_calls:
+        return response
+    calls = tool_calls_in_text(message.text)
+    if not calls or any(name not in offered for name, _ in calls):
+        return response
+    made = message.model_copy(update={"content": "", "tool_calls": [
+        {"name": name, "args": args, "id": f"call_text_{uuid.uuid4().hex[:8]}", "type": "tool_call"}
+        for name, args in calls]})  # fmt: skip
+    return ModelResponse(result=[made if m is message else m for m in response.result],
+                         structured_response=response.structured_response)  # fmt: skip
 
 
 class TurnGuard(AgentMiddleware[Any, AgentContext, Any]):
@@ -116,6 +136,8 @@ class TurnGuard(AgentMiddleware[Any, AgentContext, Any]):
                         f"the server still reports too long a prompt: {again.message}"
                     ) from again
                 raise
+        offered = request.runtime.context.tools
+        response = read_text_calls(response, offered)
         earlier = _calls_this_turn(request.messages)
         message = next((m for m in response.result if isinstance(m, AIMessage)), None)
         problem = problem_with(message, earlier) if message is not None else None
@@ -125,7 +147,7 @@ class TurnGuard(AgentMiddleware[Any, AgentContext, Any]):
                                           HumanMessage(f"Your last reply could not be used: {problem}. Call one of "
                                                        f"the offered tools with JSON arguments, or answer in plain "
                                                        f"text from the results you have.")])  # fmt: skip
-        response = self._call(retry, handler)
+        response = read_text_calls(self._call(retry, handler), offered)
         message = next((m for m in response.result if isinstance(m, AIMessage)), None)
         again = problem_with(message, earlier) if message is not None else None
         if again is not None:
