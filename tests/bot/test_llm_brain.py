@@ -84,7 +84,7 @@ def test_multi_tool_turn(make_assistant, fake, anna, book) -> None:  # type: ign
 
 def test_out_of_scope_client_is_refused_by_the_tool(make_assistant, fake, anna) -> None:  # type: ignore[no-untyped-def]
     fake.script(tool_calls("exposure", client_id=1002), say("I can't see that client."))
-    reply = make_assistant().answer(anna, "llm-2", "utilisation of ACME Logistics")
+    reply = make_assistant().answer(anna, "llm-2", "utilisation of client 1002 (ACME Logistics)")
     assert reply.tool_calls[0].outcome == "not_found"
     error_message = fake.requests[1]["messages"][-1]
     assert error_message["role"] == "tool" and "client 1002 not found" in error_message["content"]
@@ -385,3 +385,48 @@ def test_streamed_tool_call_text_is_not_shown(make_assistant, fake, anna) -> Non
     deltas: list[str] = []
     reply = make_assistant().answer(anna, "llm-29", "exposure of ACME", on_delta=deltas.append)
     assert "".join(deltas) == "Here is ACME's exposure." == reply.text
+
+
+# --- seen against Qwen2.5-Coder-0.5B on llama.cpp (docs/assistant.md "Against a real local model") ------
+
+PEG_ERROR = {"status": 500, "error": {"code": 500, "type": "server_error",
+             "message": "The model produced output that does not match the expected peg-native format"}}  # fmt: skip
+
+
+def test_server_side_tool_call_parse_error_is_retried_not_reported_unreachable(
+    make_assistant, fake, anna
+) -> None:  # type: ignore[no-untyped-def]
+    fake.script(PEG_ERROR, tool_calls("exposure", client_id=1001), say("Here is ACME's exposure."))
+    reply = make_assistant().answer(anna, "llm-30", "exposure of ACME")
+    assert not reply.degraded and "expected format" in _feedback(fake.requests[1])
+    fake.script(PEG_ERROR, PEG_ERROR)
+    reply = make_assistant().answer(anna, "llm-31", "exposure of ACME")
+    assert reply.degraded_reason == "malformed_tool_calls" and len(fake.requests) == 5
+
+
+def test_a_guessed_client_id_and_an_empty_answer_are_not_shown(make_assistant, fake, anna) -> None:  # type: ignore[no-untyped-def]
+    # the model called exposure for client 123 (ACME is 1001; nothing gave it 123), then echoed filler text
+    fake.script(tool_calls("exposure", client_id=123), say("ACME was not found."))
+    reply = make_assistant().answer(anna, "llm-32", "what's ACME's exposure?")
+    assert reply.degraded_reason == "unverified_answer" and "not found" not in reply.text
+    assert any(c.name == "exposure" and c.arguments == {"client_id": 1001} for c in reply.tool_calls)
+    fake.script(tool_calls("exposure", client_id=1001), say("…"))
+    assert (
+        make_assistant().answer(anna, "llm-33", "what's ACME's exposure?").degraded_reason
+        == "unverified_answer"
+    )
+
+
+def test_a_retry_never_feeds_the_model_filler_text_to_repeat(make_assistant, fake, anna) -> None:  # type: ignore[no-untyped-def]
+    fake.script(tool_calls("get_utilisation", client_id=1001), tool_calls("exposure", client_id=1001),
+                say("ACME is drawn as shown."))  # fmt: skip
+    make_assistant().answer(anna, "llm-34", "utilisation of ACME")
+    assert "unusable" not in json.dumps(fake.requests[1]["messages"])
+
+
+def test_a_data_question_answered_without_any_tool_call_is_not_shown(make_assistant, fake, anna) -> None:  # type: ignore[no-untyped-def]
+    # the real model answered "No, Horizon Wholesale Holdings is not due for review." without calling a tool
+    fake.script(say("No, ACME Holdings is not due for review."))
+    reply = make_assistant().answer(anna, "llm-35", "is ACME due for review?")
+    assert reply.degraded_reason == "unverified_answer" and reply.brain == "offline"
+    assert any(c.name == "review_status" for c in reply.tool_calls)

@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import json
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -41,9 +42,9 @@ from pydantic import ValidationError
 from bot.brains.base import BrainUnavailable
 from bot.brains.llm.budget import Budget, ContextTooSmall, compact_history, frame
 from bot.brains.llm.checkpoint import open_checkpointer
-from bot.brains.llm.guard import MalformedToolCalls, TurnGuard, TurnTimeout, is_context_error
+from bot.brains.llm.guard import MalformedToolCalls, TurnGuard, TurnTimeout, is_context_error, is_parse_error
 from bot.brains.llm.prompts import SYSTEM_PROMPT
-from bot.brains.llm.selector import ParserToolSelector, ToolSelector
+from bot.brains.llm.selector import ParserToolSelector, ToolSelector, needs_tools
 from bot.brains.llm.stream import VerifiedStream
 from bot.brains.llm.tools import AgentContext, agent_tools
 from bot.brains.llm.verify import (
@@ -63,6 +64,7 @@ from kernel.errors import CreditDeskError
 from tools.actor import Actor
 from tools.assistant_tools.models import PolicySearch, PreparedApproval, ReviewStatus
 from tools.assistant_tools.toolbox import Toolbox
+from tools.memos.narrative import numbers_in
 
 MAX_MODEL_CALLS = 6
 KEEP_TURNS = 6  # turns kept in the stored memory
@@ -111,6 +113,8 @@ def classify(exc: BaseException) -> tuple[DegradedReason, str] | None:
     if isinstance(exc, openai.APIStatusError):
         if is_context_error(exc):
             return "context_too_small", f"HTTP {exc.status_code}: {exc.message}"
+        if is_parse_error(exc):
+            return "malformed_tool_calls", f"HTTP {exc.status_code}: {exc.message}"
         return "unreachable", f"HTTP {exc.status_code}: {exc.message}"
     if isinstance(exc, openai.APIConnectionError | httpx.HTTPError):
         return "unreachable", f"{type(exc).__name__}: {exc}"
@@ -147,6 +151,7 @@ class LLMBrain:
         draft with the offline answer."""
         thread = _thread(actor, conversation_id)
         before = self._messages(thread)
+        must_call = needs_tools(text, state)
         ctx = AgentContext(actor=actor, toolbox=self.toolbox, tools=self.selector.select(text, state),
                            result_chars=self.config.budget.result_chars,
                            deadline=time.monotonic() + self.config.turn_deadline_s)  # fmt: skip
@@ -154,6 +159,8 @@ class LLMBrain:
             messages, stream = self._run(text, thread, ctx, before, on_delta)
             final = messages[-1] if messages and isinstance(messages[-1], AIMessage) else None
             answer = final.text if final is not None else ""
+            if must_call and not ctx.outcomes:
+                raise BrainUnavailable("unverified_answer", "a data question answered without any tool call")
             self._verify(answer, messages, ctx)
         except Exception as exc:
             found = classify(exc) if not isinstance(exc, BrainUnavailable) else (exc.reason, exc.message)
@@ -193,6 +200,13 @@ class LLMBrain:
             raise BrainUnavailable("unverified_answer", "the model gave no final text")
         if looks_like_tool_call(text):
             raise BrainUnavailable("malformed_tool_calls", "the final text is a tool call written out")
+        if len(re.findall(r"[^\W\d_]", text)) < 2:
+            raise BrainUnavailable("unverified_answer", f"the final text says nothing: {text[:40]!r}")
+        guessed = self._guessed_ids(messages, ctx)
+        if guessed and not any(o.outcome == "ok" for o in ctx.outcomes):
+            raise BrainUnavailable(
+                "unverified_answer", f"the model guessed client id {guessed[0]} (not found)"
+            )
         claims = state_change_claims(text)
         if claims and not any(o.name in STATE_TOOLS and o.ok for o in ctx.outcomes):
             raise BrainUnavailable("unverified_answer", f"claims a change no tool made: {claims[0]!r}")
@@ -217,6 +231,20 @@ class LLMBrain:
             raise BrainUnavailable(
                 "unverified_answer", f"the answer is not in the question's language ({language})"
             )
+
+    @staticmethod
+    def _guessed_ids(messages: list[BaseMessage], ctx: AgentContext) -> list[str]:
+        """Client ids the model tried that were not found and that nothing in the conversation gave it
+        (not the user's words, not a tool result): it made them up instead of calling find_clients."""
+        known = [str(m.content) for m in messages if isinstance(m, HumanMessage)]
+        known += [o.result.model_dump_json() for o in ctx.outcomes if o.result is not None]
+        known += [
+            str(m.content) for m in messages if isinstance(m, ToolMessage) and '"error"' not in str(m.content)
+        ]
+        numbers = set(numbers_in("\n".join(known)))
+        return [str(o.arguments["client_id"]) for o in ctx.outcomes
+                if o.outcome == "not_found" and "client_id" in o.arguments
+                and str(o.arguments["client_id"]) not in numbers]  # fmt: skip
 
     # --- memory -------------------------------------------------------------------------------------
     def _messages(self, thread: dict[str, Any]) -> list[BaseMessage]:

@@ -46,6 +46,15 @@ def is_context_error(exc: openai.APIStatusError) -> bool:
     return exc.status_code in (400, 413) and bool(_CONTEXT_ERROR.search(str(exc.message) + str(exc.body)))
 
 
+# llama.cpp answers HTTP 500 when the model's output does not parse as the chat template's tool-call format
+_PARSE_ERROR = re.compile(r"does not match the expected|failed to parse|parse (?:the )?tool call", re.I)
+
+
+def is_parse_error(exc: openai.APIStatusError) -> bool:
+    """The server could not parse the model's output as a tool call: a malformed reply, not an outage."""
+    return exc.status_code == 500 and bool(_PARSE_ERROR.search(str(exc.message) + str(exc.body)))
+
+
 def _calls_this_turn(messages: list[BaseMessage]) -> set[str]:
     seen: set[str] = set()
     for m in reversed(messages):
@@ -119,35 +128,56 @@ class TurnGuard(AgentMiddleware[Any, AgentContext, Any]):
         timeout = min(self.call_timeout_s, remaining)
         return handler(request.override(model_settings={**request.model_settings, "timeout": timeout}))
 
+    def _retry_smaller(self, request: ModelRequest[AgentContext],
+                       handler: Callable[[ModelRequest[AgentContext]], ModelResponse[Any]]) -> ModelResponse[Any]:  # fmt: skip
+        fitted = self._request(request, 0.5)  # our estimate was short of the server's count
+        try:
+            return self._call(fitted, handler)
+        except openai.APIStatusError as again:
+            if is_context_error(again):
+                raise ContextTooSmall(
+                    f"the server still reports too long a prompt: {again.message}"
+                ) from again
+            raise
+
     def wrap_model_call(self, request: ModelRequest[AgentContext],
                         handler: Callable[[ModelRequest[AgentContext]], ModelResponse[Any]]) -> ModelResponse[Any]:  # fmt: skip
         fitted = self._request(request, 1.0)
+        response: ModelResponse[Any] | None
         try:
             response = self._call(fitted, handler)
         except openai.APIStatusError as exc:
-            if not is_context_error(exc):
+            if is_parse_error(exc):
+                response = None  # answered below like any malformed reply: one retry with the problem stated
+            elif not is_context_error(exc):
                 raise
-            fitted = self._request(request, 0.5)  # our estimate was short of the server's count
-            try:
-                response = self._call(fitted, handler)
-            except openai.APIStatusError as again:
-                if is_context_error(again):
-                    raise ContextTooSmall(
-                        f"the server still reports too long a prompt: {again.message}"
-                    ) from again
-                raise
+            else:
+                response = self._retry_smaller(request, handler)
+
         offered = request.runtime.context.tools
-        response = read_text_calls(response, offered)
         earlier = _calls_this_turn(request.messages)
-        message = next((m for m in response.result if isinstance(m, AIMessage)), None)
-        problem = problem_with(message, earlier) if message is not None else None
-        if problem is None:
-            return response
-        retry = fitted.override(messages=[*fitted.messages, AIMessage(content="(unusable reply)"),
+        if response is None:  # the server could not parse the model's tool call (llama.cpp: HTTP 500)
+            problem, said = "your tool call was not in the expected format", ""
+        else:
+            response = read_text_calls(response, offered)
+            message = next((m for m in response.result if isinstance(m, AIMessage)), None)
+            problem = problem_with(message, earlier) if message is not None else None
+            if problem is None:
+                return response
+            said = message.text if message is not None else ""
+        # The model's own unusable words (never a filler text of ours: a small model repeats it as its answer)
+        shown = [AIMessage(content=said[:300])] if said.strip() else []
+        retry = fitted.override(messages=[*fitted.messages, *shown,
                                           HumanMessage(f"Your last reply could not be used: {problem}. Call one of "
                                                        f"the offered tools with JSON arguments, or answer in plain "
                                                        f"text from the results you have.")])  # fmt: skip
-        response = read_text_calls(self._call(retry, handler), offered)
+        try:
+            response = self._call(retry, handler)
+        except openai.APIStatusError as again_exc:
+            if is_parse_error(again_exc):
+                raise MalformedToolCalls(f"{problem}; after a retry: {again_exc.message}") from again_exc
+            raise
+        response = read_text_calls(response, offered)
         message = next((m for m in response.result if isinstance(m, AIMessage)), None)
         again = problem_with(message, earlier) if message is not None else None
         if again is not None:
