@@ -430,3 +430,13 @@ def test_a_data_question_answered_without_any_tool_call_is_not_shown(make_assist
     reply = make_assistant().answer(anna, "llm-35", "is ACME due for review?")
     assert reply.degraded_reason == "unverified_answer" and reply.brain == "offline"
     assert any(c.name == "review_status" for c in reply.tool_calls)
+
+
+def test_the_memory_note_of_a_fallback_is_never_repeated_as_an_answer(make_assistant, fake, anna) -> None:  # type: ignore[no-untyped-def]
+    # after a fallback the real model answered the next turns with the memory's note, word for word
+    assistant = make_assistant()
+    fake.script(fail(500))
+    assert assistant.answer(anna, "llm-36", "exposure of ACME").degraded
+    fake.script(say("The offline assistant answered this turn from the tool results above.)"))
+    reply = assistant.answer(anna, "llm-36", "what's the weather in Paris tomorrow?")
+    assert reply.degraded_reason == "unverified_answer" and "offline assistant" not in reply.text

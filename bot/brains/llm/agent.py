@@ -67,6 +67,10 @@ from tools.assistant_tools.toolbox import Toolbox
 from tools.memos.narrative import numbers_in
 
 MAX_MODEL_CALLS = 6
+# What the memory says in the model's place after a fallback; small models repeat it as their next answer
+# (seen with Qwen2.5-Coder-0.5B), so an answer holding it is refused.
+FALLBACK_NOTE = "(The offline assistant answered this turn from the tool results above.)"
+_NOTE_WORDS = re.compile(r"offline assistant answered", re.I)
 KEEP_TURNS = 6  # turns kept in the stored memory
 OLD_RESULT_CHARS = 400  # tool results of earlier turns are kept this short in memory
 
@@ -200,6 +204,8 @@ class LLMBrain:
             raise BrainUnavailable("unverified_answer", "the model gave no final text")
         if looks_like_tool_call(text):
             raise BrainUnavailable("malformed_tool_calls", "the final text is a tool call written out")
+        if _NOTE_WORDS.search(text):
+            raise BrainUnavailable("unverified_answer", "the final text repeats the memory's fallback note")
         if len(re.findall(r"[^\W\d_]", text)) < 2:
             raise BrainUnavailable("unverified_answer", f"the final text says nothing: {text[:40]!r}")
         guessed = self._guessed_ids(messages, ctx)
@@ -275,7 +281,7 @@ class LLMBrain:
                     data["passages"] = [c.label for c in reply.citations]
                 turn.append(ToolMessage(frame(made.name, json.dumps(data, ensure_ascii=False, default=str)),
                                         tool_call_id=call["id"], name=made.name))  # fmt: skip
-        turn.append(AIMessage("(The offline assistant answered this turn from the tool results above.)"))
+        turn.append(AIMessage(FALLBACK_NOTE))
         history = [*self._messages(thread), *turn]
         self._store(thread, compact_history(history, keep_turns=KEEP_TURNS, result_chars=OLD_RESULT_CHARS,
                                             old_result_chars=OLD_RESULT_CHARS))  # fmt: skip
