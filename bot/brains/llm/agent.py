@@ -114,6 +114,8 @@ def classify(exc: BaseException) -> tuple[DegradedReason, str] | None:
         return "timeout", f"{type(exc).__name__}: {exc}"
     if isinstance(exc, ContextTooSmall):
         return "context_too_small", str(exc)
+    if isinstance(exc, openai.APIError) and is_parse_error(exc):
+        return "malformed_tool_calls", f"{type(exc).__name__}: {exc.message}"
     if isinstance(exc, openai.APIStatusError):
         if is_context_error(exc):
             return "context_too_small", f"HTTP {exc.status_code}: {exc.message}"

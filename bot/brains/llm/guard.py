@@ -50,9 +50,11 @@ def is_context_error(exc: openai.APIStatusError) -> bool:
 _PARSE_ERROR = re.compile(r"does not match the expected|failed to parse|parse (?:the )?tool call", re.I)
 
 
-def is_parse_error(exc: openai.APIStatusError) -> bool:
-    """The server could not parse the model's output as a tool call: a malformed reply, not an outage."""
-    return exc.status_code == 500 and bool(_PARSE_ERROR.search(str(exc.message) + str(exc.body)))
+def is_parse_error(exc: openai.APIError) -> bool:
+    """The server could not parse the model's output as a tool call: a malformed reply, not an outage
+    (HTTP 500, or an error event inside a streamed response: no status code)."""
+    status = getattr(exc, "status_code", None)
+    return status in (None, 500) and bool(_PARSE_ERROR.search(str(exc.message) + str(exc.body)))
 
 
 def _calls_this_turn(messages: list[BaseMessage]) -> set[str]:
@@ -146,10 +148,10 @@ class TurnGuard(AgentMiddleware[Any, AgentContext, Any]):
         response: ModelResponse[Any] | None
         try:
             response = self._call(fitted, handler)
-        except openai.APIStatusError as exc:
+        except openai.APIError as exc:
             if is_parse_error(exc):
                 response = None  # answered below like any malformed reply: one retry with the problem stated
-            elif not is_context_error(exc):
+            elif not (isinstance(exc, openai.APIStatusError) and is_context_error(exc)):
                 raise
             else:
                 response = self._retry_smaller(request, handler)
@@ -173,7 +175,7 @@ class TurnGuard(AgentMiddleware[Any, AgentContext, Any]):
                                                        f"text from the results you have.")])  # fmt: skip
         try:
             response = self._call(retry, handler)
-        except openai.APIStatusError as again_exc:
+        except openai.APIError as again_exc:
             if is_parse_error(again_exc):
                 raise MalformedToolCalls(f"{problem}; after a retry: {again_exc.message}") from again_exc
             raise

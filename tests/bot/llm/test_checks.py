@@ -170,3 +170,17 @@ def test_verified_stream_sends_checked_sentences_only() -> None:
     stream.feed("m3", "Done here", False)
     stream.finish("Done here, thanks")
     assert out == ["Done here, thanks"]
+
+
+def test_a_streamed_tool_call_parse_error_is_a_malformed_reply() -> None:
+    # llama.cpp sends it as an error event inside the stream (seen with Qwen2.5-Coder-0.5B): no status code
+    import httpx
+    import openai
+
+    from bot.brains.llm.agent import classify
+
+    request = httpx.Request("POST", "http://127.0.0.1/v1/chat/completions")
+    exc = openai.APIError("The model produced output that does not match the expected peg-native format", request,
+                          body=None)  # fmt: skip
+    assert classify(exc) is not None and classify(exc)[0] == "malformed_tool_calls"  # type: ignore[index]
+    assert classify(openai.APIConnectionError(request=request))[0] == "unreachable"  # type: ignore[index]
