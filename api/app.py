@@ -21,7 +21,7 @@ from api.errors import PROBLEM_RESPONSES, install_error_handlers
 from api.limits import BodySizeLimit
 from api.pages import dashboard, sidebar
 from api.pages.common import make_templates
-from api.routes import approvals, assistant, clients, health, knowledge, memos, portfolio
+from api.routes import approvals, assistant, assistant_stream, clients, health, knowledge, memos, portfolio
 
 if TYPE_CHECKING:
     from creditdesk.wiring import Container
@@ -41,7 +41,7 @@ assistant. Authenticate with a per-officer API token (`creditdesk token create -
 
 def api_router() -> APIRouter:
     v1 = APIRouter(prefix="/api/v1", responses=PROBLEM_RESPONSES)
-    for area in (clients, portfolio, memos, approvals, assistant, knowledge):
+    for area in (clients, portfolio, memos, approvals, assistant, assistant_stream, knowledge):
         v1.include_router(area.router)
     return v1
 

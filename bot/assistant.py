@@ -5,6 +5,11 @@ The primary brain (the LLM agent when a model is configured, else the offline br
 same turn and the reply is marked degraded, with the reason (`Reply.degraded_reason`) and one line saying it
 in the user's language (`Reply.notice`); the real cause is logged. The conversation context is saved once
 per turn, after the answer.
+
+Streaming: `answer(..., on_delta=…)` passes on the answer's text while the model writes it, when the brain
+can (`brain.streams`; the LLM brain sends only sentences that passed its checks). The returned Reply is what
+counts: a front door that showed deltas shows `reply.text` instead when it differs from them (the model's
+answer failed its checks and the offline brain answered, `degraded_reason` says why).
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
+from typing import Any
 
 from bot.brains.base import Brain
 from bot.conversations import ConversationStore, state_after
@@ -36,7 +42,13 @@ class Assistant:
         self.conversations = conversations
         self.turn_scope = turn_scope
 
-    def answer(self, actor: Actor, conversation_id: str, text: str) -> Reply:
+    @property
+    def streams(self) -> bool:
+        """Whether `answer(..., on_delta=…)` can pass on text before the reply is complete."""
+        return bool(getattr(self.brain, "streams", False))
+
+    def answer(self, actor: Actor, conversation_id: str, text: str, *,
+               on_delta: Callable[[str], None] | None = None) -> Reply:  # fmt: skip
         text = text.strip()
         if not text:
             raise InvalidInput("the question is empty", field="text")
@@ -47,7 +59,8 @@ class Assistant:
         state = self.conversations.load(actor.officer_id, conversation_id)
         with self.turn_scope():
             try:
-                reply = self.brain.answer(actor, conversation_id, text, state)
+                stream: dict[str, Any] = {"on_delta": on_delta} if on_delta and self.streams else {}
+                reply = self.brain.answer(actor, conversation_id, text, state, **stream)
             except UpstreamUnavailable as exc:
                 if self.fallback is None:
                     raise

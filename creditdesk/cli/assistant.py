@@ -41,6 +41,35 @@ def _confirm_actions(actor: Actor, reply: Reply) -> None:
         )
 
 
+def _streamed(actor: Actor, conversation_id: str, question: str) -> Reply:
+    """Ask with the model's checked sentences printed as they arrive (LLM brain only), then the rest of
+    the reply; if the model's answer failed its checks, the draft is withdrawn and the offline answer shown."""
+    import sys
+
+    shown: list[str] = []
+
+    def on_delta(text: str) -> None:
+        shown.append(text)
+        sys.stdout.write(text)
+        sys.stdout.flush()
+
+    reply = common.container().assistant.answer(actor, conversation_id, question, on_delta=on_delta)
+    draft = "".join(shown)
+    if not draft:
+        _show(reply)
+    elif draft == reply.text:  # the streamed text was the answer: add what follows it
+        sys.stdout.write("\n")
+        from bot.render_text import render_plain
+
+        rest = render_plain(reply)[len(reply.text) :].strip("\n")
+        if rest:
+            console.print("\n" + rest, highlight=False, markup=False, soft_wrap=True)
+    else:  # withdrawn: the notice says why, then the answer that counts
+        console.print(f"\n[dim]— {reply.notice or 'replaced'} —[/]", highlight=False)
+        _show(reply)
+    return reply
+
+
 def register(app: typer.Typer) -> None:
     @app.command("ask")
     def ask(
@@ -54,11 +83,15 @@ def register(app: typer.Typer) -> None:
         """Ask the assistant one question (offline unless a model endpoint is configured)."""
         actor = actor_for(as_officer)
         conversation_id = conversation or f"cli-{uuid.uuid4().hex[:12]}"
-        reply = common.container().assistant.answer(actor, conversation_id, question)
+        assistant = common.container().assistant
         if as_json:
+            reply = assistant.answer(actor, conversation_id, question)
             print_json({"conversation_id": conversation_id, **reply.model_dump(mode="json")})
         else:
-            _show(reply)
+            if assistant.streams:  # the model's words as they come (checked sentence by sentence)
+                _streamed(actor, conversation_id, question)
+            else:
+                _show(assistant.answer(actor, conversation_id, question))
             if conversation is None:
                 console.print(f"(conversation {conversation_id})", style="dim", highlight=False)
 

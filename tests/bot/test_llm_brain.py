@@ -23,6 +23,7 @@ from tests.fakes.openai_server import (
     slow,
     tool_calls,
 )
+from tools.assistant_tools.registry import call_tool
 
 pytestmark = pytest.mark.server
 
@@ -83,7 +84,7 @@ def test_multi_tool_turn(make_assistant, fake, anna, book) -> None:  # type: ign
 
 def test_out_of_scope_client_is_refused_by_the_tool(make_assistant, fake, anna) -> None:  # type: ignore[no-untyped-def]
     fake.script(tool_calls("exposure", client_id=1002), say("I can't see that client."))
-    reply = make_assistant().answer(anna, "llm-2", "utilisation of ACME Logistics")
+    reply = make_assistant().answer(anna, "llm-2", "utilisation of client 1002 (ACME Logistics)")
     assert reply.tool_calls[0].outcome == "not_found"
     error_message = fake.requests[1]["messages"][-1]
     assert error_message["role"] == "tool" and "client 1002 not found" in error_message["content"]
@@ -189,11 +190,33 @@ def test_bad_json_arguments_twice_degrade(make_assistant, fake, anna) -> None:  
 
 
 def test_call_written_as_text_is_never_the_answer(make_assistant, fake, anna) -> None:  # type: ignore[no-untyped-def]
-    as_text = '{"name": "exposure", "arguments": {"client_id": 1001}}'
-    fake.script(say(as_text), say(f"<tool_call>{as_text}</tool_call>"))
+    # a call with prose around it, or to a tool this turn does not offer, is not read as a call
+    as_text = 'Let me check. {"name": "exposure", "arguments": {"client_id": 1001}}'
+    fake.script(
+        say(as_text),
+        say('<tool_call>{"name": "draft_review_memo", "arguments": {"client_id": 1001}}</tool_call>'),
+    )
     reply = make_assistant().answer(anna, "llm-11", "exposure of ACME")
     assert "tool call as text" in _feedback(fake.requests[1])
     assert reply.degraded_reason == "malformed_tool_calls" and as_text not in reply.text
+    assert "draft_review_memo" not in {c.name for c in reply.tool_calls}
+
+
+@pytest.mark.parametrize("written", [
+    # what Qwen2.5-Coder-0.5B on llama.cpp wrote as its content instead of a tool call (seen against the
+    # real model, docs/assistant.md "Against a real local model")
+    '<tool_call>\n{"name": "exposure", "arguments": {"client_id": 1001}}\n</tool_call>',
+    '```json\n{"name": "exposure", "arguments": {"client_id": 1001}}\n```',
+    '{"name": "exposure", "parameters": {"client_id": 1001}}',
+])  # fmt: skip
+def test_call_written_as_text_is_made_without_a_retry(make_assistant, fake, anna, written: str) -> None:  # type: ignore[no-untyped-def]
+    fake.script(say(written), say("Here is ACME's exposure."))
+    reply = make_assistant().answer(anna, f"llm-11b-{len(written)}", "exposure of ACME")
+    assert not reply.degraded and [(c.name, c.arguments) for c in reply.tool_calls] == [
+        ("exposure", {"client_id": 1001})
+    ]
+    assert len(fake.requests) == 2  # the call, then the answer: no retry spent
+    assert fake.requests[1]["messages"][-1]["role"] == "tool"
 
 
 def test_looping_identical_calls_are_stopped(make_assistant, fake, anna) -> None:  # type: ignore[no-untyped-def]
@@ -306,3 +329,114 @@ def test_tool_errors_and_passages_reach_the_model_as_data(make_assistant, fake, 
         "</data>"
     )
     assert not reply.degraded and reply.citations
+
+
+# --- answers that contradict the tools or the question's language -------------------------------
+
+
+def test_not_due_for_an_overdue_review_is_not_shown(make_assistant, fake, anna, toolbox) -> None:  # type: ignore[no-untyped-def]
+    mine = call_tool(toolbox, anna, "my_clients", {}).result
+    overdue = next(s.result for c in mine.model_dump()["clients"]  # type: ignore[union-attr]
+                   if (s := call_tool(toolbox, anna, "review_status", {"client_id": c["client_id"]})).result
+                   and s.result.review.overdue)  # fmt: skip
+    fake.script(tool_calls("review_status", client_id=overdue.client_id),
+                say(f"{overdue.name} is not due for review."))  # fmt: skip
+    reply = make_assistant().answer(anna, "llm-25", f"is {overdue.name} due for review?")
+    assert reply.degraded_reason == "unverified_answer" and reply.brain == "offline"
+    assert "not due" not in reply.text
+
+
+def test_an_english_answer_to_a_chinese_question_is_not_shown(make_assistant, fake, anna) -> None:  # type: ignore[no-untyped-def]
+    fake.script(tool_calls("exposure", client_id=1001), say("Here is ACME's exposure."))
+    reply = make_assistant().answer(anna, "llm-26", "ACME 的授信敞口是多少？")
+    assert reply.degraded_reason == "unverified_answer" and reply.brain == "offline"
+    assert reply.notice == "离线回答：模型的回答无法与数据核对。"
+
+
+# --- streaming ---------------------------------------------------------------------------------------
+
+
+def test_streamed_answer_arrives_in_checked_pieces(make_assistant, fake, anna, book) -> None:  # type: ignore[no-untyped-def]
+    e = book.credit_engine.assess_client(anna, 1001, as_of=book.today()).exposure
+    pct = f"{e.utilisation * 100:.1f}%"
+    answer = f"ACME is {pct} drawn. Its limit is {e.currency} {e.total_limit:,.0f} in total"
+    fake.script(tool_calls("exposure", client_id=1001), say(answer))
+    deltas: list[str] = []
+    reply = make_assistant().answer(anna, "llm-27", "how drawn is ACME", on_delta=deltas.append)
+    assert not reply.degraded and reply.text == answer
+    assert deltas == [f"ACME is {pct} drawn.", f" Its limit is {e.currency} {e.total_limit:,.0f} in total"]
+    assert all(r.get("stream") for r in fake.requests)  # langchain-openai streamed both model calls
+
+
+def test_streamed_invented_figure_never_goes_out(make_assistant, fake, anna, book) -> None:  # type: ignore[no-untyped-def]
+    e = book.credit_engine.assess_client(anna, 1001, as_of=book.today()).exposure
+    assert round(e.utilisation * 100, 1) != 42.7
+    fake.script(tool_calls("exposure", client_id=1001), say("Here is ACME. It is 42.7% drawn. More follows."))
+    deltas: list[str] = []
+    reply = make_assistant().answer(anna, "llm-28", "how drawn is ACME", on_delta=deltas.append)
+    assert deltas == ["Here is ACME."]  # checked sentences only; the bad one and all after it held back
+    assert reply.degraded_reason == "unverified_answer" and "42.7" not in reply.text
+    assert reply.text != "".join(deltas)  # the front door replaces the draft with this offline reply
+
+
+def test_streamed_tool_call_text_is_not_shown(make_assistant, fake, anna) -> None:  # type: ignore[no-untyped-def]
+    fake.script(say('<tool_call>\n{"name": "exposure", "arguments": {"client_id": 1001}}\n</tool_call>'),
+                say("Here is ACME's exposure."))  # fmt: skip
+    deltas: list[str] = []
+    reply = make_assistant().answer(anna, "llm-29", "exposure of ACME", on_delta=deltas.append)
+    assert "".join(deltas) == "Here is ACME's exposure." == reply.text
+
+
+# --- seen against Qwen2.5-Coder-0.5B on llama.cpp (docs/assistant.md "Against a real local model") ------
+
+PEG_ERROR = {"status": 500, "error": {"code": 500, "type": "server_error",
+             "message": "The model produced output that does not match the expected peg-native format"}}  # fmt: skip
+
+
+def test_server_side_tool_call_parse_error_is_retried_not_reported_unreachable(
+    make_assistant, fake, anna
+) -> None:  # type: ignore[no-untyped-def]
+    fake.script(PEG_ERROR, tool_calls("exposure", client_id=1001), say("Here is ACME's exposure."))
+    reply = make_assistant().answer(anna, "llm-30", "exposure of ACME")
+    assert not reply.degraded and "expected format" in _feedback(fake.requests[1])
+    fake.script(PEG_ERROR, PEG_ERROR)
+    reply = make_assistant().answer(anna, "llm-31", "exposure of ACME")
+    assert reply.degraded_reason == "malformed_tool_calls" and len(fake.requests) == 5
+
+
+def test_a_guessed_client_id_and_an_empty_answer_are_not_shown(make_assistant, fake, anna) -> None:  # type: ignore[no-untyped-def]
+    # the model called exposure for client 123 (ACME is 1001; nothing gave it 123), then echoed filler text
+    fake.script(tool_calls("exposure", client_id=123), say("ACME was not found."))
+    reply = make_assistant().answer(anna, "llm-32", "what's ACME's exposure?")
+    assert reply.degraded_reason == "unverified_answer" and "not found" not in reply.text
+    assert any(c.name == "exposure" and c.arguments == {"client_id": 1001} for c in reply.tool_calls)
+    fake.script(tool_calls("exposure", client_id=1001), say("…"))
+    assert (
+        make_assistant().answer(anna, "llm-33", "what's ACME's exposure?").degraded_reason
+        == "unverified_answer"
+    )
+
+
+def test_a_retry_never_feeds_the_model_filler_text_to_repeat(make_assistant, fake, anna) -> None:  # type: ignore[no-untyped-def]
+    fake.script(tool_calls("get_utilisation", client_id=1001), tool_calls("exposure", client_id=1001),
+                say("ACME is drawn as shown."))  # fmt: skip
+    make_assistant().answer(anna, "llm-34", "utilisation of ACME")
+    assert "unusable" not in json.dumps(fake.requests[1]["messages"])
+
+
+def test_a_data_question_answered_without_any_tool_call_is_not_shown(make_assistant, fake, anna) -> None:  # type: ignore[no-untyped-def]
+    # the real model answered "No, Horizon Wholesale Holdings is not due for review." without calling a tool
+    fake.script(say("No, ACME Holdings is not due for review."))
+    reply = make_assistant().answer(anna, "llm-35", "is ACME due for review?")
+    assert reply.degraded_reason == "unverified_answer" and reply.brain == "offline"
+    assert any(c.name == "review_status" for c in reply.tool_calls)
+
+
+def test_the_memory_note_of_a_fallback_is_never_repeated_as_an_answer(make_assistant, fake, anna) -> None:  # type: ignore[no-untyped-def]
+    # after a fallback the real model answered the next turns with the memory's note, word for word
+    assistant = make_assistant()
+    fake.script(fail(500))
+    assert assistant.answer(anna, "llm-36", "exposure of ACME").degraded
+    fake.script(say("The offline assistant answered this turn from the tool results above.)"))
+    reply = assistant.answer(anna, "llm-36", "what's the weather in Paris tomorrow?")
+    assert reply.degraded_reason == "unverified_answer" and "offline assistant" not in reply.text

@@ -13,6 +13,10 @@ It also plays what real small models on llama.cpp / vLLM / Ollama do wrong:
   "exceeds the available context size" (tokens counted as characters / 3, a little above real counts);
   `context_exceeded()` scripts that error once.
 
+A request with `"stream": true` gets the same step as server-sent `chat.completion.chunk` events, the
+content a few characters at a time and each tool call as a name chunk then argument chunks, like
+llama.cpp server.
+
 Binds 127.0.0.1 on a free port (port 0) with uvicorn in a thread; reusable by any suite (mark `server`).
 """
 
@@ -28,7 +32,7 @@ from typing import Any
 
 import uvicorn
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, StreamingResponse
 
 
 def tool_calls(*calls: tuple[str, dict[str, Any]] | str, **arguments: Any) -> dict[str, Any]:
@@ -70,13 +74,41 @@ def prompt_tokens(body: dict[str, Any]) -> int:
     return len(json.dumps([body.get("messages", []), body.get("tools", [])], ensure_ascii=False)) // 3
 
 
+STREAM_PIECE = 4  # characters of content per streamed chunk
+
+
+def _chunks(body: dict[str, Any], step: dict[str, Any]) -> Any:
+    """The step as llama.cpp streams it: role, content pieces, tool-call pieces, finish, usage, [DONE]."""
+    base = {"id": f"chatcmpl-{uuid.uuid4().hex[:12]}", "object": "chat.completion.chunk",
+            "created": int(time.time()), "model": body.get("model", "fake")}  # fmt: skip
+
+    def event(delta: dict[str, Any], finish: str | None = None) -> str:
+        chunk = {**base, "choices": [{"index": 0, "delta": delta, "finish_reason": finish}]}
+        return f"data: {json.dumps(chunk)}\n\n"
+
+    yield event({"role": "assistant", "content": ""})
+    content = step.get("content") or ""
+    for i in range(0, len(content), STREAM_PIECE):
+        yield event({"content": content[i : i + STREAM_PIECE]})
+    for index, call in enumerate(step.get("tool_calls", [])):
+        yield event({"tool_calls": [{"index": index, "id": call["id"], "type": "function",
+                                     "function": {"name": call["function"]["name"], "arguments": ""}}]})  # fmt: skip
+        arguments = call["function"]["arguments"]
+        for i in range(0, len(arguments), 8):
+            yield event({"tool_calls": [{"index": index, "function": {"arguments": arguments[i : i + 8]}}]})
+    yield event({}, "tool_calls" if "tool_calls" in step else "stop")
+    usage = {**base, "choices": [], "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2}}
+    yield f"data: {json.dumps(usage)}\n\n"
+    yield "data: [DONE]\n\n"
+
+
 class FakeOpenAI:
     def __init__(self, *, context_tokens: int | None = None) -> None:
         self.context_tokens = context_tokens
         self.requests: list[dict[str, Any]] = []
         self._script: deque[dict[str, Any]] = deque()
         self.app = FastAPI()
-        self.app.post("/v1/chat/completions")(self._complete)
+        self.app.post("/v1/chat/completions", response_model=None)(self._complete)
         self.app.get("/v1/models")(self._models)
         self._server = uvicorn.Server(uvicorn.Config(self.app, host="127.0.0.1", port=0, log_level="warning"))
         self._thread = threading.Thread(target=self._server.run, daemon=True)
@@ -97,7 +129,7 @@ class FakeOpenAI:
     async def _models(self) -> dict[str, Any]:
         return {"object": "list", "data": [{"id": "fake-model", "object": "model", "owned_by": "fake"}]}
 
-    async def _complete(self, request: Request) -> JSONResponse:
+    async def _complete(self, request: Request) -> JSONResponse | StreamingResponse:
         body = await request.json()
         self.requests.append(body)
         if self.context_tokens is not None and prompt_tokens(body) > self.context_tokens:
@@ -109,6 +141,8 @@ class FakeOpenAI:
         if "status" in step:
             error = step.get("error", {"message": "scripted failure", "type": "server_error"})
             return JSONResponse({"error": error}, status_code=step["status"])
+        if body.get("stream"):
+            return StreamingResponse(_chunks(body, step), media_type="text/event-stream")
         message: dict[str, Any] = {"role": "assistant", "content": step.get("content")}
         if "tool_calls" in step:
             message["tool_calls"] = step["tool_calls"]

@@ -15,7 +15,9 @@
 from __future__ import annotations
 
 import json
+import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,7 +27,14 @@ from langchain.agents import create_agent
 from langchain.agents.middleware import ModelCallLimitMiddleware, ToolErrorMiddleware
 from langchain.agents.middleware.model_call_limit import ModelCallLimitExceededError
 from langchain.agents.middleware.types import ToolCallRequest
-from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, RemoveMessage, ToolMessage
+from langchain_core.messages import (
+    AIMessage,
+    AIMessageChunk,
+    BaseMessage,
+    HumanMessage,
+    RemoveMessage,
+    ToolMessage,
+)
 from langchain_openai import ChatOpenAI
 from langgraph.graph.message import REMOVE_ALL_MESSAGES
 from pydantic import ValidationError
@@ -33,26 +42,35 @@ from pydantic import ValidationError
 from bot.brains.base import BrainUnavailable
 from bot.brains.llm.budget import Budget, ContextTooSmall, compact_history, frame
 from bot.brains.llm.checkpoint import open_checkpointer
-from bot.brains.llm.guard import MalformedToolCalls, TurnGuard, TurnTimeout, is_context_error
+from bot.brains.llm.guard import MalformedToolCalls, TurnGuard, TurnTimeout, is_context_error, is_parse_error
 from bot.brains.llm.prompts import SYSTEM_PROMPT
-from bot.brains.llm.selector import ParserToolSelector, ToolSelector
+from bot.brains.llm.selector import ParserToolSelector, ToolSelector, needs_tools
+from bot.brains.llm.stream import VerifiedStream
 from bot.brains.llm.tools import AgentContext, agent_tools
 from bot.brains.llm.verify import (
     STATE_TOOLS,
     allowed_numbers,
+    answers_in_language,
     invented_numbers,
     looks_like_tool_call,
+    review_contradictions,
     state_change_claims,
 )
 from bot.conversations import ConversationState
 from bot.facts import citations_for, figures_for
 from bot.reply import Action, DegradedReason, Reply, ToolCall
+from kernel.catalogue import detect_language
 from kernel.errors import CreditDeskError
 from tools.actor import Actor
-from tools.assistant_tools.models import PolicySearch, PreparedApproval
+from tools.assistant_tools.models import PolicySearch, PreparedApproval, ReviewStatus
 from tools.assistant_tools.toolbox import Toolbox
+from tools.memos.narrative import numbers_in
 
 MAX_MODEL_CALLS = 6
+# What the memory says in the model's place after a fallback; small models repeat it as their next answer
+# (seen with Qwen2.5-Coder-0.5B), so an answer holding it is refused.
+FALLBACK_NOTE = "(The offline assistant answered this turn from the tool results above.)"
+_NOTE_WORDS = re.compile(r"offline assistant answered", re.I)
 KEEP_TURNS = 6  # turns kept in the stored memory
 OLD_RESULT_CHARS = 400  # tool results of earlier turns are kept this short in memory
 
@@ -96,9 +114,13 @@ def classify(exc: BaseException) -> tuple[DegradedReason, str] | None:
         return "timeout", f"{type(exc).__name__}: {exc}"
     if isinstance(exc, ContextTooSmall):
         return "context_too_small", str(exc)
+    if isinstance(exc, openai.APIError) and is_parse_error(exc):
+        return "malformed_tool_calls", f"{type(exc).__name__}: {exc.message}"
     if isinstance(exc, openai.APIStatusError):
         if is_context_error(exc):
             return "context_too_small", f"HTTP {exc.status_code}: {exc.message}"
+        if is_parse_error(exc):
+            return "malformed_tool_calls", f"HTTP {exc.status_code}: {exc.message}"
         return "unreachable", f"HTTP {exc.status_code}: {exc.message}"
     if isinstance(exc, openai.APIConnectionError | httpx.HTTPError):
         return "unreachable", f"{type(exc).__name__}: {exc}"
@@ -125,17 +147,26 @@ class LLMBrain:
         )  # fmt: skip
 
     # --- one turn ---------------------------------------------------------------------------------
-    def answer(self, actor: Actor, conversation_id: str, text: str, state: ConversationState) -> Reply:
+    streams = True  # `answer(..., on_delta=…)` passes on checked text as the model writes it
+
+    def answer(self, actor: Actor, conversation_id: str, text: str, state: ConversationState, *,
+               on_delta: Callable[[str], None] | None = None) -> Reply:  # fmt: skip
+        """One turn. With `on_delta`, the final text is passed on while the model writes it, one sentence
+        at a time and only sentences that pass the checks (`VerifiedStream`); the returned Reply is what
+        counts: when the whole text fails its checks this raises as usual and the caller replaces the
+        draft with the offline answer."""
         thread = _thread(actor, conversation_id)
         before = self._messages(thread)
+        must_call = needs_tools(text, state)
         ctx = AgentContext(actor=actor, toolbox=self.toolbox, tools=self.selector.select(text, state),
                            result_chars=self.config.budget.result_chars,
                            deadline=time.monotonic() + self.config.turn_deadline_s)  # fmt: skip
         try:
-            result = self.agent.invoke({"messages": [HumanMessage(text)]}, config=thread, context=ctx)
-            messages: list[BaseMessage] = result["messages"]
+            messages, stream = self._run(text, thread, ctx, before, on_delta)
             final = messages[-1] if messages and isinstance(messages[-1], AIMessage) else None
             answer = final.text if final is not None else ""
+            if must_call and not ctx.outcomes:
+                raise BrainUnavailable("unverified_answer", "a data question answered without any tool call")
             self._verify(answer, messages, ctx)
         except Exception as exc:
             found = classify(exc) if not isinstance(exc, BrainUnavailable) else (exc.reason, exc.message)
@@ -146,13 +177,44 @@ class LLMBrain:
             raise BrainUnavailable(reason, cause) from exc
         self._store(thread, compact_history(messages, keep_turns=KEEP_TURNS, result_chars=ctx.result_chars,
                                             old_result_chars=OLD_RESULT_CHARS))  # fmt: skip
+        if stream is not None:
+            stream.finish(answer)  # the checked text's last words (an unfinished sentence) go out now
         return self._reply(answer, ctx)
+
+    def _run(self, text: str, thread: dict[str, Any], ctx: AgentContext, before: list[BaseMessage],
+             on_delta: Callable[[str], None] | None) -> tuple[list[BaseMessage], VerifiedStream | None]:  # fmt: skip
+        turn = {"messages": [HumanMessage(text)]}
+        if on_delta is None:
+            return list(self.agent.invoke(turn, config=thread, context=ctx)["messages"]), None
+        history = [str(m.content) for m in before if isinstance(m, ToolMessage | HumanMessage)] + [text]
+        stream = VerifiedStream(on_delta, lambda: allowed_numbers(
+            history + [o.result.model_dump_json() for o in ctx.outcomes if o.result is not None]))  # fmt: skip
+        messages: list[BaseMessage] = []
+        for mode, chunk in self.agent.stream(
+            turn, config=thread, context=ctx, stream_mode=["messages", "values"]
+        ):
+            if mode == "values":
+                messages = list(chunk["messages"])
+            else:
+                token, _meta = chunk
+                if isinstance(token, AIMessageChunk):
+                    stream.feed(token.id or "", token.text, bool(token.tool_call_chunks))
+        return messages, stream
 
     def _verify(self, text: str, messages: list[BaseMessage], ctx: AgentContext) -> None:
         if not text.strip():
             raise BrainUnavailable("unverified_answer", "the model gave no final text")
         if looks_like_tool_call(text):
             raise BrainUnavailable("malformed_tool_calls", "the final text is a tool call written out")
+        if _NOTE_WORDS.search(text):
+            raise BrainUnavailable("unverified_answer", "the final text repeats the memory's fallback note")
+        if len(re.findall(r"[^\W\d_]", text)) < 2:
+            raise BrainUnavailable("unverified_answer", f"the final text says nothing: {text[:40]!r}")
+        guessed = self._guessed_ids(messages, ctx)
+        if guessed and not any(o.outcome == "ok" for o in ctx.outcomes):
+            raise BrainUnavailable(
+                "unverified_answer", f"the model guessed client id {guessed[0]} (not found)"
+            )
         claims = state_change_claims(text)
         if claims and not any(o.name in STATE_TOOLS and o.ok for o in ctx.outcomes):
             raise BrainUnavailable("unverified_answer", f"claims a change no tool made: {claims[0]!r}")
@@ -163,6 +225,34 @@ class LLMBrain:
             raise BrainUnavailable(
                 "unverified_answer", "figures not in any tool result: " + ", ".join(invented[:5])
             )
+        reviews = [
+            (o.result.name, o.result.review.overdue)
+            for o in ctx.outcomes
+            if isinstance(o.result, ReviewStatus)
+        ]
+        contradicted = review_contradictions(text, reviews)
+        if contradicted:
+            raise BrainUnavailable("unverified_answer", f"contradicts review_status: {contradicted[0]!r}")
+        question = next((str(m.content) for m in reversed(messages) if isinstance(m, HumanMessage)), "")
+        language = detect_language(question)
+        if not answers_in_language(language, text):
+            raise BrainUnavailable(
+                "unverified_answer", f"the answer is not in the question's language ({language})"
+            )
+
+    @staticmethod
+    def _guessed_ids(messages: list[BaseMessage], ctx: AgentContext) -> list[str]:
+        """Client ids the model tried that were not found and that nothing in the conversation gave it
+        (not the user's words, not a tool result): it made them up instead of calling find_clients."""
+        known = [str(m.content) for m in messages if isinstance(m, HumanMessage)]
+        known += [o.result.model_dump_json() for o in ctx.outcomes if o.result is not None]
+        known += [
+            str(m.content) for m in messages if isinstance(m, ToolMessage) and '"error"' not in str(m.content)
+        ]
+        numbers = set(numbers_in("\n".join(known)))
+        return [str(o.arguments["client_id"]) for o in ctx.outcomes
+                if o.outcome == "not_found" and "client_id" in o.arguments
+                and str(o.arguments["client_id"]) not in numbers]  # fmt: skip
 
     # --- memory -------------------------------------------------------------------------------------
     def _messages(self, thread: dict[str, Any]) -> list[BaseMessage]:
@@ -193,7 +283,7 @@ class LLMBrain:
                     data["passages"] = [c.label for c in reply.citations]
                 turn.append(ToolMessage(frame(made.name, json.dumps(data, ensure_ascii=False, default=str)),
                                         tool_call_id=call["id"], name=made.name))  # fmt: skip
-        turn.append(AIMessage("(The offline assistant answered this turn from the tool results above.)"))
+        turn.append(AIMessage(FALLBACK_NOTE))
         history = [*self._messages(thread), *turn]
         self._store(thread, compact_history(history, keep_turns=KEEP_TURNS, result_chars=OLD_RESULT_CHARS,
                                             old_result_chars=OLD_RESULT_CHARS))  # fmt: skip

@@ -74,3 +74,11 @@ class RankedIntentSelector:
     def select(self, text: str, state: ConversationState) -> list[str]:
         ranked = [str(intent) for intent, score in self.rank(text)[: self.top] if score >= self.min_score]
         return tools_for_intents(ranked, state)
+
+
+def needs_tools(text: str, state: ConversationState) -> bool:
+    """Whether the question asks for data (an intent the classifier reads with confidence, or a follow-up
+    of a turn that had one): such a turn answered without any tool call is not answered from tools."""
+    if follow_up_rest(text) is not None and state.last_intents:
+        return True
+    return any(INTENT_TOOLS.get(str(i), ()) for i in detect(text).intents)  # "hello" (help) needs none

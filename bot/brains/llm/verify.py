@@ -107,3 +107,83 @@ def looks_like_tool_call(text: str) -> bool:
 def state_change_claims(text: str) -> list[str]:
     """Phrases that say a request or limit was approved, raised, submitted, changed…"""
     return [m.group(0) for pattern in _CLAIMS for m in pattern.finditer(text)]
+
+
+# --- tool calls written as text: read them rather than waste a retry ------------------------------
+
+_TAGGED = re.compile(r"<\s*tool_call\s*>(.*?)(?:<\s*/\s*tool_call\s*>|$)", re.S | re.I)
+_FENCE = re.compile(r"^```(?:json)?\s*|\s*```$")
+
+
+def _call_of(value: object) -> tuple[str, dict[str, object]] | None:
+    if not isinstance(value, dict):
+        return None
+    if isinstance(value.get("function"), dict):  # {"type": "function", "function": {"name", "arguments"}}
+        value = value["function"]
+    name = value.get("name")
+    args = next((value[k] for k in ("arguments", "parameters", "args") if k in value), {})
+    if isinstance(args, str):
+        try:
+            args = json.loads(args or "{}")
+        except ValueError:
+            return None
+    if not isinstance(name, str) or name not in TOOLS or not isinstance(args, dict):
+        return None
+    return name, args
+
+
+def tool_calls_in_text(text: str) -> list[tuple[str, dict[str, object]]] | None:
+    """The tool calls a model wrote as its text instead of making them (`{"name": …, "arguments": …}`,
+    a list of those, in a ```json fence or `<tool_call>` tags), when the whole text is nothing but such
+    calls to known tools with JSON arguments; otherwise None."""
+    stripped = text.strip()
+    bodies = [m.strip() for m in _TAGGED.findall(stripped)] or [_FENCE.sub("", stripped).strip()]
+    calls: list[tuple[str, dict[str, object]]] = []
+    for body in bodies:
+        try:
+            value = json.loads(body)
+        except ValueError:
+            return None
+        for item in value if isinstance(value, list) else [value]:
+            call = _call_of(item)
+            if call is None:
+                return None
+            calls.append(call)
+    if _TAGGED.search(stripped) and _TAGGED.sub("", stripped).strip():
+        return None  # prose around the calls: not only calls
+    return calls or None
+
+
+# --- the answer must agree with the tool results and the question's language ---------------------
+
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_NOT_DUE = re.compile(
+    r"\bnot\s+(?:yet\s+|currently\s+)?(?:due|overdue)\b|\bno\s+(?:review\s+)?(?:is\s+)?(?:due|overdue)\b|"
+    r"\bup\s+to\s+date\b|\bisn't\s+(?:due|overdue)\b|\bon\s+schedule\b|"
+    r"未到期|尚未到期|未逾期|没有逾期|无需复审|不需要复审|不需复审|无须复审|未到复审",
+    re.I,
+)
+_OVERDUE = re.compile(r"(?<!not )(?<!isn't )\boverdue\b|已逾期|逾期\s*\d|已过期|已超期|超期", re.I)
+
+
+def answers_in_language(question_language: str, text: str) -> bool:
+    """A Chinese question gets an answer with Chinese in it; an English one an answer mostly not Chinese."""
+    cjk = len(_CJK.findall(text))
+    if question_language == "zh":
+        return cjk > 0
+    latin = len(re.findall(r"[A-Za-z]", text))
+    return cjk <= latin
+
+
+def review_contradictions(text: str, reviews: Iterable[tuple[str, bool]]) -> list[str]:
+    """Phrases of `text` that contradict a review_status result ((client name, overdue) pairs): "not due"
+    for a review that is overdue, "overdue" for one that is not. With several clients only a phrase in
+    the same sentence as the client's name counts."""
+    reviews = list(reviews)
+    found: list[str] = []
+    sentences = re.split(r"(?<=[.!?。！？\n])\s*", text)
+    for name, overdue in reviews:
+        scope = [s for s in sentences if name.lower() in s.lower()] if len(reviews) > 1 else sentences
+        pattern = _NOT_DUE if overdue else _OVERDUE
+        found += [m.group(0) for s in scope for m in pattern.finditer(s)]
+    return found

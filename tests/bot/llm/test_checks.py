@@ -114,3 +114,73 @@ def test_ranked_selector_takes_a_classifiers_top_intents() -> None:
         "insurance_cover",
         "find_clients",
     ]
+
+
+def test_tool_calls_written_as_text_are_read() -> None:
+    from bot.brains.llm.verify import tool_calls_in_text
+
+    call = '{"name": "exposure", "arguments": {"client_id": 1001}}'
+    assert tool_calls_in_text(f"<tool_call>\n{call}\n</tool_call>") == [("exposure", {"client_id": 1001})]
+    assert tool_calls_in_text(f"```json\n[{call}, {call}]\n```") == [("exposure", {"client_id": 1001})] * 2
+    assert tool_calls_in_text(
+        '{"type": "function", "function": {"name": "rating", "arguments": "{\\"client_id\\": 7}"}}'
+    ) == [("rating", {"client_id": 7})]
+    assert tool_calls_in_text(f"Sure! {call}") is None  # prose: not only a call
+    assert tool_calls_in_text('{"name": "get_weather", "arguments": {}}') is None  # no such tool
+    assert (
+        tool_calls_in_text('<tool_call>{"name": "exposure", "arguments": {"client_id": 10</tool_call>')
+        is None
+    )
+
+
+def test_review_contradictions() -> None:
+    from bot.brains.llm.verify import review_contradictions
+
+    assert review_contradictions("Horizon is not due for review.", [("Horizon", True)]) == ["not due"]
+    assert review_contradictions("Horizon 的复审尚未到期。", [("Horizon", True)]) == ["尚未到期"]
+    assert review_contradictions("The review is overdue by 158 days.", [("Horizon", True)]) == []
+    assert review_contradictions("Its review is overdue.", [("ACME", False)]) == ["overdue"]
+    assert review_contradictions("It is not overdue.", [("ACME", False)]) == []
+    # two clients: a phrase counts only in the sentence naming the client
+    two = [("ACME", False), ("Horizon", True)]
+    assert review_contradictions("ACME is not due. Horizon is overdue.", two) == []
+
+
+def test_answer_language() -> None:
+    from bot.brains.llm.verify import answers_in_language
+
+    assert not answers_in_language("zh", "ACME's exposure is USD 1,520,000.")
+    assert answers_in_language("zh", "ACME 的授信额度为 USD 1,520,000。")
+    assert answers_in_language("en", "ACME Holdings (1001) is 90.2% drawn.")
+    assert not answers_in_language("en", "ACME 的授信额度为一百五十二万美元，使用率百分之九十")
+
+
+def test_verified_stream_sends_checked_sentences_only() -> None:
+    from bot.brains.llm.stream import VerifiedStream
+
+    out: list[str] = []
+    stream = VerifiedStream(out.append, lambda: allowed_numbers([RESULT]))
+    for piece in ["ACME is 97", ".1% drawn. ", "Grade 7", ". It is 42.7", "% wrong. Later."]:
+        stream.feed("m1", piece, False)
+    assert out == ["ACME is 97.1% drawn.", " Grade 7."]  # "97." is never cut; 42.7 stops the message
+    out.clear()
+    stream = VerifiedStream(out.append, lambda: set())
+    stream.feed("m1", '{"name": "exposure", "arguments": {}}\n', False)
+    stream.feed("m2", "Thinking aloud.", True)  # a message that calls tools: not the answer
+    stream.feed("m3", "Done here", False)
+    stream.finish("Done here, thanks")
+    assert out == ["Done here, thanks"]
+
+
+def test_a_streamed_tool_call_parse_error_is_a_malformed_reply() -> None:
+    # llama.cpp sends it as an error event inside the stream (seen with Qwen2.5-Coder-0.5B): no status code
+    import httpx
+    import openai
+
+    from bot.brains.llm.agent import classify
+
+    request = httpx.Request("POST", "http://127.0.0.1/v1/chat/completions")
+    exc = openai.APIError("The model produced output that does not match the expected peg-native format", request,
+                          body=None)  # fmt: skip
+    assert classify(exc) is not None and classify(exc)[0] == "malformed_tool_calls"  # type: ignore[index]
+    assert classify(openai.APIConnectionError(request=request))[0] == "unreachable"  # type: ignore[index]
