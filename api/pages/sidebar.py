@@ -57,8 +57,13 @@ def sidebar(
             "history": history,
             "facilities": views.facility_targets(container, assessment),
             "requests": views.client_requests(container, actor, client_id),
-            "bank": statement_panel(container.adapter, client_id, as_of=as_of, policy=container.policy.statements,
-                                    lang=page_language(request)),  # bank statements (#19)
+            "bank": statement_panel(
+                container.adapter,
+                client_id,
+                as_of=as_of,
+                policy=container.policy.statements,
+                lang=page_language(request),
+            ),  # bank statements (#19)
             "lang": page_language(request),
             "csrf": session.csrf_token(secret_of(container)),
         },  # fmt: skip

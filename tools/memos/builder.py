@@ -74,7 +74,9 @@ def snapshot_data(inputs: MemoInputs) -> dict[str, Any]:
         ],
         "contacts": [c.model_dump(mode="json") for c in inputs.contacts],
         "citations": [c.model_dump(mode="json") for c in inputs.citations],
-    } | ({"bank_statements": inputs.bank_statements.model_dump(mode="json")} if inputs.bank_statements else {})
+    } | (
+        {"bank_statements": inputs.bank_statements.model_dump(mode="json")} if inputs.bank_statements else {}
+    )
 
 
 def sha256_of(data: dict[str, Any]) -> str:

@@ -103,8 +103,12 @@ class MemoService:
             created_by=actor.officer_id,
             prepared_by=f"{actor.name} ({actor.officer_id})",
             created_at=dt.datetime.now(dt.UTC).replace(microsecond=0),
-            bank_statements=analysis_of(self.adapter, client_id, as_of=as_of,  # statements (bank-flow section)
-                                        policy=self.credit_engine.policy.statements),
+            bank_statements=analysis_of(
+                self.adapter,
+                client_id,
+                as_of=as_of,  # statements (bank-flow section)
+                policy=self.credit_engine.policy.statements,
+            ),
         )
         built = build_memo(inputs)
         if not new_version and (same := self._unchanged_draft(built, actor)) is not None:
