@@ -20,7 +20,6 @@ from sqlalchemy import Engine
 
 from crm_adapter.protocol import ClientFilter, CRMAdapter
 from crm_adapter.statements.flows import daily_balances, monthly_flows, own_transfer_mask, returned_mask
-from crm_adapter.statements.importer import load_client_frames
 from kernel.catalogue import text
 from tools.access import get_client_for
 from tools.actor import Actor
@@ -274,6 +273,8 @@ def analyse_statements(actor: Actor, adapter: CRMAdapter, engine: Engine, client
     """The bank-statement analysis of a client the actor may see."""
     get_client_for(actor, adapter, client_id)
     names = group_names(adapter, client_id)
+    from crm_adapter.statements.importer import load_client_frames  # the parsers: on first use
+
     with engine.connect() as conn:
         tx, statements, accounts, rates = load_client_frames(conn, client_id)
     return analyse_frames(tx, statements, accounts, client_id=client_id, as_of=as_of, policy=policy,

@@ -19,7 +19,6 @@ from pydantic import BaseModel
 from sqlalchemy import Engine
 
 from crm_adapter.protocol import CRMAdapter
-from crm_adapter.statements.importer import load_client_frames
 from kernel.catalogue import Language, render
 from tools.engine.results import LEVEL_RANK, EarlyWarning, Msg
 from tools.statements.analysis import Finding, StatementAnalysis, analyse_frames, group_names
@@ -40,6 +39,8 @@ def analysis_of(adapter: CRMAdapter, client_id: int, *, as_of: dt.date, policy: 
     engine = sql_engine(adapter)
     if engine is None:
         return None
+    from crm_adapter.statements.importer import load_client_frames  # the parsers: on first use
+
     with engine.connect() as conn:
         tx, statements, accounts, rates = load_client_frames(conn, client_id)
     if tx.empty:
