@@ -18,18 +18,12 @@ sentence is as safe as the checked whole.
 
 from __future__ import annotations
 
-import asyncio
-import json
-from collections.abc import AsyncIterator
-
 from fastapi import APIRouter
-from sse_starlette import EventSourceResponse, ServerSentEvent
+from sse_starlette import EventSourceResponse
 
 from api.deps import ActorDep, ContainerDep
-from api.routes.assistant import _conversation
+from api.routes.assistant import _conversation, checked_stream
 from api.schemas import AskIn
-from bot.reply import Reply
-from kernel.errors import CreditDeskError
 
 router = APIRouter(prefix="/assistant", tags=["assistant"])
 
@@ -41,48 +35,4 @@ router = APIRouter(prefix="/assistant", tags=["assistant"])
     responses={200: {"content": {"text/event-stream": {}}}},
 )
 async def ask_live(container: ContainerDep, actor: ActorDep, body: AskIn) -> EventSourceResponse:
-    conversation = _conversation(actor, body)
-    loop = asyncio.get_running_loop()
-    queue: asyncio.Queue[tuple[str, object]] = asyncio.Queue()
-
-    def on_delta(text: str) -> None:  # called on the worker thread
-        loop.call_soon_threadsafe(queue.put_nowait, ("delta", text))
-
-    def work() -> None:
-        try:
-            reply = container.assistant.answer(actor, conversation, body.text, on_delta=on_delta)
-            loop.call_soon_threadsafe(queue.put_nowait, ("reply", reply))
-        except CreditDeskError as exc:
-            loop.call_soon_threadsafe(queue.put_nowait, ("error", exc))
-        except BaseException as exc:
-            loop.call_soon_threadsafe(queue.put_nowait, ("crash", exc))
-
-    async def events() -> AsyncIterator[ServerSentEvent]:
-        yield ServerSentEvent(event="status", data=json.dumps({"status": "thinking"}))
-        task = loop.run_in_executor(None, work)
-        draft: list[str] = []
-        try:
-            while True:
-                kind, item = await queue.get()
-                if kind == "delta":
-                    draft.append(str(item))
-                    yield ServerSentEvent(event="delta", data=json.dumps({"text": item}, ensure_ascii=False))
-                    continue
-                if kind == "error":
-                    assert isinstance(item, CreditDeskError)
-                    yield ServerSentEvent(event="error", data=json.dumps({"code": item.code, "message": item.message},
-                                                                         ensure_ascii=False))  # fmt: skip
-                    return
-                if kind == "crash":
-                    raise item  # type: ignore[misc]
-                assert isinstance(item, Reply)
-                if draft and "".join(draft) != item.text:
-                    yield ServerSentEvent(event="replace", data=json.dumps(
-                        {"reason": item.degraded_reason, "notice": item.notice}, ensure_ascii=False))  # fmt: skip
-                yield ServerSentEvent(event="reply", data=item.model_dump_json())
-                yield ServerSentEvent(event="done", data="{}")
-                return
-        finally:
-            await task
-
-    return EventSourceResponse(events(), ping=15)
+    return checked_stream(container, actor, _conversation(actor, body), body.text)

@@ -34,8 +34,9 @@ def book(_demo_template: Path, tmp_path: Path, fake: FakeOpenAI) -> Container:
     return make_container(home, llm_base_url=fake.base_url, llm_model="fake-model", llm_timeout_s=10)
 
 
-def _events(client: TestClient, headers: dict[str, str], text: str) -> list[tuple[str, dict]]:  # type: ignore[type-arg]
-    with client.stream("POST", "/api/v1/assistant/stream", json={"text": text}, headers=headers) as resp:
+def _events(client: TestClient, headers: dict[str, str], text: str,
+            path: str = "/api/v1/assistant/stream") -> list[tuple[str, dict]]:  # type: ignore[type-arg]  # fmt: skip
+    with client.stream("POST", path, json={"text": text}, headers=headers) as resp:
         assert resp.status_code == 200 and resp.headers["content-type"].startswith("text/event-stream")
         body = "".join(resp.iter_text())
     out = []
@@ -78,3 +79,21 @@ def test_an_empty_question_is_an_error_event(book: Container) -> None:
     with TestClient(create_app(book)) as client:
         resp = client.post("/api/v1/assistant/stream", json={"text": "   "}, headers=anna)
     assert "event: error" in resp.text and "invalid_input" in resp.text
+
+
+@pytest.mark.parametrize("path", ["/api/v1/ask/stream", "/api/v1/assistant/stream"])
+def test_without_a_model_both_routes_stream_the_answer_text_in_chunks(
+    _demo_template: Path, tmp_path: Path, path: str
+) -> None:
+    """One event stream behind both routes: with the offline brain the deltas are the finished answer's text."""
+    home = tmp_path / "home"
+    shutil.copytree(_demo_template, home)
+    book = make_container(home)
+    anna = {"Authorization": f"Bearer {book.tokens.create('rm.anna').token}"}
+    with TestClient(create_app(book)) as client:
+        events = _events(client, anna, "what is the utilisation of ACME Holdings?", path)
+    kinds = [k for k, _ in events]
+    assert kinds[0] == "status" and kinds[-2:] == ["reply", "done"] and "replace" not in kinds
+    deltas = [d["text"] for k, d in events if k == "delta"]
+    reply = events[-2][1]
+    assert len(deltas) > 1 and "".join(deltas) == reply["text"] and "ACME Holdings" in reply["text"]
