@@ -97,3 +97,22 @@ def demo_container(_demo_template: Path, tmp_path: Path) -> Container:
 
 def actor_of(container: Container, officer_id: str, channel: str = "cli"):  # type: ignore[no-untyped-def]
     return container.actor(officer_id, channel=channel)
+
+
+@pytest.fixture
+def demo_cli(demo_container: Container, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    """`creditdesk` commands over a copy of the demo book, as an officer runs them: `demo_cli("memo", "1001",
+    "--as", "rm.anna")` is the CLI's result (typer's CliRunner), with the CLI's cached settings and container
+    cleared before and after."""
+    from typer.testing import CliRunner
+
+    from creditdesk.cli import common
+    from creditdesk.cli.main import app
+
+    monkeypatch.setenv("CREDITDESK_HOME", str(demo_container.settings.home))
+    monkeypatch.setenv("CREDITDESK_AS_OF", AS_OF.isoformat())
+    common.settings.cache_clear()
+    common.container.cache_clear()
+    yield lambda *args: CliRunner().invoke(app, list(args))
+    common.settings.cache_clear()
+    common.container.cache_clear()

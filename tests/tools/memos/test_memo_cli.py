@@ -5,22 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
 
 @pytest.fixture
-def cli(demo_container, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
-    monkeypatch.setenv("CREDITDESK_HOME", str(demo_container.settings.home))
-    monkeypatch.setenv("CREDITDESK_AS_OF", "2026-11-28")
-    from creditdesk.cli import common
-
-    common.settings.cache_clear()
-    common.container.cache_clear()
-    from creditdesk.cli.main import app
-
-    yield lambda *args: CliRunner().invoke(app, list(args))
-    common.settings.cache_clear()
-    common.container.cache_clear()
+def cli(demo_cli):  # type: ignore[no-untyped-def]
+    return demo_cli
 
 
 def test_memo_by_name_to_pdf_and_by_id_to_markdown(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

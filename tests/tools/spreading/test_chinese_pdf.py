@@ -13,7 +13,6 @@ Expected figures are worked out by hand from the lines drawn below (万元 × 10
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -22,7 +21,6 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 from sqlalchemy import func, select
-from typer.testing import CliRunner
 
 FONT = Path(__file__).parents[3] / "tools" / "memos" / "fonts" / "NotoSansSC-Regular-subset.ttf"
 PAGES = [
@@ -55,20 +53,8 @@ def chinese_pdf(path: Path) -> Path:
 
 
 @pytest.fixture
-def cli(_demo_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
-    home = tmp_path / "home"
-    shutil.copytree(_demo_template, home)
-    monkeypatch.setenv("CREDITDESK_HOME", str(home))
-    monkeypatch.setenv("CREDITDESK_AS_OF", "2026-11-28")
-    from creditdesk.cli import common
-
-    common.settings.cache_clear()
-    common.container.cache_clear()
-    from creditdesk.cli.main import app
-
-    yield lambda *args: CliRunner().invoke(app, list(args))
-    common.settings.cache_clear()
-    common.container.cache_clear()
+def cli(demo_cli):  # type: ignore[no-untyped-def]
+    return demo_cli
 
 
 def _statements_count() -> int:
