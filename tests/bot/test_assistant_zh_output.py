@@ -76,3 +76,11 @@ def test_english_answers_name_codes_in_words_too(assistant, anna) -> None:  # ty
     reply = assistant.answer(anna, "en-words-1", "what if Globex went to 5M")
     assert "client:" not in reply.text and "(binding: need)" not in reply.text
     assert "Globex Trading (no group)" in reply.text  # the engine's no-group marker, in words
+
+
+def test_warning_dates_are_written_the_chinese_way(assistant, anna) -> None:  # type: ignore[no-untyped-def]
+    """Each warning line's date as Chinese writes it (2026年3月31日), not as an ISO code (2026-03-31)."""
+    import re
+
+    reply = assistant.answer(anna, "zh-dates-1", QUESTIONS["early_warnings"][0])
+    assert "年" in reply.text and not re.search(r"\d{4}-\d{2}-\d{2}", reply.text), reply.text

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.facts import money, num, pct
-from kernel.catalogue import Language, has, render_or
+from kernel.catalogue import Language, fmt_date, has, render_or
 from kernel.catalogue import text as _text
 from tools.assistant_tools.models import (
     ApprovalList,
@@ -268,7 +268,7 @@ def warnings(r: ClientWarnings, lang: Language) -> list[str]:
     ]
     for w in r.warnings[:MAX_ROWS]:
         indicator, detail = _warning_detail(w, lang)
-        date = f" ({w.date})" if w.date else ""
+        date = f" ({fmt_date(w.date, lang)})" if w.date else ""  # 28 Nov 2026 / 2026年11月28日
         lines.append(t("warnings.item", lang, level=v("level", w.level, lang), indicator=indicator, detail=detail,
                        date=date))  # fmt: skip
     return _rows(lines, min(len(r.warnings), MAX_ROWS), len(r.warnings), lang)
