@@ -1,6 +1,8 @@
 """The one error format of the API: RFC 9457 problem details, mapped once for every route.
 
-Every problem carries a stable `code` and an `error_id` that is also written to the log. Unexpected
+Every problem carries a stable `code` and an `error_id` that is also written to the log. `detail` is
+English; a coded domain error (one raised with a catalogue key) also carries its `message_key` and, when the
+request asks for another language (`?lang=zh` or `Accept-Language: zh…`), `localized_detail` in it. Unexpected
 errors never show their text or stack trace to the client. Page routes get the same mapping rendered
 as an accessible HTML page instead of JSON.
 """
@@ -16,6 +18,7 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from api.pages.common import page_language
 from kernel.errors import CreditDeskError, new_error_id
 from tools.access import OutOfScope
 
@@ -43,6 +46,9 @@ class Problem(BaseModel):
     error_id: str
     field: str | None = None
     errors: list[FieldError] | None = None
+    message_key: str | None = None
+    localized_detail: str | None = None
+    lang: str | None = None
 
 
 PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
@@ -57,9 +63,15 @@ PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
 
 
 def _problem(request: Request, *, status: int, code: str, title: str, detail: str, error_id: str,
-             field: str | None = None, errors: list[FieldError] | None = None) -> Response:  # fmt: skip
+             field: str | None = None, errors: list[FieldError] | None = None,
+             coded: CreditDeskError | None = None) -> Response:  # fmt: skip
     problem = Problem(type=f"urn:creditdesk:problem:{code}", title=title, status=status, detail=detail,
                       instance=request.url.path, code=code, error_id=error_id, field=field, errors=errors)  # fmt: skip
+    if coded is not None and coded.key is not None:
+        lang = page_language(request)
+        problem.message_key = coded.key
+        if lang != "en":
+            problem.localized_detail, problem.lang = coded.text_in(lang), lang
     headers = {"WWW-Authenticate": 'Bearer realm="creditdesk"'} if status == 401 else None
     if request.url.path.startswith(PAGE_PREFIXES) and request.method == "GET":
         templates = request.app.state.templates
@@ -86,7 +98,7 @@ async def on_domain_error(request: Request, exc: Exception) -> Response:
         "%s %s -> %s (%s) error_id=%s", request.method, request.url.path, exc.http_status, exc.code, error_id
     )
     return _problem(request, status=exc.http_status, code=exc.code, title=exc.title, detail=exc.message,
-                    error_id=error_id, field=exc.field)  # fmt: skip
+                    error_id=error_id, field=exc.field, coded=exc)  # fmt: skip
 
 
 async def on_validation_error(request: Request, exc: Exception) -> Response:

@@ -7,12 +7,13 @@ async function api(method, path, body, headers = {}) {
   const res = await fetch(`/api/v1${path}`, {
     method,
     credentials: "same-origin",
-    headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf(), ...headers },
+    // the page's language, so a refusal comes back in it too (`localized_detail`)
+    headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf(), "Accept-Language": document.documentElement.lang || "en", ...headers },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const data = res.headers.get("content-type")?.includes("json") ? await res.json() : null;
   if (!res.ok) {
-    const why = data?.detail ?? res.statusText;
+    const why = data?.localized_detail ?? data?.detail ?? res.statusText;
     throw new Error(data?.error_id ? `${why} (error id ${data.error_id})` : why);
   }
   return data;

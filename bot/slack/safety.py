@@ -45,7 +45,7 @@ def language_of(body: Mapping[str, Any]) -> Language:
 def error_reply(error: Exception, lang: str = "en") -> str:
     if isinstance(error, CreditDeskError):
         log.info("slack request refused: %s", error.message)
-        return blocks.error_text(error.message, lang=lang)
+        return blocks.error_text(error.text_in(lang), lang=lang)  # a coded refusal in the officer's language
     error_id = new_error_id()
     log.error("unexpected error %s in a Slack request", error_id, exc_info=error)
     return blocks.error_text("", error_id, lang=lang)

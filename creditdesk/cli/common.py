@@ -62,6 +62,15 @@ def _log_unexpected(error_id: str) -> Path:
     return path
 
 
+def cli_language() -> str:
+    """The terminal user's language: `CREDITDESK_LANG`, else the locale (`LC_ALL`, `LC_MESSAGES`, `LANG`);
+    `zh…` is Chinese, anything else English."""
+    for name in ("CREDITDESK_LANG", "LC_ALL", "LC_MESSAGES", "LANG"):
+        if os.environ.get(name):
+            return "zh" if os.environ[name].lower().startswith("zh") else "en"
+    return "en"
+
+
 @contextmanager
 def handle_errors() -> Iterator[None]:
     """Map errors to a clear message and an exit code; never a stack trace.
@@ -74,7 +83,8 @@ def handle_errors() -> Iterator[None]:
         yield
     except CreditDeskError as exc:
         where = f" ({exc.field})" if exc.field else ""
-        err_console.print(f"[bold red]error[/]{where}: {exc.message}", highlight=False, soft_wrap=True)
+        said = exc.text_in(cli_language())  # a coded message in the user's language (English by default)
+        err_console.print(f"[bold red]error[/]{where}: {said}", highlight=False, soft_wrap=True)
         if isinstance(exc.details, list):
             for line in exc.details[:200]:
                 err_console.print(f"  {line}", highlight=False, markup=False, soft_wrap=True)

@@ -33,7 +33,13 @@ VOCAB_PARAMS: dict[str, str] = {
     "constraint": "constraint",
     "direction": "trend",
     "product": "product",
+    "request_kind": "request_kind",
+    "request_status": "request_status",
+    "facility_status": "facility_status",
+    "expected_status": "facility_status",
 }
+# list parameters joined by semicolons (whole clauses) rather than commas
+SEMICOLON_LISTS = frozenset({"reasons"})
 
 
 def as_date(value: object) -> dt.date | None:
@@ -89,7 +95,9 @@ def localise(name: str, value: Any, lang: str, *, has: Any, template: Any) -> An
         no_data = template("common.no_data", lang)
         return fmt_value(value.get("v"), str(value["unit"]), lang, no_data)
     if isinstance(value, list):  # nested messages or codes, joined the way the language lists them
-        sep = "，" if lang == "zh" else ", "
+        sep = (
+            ("；" if lang == "zh" else "; ") if name in SEMICOLON_LISTS else ("，" if lang == "zh" else ", ")
+        )
         return sep.join(str(localise(name, v, lang, has=has, template=template)) for v in value)
     if isinstance(value, Mapping) and "key" in value:  # a nested message
         return render(str(value["key"]), lang, value.get("params") or {}, has=has, template=template)

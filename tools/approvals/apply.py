@@ -46,7 +46,8 @@ def apply_change(conn: Connection, request: ApprovalRequestView, *, adapter: CRM
             .values(status=after)
         )
         if result.rowcount != 1:
-            raise Conflict(f"facility {request.facility_id} is no longer {before}; return the request")
+            raise Conflict(key="approvals.status_moved",
+                           params={"facility_id": request.facility_id, "facility_status": before})  # fmt: skip
         bump_in(conn)
         audit.record_in(conn, action="facility.status_changed", before={"status": before},
                         after={"status": after, "request_id": request.request_id}, **common)  # fmt: skip

@@ -25,30 +25,27 @@ class Transition(BaseModel):
 def authorise(actor: Actor, request: ApprovalRequestView) -> StepView:
     """The open step the actor may decide, or the reason they may not (nothing is written either way)."""
     if request.status != "pending":
-        raise Conflict(
-            f"request {request.request_id} is already {request.status}; it cannot be decided again"
-        )
+        raise already_decided(request.request_id, request.status)
     if actor.officer_id == request.raised_by:
-        raise Forbidden(
-            f"you raised request {request.request_id}; maker-checker forbids deciding it yourself"
-        )
+        raise Forbidden(key="approvals.maker_checker", params={"request_id": request.request_id})
     if any(d.officer_id == actor.officer_id for d in request.decisions):
-        raise Conflict(
-            f"you have already decided on request {request.request_id}; a person counts once per chain"
-        )
+        raise Conflict(key="approvals.counts_once", params={"request_id": request.request_id})
     step = request.open_step
     if step is None:  # a pending request always has an open step
-        raise Conflict(f"request {request.request_id} has no open step")
+        raise Conflict(key="approvals.no_open_step", params={"request_id": request.request_id})
     if actor.approval_level < step.level:
-        raise Forbidden(
-            f"step {step.step_no} of request {request.request_id} needs {step.name} authority "
-            f"(level {step.level}); your approval level is {actor.approval_level}"
-        )
+        raise Forbidden(key="approvals.needs_level", params={"step": step.step_no, "request_id": request.request_id,
+                        "name": step.name, "level": step.level, "your_level": actor.approval_level})  # fmt: skip
     if step.same_team and actor.team != request.officer_team:
-        raise Forbidden(
-            f"step {step.step_no} of request {request.request_id} is for the {request.officer_team} team's {step.name}"
-        )
+        raise Forbidden(key="approvals.team_step", params={"step": step.step_no, "request_id": request.request_id,
+                        "team": request.officer_team, "name": step.name})  # fmt: skip
     return step
+
+
+def already_decided(request_id: str, status: str) -> Conflict:
+    return Conflict(
+        key="approvals.already_decided", params={"request_id": request_id, "request_status": status}
+    )
 
 
 def next_state(request: ApprovalRequestView, step: StepView, decision: DecisionKind) -> Transition:

@@ -160,7 +160,8 @@ def _apply(adapter: CRMAdapter, row: dict) -> tuple[dict[str, object], dict[str,
         before, after = STATUS_AFTER[row["kind"]]
         current = adapter.get_facility(row["facility_id"])
         if _status(current.status) != before:
-            raise Conflict(f"facility {row['facility_id']} is {current.status}, not {before}")
+            raise Conflict(key="approvals.status_is", params={"facility_id": row["facility_id"],
+                           "facility_status": _status(current.status), "expected_status": before})  # fmt: skip
         adapter.set_facility_status(row["facility_id"], after)
         return {"status": before}, {"status": after}
     new, expected = Decimal(str(row["new_limit"])), Decimal(str(row["expected_limit"]))

@@ -31,7 +31,7 @@ from tools.actor import Actor
 from tools.approvals import store
 from tools.approvals.apply import apply_change
 from tools.approvals.chain import RISK_REDUCING_KINDS, PolicyException, Route, route
-from tools.approvals.decisions import authorise, next_state
+from tools.approvals.decisions import already_decided, authorise, next_state
 from tools.approvals.models import DECISIONS, ApprovalRequestView, PreparedRequest, format_request_id
 from tools.approvals.outbox import OutboxEntry, deliver_due
 from tools.approvals.requests import RequestBody, check_key, check_kind_against, choose_facility, parse_body
@@ -133,10 +133,8 @@ class ApprovalService:
                 return None
             pk, body_hash = found
             if body_hash != body.hash:
-                raise Conflict(
-                    f"idempotency key '{key}' was already used for a different request ({format_request_id(pk)})",
-                    field="idempotency_key",
-                )
+                raise Conflict(key="approvals.key_reused", params={"key": key, "request_id": format_request_id(pk)},
+                               field="idempotency_key")  # fmt: skip
             return store.load(conn, pk)
 
     def _prepare(self, actor: Actor, body: RequestBody) -> tuple[PreparedRequest, Snapshot]:
@@ -206,14 +204,14 @@ class ApprovalService:
         same transaction as the request's state and the audit events.
         """
         if decision not in DECISIONS:
-            raise InvalidInput(f"decision must be one of {', '.join(DECISIONS)}", field="decision")
+            raise InvalidInput(
+                key="approvals.bad_decision", params={"choices": list(DECISIONS)}, field="decision"
+            )
         pk = store.parse_request_id(request_id)
         comment = (comment or "").strip()
         current = self.get(actor, pk)
         if current.status != "pending":  # a late second click: say so before anything else
-            raise Conflict(
-                f"request {current.request_id} is already {current.status}; it cannot be decided again"
-            )
+            raise already_decided(current.request_id, current.status)
         authorise(actor, current)  # fail fast before the engine runs; re-checked under the lock
         reasons: list[str] = []
         if decision == "approve":
@@ -223,25 +221,17 @@ class ApprovalService:
                 authorise(actor, current)  # the re-routed open step may need more authority
             self._keep_for_higher(actor, current)
             if reasons and not comment:
-                raise Conflict(
-                    f"request {current.request_id} is stale — "
-                    + "; ".join(reasons)
-                    + ". Approve with a comment acknowledging the changes, or return it.",
-                    details=reasons,
-                )
+                raise Conflict(key="approvals.stale", params={"request_id": current.request_id, "reasons": reasons},
+                               details=reasons)  # fmt: skip
         now = clock.now()
         with self.engine.begin() as conn:
             if not store.lock_pending(conn, pk):
                 closed = store.load(conn, pk)
-                raise Conflict(
-                    f"request {closed.request_id} is already {closed.status}; it cannot be decided again"
-                )
+                raise already_decided(closed.request_id, closed.status)
             fresh = store.load(conn, pk)
             if expected_step is not None and fresh.current_step != expected_step:
-                raise Conflict(
-                    f"step {expected_step} of request {fresh.request_id} is closed; step {fresh.current_step} "
-                    "is open now and was not decided"
-                )
+                raise Conflict(key="approvals.step_closed", params={"step": expected_step, "request_id": fresh.request_id,
+                               "current": fresh.current_step})  # fmt: skip
             step = authorise(actor, fresh)
             t = next_state(fresh, step, decision)  # type: ignore[arg-type]
             store.record_decision(conn, fresh, t, officer_id=actor.officer_id, officer_level=actor.approval_level,
@@ -368,7 +358,7 @@ class ApprovalService:
     ) -> list[ApprovalRequestView]:
         """Every request (approvers, risk, audit and admin only)."""
         if actor.approval_level == 0 and not actor.book_wide:
-            raise Forbidden("listing every request needs an approver, risk, audit or admin role")
+            raise Forbidden(key="approvals.list_all_role")
         with self.engine.connect() as conn:
             return store.load_many(conn, store.ids_by_status(conn, status, limit))
 

@@ -34,7 +34,8 @@ def parse_request_id(value: str | int) -> int:
     if text.upper().startswith(REQUEST_PREFIX):
         text = text[len(REQUEST_PREFIX) :]
     if not text.isdigit():
-        raise InvalidInput(f"'{value}' is not a request id (e.g. {REQUEST_PREFIX}12)", field="request_id")
+        raise InvalidInput(key="approvals.not_a_request_id", params={"value": str(value), "prefix": REQUEST_PREFIX},
+                           field="request_id")  # fmt: skip
     return int(text)
 
 
@@ -123,7 +124,7 @@ def record_decision(
 def load(conn: Connection, pk: int) -> ApprovalRequestView:
     views = load_many(conn, [pk])
     if not views:
-        raise NotFound(f"request {format_request_id(pk)} not found")
+        raise NotFound(key="approvals.request_not_found", params={"request_id": format_request_id(pk)})
     return views[0]
 
 

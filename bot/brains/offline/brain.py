@@ -68,7 +68,11 @@ class _Turn:
 
 def _error_line(out: ToolOutcome, lang: Language) -> str:
     kind = out.outcome if out.outcome in ("refused", "not_found", "invalid", "unavailable") else "error"
-    message = out.message if lang == "en" else t.t(f"error.detail.{kind}", lang)
+    coded = out.error is not None and out.error.key is not None  # a catalogue message: said in `lang`
+    if coded:
+        message = out.error.text_in(lang)  # type: ignore[union-attr]
+    else:
+        message = out.message if lang == "en" else t.t(f"error.detail.{kind}", lang)
     return t.t(f"error.{kind}", lang, message=message)
 
 
