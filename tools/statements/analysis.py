@@ -105,6 +105,12 @@ def _norm(name: str) -> str:
     return re.sub(r"[\s.,\-()（）]+", " ", _SUFFIX.sub(" ", name.lower())).strip()
 
 
+def _as_written(names: pd.Series) -> str:
+    """A payer's name as the statement wrote it: its most frequent spelling (the first in order on a tie)."""
+    counts = names.value_counts(sort=False)
+    return str(counts.index[counts.to_numpy().argmax()])
+
+
 def _txns(frame: pd.DataFrame, limit: int = 20) -> list[FindingTransaction]:
     top = frame.reindex(frame["amount_f"].abs().sort_values(ascending=False).index).head(limit)
     return [
@@ -166,9 +172,10 @@ def analyse_frames(tx: pd.DataFrame, statements: pd.DataFrame, accounts: pd.Data
     payer = credits["counterparty"].map(_norm)
     by_payer = credits[payer != ""].groupby(payer[payer != ""])["amount_f"].sum().sort_values(ascending=False)
     share = float(by_payer.iloc[0] / total_in) if len(by_payer) and total_in > 0 else None
-    top = by_payer.index[0] if len(by_payer) else ""
+    top = by_payer.index[0] if len(by_payer) else ""  # the normalised key: groups spellings of one payer
     findings.append(_finding("top_counterparty_share", share, policy.top_counterparty_share,
-                             {"counterparty": top, "amount": float(by_payer.iloc[0]) if len(by_payer) else 0.0,
+                             {"counterparty": _as_written(credits.loc[payer == top, "counterparty"]) if top else "",
+                              "amount": float(by_payer.iloc[0]) if len(by_payer) else 0.0,
                               "inflows": float(total_in), "payers": int(len(by_payer))},
                              credits[payer == top] if top else credits.iloc[:0]))  # fmt: skip
     # inflow stability and trend (covered months only)

@@ -12,6 +12,7 @@ import pytest
 from crm_adapter.statements import ParsedStatement, ParsedTransaction, read_statement_file
 from crm_adapter.statements.importer import _account_id, _statement_id, _transaction_rows
 from tools.statements import StatementsPolicy, analyse_frames
+from tools.statements.indicators import warning_message
 
 SAMPLES = Path(__file__).parents[2] / "crm_adapter" / "statements" / "samples"
 
@@ -124,3 +125,34 @@ def test_falling_and_unstable_inflows() -> None:
     # mean 750, population std 250
     assert f["inflow_volatility"].value == pytest.approx(250 / 750)
     assert f["inflow_volatility"].level is None
+
+
+def test_the_top_payer_is_named_as_the_statement_wrote_it() -> None:
+    """Spellings of one payer are grouped (case, legal suffix), but the name shown is the file's own:
+    'Thames Foods Ltd' (12,600 + 8,000 of 20,600 inflows), not the grouping key 'thames foods'."""
+    sts, _, _ = read_statement_file(SAMPLES / "export_en.csv")
+    top = by_code(analyse(sts, dt.date(2026, 2, 15)))["top_counterparty_share"]
+    assert top.figures["counterparty"] == "Thames Foods Ltd"
+    assert top.value == pytest.approx(1.0)
+    said = warning_message(top, "GBP", "en")
+    assert "largest payer Thames Foods Ltd brings 100% of inflows" in said and "thames foods" not in said
+    assert "最大付款方 Thames Foods Ltd 占流入的 100%" in warning_message(top, "GBP", "zh")
+
+
+def test_a_payer_written_two_ways_is_one_payer_shown_in_its_usual_spelling() -> None:
+    day = dt.date(2026, 1, 10)
+    rows = [
+        ("ACME Trading Ltd", "500"),
+        ("acme trading", "300"),
+        ("ACME Trading Ltd", "200"),
+        ("Other Co", "400"),
+    ]
+    txs = [ParsedTransaction(line=i, booking_date=day, amount=Decimal(a), currency="EUR", counterparty=c)
+           for i, (c, a) in enumerate(rows, start=1)]  # fmt: skip
+    st = ParsedStatement(file="s", line=1, format="mt940", dialect="t", account="NL1", currency="EUR",
+                         from_date=dt.date(2026, 1, 1),
+                         to_date=dt.date(2026, 1, 31), opening_balance=Decimal(0), closing_balance=Decimal(1400),
+                         transactions=txs)  # fmt: skip
+    top = by_code(analyse([st], dt.date(2026, 2, 1)))["top_counterparty_share"]
+    assert top.figures["counterparty"] == "ACME Trading Ltd"  # 500 + 300 + 200 = 1,000 of 1,400
+    assert top.value == pytest.approx(1000 / 1400)
