@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from bot.reply import Figure, Reply
-from kernel.catalogue import code_name, detect_language, has, text
+from kernel.catalogue import code_name, detect_language, fmt_date, has, is_date, text
 
 
 def _lang(reply: Reply, lang: str | None) -> str:
@@ -21,11 +21,13 @@ def figure_label(figure: Figure, lang: str) -> str:
 
 
 def figure_display(figure: Figure, lang: str) -> str:
-    """A figure as shown: codes (an EWS level, a grade's name) and "n/a" in the reader's language."""
+    """A figure as shown: codes (an EWS level, a grade's name), dates and "n/a" in the reader's language."""
     if figure.display == "n/a":
         return text("common.not_available", lang)
     if figure.unit == "level" and isinstance(figure.value, str):
         return code_name("level", figure.value, lang)
+    if figure.unit == "date" and is_date(figure.value):  # 31 Mar 2026 / 2026年3月31日, as in the answer
+        return fmt_date(figure.value, lang)
     if figure.unit == "grade" and isinstance(figure.value, int):
         return f"{figure.value} ({code_name('grade', figure.value, lang)})"
     return figure.display

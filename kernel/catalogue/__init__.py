@@ -89,7 +89,18 @@ def render_or(message: Any, fallback: str, lang: Language | str = "en") -> str:
 
 
 def fmt_date(value: object, lang: Language | str = "en") -> str:
+    """The one way an answer shows a date: `31 Mar 2026` / `2026年3月31日` (a date or an ISO string)."""
     return _render.fmt_date(value, normalise_language(lang))  # type: ignore[arg-type]
+
+
+def is_date(value: object) -> bool:
+    """A date, a datetime or an ISO date string (`2026-03-31`): what `fmt_date` writes as a date."""
+    return _render.as_date(value) is not None
+
+
+def dates_written(values: Mapping[str, object], lang: Language | str = "en") -> dict[str, object]:
+    """`values` with every date in it written by `fmt_date` (for a template's placeholders)."""
+    return {k: fmt_date(x, lang) if is_date(x) else x for k, x in values.items()}
 
 
 def fmt_month(value: object, lang: Language | str = "en") -> str:
@@ -126,7 +137,9 @@ __all__ = [
     "Language",
     "MissingMessage",
     "detect_language",
+    "dates_written",
     "fmt_date",
+    "is_date",
     "fmt_month",
     "has",
     "keys",

@@ -16,7 +16,8 @@ def test_done_criterion_utilisation_and_review_match_the_engine(assistant, anna,
     assert figures["Total limit"].value == truth.exposure.total_limit
     assert figures["Next review due"].value == truth.review.next_due
     assert f"{truth.exposure.utilisation * 100:.1f}%" in reply.text
-    assert str(truth.review.next_due) in reply.text
+    due = truth.review.next_due  # written out as an officer reads it (23 Jan 2027), not ISO
+    assert f"{due.day:02d} {due.strftime('%b')} {due.year}" in reply.text
     assert not reply.degraded and reply.brain == "offline"
 
 

@@ -4,7 +4,7 @@ language of the question."""
 
 from __future__ import annotations
 
-from kernel.catalogue import Language, text
+from kernel.catalogue import Language, fmt_date, text
 from tools.assistant_tools.bank_statements import BankStatementsView
 from tools.statements.indicators import warning_message
 
@@ -14,7 +14,7 @@ def bank_statements_answer(r: BankStatementsView, name: str, lang: Language) -> 
     if not r.imported or a is None:
         return [text("statements.answer.none", lang, name=r.name or name)]
     lines = [text("statements.answer.head", lang, name=r.name or name, accounts=a.accounts,
-                  transactions=a.transactions, start=a.from_date, end=a.to_date)]  # fmt: skip
+                  transactions=a.transactions, start=fmt_date(a.from_date, lang), end=fmt_date(a.to_date, lang))]  # fmt: skip
     fired = a.warnings
     if not fired:
         return [*lines, text("statements.answer.clean", lang)]

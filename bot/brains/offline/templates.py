@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.facts import money, num, pct
-from kernel.catalogue import Language, fmt_date, has, render_or
+from kernel.catalogue import Language, dates_written, fmt_date, has, render_or
 from kernel.catalogue import text as _text
 from tools.assistant_tools.models import (
     ApprovalList,
@@ -45,10 +45,12 @@ MAX_ROWS = 10
 
 
 def t(key: str, lang: Language, **values: object) -> str:
+    """The `assistant.<key>` sentence; every date among `values` written the reader's way (31 Mar 2026 /
+    2026年3月31日), never as an ISO code."""
     if lang != "en":  # bot.facts writes a missing figure as "n/a": in the reader's language here
         na = _text("common.not_available", lang)
         values = {k: na if x == "n/a" else x for k, x in values.items()}
-    return _text(f"assistant.{key}", lang, **values)
+    return _text(f"assistant.{key}", lang, **dates_written(values, lang))
 
 
 def v(kind: str, code: object, lang: Language) -> str:
