@@ -22,7 +22,16 @@ class Check(BaseModel):
     status: Literal["ok", "unavailable", "not_configured"]
     detail: str | None = None
     model: str | None = Field(None, description="The assistant model's name (model check only)")
-    context_tokens: int | None = Field(None, description="The context size the assistant budgets for")
+    context_tokens: int | None = Field(
+        None, description="The context size the assistant budgets for: the smaller of the two below"
+    )
+    configured_context_tokens: int | None = Field(
+        None, description="The configured size (llm_context_tokens)"
+    )
+    server_context_tokens: int | None = Field(
+        None,
+        description="The size the model server reports (llama.cpp /props, vLLM max_model_len), if it does",
+    )
 
 
 class Readiness(BaseModel):
@@ -52,12 +61,19 @@ def _model(container: Container) -> Check:
     key = settings.llm_api_key.get_secret_value() if settings.llm_api_key else None
     headers = {"Authorization": f"Bearer {key}"} if key else {}
     url = f"{str(settings.llm_base_url).rstrip('/')}/models"
-    about = {"model": settings.llm_model, "context_tokens": settings.llm_context_tokens}
+    about = {"model": settings.llm_model, "context_tokens": settings.llm_context_tokens,
+             "configured_context_tokens": settings.llm_context_tokens}  # fmt: skip
     try:
         httpx.get(url, headers=headers, timeout=3.0).raise_for_status()
     except Exception as exc:  # reported by kind only, with what the assistant is configured for
         return Check(status="unavailable", detail=type(exc).__name__, **about)
-    return Check(status="ok", **about)
+    from bot.brains.llm.server import effective_context_tokens, server_context_tokens
+
+    server = server_context_tokens(
+        str(settings.llm_base_url), str(settings.llm_model), key
+    )  # asked once, cached
+    about["context_tokens"] = effective_context_tokens(settings.llm_context_tokens, server)
+    return Check(status="ok", server_context_tokens=server, **about)
 
 
 def _run(check, container: Container) -> Check:  # type: ignore[no-untyped-def]

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.assistant import Assistant
+from bot.brains.llm import server
 from bot.brains.llm.agent import LLMBrain, LLMConfig
 from bot.brains.offline.brain import OfflineBrain
 from bot.conversations import ConversationStore
@@ -440,3 +441,37 @@ def test_the_memory_note_of_a_fallback_is_never_repeated_as_an_answer(make_assis
     fake.script(say("The offline assistant answered this turn from the tool results above.)"))
     reply = assistant.answer(anna, "llm-36", "what's the weather in Paris tomorrow?")
     assert reply.degraded_reason == "unverified_answer" and "offline assistant" not in reply.text
+
+
+def test_the_budget_follows_the_context_the_server_reports(make_assistant, fake, anna) -> None:  # type: ignore[no-untyped-def]
+    """Configured for 8192 tokens, served with 2500 (llama.cpp `/props` n_ctx): the brain budgets for 2500, so
+    the big results of the test above fit and the conversation survives; asked once for the whole conversation."""
+    server.forget()
+    fake.context_tokens = fake.n_ctx = 2500
+    assistant = make_assistant(max_tokens=256)  # context_tokens: the default 8192
+    assert assistant.brain.budget().context_tokens == 2500
+    fake.script(tool_calls("my_clients"), say("Those are your clients."))
+    assert not assistant.answer(anna, "llm-40", "list my clients").degraded
+    fake.script(tool_calls("watchlist", limit=100), say("That is the watch-list."))
+    assert not assistant.answer(anna, "llm-40", "and the watchlist?").degraded
+    assert all(prompt_tokens(r) <= 2500 for r in fake.requests)
+    assert fake.probes.count("/props") == 1
+
+
+def test_without_asking_the_server_the_configured_context_overflows(make_assistant, fake, anna) -> None:  # type: ignore[no-untyped-def]
+    """The control of the test above: told 8192 and not asking, the same turns overflow the server's 2500."""
+    server.forget()
+    fake.context_tokens = fake.n_ctx = 2500
+    assistant = make_assistant(max_tokens=256, probe_server=False)
+    fake.script(tool_calls("my_clients"), say("Those are your clients."))
+    first = assistant.answer(anna, "llm-41", "list my clients")
+    fake.script(tool_calls("watchlist", limit=100), say("That is the watch-list."))
+    second = assistant.answer(anna, "llm-41", "and the watchlist?")
+    assert first.degraded or second.degraded
+    assert fake.probes == []
+
+
+def test_a_larger_server_context_does_not_raise_the_budget(make_assistant, fake) -> None:  # type: ignore[no-untyped-def]
+    server.forget()
+    fake.model_meta = {"max_model_len": 32768}  # vLLM's /v1/models; no /props
+    assert make_assistant(context_tokens=4096).brain.budget().context_tokens == 4096

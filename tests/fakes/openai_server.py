@@ -13,6 +13,10 @@ It also plays what real small models on llama.cpp / vLLM / Ollama do wrong:
   "exceeds the available context size" (tokens counted as characters / 3, a little above real counts);
   `context_exceeded()` scripts that error once.
 
+What the server says of itself: `n_ctx=N` serves llama.cpp's `GET /props` (`default_generation_settings.n_ctx`;
+404 otherwise, as vLLM and OpenAI do); `model_meta={...}` adds fields to the `/v1/models` entry (vLLM's
+`max_model_len`, llama.cpp's `meta.n_ctx_train`). `probes` lists the paths of those GETs.
+
 A request with `"stream": true` gets the same step as server-sent `chat.completion.chunk` events, the
 content a few characters at a time and each tool call as a name chunk then argument chunks, like
 llama.cpp server.
@@ -103,13 +107,18 @@ def _chunks(body: dict[str, Any], step: dict[str, Any]) -> Any:
 
 
 class FakeOpenAI:
-    def __init__(self, *, context_tokens: int | None = None) -> None:
+    def __init__(self, *, context_tokens: int | None = None, n_ctx: int | None = None,
+                 model_meta: dict[str, Any] | None = None) -> None:  # fmt: skip
         self.context_tokens = context_tokens
+        self.n_ctx = n_ctx
+        self.model_meta = model_meta or {}
+        self.probes: list[str] = []
         self.requests: list[dict[str, Any]] = []
         self._script: deque[dict[str, Any]] = deque()
         self.app = FastAPI()
         self.app.post("/v1/chat/completions", response_model=None)(self._complete)
         self.app.get("/v1/models")(self._models)
+        self.app.get("/props", response_model=None)(self._props)
         self._server = uvicorn.Server(uvicorn.Config(self.app, host="127.0.0.1", port=0, log_level="warning"))
         self._thread = threading.Thread(target=self._server.run, daemon=True)
 
@@ -121,13 +130,25 @@ class FakeOpenAI:
         self._script.clear()
         self.requests.clear()
         self.context_tokens = None
+        self.n_ctx, self.model_meta = None, {}
+        self.probes.clear()
 
     @property
     def remaining(self) -> int:
         return len(self._script)
 
     async def _models(self) -> dict[str, Any]:
-        return {"object": "list", "data": [{"id": "fake-model", "object": "model", "owned_by": "fake"}]}
+        self.probes.append("/v1/models")
+        entry = {"id": "fake-model", "object": "model", "owned_by": "fake", **self.model_meta}
+        return {"object": "list", "data": [entry]}
+
+    async def _props(self) -> JSONResponse:
+        """llama.cpp server's `/props` (trimmed to what a client reads), or 404 like servers without it."""
+        self.probes.append("/props")
+        if self.n_ctx is None:
+            return JSONResponse({"detail": "Not Found"}, status_code=404)
+        return JSONResponse({"default_generation_settings": {"n_ctx": self.n_ctx, "temperature": 0.8},
+                             "total_slots": 1, "model_path": "models/fake-model.gguf"})  # fmt: skip
 
     async def _complete(self, request: Request) -> JSONResponse | StreamingResponse:
         body = await request.json()

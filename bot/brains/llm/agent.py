@@ -18,7 +18,7 @@ import json
 import re
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import httpx
@@ -45,6 +45,7 @@ from bot.brains.llm.checkpoint import open_checkpointer
 from bot.brains.llm.guard import MalformedToolCalls, TurnGuard, TurnTimeout, is_context_error, is_parse_error
 from bot.brains.llm.prompts import SYSTEM_PROMPT
 from bot.brains.llm.selector import ParserToolSelector, ToolSelector, needs_tools
+from bot.brains.llm.server import effective_context_tokens, server_context_tokens
 from bot.brains.llm.stream import VerifiedStream
 from bot.brains.llm.tools import AgentContext, agent_tools
 from bot.brains.llm.verify import (
@@ -86,9 +87,18 @@ class LLMConfig:
     max_tokens: int = 512  # the longest reply the model may write
     temperature: float = 0.0
 
+    probe_server: bool = True  # ask the server its context size (once; the smaller of the two is budgeted)
+
     @property
     def budget(self) -> Budget:
+        """The budget for the configured context size (see `LLMBrain.budget` for the one a turn uses)."""
         return Budget(context_tokens=self.context_tokens, max_tokens=self.max_tokens)
+
+    def context_sizes(self) -> tuple[int, int | None, int]:
+        """(configured, the server's or None, the one budgeted: the smaller when the server says)."""
+        server = (server_context_tokens(self.base_url, self.model, self.api_key, timeout_s=min(self.timeout_s, 2.0))
+                  if self.probe_server else None)  # fmt: skip
+        return self.context_tokens, server, effective_context_tokens(self.context_tokens, server)
 
 
 def _tool_error(exc: Exception, request: ToolCallRequest) -> str:
@@ -142,9 +152,13 @@ class LLMBrain:
             model, agent_tools(), system_prompt=SYSTEM_PROMPT, context_schema=AgentContext,
             checkpointer=open_checkpointer(checkpoint_url),
             middleware=[ModelCallLimitMiddleware(run_limit=MAX_MODEL_CALLS, exit_behavior="error"),
-                        TurnGuard(budget=config.budget, call_timeout_s=config.timeout_s),
+                        TurnGuard(budget=self.budget, call_timeout_s=config.timeout_s),
                         ToolErrorMiddleware(on_error=_tool_error)],
         )  # fmt: skip
+
+    def budget(self) -> Budget:
+        """This turn's budget: the configured context size, or the server's when it reports a smaller one."""
+        return replace(self.config, context_tokens=self.config.context_sizes()[2]).budget
 
     # --- one turn ---------------------------------------------------------------------------------
     streams = True  # `answer(..., on_delta=…)` passes on checked text as the model writes it
@@ -159,7 +173,7 @@ class LLMBrain:
         before = self._messages(thread)
         must_call = needs_tools(text, state)
         ctx = AgentContext(actor=actor, toolbox=self.toolbox, tools=self.selector.select(text, state),
-                           result_chars=self.config.budget.result_chars,
+                           result_chars=self.budget().result_chars,
                            deadline=time.monotonic() + self.config.turn_deadline_s)  # fmt: skip
         try:
             messages, stream = self._run(text, thread, ctx, before, on_delta)

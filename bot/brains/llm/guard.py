@@ -103,22 +103,26 @@ def read_text_calls(response: ModelResponse[Any], offered: list[str]) -> ModelRe
 
 
 class TurnGuard(AgentMiddleware[Any, AgentContext, Any]):
-    def __init__(self, *, budget: Budget, call_timeout_s: float) -> None:
+    def __init__(self, *, budget: Budget | Callable[[], Budget], call_timeout_s: float) -> None:
+        """`budget`: fixed, or asked for each model call (the brain's follows what the server says)."""
         super().__init__()
-        self.budget = budget
+        self._budget = budget
         self.call_timeout_s = call_timeout_s
+
+    @property
+    def budget(self) -> Budget:
+        return self._budget if isinstance(self._budget, Budget) else self._budget()
 
     def _request(self, request: ModelRequest[AgentContext], room_factor: float) -> ModelRequest[AgentContext]:
         ctx = request.runtime.context
+        budget = self.budget
         tools = [compact_schema(name) for name in ctx.tools]
         fixed = estimate_tokens(request.system_prompt or "") + sum(
             estimate_tokens(json.dumps(t)) for t in tools
         )
-        room = int((self.budget.prompt_tokens - fixed) * room_factor)
+        room = int((budget.prompt_tokens - fixed) * room_factor)
         if room <= 0:
-            raise ContextTooSmall(
-                f"system prompt and tools need {fixed} tokens of {self.budget.prompt_tokens}"
-            )
+            raise ContextTooSmall(f"system prompt and tools need {fixed} tokens of {budget.prompt_tokens}")
         messages = fit_messages(request.messages, room, result_chars=ctx.result_chars)
         return request.override(messages=messages, tools=tools)  # type: ignore[arg-type]
 
