@@ -15,7 +15,7 @@ from markupsafe import Markup, escape
 from api.deps import secret_of
 from api.launch import SESSION_COOKIE, SESSION_SECONDS, BrowserSession, open_session, verify_launch
 from api.launch_replay import consume
-from kernel.catalogue import Language, normalise_language, render_or, text
+from kernel.catalogue import Language, normalise_language, render_each, render_or, text
 from kernel.errors import Unauthenticated
 from tools.actor import Actor
 from tools.memos.labels import term
@@ -154,11 +154,18 @@ def say(context: dict[str, object], item: object, field: str = "message") -> str
     return render_or(get("msg"), str(get(field, "") or ""), str(context.get("lang") or "en"))
 
 
+@pass_context
+def say_each(context: dict[str, object], messages: list[object], fallbacks: list[str]) -> list[str]:
+    """Coded messages (a request's stale changes …) in the page's language; the stored English texts when
+    they are not coded."""
+    return render_each(messages, fallbacks, str(context.get("lang") or "en"))
+
+
 def make_templates() -> Jinja2Templates:
     templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
     templates.env.filters.update(money=money_filter, amount=amount, pct=pct)
     templates.env.globals.update(
-        sparkline=sparkline, t=translate, term=code_name, history_svg=history_svg, say=say
+        sparkline=sparkline, t=translate, term=code_name, history_svg=history_svg, say=say, say_each=say_each
     )
     return templates
 

@@ -435,10 +435,13 @@ def _request_summary(request: ApprovalRequestView, lang: str) -> list[Block]:
         *sections(f"*{t('approval.reason', lang)}*\n{escape(request.reason or 'n/a')}"),
     ]
     if request.exceptions:
-        lines = "\n".join(f"• {escape(e.message)}" for e in request.exceptions)
+        lines = "\n".join(
+            f"• {escape(catalogue.render_or(e.msg, e.message, lang))}" for e in request.exceptions
+        )
         blocks.extend(sections(f":warning: *{t('approval.exceptions', lang)}*\n{lines}"))
     if request.stale_reasons:
-        lines = "\n".join(f"• {escape(r)}" for r in request.stale_reasons)
+        said = catalogue.render_each(request.stale_msgs, request.stale_reasons, lang)
+        lines = "\n".join(f"• {escape(r)}" for r in said)
         blocks.extend(sections(f":hourglass: *{t('approval.changed', lang)}*\n{lines}"))
     blocks.append(context(t("approval.chain", lang, chain=_chain(request))))
     return blocks

@@ -16,7 +16,7 @@ import importlib
 import pkgutil
 import re
 import string
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from functools import cache
 from typing import Any, Literal
 
@@ -88,6 +88,13 @@ def render_or(message: Any, fallback: str, lang: Language | str = "en") -> str:
     return fallback if message is None else render(message, lang)
 
 
+def render_each(messages: Sequence[Any], fallbacks: Sequence[str], lang: Language | str = "en") -> list[str]:
+    """Coded messages in `lang`, or the stored (English) texts when they are not all coded (older records)."""
+    if messages and len(messages) == len(fallbacks):
+        return [render(m, lang) for m in messages]
+    return list(fallbacks)
+
+
 def fmt_date(value: object, lang: Language | str = "en") -> str:
     """The one way an answer shows a date: `31 Mar 2026` / `2026年3月31日` (a date or an ISO string)."""
     return _render.fmt_date(value, normalise_language(lang))  # type: ignore[arg-type]
@@ -146,6 +153,7 @@ __all__ = [
     "normalise_language",
     "placeholders",
     "render",
+    "render_each",
     "render_or",
     "template",
     "text",

@@ -39,7 +39,7 @@ VOCAB_PARAMS: dict[str, str] = {
     "expected_status": "facility_status",
 }
 # list parameters joined by semicolons (whole clauses) rather than commas
-SEMICOLON_LISTS = frozenset({"reasons"})
+SEMICOLON_LISTS = frozenset({"reasons", "breaches"})
 
 
 def as_date(value: object) -> dt.date | None:

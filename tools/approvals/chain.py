@@ -6,7 +6,9 @@ from decimal import Decimal
 
 from pydantic import BaseModel, ConfigDict
 
+from kernel.catalogue import render
 from tools.approvals.authority import AuthorityPolicy, ExceptionCode
+from tools.engine.results import Msg
 
 RISK_REDUCING_KINDS = frozenset({"decrease", "freeze"})
 
@@ -15,7 +17,13 @@ class PolicyException(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     code: ExceptionCode
-    message: str
+    message: str  # English (API clients, the audit trail)
+    msg: Msg | None = None  # the same, coded: said in the reader's language (None on requests stored before)
+
+    @classmethod
+    def coded(cls, code: ExceptionCode, key: str, **params: object) -> PolicyException:
+        msg = Msg(key=key, params=params)
+        return cls(code=code, message=render(msg, "en"), msg=msg)
 
 
 class StepPlan(BaseModel):
@@ -34,7 +42,13 @@ class Route(BaseModel):
 
     required_level: int
     steps: list[StepPlan]
-    reasons: list[str]
+    reasons: list[str]  # English (API clients, the stored request)
+    reason_msgs: list[Msg] = []  # the same, coded: said in the reader's language
+
+    @classmethod
+    def of(cls, required_level: int, steps: list[StepPlan], msgs: list[Msg]) -> Route:
+        return cls(required_level=required_level, steps=steps, reasons=[render(m, "en") for m in msgs],
+                   reason_msgs=msgs)  # fmt: skip
 
 
 def route(
@@ -49,25 +63,26 @@ def route(
     """The highest level any rule requires, and the chain of steps leading up to it."""
     if kind in RISK_REDUCING_KINDS:
         level = authority.risk_reducing_level
-        reasons = [f"a {kind} reduces exposure: {authority.get(level).name} decides"]
-        return Route(required_level=level, steps=_chain(authority, level), reasons=reasons)
+        said = Msg(
+            key="approvals.route.risk_reducing",
+            params={"request_kind": kind, "name": authority.get(level).name},
+        )
+        return Route.of(level, _chain(authority, level), [said])
     band = authority.band_level(group_exposure_after)
     band_def = authority.get(band)
     bound = (
-        "no upper bound"
+        {"key": "approvals.route.no_bound"}
         if band_def.max_group_exposure is None
-        else f"up to {band_def.max_group_exposure:,.0f}"
+        else {"key": "approvals.route.up_to", "params": {"max": f"{band_def.max_group_exposure:,.0f}"}}
     )
-    reasons = [
-        f"group exposure after the change {currency} {group_exposure_after:,.2f}: {band_def.name} ({bound})"
-    ]
+    reasons = [Msg(key="approvals.route.band", params={"ccy": currency, "amount": f"{group_exposure_after:,.2f}",
+                                                       "name": band_def.name, "bound": bound})]  # fmt: skip
     base = band
     for floor in authority.grade_floors:
         if grade >= floor.min_grade and floor.level > base:
             base = floor.level
-            reasons.append(
-                f"grade {grade} (≥ {floor.min_grade}) needs at least {authority.get(floor.level).name}"
-            )
+            reasons.append(Msg(key="approvals.route.grade_floor", params={"grade": grade, "min_grade": floor.min_grade,
+                               "name": authority.get(floor.level).name}))  # fmt: skip
     level = base
     for exc in exceptions:
         rule = authority.exceptions.get(exc.code)
@@ -76,10 +91,11 @@ def route(
         candidate = max(authority.notch_up(base, rule.notches), rule.level or 0)
         if candidate > level:
             level = candidate
-        reasons.append(
-            f"exception {exc.code.value}: {exc.message} → at least {authority.get(candidate).name}"
-        )
-    return Route(required_level=level, steps=_chain(authority, level), reasons=reasons)
+        said = exc.msg.model_dump() if exc.msg is not None else exc.message
+        reasons.append(Msg(key="approvals.route.exception", params={
+            "code": {"key": f"approvals.code.{exc.code.value}"}, "message": said,
+            "name": authority.get(candidate).name}))  # fmt: skip
+    return Route.of(level, _chain(authority, level), reasons)
 
 
 def _chain(authority: AuthorityPolicy, level: int) -> list[StepPlan]:

@@ -12,6 +12,7 @@ from sqlalchemy import Column, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from tools.approvals.chain import PolicyException, Route
+from tools.engine.results import Msg
 
 Kind = Literal["increase", "decrease", "freeze", "unfreeze", "renewal"]
 KINDS: tuple[str, ...] = ("increase", "decrease", "freeze", "unfreeze", "renewal")
@@ -159,6 +160,9 @@ class ApprovalRequestView(_View):
     )
     exceptions: list[PolicyException]
     routing: list[str] = PydanticField(description="Why the chain is what it is")
+    routing_msgs: list[Msg] = PydanticField(
+        default_factory=list, description="The routing reasons, coded (catalogue key + params)"
+    )
     reason: str
     memo_id: int | None
     raised_by: str
@@ -175,6 +179,9 @@ class ApprovalRequestView(_View):
     applied_at: dt.datetime | None
     stale_reasons: list[str] = PydanticField(
         default_factory=list, description="Material changes since raised"
+    )
+    stale_msgs: list[Msg] = PydanticField(
+        default_factory=list, description="The material changes, coded (catalogue key + params)"
     )
 
     @property

@@ -86,7 +86,7 @@ def choose_facility(body: RequestBody, facilities: list[Facility]) -> Facility:
     open_ = [f for f in facilities if str(f.status) != "closed"]
     if len(open_) == 1:
         return open_[0]
-    ids: list[str] | dict[str, str] = [f.facility_id for f in open_] or {"key": "approvals.no_facilities"}
+    ids: list[str] | dict[str, str] = [f.facility_id for f in open_] or {"key": "common.none"}
     raise InvalidInput(key="approvals.name_facility", params={"ids": ids}, field="facility_id")
 
 

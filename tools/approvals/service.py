@@ -11,7 +11,6 @@ Every state change (request, decision, limit change) is written with its audit e
 from __future__ import annotations
 
 import datetime as dt
-import json
 import logging
 from collections.abc import Callable
 from decimal import Decimal
@@ -24,7 +23,7 @@ from crm_adapter.enums import Role
 from crm_adapter.models import Officer
 from crm_adapter.protocol import CRMAdapter
 from kernel import clock
-from kernel.catalogue import text
+from kernel.catalogue import render
 from kernel.errors import Conflict, Forbidden, InvalidInput
 from tools.access import get_client_for, require_role
 from tools.actor import Actor
@@ -39,6 +38,7 @@ from tools.approvals.snapshot import Snapshot, policy_exceptions, take_snapshot
 from tools.approvals.staleness import stale_reasons
 from tools.audit.canonical import canonical_json, digest
 from tools.audit.trail import AuditTrail
+from tools.engine.results import Msg
 from tools.engine.service import CreditEngine
 from tools.notify import Notifier, NullNotifier
 from tools.policy.schema import Policy
@@ -104,7 +104,8 @@ class ApprovalService:
             "reporting_currency": prepared.reporting_currency, "group_exposure_after": prepared.group_exposure_after,
             "grade": prepared.grade, "recommended": prepared.recommended_limit,
             "exceptions_json": canonical_json([e.model_dump(mode="json") for e in prepared.exceptions]),
-            "routing_json": json.dumps(prepared.route.reasons, ensure_ascii=False), "reason": body.reason,
+            "routing_json": store.routing_json(prepared.route.reasons, prepared.route.reason_msgs),
+            "reason": body.reason,
             "memo_id": memo_id, "raised_by": actor.officer_id, "raised_by_name": actor.name, "raised_at": now,
             "channel": actor.channel, "idempotency_key": key, "body_hash": body.hash,
             "required_level": prepared.route.required_level, "status": "pending", "current_step": 1,
@@ -158,10 +159,11 @@ class ApprovalService:
         chosen = route(self.policy.authority, kind=kind, group_exposure_after=snap.routed_exposure,
                        grade=snap.grade, exceptions=exceptions, currency=snap.reporting_currency)  # fmt: skip
         if snap.pending_requests and kind not in RISK_REDUCING_KINDS:
-            note = text("engine.route.pending_group", count=len(snap.pending_requests),
-                        ccy=snap.reporting_currency, amount=snap.pending_group_increase)  # fmt: skip
-            chosen = chosen.model_copy(update={"reasons": [f"{chosen.reasons[0]} ({note}: "
-                                               f"{', '.join(snap.pending_requests)})", *chosen.reasons[1:]]})  # fmt: skip
+            note = {"key": "engine.route.pending_group", "params": {"count": len(snap.pending_requests),
+                    "ccy": snap.reporting_currency, "amount": float(snap.pending_group_increase)}}  # fmt: skip
+            first = Msg(key="approvals.route.with_pending", params={
+                "reason": chosen.reason_msgs[0].model_dump(), "note": note, "requests": list(snap.pending_requests)})  # fmt: skip
+            chosen = Route.of(chosen.required_level, chosen.steps, [first, *chosen.reason_msgs[1:]])
         return exceptions, chosen
 
     def _pending(self, client_id: int, facility_id: str, exclude: int | None) -> tuple[Decimal, list[str]]:
@@ -213,16 +215,18 @@ class ApprovalService:
         if current.status != "pending":  # a late second click: say so before anything else
             raise already_decided(current.request_id, current.status)
         authorise(actor, current)  # fail fast before the engine runs; re-checked under the lock
-        reasons: list[str] = []
+        changes: list[Msg] = []
         if decision == "approve":
-            reasons, new = self._stale_reasons(actor, current, with_snapshot=True)
-            if reasons:
-                current = self._reroute_if_needed(actor, current, new, reasons)
+            changes, new = self._stale_reasons(actor, current, with_snapshot=True)
+            if changes:
+                current = self._reroute_if_needed(actor, current, new, _english(changes))
                 authorise(actor, current)  # the re-routed open step may need more authority
             self._keep_for_higher(actor, current)
-            if reasons and not comment:
-                raise Conflict(key="approvals.stale", params={"request_id": current.request_id, "reasons": reasons},
-                               details=reasons)  # fmt: skip
+            if changes and not comment:
+                said = [m.model_dump() for m in changes]
+                raise Conflict(key="approvals.stale", params={"request_id": current.request_id, "reasons": said},
+                               details=_english(changes))  # fmt: skip
+        reasons = _english(changes)
         now = clock.now()
         with self.engine.begin() as conn:
             if not store.lock_pending(conn, pk):
@@ -249,7 +253,7 @@ class ApprovalService:
                              policy_version=self.policy.stamp)  # fmt: skip
         if t.final_approval:
             self.adapter.mark_changed()  # committed: cached results and cards see the new limit now
-        after = after.model_copy(update={"stale_reasons": reasons})
+        after = after.model_copy(update={"stale_reasons": reasons, "stale_msgs": changes})
         if t.opened_step is not None:
             self._notify_step(after)
         if after.status != "pending":
@@ -261,7 +265,8 @@ class ApprovalService:
         view = self.get(actor, request_id)
         if view.status != "pending":
             return view
-        return view.model_copy(update={"stale_reasons": self._stale_reasons(actor, view)})
+        changes = self._stale_reasons(actor, view)
+        return view.model_copy(update={"stale_reasons": _english(changes), "stale_msgs": changes})
 
     def _stale_reasons(self, actor: Actor, view: ApprovalRequestView, *, with_snapshot: bool = False) -> Any:
         pk = store.parse_request_id(view.request_id)
@@ -282,12 +287,14 @@ class ApprovalService:
         pk = store.parse_request_id(view.request_id)
         now = clock.now()
         name = self.policy.authority.get(chosen.required_level).name
-        routing = [*view.routing, text("engine.route.rerouted", level=name), *chosen.reasons]
+        rerouted = Msg(key="engine.route.rerouted", params={"level": name})
+        routing = [*view.routing, render(rerouted, "en"), *chosen.reasons]
+        coded = [*view.routing_msgs, rerouted, *chosen.reason_msgs] if view.routing_msgs else []
         values = {
             "required_level": chosen.required_level, "group_exposure_after": new.routed_exposure,
             "grade": new.grade, "recommended": new.recommended,
             "exceptions_json": canonical_json([e.model_dump(mode="json") for e in exceptions]),
-            "routing_json": json.dumps(routing, ensure_ascii=False),
+            "routing_json": store.routing_json(routing, coded),
             "snapshot_json": canonical_json(new.model_dump(mode="json")), "snapshot_hash": digest(new),
         }  # fmt: skip
         with self.engine.begin() as conn:
@@ -320,12 +327,12 @@ class ApprovalService:
         for s in later:
             team_ok = not s.same_team or actor.team == view.officer_team
             if actor.approval_level >= s.level and team_ok and others_here:
-                raise Forbidden(text("engine.chain.kept_for_higher", step=s.step_no, name=s.name, lower=step.name,
-                                     names=", ".join(o.name for o in others_here)))  # fmt: skip
+                raise Forbidden(key="engine.chain.kept_for_higher", params={"step": s.step_no, "name": s.name,
+                                "lower": step.name, "names": [o.name for o in others_here]})  # fmt: skip
             pool = [o for o in self.adapter.list_officers(team=view.officer_team if s.same_team else None)
                     if o.active and o.approval_level >= s.level and o.officer_id not in decided]  # fmt: skip
             if len(pool) < s.quorum - s.approvals:
-                raise Forbidden(text("engine.chain.nobody_left", step=s.step_no, name=s.name))
+                raise Forbidden(key="engine.chain.nobody_left", params={"step": s.step_no, "name": s.name})
 
     # --- reading ------------------------------------------------------------------------------
     def get(self, actor: Actor, request_id: str | int) -> ApprovalRequestView:
@@ -406,6 +413,11 @@ class ApprovalService:
             send()
         except Exception:
             log.exception("approval notification failed")
+
+
+def _english(messages: list[Msg]) -> list[str]:
+    """Coded messages in English: what the stored request, the audit trail and API clients keep."""
+    return [render(m, "en") for m in messages]
 
 
 def _may_decide(actor: Actor, view: ApprovalRequestView) -> bool:

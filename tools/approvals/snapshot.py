@@ -8,11 +8,11 @@ from decimal import Decimal
 from pydantic import BaseModel, ConfigDict
 
 from crm_adapter.models import Facility
-from kernel.catalogue import text
+from kernel.catalogue import render
 from kernel.money import quantize
 from tools.approvals.authority import AuthorityPolicy, ExceptionCode
 from tools.approvals.chain import RISK_REDUCING_KINDS, PolicyException
-from tools.engine.results import ClientAssessment, WhatIfResult
+from tools.engine.results import ClientAssessment, Msg, WhatIfResult
 
 
 class Snapshot(BaseModel):
@@ -52,6 +52,8 @@ class Snapshot(BaseModel):
     has_statements: bool = True
     pending_group_increase: Decimal = Decimal(0)  # other pending requests of the group, reporting currency
     pending_requests: list[str] = []
+    # the breaches after the change, coded (dimension, bucket, shares), beside `breaches_after`'s English
+    breach_codes: list[dict[str, str]] = []
 
     @property
     def routed_exposure(self) -> Decimal:
@@ -59,8 +61,21 @@ class Snapshot(BaseModel):
         return self.group_exposure_after + self.pending_group_increase
 
 
+def breach_msg(code: dict[str, str]) -> Msg:
+    """One concentration breach after the change: `industry 'wholesale' at 27.72% (limit 25.00%)`."""
+    return Msg(key="approvals.breach", params=code)
+
+
+def breach_msgs(snap: Snapshot, breaches: list[str]) -> list[Msg] | list[str]:
+    """These breaches of `snap` (a subset of `breaches_after`), coded when the snapshot holds their codes."""
+    coded = {render(breach_msg(c), "en"): breach_msg(c) for c in snap.breach_codes}
+    return [coded[b] for b in breaches] if all(b in coded for b in breaches) else breaches
+
+
 def take_snapshot(facility: Facility, assessment: ClientAssessment, what_if: WhatIfResult, *,
                   pending: tuple[Decimal, list[str]] = (Decimal(0), [])) -> Snapshot:  # fmt: skip
+    codes = [{"dimension": str(b.dimension), "bucket": str(b.bucket), "share": f"{b.share:.2%}",
+              "limit": f"{b.limit_share:.2%}"} for b in what_if.breaches_after]  # fmt: skip
     ins = assessment.insurance
     line = next((f for f in assessment.exposure.facilities if f.facility_id == facility.facility_id), None)
     fx_rate = Decimal(1)
@@ -75,8 +90,8 @@ def take_snapshot(facility: Facility, assessment: ClientAssessment, what_if: Wha
         group_exposure_after=what_if.group_exposure_after, recommended=what_if.recommended,
         binding=what_if.binding, within_recommendation=what_if.within_recommendation,
         concentration=list(what_if.messages),
-        breaches_after=[f"{b.dimension.replace('_', ' ')} '{b.bucket}' at {b.share:.2%} (limit {b.limit_share:.2%})"
-                        for b in what_if.breaches_after],
+        breaches_after=[render(breach_msg(c), "en") for c in codes],
+        breach_codes=codes,
         insurance_required=ins.required, insured=ins.insured, insurance_exposure=ins.exposure,
         insurance_required_ratio=ins.required_ratio, policy_hash=assessment.policy_hash,
         current_dpd=assessment.repayment.current_dpd, proposal_action=assessment.proposal.action,
@@ -96,41 +111,37 @@ def policy_exceptions(
         return []
     ccy = snap.reporting_currency
     out: list[PolicyException] = []
+    coded = PolicyException.coded
     rules = authority.exceptions if authority is not None else {}
     past_due = rules.get(ExceptionCode.PAST_DUE)
     if past_due is not None and (snap.current_dpd or 0) > (past_due.min_dpd or 0):
-        out.append(PolicyException(code=ExceptionCode.PAST_DUE, message=text(
-            "engine.exception.past_due", dpd=snap.current_dpd, threshold=past_due.min_dpd or 0)))  # fmt: skip
+        out.append(coded(ExceptionCode.PAST_DUE, "engine.exception.past_due", dpd=snap.current_dpd,
+                         threshold=past_due.min_dpd or 0))  # fmt: skip
     if ExceptionCode.FREEZE_PROPOSED in rules and snap.proposal_action == "freeze":
-        out.append(PolicyException(code=ExceptionCode.FREEZE_PROPOSED,
-                                   message=text("engine.exception.freeze_proposed")))  # fmt: skip
+        out.append(coded(ExceptionCode.FREEZE_PROPOSED, "engine.exception.freeze_proposed"))
     overdue = rules.get(ExceptionCode.REVIEW_OVERDUE)
     if overdue is not None and snap.review_days_overdue > (overdue.min_days or 0):
-        out.append(PolicyException(code=ExceptionCode.REVIEW_OVERDUE, message=text(
-            "engine.exception.review_overdue", days=snap.review_days_overdue, threshold=overdue.min_days or 0)))  # fmt: skip
+        out.append(coded(ExceptionCode.REVIEW_OVERDUE, "engine.exception.review_overdue",
+                         days=snap.review_days_overdue, threshold=overdue.min_days or 0))  # fmt: skip
     if ExceptionCode.NO_STATEMENTS in rules and not snap.has_statements:
-        out.append(PolicyException(code=ExceptionCode.NO_STATEMENTS,
-                                   message=text("engine.exception.no_statements")))  # fmt: skip
+        out.append(coded(ExceptionCode.NO_STATEMENTS, "engine.exception.no_statements"))
     if snap.recommended is None:
-        out.append(PolicyException(code=ExceptionCode.NO_RECOMMENDATION,
-                                   message="the engine has no basis to size a limit for this client"))  # fmt: skip
+        out.append(coded(ExceptionCode.NO_RECOMMENDATION, "approvals.exception.no_recommendation"))
     elif not snap.within_recommendation:
-        out.append(PolicyException(code=ExceptionCode.ABOVE_RECOMMENDATION,
-                                   message=f"the new total exceeds the recommendation {ccy} {snap.recommended:,.2f} "
-                                           f"(binding: {snap.binding})"))  # fmt: skip
+        out.append(coded(ExceptionCode.ABOVE_RECOMMENDATION, "approvals.exception.above_recommendation", ccy=ccy,
+                         amount=f"{snap.recommended:,.2f}", constraint=snap.binding))  # fmt: skip
     if snap.breaches_after:
-        out.append(PolicyException(code=ExceptionCode.CONCENTRATION_BREACH,
-                                   message="concentration limit breached after the change: "
-                                           + "; ".join(snap.breaches_after)))  # fmt: skip
+        said = [m.model_dump() if isinstance(m, Msg) else m for m in breach_msgs(snap, snap.breaches_after)]
+        out.append(coded(ExceptionCode.CONCENTRATION_BREACH, "approvals.exception.concentration_breach",
+                         breaches=said))  # fmt: skip
     if snap.insurance_required and snap.insurance_required_ratio is not None:
         needed = Decimal(str(snap.insurance_required_ratio)) * (snap.insurance_exposure + _increase_rc(snap))
         if snap.insured < needed:
-            out.append(PolicyException(code=ExceptionCode.INSURANCE_MISSING,
-                                       message=f"credit insurance required: cover {ccy} {snap.insured:,.2f} "
-                                               f"is below the required {ccy} {quantize(needed):,.2f}"))  # fmt: skip
+            out.append(coded(ExceptionCode.INSURANCE_MISSING, "approvals.exception.insurance_missing", ccy=ccy,
+                             insured=f"{snap.insured:,.2f}", needed=f"{quantize(needed):,.2f}"))  # fmt: skip
     if snap.facility_status == "frozen":
-        out.append(PolicyException(code=ExceptionCode.FROZEN_FACILITY,
-                                   message=f"facility {snap.facility_id} is frozen"))  # fmt: skip
+        out.append(coded(ExceptionCode.FROZEN_FACILITY, "approvals.exception.frozen_facility",
+                         facility_id=snap.facility_id))  # fmt: skip
     return out
 
 

@@ -22,6 +22,7 @@ from tools.approvals.models import (
     StepView,
     format_request_id,
 )
+from tools.engine.results import Msg
 
 REQUESTS = ApprovalRequestRow.__table__  # type: ignore[attr-defined]
 STEPS = ApprovalStepRow.__table__  # type: ignore[attr-defined]
@@ -174,6 +175,23 @@ def ids_by_status(conn: Connection, status: str | None, limit: int) -> list[int]
     return [int(r[0]) for r in conn.execute(stmt)]
 
 
+def routing_json(reasons: list[str], msgs: list[Msg]) -> str:
+    """The stored routing: the English reasons and, when every one is coded, their messages."""
+    if len(msgs) != len(reasons):
+        return json.dumps(reasons, ensure_ascii=False)
+    return json.dumps(
+        {"reasons": reasons, "msgs": [m.model_dump(mode="json") for m in msgs]}, ensure_ascii=False
+    )
+
+
+def _routing(raw: str) -> dict[str, Any]:
+    """`routing` and `routing_msgs` of a stored request (a plain list on requests stored before the codes)."""
+    data = json.loads(raw)
+    if isinstance(data, list):
+        return {"routing": data, "routing_msgs": []}
+    return {"routing": data["reasons"], "routing_msgs": [Msg.model_validate(m) for m in data["msgs"]]}
+
+
 def _view(r: Any, steps: list[Any], decisions: list[Any]) -> ApprovalRequestView:
     approvals: dict[int, int] = {}
     for d in decisions:
@@ -186,7 +204,7 @@ def _view(r: Any, steps: list[Any], decisions: list[Any]) -> ApprovalRequestView
         reporting_currency=r["reporting_currency"], group_exposure_after=r["group_exposure_after"],
         grade=r["grade"], recommended_limit=r["recommended"],
         exceptions=[PolicyException.model_validate(e) for e in json.loads(r["exceptions_json"])],
-        routing=json.loads(r["routing_json"]), reason=r["reason"], memo_id=r["memo_id"],
+        **_routing(r["routing_json"]), reason=r["reason"], memo_id=r["memo_id"],
         raised_by=r["raised_by"], raised_by_name=r["raised_by_name"], raised_at=r["raised_at"],
         required_level=r["required_level"], status=r["status"], current_step=r["current_step"],
         steps=[StepView(**{k: s[k] for k in StepView.model_fields if k != "approvals"},

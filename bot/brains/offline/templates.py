@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.facts import money, num, pct
-from kernel.catalogue import Language, dates_written, fmt_date, has, render_or
+from kernel.catalogue import Language, dates_written, fmt_date, has, render_each, render_or
 from kernel.catalogue import text as _text
 from tools.assistant_tools.models import (
     ApprovalList,
@@ -510,13 +510,27 @@ def memo(r: MemoDraft, name: str, lang: Language) -> list[str]:
 def prepared(r: PreparedApproval, name: str, lang: Language) -> list[str]:
     target = t("limit.target", lang, amount=money(r.new_limit, "")) if r.new_limit is not None else ""
     lines = [t("prepared", lang, kind=v("request_kind", r.kind, lang), name=name, target=target)]
-    chain = r.details.get("approval_chain") or r.details.get("chain") or r.details.get("steps")
+    route = r.details.get("route") if isinstance(r.details.get("route"), dict) else {}
+    chain = (
+        r.details.get("approval_chain")
+        or r.details.get("chain")
+        or r.details.get("steps")
+        or route.get("steps")
+    )
     if isinstance(chain, list) and chain:
         lines.append(t("prepared.chain", lang, chain=" → ".join(_step(s) for s in chain)))
-    if lang == "en":
-        for key in ("exceptions", "messages"):
-            if isinstance(r.details.get(key), list):
-                lines += [f"  • {m}" for m in r.details[key] if isinstance(m, str)]
+    # why the chain is what it is (the policy exceptions included, each with the level it needs); coded, so
+    # said in the reader's language. Without routing reasons, the exceptions alone.
+    reasons = render_each(route.get("reason_msgs") or [], route.get("reasons") or [], lang)
+    if reasons and (lang == "en" or route.get("reason_msgs")):
+        return [*lines, *(f"  • {x}" for x in reasons), t("prepared.confirm", lang)]
+    for e in r.details.get("exceptions") or []:
+        if isinstance(e, dict) and (e.get("msg") or lang == "en"):
+            lines.append(
+                f"  • {t('prepared.exception', lang, text=render_or(e.get('msg'), str(e.get('message', '')), lang))}"
+            )
+        elif isinstance(e, str) and lang == "en":
+            lines.append(f"  • {e}")
     lines.append(t("prepared.confirm", lang))
     return lines
 
