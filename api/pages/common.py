@@ -15,7 +15,16 @@ from markupsafe import Markup, escape
 from api.deps import secret_of
 from api.launch import SESSION_COOKIE, SESSION_SECONDS, BrowserSession, open_session, verify_launch
 from api.launch_replay import consume
-from kernel.catalogue import Language, normalise_language, render_each, render_or, text
+from kernel.catalogue import (
+    Language,
+    dates_written,
+    fmt_date,
+    name_in,
+    normalise_language,
+    render_each,
+    render_or,
+    text,
+)
 from kernel.errors import Unauthenticated
 from tools.actor import Actor
 from tools.memos.labels import term
@@ -77,7 +86,16 @@ def code_name(context: dict[str, object], kind: str, code: object) -> str:
 
 @pass_context
 def translate(context: dict[str, object], key: str, /, **values: object) -> str:
-    return text(key, str(context.get("lang") or "en"), **values)
+    """A catalogue sentence in the page's language, every date among `values` written out (31 Mar 2026 /
+    2026年3月31日)."""
+    lang = str(context.get("lang") or "en")
+    return text(key, lang, **dates_written(values, lang))
+
+
+@pass_context
+def day_filter(context: dict[str, object], value: object) -> str:
+    """`{{ d | day }}`: a date as the answers write it (31 Mar 2026 / 2026年3月31日)."""
+    return fmt_date(value, str(context.get("lang") or "en"))
 
 
 def pct(value: float | None, digits: int = 0) -> str:
@@ -161,11 +179,23 @@ def say_each(context: dict[str, object], messages: list[object], fallbacks: list
     return render_each(messages, fallbacks, str(context.get("lang") or "en"))
 
 
+@pass_context
+def level_name(context: dict[str, object], name: str) -> str:
+    """An approval level's name (the policy's "Team lead") in the page's language."""
+    return name_in("approval_level", name, str(context.get("lang") or "en"))
+
+
 def make_templates() -> Jinja2Templates:
     templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
-    templates.env.filters.update(money=money_filter, amount=amount, pct=pct)
+    templates.env.filters.update(money=money_filter, amount=amount, pct=pct, day=day_filter)
     templates.env.globals.update(
-        sparkline=sparkline, t=translate, term=code_name, history_svg=history_svg, say=say, say_each=say_each
+        sparkline=sparkline,
+        t=translate,
+        term=code_name,
+        history_svg=history_svg,
+        say=say,
+        say_each=say_each,
+        level_name=level_name,
     )
     return templates
 

@@ -394,14 +394,17 @@ def list_preview(verb: str, items: Sequence[Any], *, size: int, lang: str) -> li
 # --- approvals ---------------------------------------------------------------------------------------
 
 
-def _chain(request: ApprovalRequestView) -> str:
+def _chain(request: ApprovalRequestView, lang: str = "en") -> str:
     marks = {
         "approved": ":white_check_mark: ",
         "open": ":arrow_right: ",
         "rejected": ":x: ",
         "returned": "↩ ",
     }
-    return " → ".join(f"{marks.get(s.status, '')}{escape(s.name)}" for s in request.steps)
+    return " → ".join(
+        f"{marks.get(s.status, '')}{escape(catalogue.name_in('approval_level', s.name, lang))}"
+        for s in request.steps
+    )
 
 
 def _kind(request_kind: str, lang: str) -> str:
@@ -443,7 +446,7 @@ def _request_summary(request: ApprovalRequestView, lang: str) -> list[Block]:
         said = catalogue.render_each(request.stale_msgs, request.stale_reasons, lang)
         lines = "\n".join(f"• {escape(r)}" for r in said)
         blocks.extend(sections(f":hourglass: *{t('approval.changed', lang)}*\n{lines}"))
-    blocks.append(context(t("approval.chain", lang, chain=_chain(request))))
+    blocks.append(context(t("approval.chain", lang, chain=_chain(request, lang))))
     return blocks
 
 

@@ -95,6 +95,20 @@ def render_each(messages: Sequence[Any], fallbacks: Sequence[str], lang: Languag
     return list(fallbacks)
 
 
+def named(kind: str, name: str) -> str | dict[str, str]:
+    """A name the policy file defines (an approval level's "Team lead") as a message parameter: its catalogue
+    entry `<kind>.<slug>` when that entry's English is exactly this name (so English reads as the policy
+    wrote it and Chinese gets the translation), else the name itself (a renamed level stays as written)."""
+    key = f"{kind}.{re.sub(r'[^a-z0-9]+', '_', name.lower()).strip('_')}"
+    return {"key": key} if has(key) and template(key, "en") == name else name
+
+
+def name_in(kind: str, name: str, lang: Language | str = "en") -> str:
+    """The policy-defined `name` in `lang` (see `named`)."""
+    said = named(kind, name)
+    return said if isinstance(said, str) else template(said["key"], normalise_language(lang))
+
+
 def fmt_date(value: object, lang: Language | str = "en") -> str:
     """The one way an answer shows a date: `31 Mar 2026` / `2026年3月31日` (a date or an ISO string)."""
     return _render.fmt_date(value, normalise_language(lang))  # type: ignore[arg-type]
@@ -150,6 +164,8 @@ __all__ = [
     "fmt_month",
     "has",
     "keys",
+    "name_in",
+    "named",
     "normalise_language",
     "placeholders",
     "render",

@@ -43,6 +43,11 @@ EN: dict[str, str] = {
     "approvals.not_frozen": "facility {facility_id} is not frozen",
     "approvals.status_moved": "facility {facility_id} is no longer {facility_status}; return the request",
     "approvals.status_is": "facility {facility_id} is {facility_status}, not {expected_status}",
+    # the default policy's approval levels (tools/policy/default_policy.yaml), by name
+    "approval_level.team_lead": "Team lead",
+    "approval_level.business_unit_head": "Business-unit head",
+    "approval_level.chief_credit_officer": "Chief credit officer",
+    "approval_level.credit_committee": "Credit committee",
     # routing: why the chain is what it is
     "approvals.route.risk_reducing": "a {request_kind} reduces exposure: {name} decides",
     "approvals.route.band": "group exposure after the change {ccy} {amount}: {name} ({bound})",
@@ -116,6 +121,10 @@ ZH: dict[str, str] = {
     "approvals.not_frozen": "额度 {facility_id} 未被冻结",
     "approvals.status_moved": "额度 {facility_id} 的状态已不再是“{facility_status}”；请退回该申请",
     "approvals.status_is": "额度 {facility_id} 当前状态为“{facility_status}”，而非“{expected_status}”",
+    "approval_level.team_lead": "团队负责人",
+    "approval_level.business_unit_head": "事业部负责人",
+    "approval_level.chief_credit_officer": "首席信贷官",
+    "approval_level.credit_committee": "信贷审批委员会",
     "approvals.route.risk_reducing": "{request_kind}降低风险敞口：由{name}审批",
     "approvals.route.band": "调整后集团敞口 {ccy} {amount}：{name}（{bound}）",
     "approvals.route.no_bound": "无上限",

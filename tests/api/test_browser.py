@@ -87,7 +87,12 @@ def test_sidebar_at_360px_chart_3m_amount_target_freeze_and_requests(
     assert page.locator("h1").inner_text() == "ACME Holdings"
     assert page.locator('[data-figure="utilisation"]').inner_text() == f"{a.exposure.utilisation:.0%}"
     assert page.locator('[data-figure="grade"]').inner_text().startswith(str(a.rating.grade))
-    assert page.locator('[data-figure="next-review"]').inner_text().startswith(str(a.review.next_due))
+    due = a.review.next_due  # written out (23 Jan 2027), as every page and answer writes a date
+    assert (
+        page.locator('[data-figure="next-review"]')
+        .inner_text()
+        .startswith(f"{due.day:02d} {due.strftime('%b')} {due.year}")
+    )
     assert page.locator(".warnings li").count() == len(a.warnings)
     # the 12-month chart: one slot a month, a bar for every month of bank flows in the window
     chart = page.locator("svg.history")

@@ -6,11 +6,12 @@ from decimal import Decimal
 
 from pydantic import BaseModel, ConfigDict
 
-from kernel.catalogue import render
+from kernel.catalogue import named, render
 from tools.approvals.authority import AuthorityPolicy, ExceptionCode
 from tools.engine.results import Msg
 
 RISK_REDUCING_KINDS = frozenset({"decrease", "freeze"})
+LEVEL = "approval_level"  # the catalogue's names of the policy's approval levels
 
 
 class PolicyException(BaseModel):
@@ -65,7 +66,7 @@ def route(
         level = authority.risk_reducing_level
         said = Msg(
             key="approvals.route.risk_reducing",
-            params={"request_kind": kind, "name": authority.get(level).name},
+            params={"request_kind": kind, "name": named(LEVEL, authority.get(level).name)},
         )
         return Route.of(level, _chain(authority, level), [said])
     band = authority.band_level(group_exposure_after)
@@ -76,13 +77,13 @@ def route(
         else {"key": "approvals.route.up_to", "params": {"max": f"{band_def.max_group_exposure:,.0f}"}}
     )
     reasons = [Msg(key="approvals.route.band", params={"ccy": currency, "amount": f"{group_exposure_after:,.2f}",
-                                                       "name": band_def.name, "bound": bound})]  # fmt: skip
+                                                       "name": named(LEVEL, band_def.name), "bound": bound})]  # fmt: skip
     base = band
     for floor in authority.grade_floors:
         if grade >= floor.min_grade and floor.level > base:
             base = floor.level
             reasons.append(Msg(key="approvals.route.grade_floor", params={"grade": grade, "min_grade": floor.min_grade,
-                               "name": authority.get(floor.level).name}))  # fmt: skip
+                               "name": named(LEVEL, authority.get(floor.level).name)}))  # fmt: skip
     level = base
     for exc in exceptions:
         rule = authority.exceptions.get(exc.code)
@@ -94,7 +95,7 @@ def route(
         said = exc.msg.model_dump() if exc.msg is not None else exc.message
         reasons.append(Msg(key="approvals.route.exception", params={
             "code": {"key": f"approvals.code.{exc.code.value}"}, "message": said,
-            "name": authority.get(candidate).name}))  # fmt: skip
+            "name": named(LEVEL, authority.get(candidate).name)}))  # fmt: skip
     return Route.of(level, _chain(authority, level), reasons)
 
 

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict
 
+from kernel.catalogue import named
 from kernel.errors import Conflict, Forbidden
 from tools.actor import Actor
 from tools.approvals.models import ApprovalRequestView, DecisionKind, StepView
 
 CLOSING = {"reject": "rejected", "return": "returned"}
+LEVEL = "approval_level"  # the catalogue's names of the policy's approval levels
 
 
 class Transition(BaseModel):
@@ -35,10 +37,10 @@ def authorise(actor: Actor, request: ApprovalRequestView) -> StepView:
         raise Conflict(key="approvals.no_open_step", params={"request_id": request.request_id})
     if actor.approval_level < step.level:
         raise Forbidden(key="approvals.needs_level", params={"step": step.step_no, "request_id": request.request_id,
-                        "name": step.name, "level": step.level, "your_level": actor.approval_level})  # fmt: skip
+                        "name": named(LEVEL, step.name), "level": step.level, "your_level": actor.approval_level})  # fmt: skip
     if step.same_team and actor.team != request.officer_team:
         raise Forbidden(key="approvals.team_step", params={"step": step.step_no, "request_id": request.request_id,
-                        "team": request.officer_team, "name": step.name})  # fmt: skip
+                        "team": request.officer_team, "name": named(LEVEL, step.name)})  # fmt: skip
     return step
 
 

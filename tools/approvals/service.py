@@ -23,13 +23,13 @@ from crm_adapter.enums import Role
 from crm_adapter.models import Officer
 from crm_adapter.protocol import CRMAdapter
 from kernel import clock
-from kernel.catalogue import render
+from kernel.catalogue import named, render
 from kernel.errors import Conflict, Forbidden, InvalidInput
 from tools.access import get_client_for, require_role
 from tools.actor import Actor
 from tools.approvals import store
 from tools.approvals.apply import apply_change
-from tools.approvals.chain import RISK_REDUCING_KINDS, PolicyException, Route, route
+from tools.approvals.chain import LEVEL, RISK_REDUCING_KINDS, PolicyException, Route, route
 from tools.approvals.decisions import already_decided, authorise, next_state
 from tools.approvals.models import DECISIONS, ApprovalRequestView, PreparedRequest, format_request_id
 from tools.approvals.outbox import OutboxEntry, deliver_due
@@ -287,7 +287,7 @@ class ApprovalService:
         pk = store.parse_request_id(view.request_id)
         now = clock.now()
         name = self.policy.authority.get(chosen.required_level).name
-        rerouted = Msg(key="engine.route.rerouted", params={"level": name})
+        rerouted = Msg(key="engine.route.rerouted", params={"level": named(LEVEL, name)})
         routing = [*view.routing, render(rerouted, "en"), *chosen.reasons]
         coded = [*view.routing_msgs, rerouted, *chosen.reason_msgs] if view.routing_msgs else []
         values = {
@@ -327,12 +327,14 @@ class ApprovalService:
         for s in later:
             team_ok = not s.same_team or actor.team == view.officer_team
             if actor.approval_level >= s.level and team_ok and others_here:
-                raise Forbidden(key="engine.chain.kept_for_higher", params={"step": s.step_no, "name": s.name,
-                                "lower": step.name, "names": [o.name for o in others_here]})  # fmt: skip
+                raise Forbidden(key="engine.chain.kept_for_higher", params={"step": s.step_no, "name": named(LEVEL, s.name),
+                                "lower": named(LEVEL, step.name), "names": [o.name for o in others_here]})  # fmt: skip
             pool = [o for o in self.adapter.list_officers(team=view.officer_team if s.same_team else None)
                     if o.active and o.approval_level >= s.level and o.officer_id not in decided]  # fmt: skip
             if len(pool) < s.quorum - s.approvals:
-                raise Forbidden(key="engine.chain.nobody_left", params={"step": s.step_no, "name": s.name})
+                raise Forbidden(
+                    key="engine.chain.nobody_left", params={"step": s.step_no, "name": named(LEVEL, s.name)}
+                )
 
     # --- reading ------------------------------------------------------------------------------
     def get(self, actor: Actor, request_id: str | int) -> ApprovalRequestView:

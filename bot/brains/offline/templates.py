@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.facts import money, num, pct
-from kernel.catalogue import Language, dates_written, fmt_date, has, render_each, render_or
+from kernel.catalogue import Language, dates_written, fmt_date, has, name_in, render_each, render_or
 from kernel.catalogue import text as _text
 from tools.assistant_tools.models import (
     ApprovalList,
@@ -518,7 +518,13 @@ def prepared(r: PreparedApproval, name: str, lang: Language) -> list[str]:
         or route.get("steps")
     )
     if isinstance(chain, list) and chain:
-        lines.append(t("prepared.chain", lang, chain=" → ".join(_step(s) for s in chain)))
+        lines.append(
+            t(
+                "prepared.chain",
+                lang,
+                chain=" → ".join(name_in("approval_level", _step(s), lang) for s in chain),
+            )
+        )
     # why the chain is what it is (the policy exceptions included, each with the level it needs); coded, so
     # said in the reader's language. Without routing reasons, the exceptions alone.
     reasons = render_each(route.get("reason_msgs") or [], route.get("reasons") or [], lang)

@@ -21,13 +21,13 @@ def test_a_band_reason_in_both_languages(demo_container) -> None:  # type: ignor
     view = raise_for(demo_container, CLEAN_SMALL, "1000000")  # team lead's band: up to 1,000,000
     assert view.routing == ["group exposure after the change USD 1,000,000.00: Team lead (up to 1,000,000)"]
     zh = render_each(view.routing_msgs, view.routing, "zh")
-    assert zh == ["调整后集团敞口 USD 1,000,000.00：Team lead（上限 1,000,000）"]
+    assert zh == ["调整后集团敞口 USD 1,000,000.00：团队负责人（上限 1,000,000）"]
 
 
 def test_a_decrease_reason_in_chinese(demo_container) -> None:  # type: ignore[no-untyped-def]
     view = raise_for(demo_container, CLEAN_SMALL, "500000", kind="decrease")
     assert view.routing == ["a decrease reduces exposure: Team lead decides"]
-    assert [render(m, "zh") for m in view.routing_msgs] == ["压降降低风险敞口：由Team lead审批"]
+    assert [render(m, "zh") for m in view.routing_msgs] == ["压降降低风险敞口：由团队负责人审批"]
 
 
 def test_an_exception_above_the_recommendation_in_chinese(demo_container) -> None:  # type: ignore[no-untyped-def]
@@ -41,6 +41,9 @@ def test_an_exception_above_the_recommendation_in_chinese(demo_container) -> Non
     reason = next(m for m in prepared.route.reason_msgs if m.key == "approvals.route.exception")
     assert render(reason, "zh").startswith("政策例外“超出建议额度”：调整后总额超过建议额度 USD 1,960,000.00")
     assert render(reason, "en").startswith("exception above_recommendation: the new total exceeds")
+    # 2,500,000 is in the BU head's band (≤ 5,000,000); the exception notches it up one: the CCO
+    assert render(reason, "zh").endswith("→ 至少需首席信贷官审批")
+    assert render(reason, "en").endswith("→ at least Chief credit officer")
 
 
 def test_routing_is_stored_with_its_codes_and_old_rows_still_load(demo_container) -> None:  # type: ignore[no-untyped-def]
@@ -77,7 +80,7 @@ def test_authority_refusal_in_chinese(demo_container) -> None:  # type: ignore[n
     with pytest.raises(Forbidden) as refused:
         decide(demo_container, "lead.north", view.request_id)
     assert refused.value.text_in("zh") == (
-        f"申请 {view.request_id} 第 1 步需要Business-unit head权限（第 2 级）；您的审批级别为 1"
+        f"申请 {view.request_id} 第 1 步需要事业部负责人权限（第 2 级）；您的审批级别为 1"
     )
     assert refused.value.message == (
         f"step 1 of request {view.request_id} needs Business-unit head authority (level 2); your approval level is 1"
