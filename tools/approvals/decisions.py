@@ -7,10 +7,10 @@ from pydantic import BaseModel, ConfigDict
 from kernel.catalogue import named
 from kernel.errors import Conflict, Forbidden
 from tools.actor import Actor
+from tools.approvals.chain import LEVEL
 from tools.approvals.models import ApprovalRequestView, DecisionKind, StepView
 
 CLOSING = {"reject": "rejected", "return": "returned"}
-LEVEL = "approval_level"  # the catalogue's names of the policy's approval levels
 
 
 class Transition(BaseModel):
