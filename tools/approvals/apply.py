@@ -47,7 +47,7 @@ def apply_change(conn: Connection, request: ApprovalRequestView, *, adapter: CRM
         )
         if result.rowcount != 1:
             raise Conflict(f"facility {request.facility_id} is no longer {before}; return the request")
-        bump_in(conn)
+        bump_in(conn, clients=[request.client_id])
         audit.record_in(conn, action="facility.status_changed", before={"status": before},
                         after={"status": after, "request_id": request.request_id}, **common)  # fmt: skip
         return

@@ -24,6 +24,8 @@ from sqlalchemy import Engine, Text, delete
 from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlmodel import Field, Session, SQLModel
 
+from tools.engine.concentration import BookExposure
+
 log = logging.getLogger(__name__)
 
 # The dimensions whose bucket totals are shared by many clients (single names are each client's own).
@@ -106,6 +108,89 @@ class BookAggregates:
             sums[dim] = s
         return BookAggregates(as_of=self.as_of, data_version=self.data_version, policy_hash=self.policy_hash,
                               clients=self.clients, total=total, sums=sums, hhi=out_hhi)  # fmt: skip
+
+    def patched(self, old: pd.DataFrame, new: pd.DataFrame, *, data_version: int) -> BookAggregates | None:
+        """The aggregates after some clients' exposure rows changed from `old` to `new` (`BookExposure.frame`
+        rows: total_limit and the buckets; a client may be in one and not the other), by the difference: the
+        cost is the changed clients', not the book's. None when a bucket could have lost its last client (a
+        client moved bucket, left or joined the book): the caller recomputes from the book.
+
+        Sums are patched by adding differences, so a figure may differ from a recomputation over the whole
+        book in the last bits of the float (a relative 1e-15); the HHI likewise."""
+        if not old.index.equals(new.index) or not old.index.is_unique:
+            return None
+        for dim in SHARED_DIMENSIONS:
+            if not (old[dim].astype(str).to_numpy() == new[dim].astype(str).to_numpy()).all():
+                return None
+        delta = new["total_limit"].to_numpy(dtype="float64") - old["total_limit"].to_numpy(dtype="float64")
+        total = self.total + float(delta.sum())
+        sums: dict[str, pd.Series] = {}
+        sq = {d: v * self.total**2 for d, v in self.hhi.items()}
+        for dim in (*SHARED_DIMENSIONS, "single_name"):
+            keys = new[dim].astype(str)
+            if dim in self.sums:
+                by = pd.Series(delta, index=keys.to_numpy()).groupby(level=0).sum()
+                s = self.sums[dim]
+                if dim == "group":  # a client without a group is its own group: its own limit below
+                    by = by[~by.index.str.startswith("client:")]
+                if not by.index.isin(s.index).all():
+                    return None
+                before = s.reindex(by.index).to_numpy(dtype="float64")
+                after = before + by.to_numpy()
+                s = s.copy()
+                s.loc[by.index] = after
+                sums[dim] = s
+                if dim in sq:
+                    sq[dim] += float((after**2).sum() - (before**2).sum())
+                if dim == "group" and dim in sq:  # own-group clients: their limits are their buckets
+                    single = new[dim].astype(str).str.startswith("client:").to_numpy()
+                    o = old["total_limit"].to_numpy(dtype="float64")[single]
+                    n = new["total_limit"].to_numpy(dtype="float64")[single]
+                    sq[dim] += float((n**2).sum() - (o**2).sum())
+            elif dim in sq:  # single names: each client is its own bucket
+                o = old["total_limit"].to_numpy(dtype="float64")
+                n = new["total_limit"].to_numpy(dtype="float64")
+                sq[dim] += float((n**2).sum() - (o**2).sum())
+        hhi = {d: (v / total**2 if total > 0 else 0.0) for d, v in sq.items()}
+        return BookAggregates(as_of=self.as_of, data_version=data_version, policy_hash=self.policy_hash,
+                              clients=self.clients, total=total, sums=sums, hhi=hhi)  # fmt: skip
+
+    def largest_move(self, other: BookAggregates) -> float:
+        """The largest change of any shared denominator between two versions of the aggregates: the book's
+        total or one bucket's total (tools/engine/incremental.py bounds what other clients may see move)."""
+        move = abs(other.total - self.total)
+        for dim, s in self.sums.items():
+            o = other.sums.get(dim)
+            if o is None:
+                return float("inf")
+            both = s.index.union(o.index)
+            diff = (o.reindex(both).fillna(0.0) - s.reindex(both).fillna(0.0)).abs()
+            if len(diff):
+                move = max(move, float(diff.max()))
+        return move
+
+
+def patched_book(
+    old: BookExposure, frame: pd.DataFrame, agg: BookAggregates, changed: list[int]
+) -> BookExposure:
+    """The whole book's exposure after `changed` clients' rows were replaced in `frame`, with the bucket
+    totals taken from the patched aggregates and the old book's single-name totals (each client's own limit,
+    replaced exactly for the changed clients) instead of grouping the whole book again."""
+    book = BookExposure(frame=frame)
+    names = old._memo.get(("sums", "single_name"))
+    if isinstance(names, pd.Series):
+        names = names.copy()
+        keys = [str(i) for i in changed]
+        names.loc[keys] = frame["total_limit"].reindex(changed).to_numpy(dtype="float64")
+        book._memo[("sums", "single_name")] = names
+    for dim in ("industry", "region", "size_segment"):
+        book._memo[("sums", dim)] = agg.sums[dim]
+    groups = frame["group"].astype(str)
+    single = groups.str.startswith("client:").to_numpy()
+    own = pd.Series(frame["total_limit"].to_numpy(dtype="float64")[single], index=groups.to_numpy()[single])
+    book._memo[("sums", "group")] = pd.concat([agg.sums["group"], own]).sort_index()
+    book._memo["total"] = agg.total
+    return book
 
 
 class AggregateStore:
