@@ -58,6 +58,12 @@ HISTORY_LIMIT = 20  # the client's requests listed in the sidebar
 
 DASHBOARD_CACHE_SIZE = 16  # (officer, as-of) pairs kept at the current data version
 REVIEW_HORIZON_DAYS, CONTACT_HORIZON_DAYS = 30, 14
+WATCH_KEYS = (
+    "ews_level",
+    "total_limit",
+)  # the table columns `watch_rows`, `review_rows`, `contact_rows` read
+REVIEW_KEYS = ("next_review", "pd", "total_limit", "warnings", "review_overdue")
+CONTACT_KEYS = ("next_contact", "grade")
 MAX_INCREMENTAL = 2_000  # more clients to re-assess than this after a write: recompute the whole scope
 DashboardKey = tuple[int, str, str, dt.date]
 
@@ -159,7 +165,7 @@ def _assemble(actor: Actor, pa: Any, *, as_of: dt.date, currency: str, previous_
               previous_dist: dict[int, int] | None, watch: list[WatchItem], reviews: list[ReviewDue],
               contacts: list[ContactDue]) -> Dashboard:  # fmt: skip
     summary = summary_of(pa)
-    return Dashboard(
+    return Dashboard.model_construct(  # every part is a validated model already (a patch keeps tens of thousands)
         officer_id=actor.officer_id, as_of=as_of, currency=currency, summary=summary,
         previous_run=previous_run, previous_grade_distribution=previous_dist, reviews=reviews,
         watchlist=watch, watchlist_total=_watch_total(pa.table()), contacts=contacts,
@@ -255,9 +261,10 @@ def _patched(
         contacts.update((c.client_id, c) for c in engine.contacts_due(actor, as_of=as_of, pa=part,
                                                                       horizon_days=CONTACT_HORIZON_DAYS))  # fmt: skip
     run = _PatchedRun(policy=engine.policy, model_id=old.model_id, book=book, t=table, as_of=as_of)
-    order_w = watch_rows(table, limit=max(_watch_total(table), 1)).index
-    order_r = review_rows(table, as_of=as_of, horizon_days=REVIEW_HORIZON_DAYS).index
-    order_c = contact_rows(table, as_of=as_of, horizon_days=CONTACT_HORIZON_DAYS).index
+    # the lists' order over the whole scope, from the few columns each sorts on (the items are kept)
+    order_w = watch_rows(table[list(WATCH_KEYS)], limit=max(_watch_total(table), 1)).index
+    order_r = review_rows(table[list(REVIEW_KEYS)], as_of=as_of, horizon_days=REVIEW_HORIZON_DAYS).index
+    order_c = contact_rows(table[list(CONTACT_KEYS)], as_of=as_of, horizon_days=CONTACT_HORIZON_DAYS).index
     data = _assemble(actor, run, as_of=as_of, currency=old.data.currency, previous_run=old.data.previous_run,
                      previous_dist=old.data.previous_grade_distribution,
                      watch=[watch[int(i)] for i in order_w], reviews=[reviews[int(i)] for i in order_r],
