@@ -19,6 +19,7 @@ import json
 import logging
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import Engine, Text, delete
 from sqlalchemy.exc import OperationalError, ProgrammingError
@@ -122,35 +123,33 @@ class BookAggregates:
         for dim in SHARED_DIMENSIONS:
             if not (old[dim].astype(str).to_numpy() == new[dim].astype(str).to_numpy()).all():
                 return None
-        delta = new["total_limit"].to_numpy(dtype="float64") - old["total_limit"].to_numpy(dtype="float64")
+        o = old["total_limit"].to_numpy(dtype="float64")
+        n = new["total_limit"].to_numpy(dtype="float64")
+        delta = n - o
         total = self.total + float(delta.sum())
         sums: dict[str, pd.Series] = {}
         sq = {d: v * self.total**2 for d, v in self.hhi.items()}
-        for dim in (*SHARED_DIMENSIONS, "single_name"):
-            keys = new[dim].astype(str)
-            if dim in self.sums:
-                by = pd.Series(delta, index=keys.to_numpy()).groupby(level=0).sum()
-                s = self.sums[dim]
-                if dim == "group":  # a client without a group is its own group: its own limit below
-                    by = by[~by.index.str.startswith("client:")]
-                if not by.index.isin(s.index).all():
-                    return None
-                before = s.reindex(by.index).to_numpy(dtype="float64")
-                after = before + by.to_numpy()
-                s = s.copy()
-                s.loc[by.index] = after
-                sums[dim] = s
-                if dim in sq:
-                    sq[dim] += float((after**2).sum() - (before**2).sum())
-                if dim == "group" and dim in sq:  # own-group clients: their limits are their buckets
-                    single = new[dim].astype(str).str.startswith("client:").to_numpy()
-                    o = old["total_limit"].to_numpy(dtype="float64")[single]
-                    n = new["total_limit"].to_numpy(dtype="float64")[single]
-                    sq[dim] += float((n**2).sum() - (o**2).sum())
-            elif dim in sq:  # single names: each client is its own bucket
-                o = old["total_limit"].to_numpy(dtype="float64")
-                n = new["total_limit"].to_numpy(dtype="float64")
-                sq[dim] += float((n**2).sum() - (o**2).sum())
+        for dim, s in self.sums.items():
+            by: dict[str, float] = {}
+            for key, d in zip(new[dim].astype(str).tolist(), delta.tolist(), strict=True):
+                if dim == "group" and key.startswith("client:"):
+                    continue  # a client without a group is its own group: its own limit (below)
+                by[key] = by.get(key, 0.0) + d
+            pos = s.index.get_indexer(list(by))
+            if (pos < 0).any():
+                return None
+            values = s.to_numpy(dtype="float64").copy()
+            before = values[pos]
+            after = before + np.fromiter(by.values(), dtype="float64", count=len(by))
+            values[pos] = after
+            sums[dim] = pd.Series(values, index=s.index, name=s.name)
+            if dim in sq:
+                sq[dim] += float((after**2).sum() - (before**2).sum())
+        if "group" in sq:  # clients without a group: each is its own bucket
+            single = new["group"].astype(str).str.startswith("client:").to_numpy()
+            sq["group"] += float((n[single] ** 2).sum() - (o[single] ** 2).sum())
+        if "single_name" in sq:  # each client is its own bucket
+            sq["single_name"] += float((n**2).sum() - (o**2).sum())
         hhi = {d: (v / total**2 if total > 0 else 0.0) for d, v in sq.items()}
         return BookAggregates(as_of=self.as_of, data_version=data_version, policy_hash=self.policy_hash,
                               clients=self.clients, total=total, sums=sums, hhi=hhi)  # fmt: skip
@@ -163,8 +162,11 @@ class BookAggregates:
             o = other.sums.get(dim)
             if o is None:
                 return float("inf")
-            both = s.index.union(o.index)
-            diff = (o.reindex(both).fillna(0.0) - s.reindex(both).fillna(0.0)).abs()
+            if s.index.equals(o.index):  # patched: the same buckets
+                diff = np.abs(o.to_numpy(dtype="float64") - s.to_numpy(dtype="float64"))
+            else:
+                both = s.index.union(o.index)
+                diff = (o.reindex(both).fillna(0.0) - s.reindex(both).fillna(0.0)).abs().to_numpy()
             if len(diff):
                 move = max(move, float(diff.max()))
         return move

@@ -5,10 +5,13 @@ total limits and its buckets' totals, tools/engine/aggregates.py). When a write 
 (the largest change of the total or of any one bucket's total), for every other client:
 
 - each concentration cap (`client_headroom`: `(s·T_o − S_o) / (1 − s)` against the book, `s_c·C − S_o` against
-  capital, floored at 0) moves by at most `D·(1 + s) / (1 − s)`, with `s` the largest share limit of the
-  policy; so its limit recommendation (the smallest constraint) cannot change while the smallest
-  concentration cap stays further than that above the recommendation's raw figure, and a sector's
-  "over the cap" flag (cap < current limit) cannot flip while the cap is further than that from the limit;
+  capital, floored at 0) moves by at most `M = D·(1 + s) / (1 − s)`, with `s` the largest share limit of the
+  policy; so its limit recommendation (the smallest constraint, rounded down to the policy's unit) cannot
+  change while the smallest concentration cap stays more than `M` above the raw figure; when a concentration
+  cap is the binding one, while every other constraint is more than `M` above it (`2M` for another
+  concentration cap, which moves too) and the raw figure is more than `M` from a rounding step (the raw
+  figure itself moves, the recommendation, its binding constraint and so the proposal do not); and a sector's
+  "over the cap" flag (cap < current limit) cannot flip while the cap is more than `M` from the limit;
 - its single-name and group shares (`S / T`) move by at most `2·D / T` (T the smaller total), so its
   concentration warnings (from `amber × limit` up) cannot appear, go or change their figures while the share
   stays further than that below `amber × limit`.
@@ -27,6 +30,7 @@ import numpy as np
 import pandas as pd
 
 from tools.engine.concentration import DIMENSIONS, SECTOR_DIMENSIONS
+from tools.engine.limits import CONSTRAINTS
 from tools.policy.schema import Policy
 
 SCREEN_COLUMNS = (
@@ -76,10 +80,21 @@ def screen(pa: object, drift: Drift) -> pd.DataFrame:
     idx = lim.index
     conc = lim[[f"conc_{d}" for d in DIMENSIONS]].to_numpy(dtype="float64")
     raw = lim["raw_recommended"].to_numpy(dtype="float64")
-    conc_min = np.where(
-        np.isnan(conc).any(axis=1), -np.inf, np.nanmin(np.where(np.isnan(conc), np.inf, conc), axis=1)
-    )
-    slack = np.where(np.isnan(raw), np.inf, conc_min - raw)  # no recommendation: it does not rest on the book
+    conc = np.where(np.isnan(conc), -np.inf, conc)  # a cap that is not a number: no bound, always re-assessed
+    ordered = np.sort(conc, axis=1)
+    slack = np.where(
+        np.isnan(raw), np.inf, ordered[:, 0] - raw
+    )  # no recommendation: it does not rest on the book
+    # a concentration cap binding: how far its moves may go without changing what the table shows
+    others = lim[[c for c in CONSTRAINTS if not c.startswith("conc_")]].to_numpy(dtype="float64")
+    other_gap = np.min(np.where(np.isnan(others), np.inf, others), axis=1) - raw
+    second_gap = (ordered[:, 1] - raw) / 2.0
+    unit = float(policy.limits.rounding)
+    step = np.floor(np.maximum(raw, 0.0) / unit) * unit
+    floor_gap = np.minimum(raw - step, step + unit - raw)
+    held = np.nan_to_num(np.minimum.reduce([other_gap, second_gap, floor_gap]), nan=-np.inf)
+    binding = lim["binding"].astype("str").str.startswith("conc_").to_numpy(dtype=bool) & (slack <= 0)
+    slack = np.where(binding, held, slack)
     current = lim["current_limit"].to_numpy(dtype="float64")
     gaps = [
         np.abs(head[f"cap_{d}"].reindex(idx).to_numpy(dtype="float64") - current) for d in SECTOR_DIMENSIONS
