@@ -103,7 +103,7 @@ class TokenService:
             if row.revoked_at is None:
                 row.revoked_at = _now()
                 s.add(row)
-                bump_in(s.connection())  # every process forgets the checked token
+                bump_in(s.connection(), clients=())  # every process forgets the token (no client changed)
                 s.commit()
                 s.refresh(row)
                 self._known.clear()

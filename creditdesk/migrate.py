@@ -24,3 +24,6 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, revision)
+    from crm_adapter.sql.changes import forget_schema
+
+    forget_schema(engine)  # the change log table may exist now

@@ -428,7 +428,7 @@ class SqlCRMAdapter:
             if s.get(ContactLogRow, contact.contact_id) is not None:
                 raise Conflict(f"contact '{contact.contact_id}' already exists")
             s.add(ContactLogRow.model_validate(contact.model_dump()))
-            bump_in(s.connection())
+            bump_in(s.connection(), clients=[contact.client_id])
             s.commit()
         self.mark_changed()
         return contact
@@ -462,8 +462,8 @@ class SqlCRMAdapter:
                 f"facility '{facility_id}' limit is {current['limit_amount']}, expected {expected_current}; "
                 "it changed since the request was made"
             )
-        bump_in(conn)
         row = conn.execute(select(table).where(table.c.facility_id == facility_id)).mappings().one()
+        bump_in(conn, clients=[row["client_id"]])
         return Facility.model_validate(dict(row))
 
     def set_facility_status(self, facility_id: str, status: str) -> Facility:
@@ -478,6 +478,7 @@ class SqlCRMAdapter:
             )
             if result.rowcount != 1:
                 raise NotFound(f"facility '{facility_id}' not found")
-            bump_in(conn)
+            owner = conn.execute(select(table.c.client_id).where(table.c.facility_id == facility_id)).scalar()
+            bump_in(conn, clients=[owner])
         self.mark_changed()
         return self.get_facility(facility_id)

@@ -68,3 +68,56 @@ def test_a_read_overtaken_by_our_own_write_is_not_remembered(book_container: Con
     assert counter.current() == start  # the stale value is returned once …
     counter.engine = book_container.engine
     assert counter.current() == start + 1  # … but not remembered: the next call reads again
+
+
+def test_the_log_names_the_clients_each_write_changed(book_container: Container) -> None:
+    counter = ChangeCounter(book_container.engine, poll_s=0)
+    v0 = counter.current()
+    counter.bump(clients=[7, 3])
+    counter.bump(clients=())  # e.g. an API token: no client's data
+    counter.bump(clients=[3])
+    v1 = counter.current()
+    assert v1 == v0 + 3
+    assert counter.changed_clients(v0, v1) == {3, 7}
+    assert counter.changed_clients(v0 + 1, v1) == {3}
+    assert counter.changed_clients(v1, v1) == frozenset()
+    counter.bump()  # the default: anything in the book may have changed
+    counter.bump(clients=[9])
+    assert counter.changed_clients(v1, v1 + 2) is None
+    assert counter.changed_clients(v1 + 1, v1 + 2) == {9}
+
+
+def test_a_rolled_back_write_leaves_no_log_and_gaps_mean_unknown(book_container: Container) -> None:
+    from sqlalchemy import update
+
+    from crm_adapter.sql.changes import TABLE
+
+    counter = ChangeCounter(book_container.engine, poll_s=0)
+    v0 = counter.current()
+    with pytest.raises(RuntimeError), book_container.engine.begin() as conn:
+        bump_in(conn, clients=[1])
+        raise RuntimeError("the write failed")
+    assert counter.current() == v0
+    with book_container.engine.begin() as conn:  # a write by code that does not log (older code)
+        conn.execute(update(TABLE).values(version=TABLE.c.version + 1))
+    counter.bump(clients=[2])
+    assert counter.changed_clients(v0, v0 + 2) is None  # one version is not in the log
+    assert counter.changed_clients(v0 + 1, v0 + 2) == {2}
+
+
+def test_limit_changes_contacts_and_reviews_log_their_client(demo_container: Container) -> None:
+    import datetime as dt
+
+    from crm_adapter.models import ContactLog
+
+    adapter = demo_container.adapter
+    counter = adapter.changes
+    f = adapter.get_facilities(1001)[0]
+    v0 = counter.current()
+    adapter.update_limit(f.facility_id, f.limit_amount + 1)
+    adapter.add_contact(ContactLog(contact_id="log-1", client_id=1003, contact_date=dt.date(2026, 11, 1),
+                                   kind="call", officer_id="rm.anna"))  # fmt: skip
+    demo_container.review_runs.record_review(1004, dt.date(2026, 11, 1), "rm.anna")
+    v1 = counter.current()
+    assert v1 == v0 + 3
+    assert counter.changed_clients(v0, v1) == {1001, 1003, 1004}

@@ -48,7 +48,7 @@ def apply_change(conn: Connection, request: ApprovalRequestView, *, adapter: CRM
         if result.rowcount != 1:
             raise Conflict(key="approvals.status_moved",
                            params={"facility_id": request.facility_id, "facility_status": before})  # fmt: skip
-        bump_in(conn)
+        bump_in(conn, clients=[request.client_id])
         audit.record_in(conn, action="facility.status_changed", before={"status": before},
                         after={"status": after, "request_id": request.request_id}, **common)  # fmt: skip
         return

@@ -19,10 +19,13 @@ import json
 import logging
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import Engine, Text, delete
 from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlmodel import Field, Session, SQLModel
+
+from tools.engine.concentration import BookExposure
 
 log = logging.getLogger(__name__)
 
@@ -106,6 +109,90 @@ class BookAggregates:
             sums[dim] = s
         return BookAggregates(as_of=self.as_of, data_version=self.data_version, policy_hash=self.policy_hash,
                               clients=self.clients, total=total, sums=sums, hhi=out_hhi)  # fmt: skip
+
+    def patched(self, old: pd.DataFrame, new: pd.DataFrame, *, data_version: int) -> BookAggregates | None:
+        """The aggregates after some clients' exposure rows changed from `old` to `new` (`BookExposure.frame`
+        rows: total_limit and the buckets; a client may be in one and not the other), by the difference: the
+        cost is the changed clients', not the book's. None when a bucket could have lost its last client (a
+        client moved bucket, left or joined the book): the caller recomputes from the book.
+
+        Sums are patched by adding differences, so a figure may differ from a recomputation over the whole
+        book in the last bits of the float (a relative 1e-15); the HHI likewise."""
+        if not old.index.equals(new.index) or not old.index.is_unique:
+            return None
+        for dim in SHARED_DIMENSIONS:
+            if not (old[dim].astype(str).to_numpy() == new[dim].astype(str).to_numpy()).all():
+                return None
+        o = old["total_limit"].to_numpy(dtype="float64")
+        n = new["total_limit"].to_numpy(dtype="float64")
+        delta = n - o
+        total = self.total + float(delta.sum())
+        sums: dict[str, pd.Series] = {}
+        sq = {d: v * self.total**2 for d, v in self.hhi.items()}
+        for dim, s in self.sums.items():
+            by: dict[str, float] = {}
+            for key, d in zip(new[dim].astype(str).tolist(), delta.tolist(), strict=True):
+                if dim == "group" and key.startswith("client:"):
+                    continue  # a client without a group is its own group: its own limit (below)
+                by[key] = by.get(key, 0.0) + d
+            pos = s.index.get_indexer(list(by))
+            if (pos < 0).any():
+                return None
+            values = s.to_numpy(dtype="float64").copy()
+            before = values[pos]
+            after = before + np.fromiter(by.values(), dtype="float64", count=len(by))
+            values[pos] = after
+            sums[dim] = pd.Series(values, index=s.index, name=s.name)
+            if dim in sq:
+                sq[dim] += float((after**2).sum() - (before**2).sum())
+        if "group" in sq:  # clients without a group: each is its own bucket
+            single = new["group"].astype(str).str.startswith("client:").to_numpy()
+            sq["group"] += float((n[single] ** 2).sum() - (o[single] ** 2).sum())
+        if "single_name" in sq:  # each client is its own bucket
+            sq["single_name"] += float((n**2).sum() - (o**2).sum())
+        hhi = {d: (v / total**2 if total > 0 else 0.0) for d, v in sq.items()}
+        return BookAggregates(as_of=self.as_of, data_version=data_version, policy_hash=self.policy_hash,
+                              clients=self.clients, total=total, sums=sums, hhi=hhi)  # fmt: skip
+
+    def largest_move(self, other: BookAggregates) -> float:
+        """The largest change of any shared denominator between two versions of the aggregates: the book's
+        total or one bucket's total (tools/engine/incremental.py bounds what other clients may see move)."""
+        move = abs(other.total - self.total)
+        for dim, s in self.sums.items():
+            o = other.sums.get(dim)
+            if o is None:
+                return float("inf")
+            if s.index.equals(o.index):  # patched: the same buckets
+                diff = np.abs(o.to_numpy(dtype="float64") - s.to_numpy(dtype="float64"))
+            else:
+                both = s.index.union(o.index)
+                diff = (o.reindex(both).fillna(0.0) - s.reindex(both).fillna(0.0)).abs().to_numpy()
+            if len(diff):
+                move = max(move, float(diff.max()))
+        return move
+
+
+def patched_book(
+    old: BookExposure, frame: pd.DataFrame, agg: BookAggregates, changed: list[int]
+) -> BookExposure:
+    """The whole book's exposure after `changed` clients' rows were replaced in `frame`, with the bucket
+    totals taken from the patched aggregates and the old book's single-name totals (each client's own limit,
+    replaced exactly for the changed clients) instead of grouping the whole book again."""
+    book = BookExposure(frame=frame)
+    names = old._memo.get(("sums", "single_name"))
+    if isinstance(names, pd.Series):
+        names = names.copy()
+        keys = [str(i) for i in changed]
+        names.loc[keys] = frame["total_limit"].reindex(changed).to_numpy(dtype="float64")
+        book._memo[("sums", "single_name")] = names
+    for dim in ("industry", "region", "size_segment"):
+        book._memo[("sums", dim)] = agg.sums[dim]
+    groups = frame["group"].astype(str)
+    single = groups.str.startswith("client:").to_numpy()
+    own = pd.Series(frame["total_limit"].to_numpy(dtype="float64")[single], index=groups.to_numpy()[single])
+    book._memo[("sums", "group")] = pd.concat([agg.sums["group"], own]).sort_index()
+    book._memo["total"] = agg.total
+    return book
 
 
 class AggregateStore:

@@ -266,7 +266,7 @@ class ReviewRunStore:
                     ref=ref,
                 )
             )
-            bump_in(s.connection())
+            bump_in(s.connection(), clients=[client_id])
             s.commit()
         self.changes.touch()
 

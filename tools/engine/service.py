@@ -163,6 +163,16 @@ class CreditEngine:
             self._agg_cache = {key: agg}
         return agg
 
+    def seed_aggregates(self, agg: BookAggregates) -> None:
+        """Aggregates of the current data version computed elsewhere (patched after a write by
+        `BookAggregates.patched`): kept and stored, so no view recomputes them from the whole book."""
+        with self._agg_lock:
+            if agg.data_version != self.adapter.data_version or agg.policy_hash != self.policy.content_hash:
+                return
+            self._agg_cache = {(agg.as_of, agg.data_version): agg}
+        if self.aggregates is not None:
+            self.aggregates.put(agg)
+
     def slice_exposure(self, snapshot: BookSnapshot, as_of: dt.date) -> BookExposure:
         """A slice's own exposure with the book-wide denominators (tools/engine/aggregates.py): results equal
         the slice's rows of the whole-book computation, without reading the rest of the book."""
@@ -390,9 +400,7 @@ class CreditEngine:
     def contacts_due(self, actor: Actor, *, as_of: dt.date, horizon_days: int = 14,
                      pa: PortfolioAssessment | None = None) -> list[ContactDue]:  # fmt: skip
         pa = pa or self.portfolio_for(actor, as_of=as_of)
-        t = pa.table()
-        horizon = pd.Timestamp(as_of) + pd.Timedelta(days=horizon_days)
-        due = t[t["next_contact"] <= horizon].sort_values(["next_contact", "grade"], ascending=[True, False])
+        due = contact_rows(pa.table(), as_of=as_of, horizon_days=horizon_days)
         return [
             ContactDue(
                 client_id=int(i),
@@ -451,10 +459,27 @@ def _warning_models(pa: PortfolioAssessment, ids: list[int]) -> dict[int, list[E
     return out
 
 
-def watchlist_of(pa: PortfolioAssessment, *, limit: int = 50) -> list[WatchItem]:
-    t = pa.table()
+# The lists' rows, in order, from a portfolio table (the dashboard re-orders them after a write without
+# rebuilding the items of the clients the write did not touch: api/views.py).
+def watch_rows(t: pd.DataFrame, *, limit: int) -> pd.DataFrame:
     t = t[t["ews_level"] != "green"].assign(_r=lambda d: d["ews_level"].map({"red": 0, "amber": 1}))
-    t = t.sort_values(["_r", "total_limit"], ascending=[True, False]).head(limit)
+    return t.sort_values(["_r", "total_limit"], ascending=[True, False]).head(limit)
+
+
+def review_rows(t: pd.DataFrame, *, as_of: dt.date, horizon_days: int) -> pd.DataFrame:
+    horizon = pd.Timestamp(as_of) + pd.Timedelta(days=horizon_days)
+    t = t[t["next_review"] <= horizon].copy()
+    t["priority"] = t["pd"] * t["total_limit"] * (1 + t["warnings"])
+    return t.sort_values(["review_overdue", "priority"], ascending=[False, False])
+
+
+def contact_rows(t: pd.DataFrame, *, as_of: dt.date, horizon_days: int) -> pd.DataFrame:
+    horizon = pd.Timestamp(as_of) + pd.Timedelta(days=horizon_days)
+    return t[t["next_contact"] <= horizon].sort_values(["next_contact", "grade"], ascending=[True, False])
+
+
+def watchlist_of(pa: PortfolioAssessment, *, limit: int = 50) -> list[WatchItem]:
+    t = watch_rows(pa.table(), limit=limit)
     ws = _warning_models(pa, t.index.tolist())
     return [
         WatchItem(
@@ -471,11 +496,7 @@ def watchlist_of(pa: PortfolioAssessment, *, limit: int = 50) -> list[WatchItem]
 
 
 def reviews_due_of(pa: PortfolioAssessment, *, horizon_days: int = 30) -> list[ReviewDue]:
-    t = pa.table()
-    horizon = pd.Timestamp(pa.as_of) + pd.Timedelta(days=horizon_days)
-    t = t[t["next_review"] <= horizon].copy()
-    t["priority"] = t["pd"] * t["total_limit"] * (1 + t["warnings"])
-    t = t.sort_values(["review_overdue", "priority"], ascending=[False, False])
+    t = review_rows(pa.table(), as_of=pa.as_of, horizon_days=horizon_days)
     return [
         ReviewDue(
             client_id=int(i),

@@ -14,6 +14,7 @@ from functools import cache
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+from reportlab import rl_config
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.pagesizes import A4
@@ -50,7 +51,12 @@ BODY_W = PAGE_W - 2 * MARGIN
 NUMERIC_COL_W = 2.6 * cm
 CHART_W = 16 * cm
 CHART_RATIO = 2.3 / 6.4  # the charts' figure height / width
+KEY_COL_W = 5.2 * cm
 
+
+# Streams (images, fonts, pages) are written compressed but not ASCII85-encoded: binary PDF streams are what
+# every reader expects, and reportlab's pure-Python ASCII85 encoder was a third of an export's time.
+rl_config.useA85 = 0
 
 CJK_FONT = Path(__file__).resolve().parent / "fonts" / "NotoSansSC-Regular-subset.ttf"
 CJK_NAME = "NotoSansSC"
@@ -167,10 +173,13 @@ Escape = Callable[[str], str]
 
 
 def _facts(rows: list[list[str]], st: dict[str, ParagraphStyle], x: Escape = _x) -> RLTable:
-    data = [[Paragraph(x(k), st["key"]), Paragraph(x(v), st["val"])] for k, v in rows]
-    table = RLTable(data, colWidths=[5.2 * cm, BODY_W - 5.2 * cm], hAlign="LEFT")
-    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("FONTNAME", (0, 0), (-1, -1), st["val"].fontName), ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
-                               ("TOPPADDING", (0, 0), (-1, -1), 1.5), ("LEFTPADDING", (0, 0), (-1, -1), 0)]))  # fmt: skip
+    widths = [KEY_COL_W, BODY_W - KEY_COL_W]
+    key, val = st["key"], st["val"]
+    data = [[_cell(k, key, widths[0], x), _cell(v, val, widths[1], x)] for k, v in rows]
+    table = RLTable(data, colWidths=widths, hAlign="LEFT")
+    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
+                               ("TOPPADDING", (0, 0), (-1, -1), 1.5), ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                               *_plain_style((0, 0), (0, -1), key), *_plain_style((1, 0), (1, -1), val)]))  # fmt: skip
     return table
 
 
@@ -187,26 +196,49 @@ def numeric_widths(t: Table, font: str, size: float, *, padding: float = 12) -> 
 def _grid(t: Table, st: dict[str, ParagraphStyle], x: Escape = _x) -> RLTable:
     numeric = t.numeric or [False] * len(t.columns)
     n_text = sum(1 for n in numeric if not n)
-    cell = st["cell_num"]
-    need = numeric_widths(t, cell.fontName, cell.fontSize)
+    cell, num, head = st["cell"], st["cell_num"], st["cell_head"]
+    need = numeric_widths(t, num.fontName, num.fontSize)
     num_w = [max(min(NUMERIC_COL_W, BODY_W / len(t.columns)), w) for w in need]
     text_w = max(BODY_W - sum(w for w, n in zip(num_w, numeric, strict=True) if n), 0) / max(n_text, 1)
     widths = [w if n else text_w for w, n in zip(num_w, numeric, strict=True)]
-    head = [Paragraph(x(c), st["cell_head"]) for c in t.columns]
-    body = [
-        [Paragraph(x(v).replace(" ", "&nbsp;") if numeric[i] else x(v), st["cell_num" if numeric[i] else "cell"])
-         for i, v in enumerate(row)]
-        for row in t.rows
-    ]  # fmt: skip
-    table = RLTable([head, *body], colWidths=widths, repeatRows=1, hAlign="LEFT")
-    table.setStyle(
-        TableStyle([
-            ("BACKGROUND", (0, 0), (-1, 0), HEAD_BG),
-            ("FONTNAME", (0, 0), (-1, -1), cell.fontName),  # the table's own default would be Helvetica
-            ("GRID", (0, 0), (-1, -1), 0.4, LINE),
-            ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ("TOPPADDING", (0, 0), (-1, -1), 2),
-            ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
-        ])
-    )  # fmt: skip
+    header = [_cell(c, head, widths[i], x) for i, c in enumerate(t.columns)]
+    # an amount never wraps: its column is as wide as the widest amount, and it is drawn as one line
+    body = [[_plain(v, x) if numeric[i] else _cell(v, cell, widths[i], x) for i, v in enumerate(row)]
+            for row in t.rows]  # fmt: skip
+    table = RLTable([header, *body], colWidths=widths, repeatRows=1, hAlign="LEFT")
+    style = [
+        ("BACKGROUND", (0, 0), (-1, 0), HEAD_BG),
+        ("GRID", (0, 0), (-1, -1), 0.4, LINE),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("TOPPADDING", (0, 0), (-1, -1), 2),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+        *_plain_style((0, 1), (-1, -1), cell),
+        *_plain_style((0, 0), (-1, 0), head),
+    ]
+    for i, n in enumerate(numeric):
+        if n:
+            style.append(("ALIGN", (i, 1), (i, -1), "RIGHT"))
+    table.setStyle(TableStyle(style))
     return table
+
+
+# Table cells are reportlab's plain strings (drawn as one line, no markup parsing) when the text fits its
+# column on one line; a Paragraph (wrapping) only where it does not. Same fonts, sizes and colours.
+CELL_PADDING = 12  # the table's default left + right padding
+
+
+def _plain(text: str, x: Escape) -> str:
+    return text.translate(_PLAIN) if x is _x else text
+
+
+def _cell(text: str, style: ParagraphStyle, width: float, x: Escape) -> str | Paragraph:
+    plain = _plain(text, x)
+    if "\n" not in plain and stringWidth(plain, style.fontName, style.fontSize) <= width - CELL_PADDING:
+        return plain
+    return Paragraph(x(text), style)
+
+
+def _plain_style(start: tuple[int, int], stop: tuple[int, int], style: ParagraphStyle) -> list[tuple]:
+    """The commands that draw a plain-string cell as the Paragraph style would."""
+    return [("FONTNAME", start, stop, style.fontName), ("FONTSIZE", start, stop, style.fontSize),
+            ("LEADING", start, stop, style.leading), ("TEXTCOLOR", start, stop, style.textColor)]  # fmt: skip

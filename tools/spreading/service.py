@@ -69,5 +69,5 @@ def store_spread(actor: Actor, adapter: CRMAdapter, engine: Engine, client_id: i
             ))  # fmt: skip
         if record is not None:
             record(conn)
-        bump_in(conn)
+        bump_in(conn, clients=[client_id])
     return spread.periods

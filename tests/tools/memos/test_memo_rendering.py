@@ -15,6 +15,8 @@ import pytest
 from fontTools.ttLib import TTFont
 from hypothesis import given
 from hypothesis import strategies as st
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.platypus import Paragraph
 
 from tests.conftest import AS_OF, actor_of
 from tools.memos.builder import _excerpt
@@ -158,10 +160,15 @@ def test_amounts_fit_their_cells_on_one_line() -> None:
     for language in ("en", "zh"):
         grid = _grid(table, _styles(language))
         widths = grid._colWidths
+        font = _styles(language)["cell_num"]
         for i, cell in enumerate(grid._cellvalues[1]):
-            if table.numeric[i]:
-                cell.wrap(widths[i] - 12, 1000)  # the table's default left + right padding
-                assert len(cell.blPara.lines) == 1, f"{table.rows[0][i]} wraps in {language}"
+            if table.numeric[i]:  # drawn as one plain line, which fits inside the cell's padding
+                assert isinstance(cell, str), f"{table.rows[0][i]} may wrap in {language}"
+                width = stringWidth(cell, font.fontName, font.fontSize)
+                assert width <= widths[i] - 12, f"{table.rows[0][i]} overflows in {language}"
+        # the long explanation wraps (a Paragraph); a short heading is one plain line
+        assert isinstance(grid._cellvalues[1][6], Paragraph)
+        assert grid._cellvalues[0][1] == "Value"
 
 
 def test_docx_has_page_numbers(demo_container, zh_memo) -> None:  # type: ignore[no-untyped-def]
