@@ -7,8 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-PUBLIC_ACCESS = "all"
-"""The access tag of documents every officer may read."""
+from knowledge.access import PUBLIC_ACCESS
 
 SECTION_SEPARATOR = " > "
 

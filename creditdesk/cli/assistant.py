@@ -81,19 +81,20 @@ def register(app: typer.Typer) -> None:
         as_json: bool = typer.Option(False, "--json", help="Print the Reply as JSON"),
     ) -> None:
         """Ask the assistant one question (offline unless a model endpoint is configured)."""
-        actor = actor_for(as_officer)
-        conversation_id = conversation or f"cli-{uuid.uuid4().hex[:12]}"
-        assistant = common.container().assistant
-        if as_json:
-            reply = assistant.answer(actor, conversation_id, question)
-            print_json({"conversation_id": conversation_id, **reply.model_dump(mode="json")})
-        else:
-            if assistant.streams:  # the model's words as they come (checked sentence by sentence)
-                _streamed(actor, conversation_id, question)
+        with common.without_collector():  # one question: bounded work (see common.without_collector)
+            actor = actor_for(as_officer)
+            conversation_id = conversation or f"cli-{uuid.uuid4().hex[:12]}"
+            assistant = common.container().assistant
+            if as_json:
+                reply = assistant.answer(actor, conversation_id, question)
+                print_json({"conversation_id": conversation_id, **reply.model_dump(mode="json")})
             else:
-                _show(assistant.answer(actor, conversation_id, question))
-            if conversation is None:
-                console.print(f"(conversation {conversation_id})", style="dim", highlight=False)
+                if assistant.streams:  # the model's words as they come (checked sentence by sentence)
+                    _streamed(actor, conversation_id, question)
+                else:
+                    _show(assistant.answer(actor, conversation_id, question))
+                if conversation is None:
+                    console.print(f"(conversation {conversation_id})", style="dim", highlight=False)
 
     @app.command("chat")
     def chat(

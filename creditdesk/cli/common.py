@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
 import os
@@ -105,6 +106,20 @@ def handle_errors() -> Iterator[None]:
             soft_wrap=True,
         )
         sys.exit(EX_SOFTWARE)
+
+
+@contextmanager
+def without_collector() -> Iterator[None]:
+    """Run a command of bounded work (one question) without the cyclic garbage collector: what it allocates
+    is mostly long-lived (imported modules, classes) or freed by reference counting, and the collections it
+    would run cost ~60 ms of a cold `creditdesk ask`. The collector's state is restored afterwards."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 @lru_cache(maxsize=1)
