@@ -27,9 +27,7 @@ class Segments:
     sizes: np.ndarray  # rows per client
     order: np.ndarray | None  # sorted position → row (None: the rows are already sorted by client)
     codes: np.ndarray  # per row (original order): the position of its client in `keys`
-    _cache: dict[str, list[tuple[np.ndarray, np.ndarray]]] = field(
-        default_factory=dict, compare=False, repr=False
-    )
+    _cache: dict[str, object] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def of(cls, client_id: np.ndarray | pd.Series) -> Segments:
@@ -105,20 +103,94 @@ class Segments:
             return self._reduceat(np.add, v, 0.0), self.sizes.astype("float64")
         return self._kahan(v)
 
+    def _dense(self) -> tuple[int, np.ndarray] | None:
+        """(R, position) laying the sorted rows out as an R × clients matrix: row i of client c with rank r
+        (its r-th row) goes to r × clients + c. None when the clients' row counts are too uneven for it
+        (the matrix would be much larger than the table), in which case the walks go rank by rank."""
+        if "dense" in self._cache:
+            return self._cache["dense"]  # type: ignore[return-value]
+        k, n = len(self.keys), int(self.sizes.sum())
+        depth = int(self.sizes.max()) if k else 0
+        out: tuple[int, np.ndarray] | None = None
+        if depth * k <= 4 * n + 1024:
+            rank = np.arange(n) - np.repeat(self.starts, self.sizes)
+            out = depth, rank * k + np.repeat(np.arange(k), self.sizes)
+        self._cache["dense"] = out  # type: ignore[assignment]
+        return out
+
+    def _matrix(self, columns: list[np.ndarray]) -> np.ndarray | None:
+        """The sorted columns as a depth × columns × clients matrix, NaN where a client has fewer rows."""
+        dense = self._dense()
+        if dense is None:
+            return None
+        depth, pos = dense
+        k = len(self.keys)
+        m = np.full((len(columns), depth * k), np.nan)
+        for j, v in enumerate(columns):
+            m[j, pos] = v
+        return m.reshape(len(columns), depth, k).transpose(1, 0, 2)
+
     def _kahan(self, v: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(sum, count of non-NaN) per client: compensated summation in row order."""
-        total, comp, nobs = np.zeros(len(self.keys)), np.zeros(len(self.keys)), np.zeros(len(self.keys))
-        for segs, rows in self._by_rank():
-            x = v[rows]
-            ok = ~np.isnan(x)
-            segs, x = segs[ok], x[ok]
-            y = x - comp[segs]
-            t = total[segs] + y
-            c = (t - total[segs]) - y
-            comp[segs] = np.where(np.isnan(c), 0.0, c)
-            total[segs] = t
-            nobs[segs] += 1
+        total, nobs = self._kahan_many([v])
+        return total[0], nobs[0]
+
+    def _kahan_many(self, columns: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+        """(sums, counts) per column × client: pandas' compensated summation in row order, for several
+        columns in one walk. Each step adds every client's r-th value at once (the matrix's r-th layer)."""
+        m = self._matrix(columns)
+        shape = (len(columns), len(self.keys))
+        total, comp, nobs = np.zeros(shape), np.zeros(shape), np.zeros(shape)
+        if m is None:
+            for j, v in enumerate(columns):
+                t_j, c_j, n_j = total[j].copy(), comp[j].copy(), nobs[j].copy()
+                for segs, rows in self._by_rank():
+                    x = v[rows]
+                    ok = ~np.isnan(x)
+                    segs, x = segs[ok], x[ok]
+                    y = x - c_j[segs]
+                    t = t_j[segs] + y
+                    c = (t - t_j[segs]) - y
+                    c_j[segs] = np.where(np.isnan(c), 0.0, c)
+                    t_j[segs] = t
+                    n_j[segs] += 1
+                total[j], nobs[j] = t_j, n_j
+            return total, nobs
+        with np.errstate(invalid="ignore"):
+            for x in m:
+                ok = ~np.isnan(x)
+                y = x - comp
+                t = total + y
+                c = (t - total) - y
+                c[np.isnan(c)] = 0.0
+                np.copyto(comp, c, where=ok)
+                np.copyto(total, t, where=ok)
+                nobs += ok
         return total, nobs
+
+    def sums(self, *values: np.ndarray | pd.Series) -> list[tuple[np.ndarray, np.ndarray]]:
+        """(sum, count of non-NaN) per client for each float column, added exactly as `sum` adds it; the
+        columns that need the compensated walk share one."""
+        cols = [self.sorted(v).astype("float64") for v in values]
+        out: list[tuple[np.ndarray, np.ndarray] | None] = [None] * len(cols)
+        walk = []
+        for j, v in enumerate(cols):
+            if self.order is None and not np.isnan(v).any():
+                out[j] = self._reduceat(np.add, v, 0.0), self.sizes.astype("float64")
+            else:
+                walk.append(j)
+        if walk:
+            total, nobs = self._kahan_many([cols[j] for j in walk])
+            for i, j in enumerate(walk):
+                out[j] = total[i], nobs[i]
+        return out  # type: ignore[return-value]
+
+    @staticmethod
+    def means(sum_count: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
+        """Mean from a (sum, count) pair of `sums` (NaN where no values), as `mean` divides."""
+        total, n = sum_count
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.where(n > 0, total / np.maximum(n, 1), np.nan)
 
     def count(self, values: np.ndarray | pd.Series) -> np.ndarray:
         """Non-NaN values per client."""
@@ -134,9 +206,7 @@ class Segments:
 
     def mean(self, values: np.ndarray | pd.Series) -> np.ndarray:
         """Mean per client of the non-NaN values (NaN when none): sum / count, added as `sum` does."""
-        total, n = self._sum_count(self.sorted(values).astype("float64"))
-        with np.errstate(invalid="ignore", divide="ignore"):
-            return np.where(n > 0, total / np.maximum(n, 1), np.nan)
+        return self.means(self._sum_count(self.sorted(values).astype("float64")))
 
     def std0(self, values: np.ndarray | pd.Series) -> np.ndarray:
         """Population standard deviation (ddof 0) per client over the non-NaN values: Welford's online
@@ -144,15 +214,25 @@ class Segments:
         v = self.sorted(values).astype("float64")
         k = len(self.keys)
         mean, m2, nobs = np.zeros(k), np.zeros(k), np.zeros(k)
-        for segs, rows in self._by_rank():
-            x = v[rows]
-            ok = ~np.isnan(x)
-            segs, x = segs[ok], x[ok]
-            nobs[segs] += 1
-            old = mean[segs]
-            new = old + (x - old) / nobs[segs]
-            mean[segs] = new
-            m2[segs] += (x - new) * (x - old)
+        m = self._matrix([v])
+        if m is None:
+            for segs, rows in self._by_rank():
+                x = v[rows]
+                ok = ~np.isnan(x)
+                segs, x = segs[ok], x[ok]
+                nobs[segs] += 1
+                old = mean[segs]
+                new = old + (x - old) / nobs[segs]
+                mean[segs] = new
+                m2[segs] += (x - new) * (x - old)
+        else:
+            with np.errstate(invalid="ignore", divide="ignore"):
+                for x in m[:, 0, :]:
+                    ok = ~np.isnan(x)
+                    nobs += ok
+                    new = mean + (x - mean) / nobs
+                    np.copyto(m2, m2 + (x - new) * (x - mean), where=ok)
+                    np.copyto(mean, new, where=ok)
         with np.errstate(invalid="ignore", divide="ignore"):
             return np.where(nobs > 0, np.sqrt(m2 / np.maximum(nobs, 1)), np.nan)
 

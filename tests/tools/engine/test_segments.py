@@ -95,3 +95,27 @@ def test_bit_equal_to_pandas_group_by(rows, presort) -> None:  # type: ignore[no
     np.testing.assert_array_equal(seg.min(v), g.min().to_numpy())
     np.testing.assert_array_equal(seg.std0(v), g.std(ddof=0).to_numpy())
     np.testing.assert_array_equal(seg.count(v), g.count().to_numpy())
+
+
+@settings(max_examples=60, deadline=None)
+@given(tables, st.booleans(), st.integers(min_value=0, max_value=2))
+def test_several_columns_in_one_walk_equal_pandas(rows, presort, skew) -> None:  # type: ignore[no-untyped-def]
+    # `sums` adds several columns in one compensated walk: each must equal its own pandas group-by sum.
+    # skew > 0 gives one client ~3000 rows among many single-row clients, so the walk cannot lay the rows out
+    # as a depth × clients matrix and goes rank by rank instead; both paths must give the same bits.
+    if presort:
+        rows = sorted(rows, key=lambda r: r[0])
+    if skew:
+        rows = rows + [(7, 0.1 * i) for i in range(3000)] + [(10 + i, float(i)) for i in range(skew * 1000)]
+    ids = np.array([r[0] for r in rows])
+    v = np.array([r[1] for r in rows], dtype="float64")
+    w = np.where(np.arange(len(v)) % 3 == 0, np.nan, v * 1.1)
+    seg = Segments.of(ids)
+    assert (seg._dense() is None) == bool(skew)
+    got = seg.sums(v, w)
+    for col, (total, count) in zip((v, w), got, strict=True):
+        g = pd.Series(col).groupby(ids)
+        np.testing.assert_array_equal(total, g.sum().to_numpy())
+        np.testing.assert_array_equal(count, g.count().to_numpy())
+        np.testing.assert_array_equal(Segments.means((total, count)), g.mean().to_numpy())
+    np.testing.assert_array_equal(seg.std0(w), pd.Series(w).groupby(ids).std(ddof=0).to_numpy())
