@@ -16,12 +16,10 @@ def safe_div(
     """num / den as float64, NaN (n/a) where an input is missing or den is zero (or not positive)."""
     n = np.asarray(num, dtype="float64")
     d = np.asarray(den, dtype="float64")
+    # a NaN numerator or denominator gives NaN by itself; only a zero (or negative) denominator is masked
     ok = (d > 0) if positive_den else (d != 0)
-    ok &= ~np.isnan(n) & ~np.isnan(d)
-    out = np.full(np.broadcast(n, d).shape, np.nan)
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-        np.divide(n, d, out=out, where=ok)
-    return out
+        return np.where(ok, n / d, np.nan)
 
 
 def month_index(dates: pd.Series) -> np.ndarray:

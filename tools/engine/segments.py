@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 _NAT = np.iinfo("int64").min
+_DENSE_DEPTH = 64  # deeper (a few clients with many rows each): pandas' kernel adds them, row by row
 
 
 @dataclass(frozen=True)
@@ -106,13 +107,13 @@ class Segments:
     def _dense(self) -> tuple[int, np.ndarray] | None:
         """(R, position) laying the sorted rows out as an R × clients matrix: row i of client c with rank r
         (its r-th row) goes to r × clients + c. None when the clients' row counts are too uneven for it
-        (the matrix would be much larger than the table), in which case the walks go rank by rank."""
+        (the matrix would be much larger than the table, or a walk of many short steps)."""
         if "dense" in self._cache:
             return self._cache["dense"]  # type: ignore[return-value]
         k, n = len(self.keys), int(self.sizes.sum())
         depth = int(self.sizes.max()) if k else 0
         out: tuple[int, np.ndarray] | None = None
-        if depth * k <= 4 * n + 1024:
+        if depth <= _DENSE_DEPTH and depth * k <= 4 * n + 1024:
             rank = np.arange(n) - np.repeat(self.starts, self.sizes)
             out = depth, rank * k + np.repeat(np.arange(k), self.sizes)
         self._cache["dense"] = out  # type: ignore[assignment]
@@ -137,25 +138,22 @@ class Segments:
 
     def _kahan_many(self, columns: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
         """(sums, counts) per column × client: pandas' compensated summation in row order, for several
-        columns in one walk. Each step adds every client's r-th value at once (the matrix's r-th layer)."""
+        columns in one walk. Each step adds every client's r-th value at once (the matrix's r-th layer);
+        when some client has more than `_DENSE_DEPTH` rows, pandas' own kernel does it (a group-by on the
+        codes, in the original row order: the same additions)."""
         m = self._matrix(columns)
         shape = (len(columns), len(self.keys))
         total, comp, nobs = np.zeros(shape), np.zeros(shape), np.zeros(shape)
-        if m is None:
+        if m is None:  # pandas' own compensated kernel over the rows in their original order
+            unsorted = {}
             for j, v in enumerate(columns):
-                t_j, c_j, n_j = total[j].copy(), comp[j].copy(), nobs[j].copy()
-                for segs, rows in self._by_rank():
-                    x = v[rows]
-                    ok = ~np.isnan(x)
-                    segs, x = segs[ok], x[ok]
-                    y = x - c_j[segs]
-                    t = t_j[segs] + y
-                    c = (t - t_j[segs]) - y
-                    c_j[segs] = np.where(np.isnan(c), 0.0, c)
-                    t_j[segs] = t
-                    n_j[segs] += 1
-                total[j], nobs[j] = t_j, n_j
-            return total, nobs
+                if self.order is None:
+                    unsorted[j] = v
+                else:
+                    unsorted[j] = np.empty_like(v)
+                    unsorted[j][self.order] = v
+            g = pd.DataFrame(unsorted).groupby(self.codes, sort=True)
+            return g.sum().to_numpy(dtype="float64").T.copy(), g.count().to_numpy(dtype="float64").T.copy()
         with np.errstate(invalid="ignore"):
             for x in m:
                 ok = ~np.isnan(x)
