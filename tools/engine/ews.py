@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from kernel.catalogue import render
+from tools.engine.segments import Segments
 from tools.policy.schema import Policy
 
 INDICATORS = (
@@ -288,6 +289,13 @@ def merged(warnings: pd.DataFrame, extra: pd.DataFrame | None) -> pd.DataFrame:
 
 
 def overall_level(idx: pd.Index, warnings: pd.DataFrame) -> pd.Series:
-    rank = warnings["level"].map({"amber": 1, "red": 2}).groupby(warnings["client_id"]).max()
-    lvl = rank.reindex(idx).fillna(0).astype(int)
-    return lvl.map({0: "green", 1: "amber", 2: "red"})
+    level = warnings["level"]
+    rank = np.where(
+        (level == "red").to_numpy(dtype=bool),
+        2.0,
+        np.where((level == "amber").to_numpy(dtype=bool), 1.0, np.nan),
+    )
+    seg = Segments.of(warnings["client_id"].to_numpy())
+    worst = np.nan_to_num(seg.at(idx.to_numpy(), seg.max(rank)), nan=0.0).astype(int)
+    names = np.array(["green", "amber", "red"], dtype=object)
+    return pd.Series(names[worst], index=idx, name="level", dtype="str")

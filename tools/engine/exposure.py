@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from crm_adapter.snapshot import BookSnapshot
-from tools.engine.frames import days_to, fx_factor, safe_div
+from tools.engine.frames import days_to, fx_factor, lookup, safe_div
 from tools.engine.segments import Segments
 from tools.policy.schema import Policy
 
@@ -44,16 +44,19 @@ def facility_exposure(snapshot: BookSnapshot, policy: Policy, covers: pd.DataFra
     fa["fx_rate"] = rate
     fa["limit_rc"] = np.where(open_, fa["limit_amount"].to_numpy(dtype="float64") * rate, 0.0)
     fa["outstanding_rc"] = np.where(open_, fa["outstanding"].to_numpy(dtype="float64") * rate, 0.0)
-    ccf = fa["product"].map({p.value: v for p, v in policy.lgd.ccf.items()}).fillna(1.0).to_numpy()
+    ccf = lookup(fa["product"], {p.value: v for p, v in policy.lgd.ccf.items()})
+    ccf = np.where(np.isnan(ccf), 1.0, ccf)
     ccf = np.where(fa["status"].to_numpy() == "active", ccf, 0.0)
     undrawn = np.maximum(fa["limit_rc"] - fa["outstanding_rc"], 0.0)
     fa["ead"] = fa["outstanding_rc"] + ccf * undrawn
     secured = {p.value: v.secured for p, v in policy.lgd.by_product.items()}
     unsecured = {p.value: v.unsecured for p, v in policy.lgd.by_product.items()}
-    fa["lgd"] = np.where(
-        fa["secured"].astype(bool), fa["product"].map(secured), fa["product"].map(unsecured)
-    ).astype("float64")
-    fa["lgd"] = fa["lgd"].fillna(max(unsecured.values()))
+    lgd = np.where(
+        fa["secured"].astype(bool).to_numpy(),
+        lookup(fa["product"], secured),
+        lookup(fa["product"], unsecured),
+    )
+    fa["lgd"] = np.where(np.isnan(lgd), max(unsecured.values()), lgd)
     # insurance: client cover, spread pro rata to EAD
     active = covers[covers["active"]]
     by_cover = Segments.of(active["client_id"].to_numpy())

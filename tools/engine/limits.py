@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from tools.engine.concentration import DIMENSIONS, SECTOR_DIMENSIONS
-from tools.engine.frames import fx_factor
+from tools.engine.frames import fx_factor, lookup
 from tools.policy.schema import Policy
 
 CONSTRAINTS: tuple[str, ...] = (
@@ -130,7 +130,7 @@ def recommend(
 
 def statement_fx(snapshot_rates: dict[str, float], latest: pd.DataFrame) -> pd.Series:
     """Rate of each client's latest statement currency to the reporting currency."""
-    return latest["currency"].map(snapshot_rates).astype("float64")
+    return pd.Series(lookup(latest["currency"], snapshot_rates), index=latest.index, name="currency")
 
 
 __all__ = ["CONSTRAINTS", "LABELS", "fx_factor", "recommend", "statement_fx"]
