@@ -24,6 +24,7 @@ import pandas as pd
 
 from bench.books import demo_home
 from tools.engine import ews
+from tools.engine.concentration import DIMENSIONS
 from tools.engine.portfolio import PortfolioAssessment, assess_book
 
 FRAMES = ("rating", "headroom", "limits", "proposals", "review", "contact")
@@ -39,9 +40,12 @@ def _warnings(pa: PortfolioAssessment) -> pd.DataFrame:
 
 def results(pa: PortfolioAssessment) -> dict[str, pd.DataFrame | pd.Series]:
     out: dict[str, pd.DataFrame | pd.Series] = {"table": pa.table(), "warnings": _warnings(pa)}
+    # as the engine keeps them (messages coded, text deferred; the deferred text's key names a source line)
+    out["warnings.raw"] = pa.warnings.drop(columns=[ews.TEXT], errors="ignore")
     out.update({name: getattr(pa, name) for name in (*FRAMES, *SERIES)})
     out.update({f"frames.{name}": getattr(pa.frames, name) for name in ANALYSIS})
     out["concentration"] = pa.concentration()
+    out.update({f"bucket_sums.{d}": pa.book.bucket_sums(d) for d in DIMENSIONS})
     return out
 
 
@@ -93,6 +97,8 @@ def compare(directory: Path, clients: int, cache: Path | None = None) -> int:
         saved = pickle.load(fh)
     saved["table"] = pd.read_parquet(directory / "table.parquet")
     saved["warnings"] = pd.read_parquet(directory / "warnings.parquet")
+    if "warnings.raw" in saved:
+        saved["warnings.raw"] = saved["warnings.raw"].drop(columns=[ews.TEXT], errors="ignore")
     out["table"] = pd.read_parquet(_roundtrip(out["table"]))  # Parquet on both sides for the two tables
     out["warnings"] = pd.read_parquet(_roundtrip(out["warnings"]))
     problems = [p for name in saved if (p := _check(name, out.get(name), saved[name]))]
