@@ -23,7 +23,7 @@ def flow_metrics(snapshot: BookSnapshot, policy: Policy) -> pd.DataFrame:
     fl = snapshot.flows
     back = (as_of.year * 12 + as_of.month - 1) - month_index(fl["month"])
     keep = (back >= 1) & (back <= 12)
-    window = fl[keep]
+    window = fl.loc[keep, ["client_id", "month", "currency", "inflows", "outflows", "bounced_payments"]]
     b = back[keep]
     rate = fx_factor(snapshot, window["currency"])
     inflow = window["inflows"].to_numpy(dtype="float64") * rate
