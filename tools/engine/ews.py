@@ -78,8 +78,26 @@ def _emit(parts: list[_Part], ids: np.ndarray, indicator: str, level: np.ndarray
     else:
         coded = messages(_frame([part])) if callable(messages) else messages
         part.msg = [{"key": k, "params": params} for k, params in coded]  # type: ignore[union-attr]
-        part.message = [render(m, "en") for m in part.msg]
+        part.message = _rendered(part.msg)
     parts.append(part)
+
+
+def _rendered(msgs: list[dict[str, object]]) -> list[str]:
+    """English text of each coded message; equal messages (same key and parameters) are written once."""
+    done: dict[object, str] = {}
+    out = []
+    for m in msgs:
+        try:
+            # the values' types too: 1, 1.0 and True are equal keys but are written differently
+            key: object = (m["key"], tuple((k, type(v), v) for k, v in m["params"].items()))  # type: ignore[union-attr]
+            hash(key)
+        except TypeError:  # a parameter that cannot be a key (a list, a nested message): written each time
+            out.append(render(m, "en"))
+            continue
+        if key not in done:
+            done[key] = render(m, "en")
+        out.append(done[key])
+    return out
 
 
 def _frame(parts: list[_Part], order: np.ndarray | None = None) -> pd.DataFrame:
