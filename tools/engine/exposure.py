@@ -95,23 +95,24 @@ def client_exposure(
         "_lgd_ead": lgd * (ead - insured_ead),
         "_lgd_lim": lgd * limit,
     }
-    out = pd.DataFrame(
-        {k: seg.at(ids, seg.sum(v), 0.0) for k, v in sums.items()}, index=pd.Index(ids, name="client_id")
-    )
+    # columns collected as arrays, then one frame
+    out: dict[str, np.ndarray] = {k: seg.at(ids, seg.sum(v), 0.0) for k, v in sums.items()}
     out["max_excess"] = seg.at(ids, seg.max(safe_div(outstanding - limit, limit)))
     out["utilisation"] = safe_div(out["outstanding"], out["total_limit"])
     fallback = policy.lgd.by_product[next(iter(policy.lgd.by_product))].unsecured
-    uninsured_lgd = safe_div(out["_lgd_ead"], out["ead"] - out["insured_ead"])
-    limit_lgd = safe_div(out["_lgd_lim"], out["total_limit"])
+    c_ead, c_insured = out["ead"], out["insured_ead"]
+    uninsured_lgd = safe_div(out.pop("_lgd_ead"), c_ead - c_insured)
+    limit_lgd = safe_div(out.pop("_lgd_lim"), out["total_limit"])
     base_lgd = np.where(
         np.isnan(uninsured_lgd), np.where(np.isnan(limit_lgd), fallback, limit_lgd), uninsured_lgd
     )
-    out["lgd"] = np.where(
-        out["ead"] > 0,
-        (out["insured_ead"] * policy.lgd.insured_lgd + (out["ead"] - out["insured_ead"]) * base_lgd)
-        / out["ead"].where(out["ead"] > 0, 1.0),
-        base_lgd,
-    )
+    with np.errstate(invalid="ignore"):
+        out["lgd"] = np.where(
+            c_ead > 0,
+            (c_insured * policy.lgd.insured_lgd + (c_ead - c_insured) * base_lgd)
+            / np.where(c_ead > 0, c_ead, 1.0),
+            base_lgd,
+        )
     # insurance (S9): cover against exposure = the greater of limit and outstanding
     cv_ids = covers["client_id"].to_numpy()
     on = covers["active"].to_numpy(dtype=bool)
@@ -136,4 +137,4 @@ def client_exposure(
     out["last_lapse"] = by_cover.at(
         ids, by_cover.max_time(np.where(lapsed, expiry, nat).astype(expiry.dtype))
     )
-    return out.drop(columns=["_lgd_ead", "_lgd_lim"])
+    return pd.DataFrame(out, index=pd.Index(ids, name="client_id"))
