@@ -34,6 +34,16 @@ def _vector_add_months(dates: pd.Series, months: np.ndarray) -> pd.Series:
     return pd.Series(out.astype("datetime64[us]"), index=d.index)
 
 
+def _sorted_by(first: np.ndarray, then: np.ndarray) -> bool:
+    """Rows already in (first, then) order (no missing `then`): sorting them again would change nothing."""
+    if len(first) < 2:
+        return True
+    if np.isnat(then).any() if then.dtype.kind == "M" else pd.isna(then).any():
+        return False
+    a, b = first[:-1], first[1:]
+    return bool(((b > a) | ((b == a) & (then[1:] >= then[:-1]))).all())
+
+
 def review_schedule(*, idx: pd.Index, as_of: dt.date, clients: pd.DataFrame, grade: np.ndarray,
                     total_limit: np.ndarray, recorded: pd.Series, policy: Policy) -> pd.DataFrame:  # fmt: skip
     rv = policy.review
@@ -87,7 +97,11 @@ def contact_schedule(*, idx: pd.Index, as_of: dt.date, clients: pd.DataFrame, co
     )
     ts = pd.Timestamp(as_of)
     cols = ["client_id", "contact_date", "kind", "next_contact_date"]  # the columns used below
-    past = contacts.loc[contacts["contact_date"] <= ts, cols].sort_values(["client_id", "contact_date"])
+    past = contacts.loc[contacts["contact_date"] <= ts, cols]
+    if not _sorted_by(
+        past["client_id"].to_numpy(), past["contact_date"].to_numpy()
+    ):  # a stable sort: no-op if so
+        past = past.sort_values(["client_id", "contact_date"])
     latest = past.drop_duplicates("client_id", keep="last").set_index("client_id").reindex(idx)
     onboarded = (
         clients[["client_id", "onboarded"]].set_index("client_id")["onboarded"].reindex(idx).fillna(ts)
