@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from tools.engine.frames import id_strings
 from tools.engine.segments import Segments
 from tools.policy.schema import Policy, ShareLimit
 
@@ -96,10 +97,9 @@ class BookExposure:
         frame["industry"] = industry.where(industry.isin(known), UNCLASSIFIED) if known else industry
         frame["region"] = c["region"].astype(str)
         frame["size_segment"] = c["size_segment"].astype(str)
-        frame["group"] = (
-            c["group_id"].where(c["group_id"].notna(), "client:" + c.index.astype(str)).astype(str)
-        )
-        frame["single_name"] = c.index.astype(str)
+        names = id_strings(c.index)
+        frame["group"] = c["group_id"].where(c["group_id"].notna(), "client:" + names).astype(str)
+        frame["single_name"] = names
         frame["officer_id"] = c["officer_id"].astype("category")  # who may see the name-level lines
         return cls(frame=frame)
 

@@ -58,5 +58,15 @@ def days_to(dates: pd.Series, as_of: dt.date) -> np.ndarray:
     return (dates - pd.Timestamp(as_of)).dt.days.to_numpy(dtype="float64")
 
 
+def id_strings(ids: pd.Index) -> pd.Index:
+    """`ids.astype(str)`: integer ids written by Arrow's cast (the same digits) instead of one str() per id."""
+    if ids.dtype.kind not in "iu":
+        return ids.astype(str)
+    import pyarrow as pa  # here, not at import: pandas loads it already for its strings
+
+    arrow = pa.array(ids.to_numpy()).cast(pa.large_string())
+    return pd.Index(pd.array(arrow, dtype="str"), name=ids.name)
+
+
 def client_index(snapshot: BookSnapshot) -> pd.Index:
     return pd.Index(snapshot.clients["client_id"].to_numpy(), name="client_id")
