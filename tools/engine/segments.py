@@ -95,13 +95,13 @@ class Segments:
         Kahan-compensated summation in row order (its Cython kernel)."""
         v = self.sorted(values)
         if v.dtype.kind in "biu":
-            return self._reduceat(np.add, v.astype("float64"), 0.0)
-        return self._sum_count(v.astype("float64"))[0]
+            return self._reduceat(np.add, v.astype("float64", copy=False), 0.0)
+        return self._sum_count(v.astype("float64", copy=False))[0]
 
     def _sum_count(self, v: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         nan = np.isnan(v)
         if self.order is None and not nan.any():
-            return self._reduceat(np.add, v, 0.0), self.sizes.astype("float64")
+            return self._reduceat(np.add, v, 0.0), self.sizes.astype("float64", copy=False)
         return self._kahan(v)
 
     def _dense(self) -> tuple[int, np.ndarray] | None:
@@ -169,12 +169,12 @@ class Segments:
     def sums(self, *values: np.ndarray | pd.Series) -> list[tuple[np.ndarray, np.ndarray]]:
         """(sum, count of non-NaN) per client for each float column, added exactly as `sum` adds it; the
         columns that need the compensated walk share one."""
-        cols = [self.sorted(v).astype("float64") for v in values]
+        cols = [self.sorted(v).astype("float64", copy=False) for v in values]
         out: list[tuple[np.ndarray, np.ndarray] | None] = [None] * len(cols)
         walk = []
         for j, v in enumerate(cols):
             if self.order is None and not np.isnan(v).any():
-                out[j] = self._reduceat(np.add, v, 0.0), self.sizes.astype("float64")
+                out[j] = self._reduceat(np.add, v, 0.0), self.sizes.astype("float64", copy=False)
             else:
                 walk.append(j)
         if walk:
@@ -197,19 +197,19 @@ class Segments:
 
     def max(self, values: np.ndarray | pd.Series) -> np.ndarray:
         """Largest value per client, NaN skipped (NaN when a client has none)."""
-        return self._reduceat(np.fmax, self.sorted(values).astype("float64"), np.nan)
+        return self._reduceat(np.fmax, self.sorted(values).astype("float64", copy=False), np.nan)
 
     def min(self, values: np.ndarray | pd.Series) -> np.ndarray:
-        return self._reduceat(np.fmin, self.sorted(values).astype("float64"), np.nan)
+        return self._reduceat(np.fmin, self.sorted(values).astype("float64", copy=False), np.nan)
 
     def mean(self, values: np.ndarray | pd.Series) -> np.ndarray:
         """Mean per client of the non-NaN values (NaN when none): sum / count, added as `sum` does."""
-        return self.means(self._sum_count(self.sorted(values).astype("float64")))
+        return self.means(self._sum_count(self.sorted(values).astype("float64", copy=False)))
 
     def std0(self, values: np.ndarray | pd.Series) -> np.ndarray:
         """Population standard deviation (ddof 0) per client over the non-NaN values: Welford's online
         update in row order, as pandas' group-by var/std."""
-        v = self.sorted(values).astype("float64")
+        v = self.sorted(values).astype("float64", copy=False)
         k = len(self.keys)
         mean, m2, nobs = np.zeros(k), np.zeros(k), np.zeros(k)
         m = self._matrix([v])
