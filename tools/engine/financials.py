@@ -62,10 +62,23 @@ def ratio_table(statements: pd.DataFrame, policy: Policy) -> pd.DataFrame:
     annual = (st["period_type"] == "annual").to_numpy(dtype=bool)
     end = st["period_end"].to_numpy().view("int64")
     order = np.lexsort((~annual, -end, st["client_id"].to_numpy()))
-    out = {c: st[c].take(order).to_numpy() if st[c].dtype.kind in "biufcmM" else st[c].take(order).array
-           for c in st.columns}  # fmt: skip
-    out.update({c: v[order] for c, v in r.items()})
-    return pd.DataFrame(out, index=pd.RangeIndex(len(order)))
+    return _sorted_frame(st, r, order)
+
+
+def _sorted_frame(st: pd.DataFrame, computed: dict[str, np.ndarray], order: np.ndarray) -> pd.DataFrame:
+    """The statements' columns and the computed ones (replacing a same-named column in place), rows in
+    `order`. The float columns are written straight into one block (no frame-building copy of ~40 columns)."""
+    names = [*st.columns, *(c for c in computed if c not in st.columns)]
+    floats = [c for c in names if c in computed or st[c].dtype == np.float64]
+    block = np.empty((len(floats), len(order)))
+    for i, c in enumerate(floats):
+        np.take(computed[c] if c in computed else st[c].to_numpy(), order, out=block[i])
+    out = pd.DataFrame(block.T, columns=floats, copy=False)
+    for loc, c in enumerate(names):
+        if c not in computed and st[c].dtype != np.float64:
+            col = st[c].take(order)
+            out.insert(loc, c, col.to_numpy() if col.dtype.kind in "biufcmM" else col.array)
+    return out
 
 
 _AMOUNTS = (
