@@ -12,12 +12,14 @@ rows are absent.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
 _NAT = np.iinfo("int64").min
+_BLOCK = 32_768  # clients per matrix of a walk
 _DENSE_DEPTH = 64  # deeper (a few clients with many rows each): pandas' kernel adds them, row by row
 
 
@@ -104,32 +106,29 @@ class Segments:
             return self._reduceat(np.add, v, 0.0), self.sizes.astype("float64", copy=False)
         return self._kahan(v)
 
-    def _dense(self) -> tuple[int, np.ndarray] | None:
-        """(R, position) laying the sorted rows out as an R × clients matrix: row i of client c with rank r
-        (its r-th row) goes to r × clients + c. None when the clients' row counts are too uneven for it
-        (the matrix would be much larger than the table, or a walk of many short steps)."""
-        if "dense" in self._cache:
-            return self._cache["dense"]  # type: ignore[return-value]
+    def _dense(self) -> bool:
+        """Whether the walks may lay the rows out as depth × clients matrices (every client's r-th row in
+        layer r): not when the clients' row counts are too uneven (the matrix would be much larger than the
+        table) or some client has many rows (a walk of many short steps)."""
         k, n = len(self.keys), int(self.sizes.sum())
         depth = int(self.sizes.max()) if k else 0
-        out: tuple[int, np.ndarray] | None = None
-        if depth <= _DENSE_DEPTH and depth * k <= 4 * n + 1024:
-            rank = np.arange(n) - np.repeat(self.starts, self.sizes)
-            out = depth, rank * k + np.repeat(np.arange(k), self.sizes)
-        self._cache["dense"] = out  # type: ignore[assignment]
-        return out
+        return depth <= _DENSE_DEPTH and depth * k <= 4 * n + 1024
 
-    def _matrix(self, columns: list[np.ndarray]) -> np.ndarray | None:
-        """The sorted columns as a depth × columns × clients matrix, NaN where a client has fewer rows."""
-        dense = self._dense()
-        if dense is None:
-            return None
-        depth, pos = dense
-        k = len(self.keys)
-        m = np.full((len(columns), depth * k), np.nan)
-        for j, v in enumerate(columns):
-            m[j, pos] = v
-        return m.reshape(len(columns), depth, k).transpose(1, 0, 2)
+    def _matrices(self, columns: list[np.ndarray]) -> Iterator[tuple[slice, np.ndarray]]:
+        """Per block of `_BLOCK` clients (a contiguous run of sorted rows): the clients and the sorted columns
+        as a depth × columns × clients matrix, NaN where a client has fewer rows. Block by block, the matrix
+        stays small (no fresh gigabytes to fault in at a million clients)."""
+        for a in range(0, len(self.keys), _BLOCK):
+            b = min(a + _BLOCK, len(self.keys))
+            sizes, first = self.sizes[a:b], int(self.starts[a])
+            rows = slice(first, first + int(sizes.sum()))
+            depth, k = int(sizes.max()), b - a
+            rank = np.arange(rows.stop - first) - np.repeat(self.starts[a:b] - first, sizes)
+            pos = rank * k + np.repeat(np.arange(k), sizes)
+            m = np.full((len(columns), depth * k), np.nan)
+            for j, v in enumerate(columns):
+                m[j, pos] = v[rows]
+            yield slice(a, b), m.reshape(len(columns), depth, k).transpose(1, 0, 2)
 
     def _kahan(self, v: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(sum, count of non-NaN) per client: compensated summation in row order."""
@@ -141,10 +140,9 @@ class Segments:
         columns in one walk. Each step adds every client's r-th value at once (the matrix's r-th layer);
         when some client has more than `_DENSE_DEPTH` rows, pandas' own kernel does it (a group-by on the
         codes, in the original row order: the same additions)."""
-        m = self._matrix(columns)
         shape = (len(columns), len(self.keys))
         total, comp, nobs = np.zeros(shape), np.zeros(shape), np.zeros(shape)
-        if m is None:  # pandas' own compensated kernel over the rows in their original order
+        if not self._dense():  # pandas' own compensated kernel over the rows in their original order
             unsorted = {}
             for j, v in enumerate(columns):
                 if self.order is None:
@@ -155,15 +153,17 @@ class Segments:
             g = pd.DataFrame(unsorted).groupby(self.codes, sort=True)
             return g.sum().to_numpy(dtype="float64").T.copy(), g.count().to_numpy(dtype="float64").T.copy()
         with np.errstate(invalid="ignore"):
-            for x in m:
-                ok = ~np.isnan(x)
-                y = x - comp
-                t = total + y
-                c = (t - total) - y
-                c[np.isnan(c)] = 0.0
-                np.copyto(comp, c, where=ok)
-                np.copyto(total, t, where=ok)
-                nobs += ok
+            for block, m in self._matrices(columns):
+                tot, cmp, cnt = total[:, block], comp[:, block], nobs[:, block]  # views: updated in place
+                for x in m:
+                    ok = ~np.isnan(x)
+                    y = x - cmp
+                    t = tot + y
+                    c = (t - tot) - y
+                    c[np.isnan(c)] = 0.0
+                    np.copyto(cmp, c, where=ok)
+                    np.copyto(tot, t, where=ok)
+                    cnt += ok
         return total, nobs
 
     def sums(self, *values: np.ndarray | pd.Series) -> list[tuple[np.ndarray, np.ndarray]]:
@@ -212,8 +212,7 @@ class Segments:
         v = self.sorted(values).astype("float64", copy=False)
         k = len(self.keys)
         mean, m2, nobs = np.zeros(k), np.zeros(k), np.zeros(k)
-        m = self._matrix([v])
-        if m is None:
+        if not self._dense():
             for segs, rows in self._by_rank():
                 x = v[rows]
                 ok = ~np.isnan(x)
@@ -225,12 +224,14 @@ class Segments:
                 m2[segs] += (x - new) * (x - old)
         else:
             with np.errstate(invalid="ignore", divide="ignore"):
-                for x in m[:, 0, :]:
-                    ok = ~np.isnan(x)
-                    nobs += ok
-                    new = mean + (x - mean) / nobs
-                    np.copyto(m2, m2 + (x - new) * (x - mean), where=ok)
-                    np.copyto(mean, new, where=ok)
+                for block, m in self._matrices([v]):
+                    mu, sq, cnt = mean[block], m2[block], nobs[block]  # views: updated in place
+                    for x in m[:, 0, :]:
+                        ok = ~np.isnan(x)
+                        cnt += ok
+                        new = mu + (x - mu) / cnt
+                        np.copyto(sq, sq + (x - new) * (x - mu), where=ok)
+                        np.copyto(mu, new, where=ok)
         with np.errstate(invalid="ignore", divide="ignore"):
             return np.where(nobs > 0, np.sqrt(m2 / np.maximum(nobs, 1)), np.nan)
 
