@@ -22,12 +22,26 @@ from tools.policy.schema import Policy
 def _vector_add_months(dates: pd.Series, months: np.ndarray) -> pd.Series:
     """Add whole months (day clipped to the month's end), vectorised."""
     d = pd.to_datetime(dates)
-    total = d.dt.year * 12 + d.dt.month - 1 + months
-    year, month = total // 12, total % 12 + 1
-    first = pd.to_datetime(pd.DataFrame({"year": year, "month": month, "day": 1}), errors="coerce")
-    last_day = (first + pd.offsets.MonthEnd(0)).dt.day
-    day = np.minimum(d.dt.day, last_day)
-    return first + pd.to_timedelta(day - 1, unit="D")
+    v = d.to_numpy()
+    month = v.astype("datetime64[M]")
+    day = (v.astype("datetime64[D]") - month.astype("datetime64[D]")).astype("int64")  # day of month − 1
+    target = month + np.asarray(months).astype("int64")
+    first = target.astype("datetime64[D]")
+    last = ((target + 1).astype("datetime64[D]") - first).astype(
+        "int64"
+    ) - 1  # the target month's last day − 1
+    out = first + np.minimum(day, last)  # NaT stays NaT
+    return pd.Series(out.astype("datetime64[us]"), index=d.index)
+
+
+def _sorted_by(first: np.ndarray, then: np.ndarray) -> bool:
+    """Rows already in (first, then) order (no missing `then`): sorting them again would change nothing."""
+    if len(first) < 2:
+        return True
+    if np.isnat(then).any() if then.dtype.kind == "M" else pd.isna(then).any():
+        return False
+    a, b = first[:-1], first[1:]
+    return bool(((b > a) | ((b == a) & (then[1:] >= then[:-1]))).all())
 
 
 def review_schedule(*, idx: pd.Index, as_of: dt.date, clients: pd.DataFrame, grade: np.ndarray,
@@ -40,11 +54,15 @@ def review_schedule(*, idx: pd.Index, as_of: dt.date, clients: pd.DataFrame, gra
     for o in rv.exposure_overrides:
         months = np.where(total_limit >= float(o.min_exposure), np.minimum(months, o.max_months), months)
     ts = pd.Timestamp(as_of)
-    onboarded = clients.set_index("client_id")["onboarded"].reindex(idx)
+    by_id = clients[
+        ["client_id", "onboarded", *(["last_review_date"] if "last_review_date" in clients else [])]
+    ]
+    by_id = by_id.set_index("client_id")
+    onboarded = by_id["onboarded"].reindex(idx)
     onboarded = onboarded.fillna(ts)
     last = recorded.reindex(idx) if len(recorded) else pd.Series(pd.NaT, index=idx, dtype="datetime64[ns]")
     if "last_review_date" in clients.columns:  # the CRM's own record counts as a completed review too
-        crm_last = pd.to_datetime(clients.set_index("client_id")["last_review_date"].reindex(idx))
+        crm_last = pd.to_datetime(by_id["last_review_date"].reindex(idx))
         last = pd.concat([pd.to_datetime(last), crm_last], axis=1).max(axis=1)
     has_rec = last.notna().to_numpy()
     due_recorded = _vector_add_months(last.fillna(ts), months)
@@ -78,9 +96,16 @@ def contact_schedule(*, idx: pd.Index, as_of: dt.date, clients: pd.DataFrame, co
         np.where(lvl == "amber", np.minimum(days, cp.amber_days), days),
     )
     ts = pd.Timestamp(as_of)
-    past = contacts[contacts["contact_date"] <= ts].sort_values(["client_id", "contact_date"])
+    cols = ["client_id", "contact_date", "kind", "next_contact_date"]  # the columns used below
+    past = contacts.loc[contacts["contact_date"] <= ts, cols]
+    if not _sorted_by(
+        past["client_id"].to_numpy(), past["contact_date"].to_numpy()
+    ):  # a stable sort: no-op if so
+        past = past.sort_values(["client_id", "contact_date"])
     latest = past.drop_duplicates("client_id", keep="last").set_index("client_id").reindex(idx)
-    onboarded = clients.set_index("client_id")["onboarded"].reindex(idx).fillna(ts)
+    onboarded = (
+        clients[["client_id", "onboarded"]].set_index("client_id")["onboarded"].reindex(idx).fillna(ts)
+    )
     base = latest["contact_date"].fillna(onboarded)
     policy_due = base + pd.to_timedelta(days, unit="D")
     # never contacted: due one period after onboarding, or today if that date has passed (due now, not

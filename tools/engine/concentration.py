@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from tools.engine.frames import lookup
+from tools.engine.frames import id_strings
+from tools.engine.segments import Segments
 from tools.policy.schema import Policy, ShareLimit
 
 if TYPE_CHECKING:
@@ -52,7 +53,7 @@ class BookExposure:
         """Total limits per bucket of one dimension."""
         key = ("sums", dimension)
         if key not in self._memo:
-            own = self.frame.groupby(dimension)["total_limit"].sum()
+            own = self._own_sums(dimension)
             if self.base is not None and dimension in self.base.sums:
                 book = self.base.sums[dimension]
                 if dimension == "group":  # the slice's groups at their book-wide totals
@@ -63,6 +64,24 @@ class BookExposure:
                     own = book
             self._memo[key] = own
         return self._memo[key]  # type: ignore[return-value]
+
+    def codes(self, dimension: str) -> tuple[np.ndarray, pd.Index]:
+        """Per row of `frame`, the position of its bucket in the sorted buckets (−1: no bucket), and the
+        buckets: the group-by's keys, computed once per dimension."""
+        key = ("codes", dimension)
+        if key not in self._memo:
+            codes, uniques = pd.factorize(self.frame[dimension], sort=True)
+            self._memo[key] = codes, pd.Index(uniques, name=dimension)
+        return self._memo[key]  # type: ignore[return-value]
+
+    def _own_sums(self, dimension: str) -> pd.Series:
+        """The frame's total limits per bucket: the group-by sum (the same additions) over the codes."""
+        codes, buckets = self.codes(dimension)
+        if (codes < 0).any():  # a client without a bucket: the group-by drops it
+            return self.frame.groupby(dimension)["total_limit"].sum()
+        seg = Segments.of(codes)
+        sums = seg.sum(self.frame["total_limit"].to_numpy(dtype="float64"))
+        return pd.Series(sums, index=buckets[seg.keys], name="total_limit")
 
     def hhi(self) -> dict[str, float] | None:
         """The book's HHI per dimension when this is a slice (None: compute it from the frame)."""
@@ -78,10 +97,9 @@ class BookExposure:
         frame["industry"] = industry.where(industry.isin(known), UNCLASSIFIED) if known else industry
         frame["region"] = c["region"].astype(str)
         frame["size_segment"] = c["size_segment"].astype(str)
-        frame["group"] = (
-            c["group_id"].where(c["group_id"].notna(), "client:" + c.index.astype(str)).astype(str)
-        )
-        frame["single_name"] = c.index.astype(str)
+        names = id_strings(c.index)
+        frame["group"] = c["group_id"].where(c["group_id"].notna(), "client:" + names).astype(str)
+        frame["single_name"] = names
         frame["officer_id"] = c["officer_id"].astype("category")  # who may see the name-level lines
         return cls(frame=frame)
 
@@ -166,14 +184,25 @@ def client_headroom(book: BookExposure, client_ids: pd.Index, policy: Policy) ->
     frame = book.frame
     total = book.total
     capital = float(policy.capital_base)
-    own = frame["total_limit"].reindex(client_ids).fillna(0.0).to_numpy()
-    out = pd.DataFrame(index=client_ids)
+    same = client_ids.equals(frame.index)
+    pos = np.arange(len(frame)) if same else frame.index.get_indexer(client_ids)
+    found = pos >= 0
+    limits = frame["total_limit"].to_numpy(dtype="float64")
+    own = np.where(found, limits[pos], 0.0) if len(frame) else np.zeros(len(pos))
+    own = np.nan_to_num(own)
+    t_o = total - own
+    out: dict[str, np.ndarray] = {}
     for dim in DIMENSIONS:
-        sums = book.bucket_sums(dim)
-        bucket = frame[dim].reindex(client_ids)
-        s_o = np.nan_to_num(lookup(bucket, sums)) - own
-        t_o = total - own
-        s = bucket_limit(policy, dim, bucket)
+        if dim == "single_name" and book.base is None and same and frame.index.is_unique:
+            in_bucket = 0.0 + own  # each name is its own bucket: its sum is its own limit (added to 0)
+            s = np.full(len(own), rule(policy, dim).max_share)
+        else:
+            codes, buckets = book.codes(dim)
+            code = np.where(found, codes[pos], -1) if len(frame) else np.full(len(pos), -1)
+            sums = book.bucket_sums(dim).reindex(buckets).to_numpy(dtype="float64")
+            in_bucket = np.nan_to_num(np.where(code >= 0, sums[code] if len(sums) else np.nan, np.nan))
+            s = _bucket_limits(policy, dim, buckets)[code]  # −1 (no bucket) takes the trailing base limit
+        s_o = in_bucket - own
         by_book = (s * t_o - s_o) / (1.0 - s)
         cap_rule = rule(policy, dim).max_share_of_capital
         by_capital = np.full(len(own), np.nan) if cap_rule is None else cap_rule * capital - s_o
@@ -181,10 +210,17 @@ def client_headroom(book: BookExposure, client_ids: pd.Index, policy: Policy) ->
         out[f"cap_{dim}"] = np.maximum(cap, 0.0)
         out[f"bybook_{dim}"] = np.maximum(by_book, 0.0)
         out[f"bycapital_{dim}"] = np.maximum(by_capital, 0.0)
-        out[f"bucket_{dim}"] = bucket.to_numpy()
-        out[f"share_{dim}"] = (s_o + own) / total if total > 0 else 0.0
+        bucket = frame[dim] if same else frame[dim].reindex(client_ids)
+        out[f"bucket_{dim}"] = bucket.array
+        out[f"share_{dim}"] = (s_o + own) / total if total > 0 else np.zeros(len(own))
         out[f"limit_{dim}"] = s
-    return out
+    return pd.DataFrame(out, index=client_ids)
+
+
+def _bucket_limits(policy: Policy, dimension: str, buckets: pd.Index) -> np.ndarray:
+    """`bucket_limit` per bucket, with the dimension's base limit appended (for clients without a bucket)."""
+    limits = bucket_limit(policy, dimension, pd.Series(buckets, dtype=object))
+    return np.append(limits, rule(policy, dimension).max_share)
 
 
 NAME_LEVEL = ("single_name", "group")

@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from kernel.catalogue import render
+from tools.engine.segments import Segments
 from tools.policy.schema import Policy
 
 INDICATORS = (
@@ -33,37 +35,101 @@ def _levels(value: np.ndarray, amber: float, red: float, *, strict: bool = False
     return np.select([v >= red, v >= amber], [2, 1], 0)
 
 
-def _emit(parts: list[pd.DataFrame], ids: np.ndarray, indicator: str, level: np.ndarray, value: np.ndarray,
+@dataclass
+class _Part:
+    """One indicator's fired rows, as arrays (one frame is built for all of them at the end)."""
+
+    indicator: int  # position in INDICATORS
+    client_id: np.ndarray
+    red: np.ndarray
+    value: np.ndarray
+    threshold: np.ndarray
+    date: np.ndarray
+    msg: list[dict[str, object]] | None  # coded now (None: by TEXT's function when shown)
+    message: list[str] | None
+    text: str | None
+
+
+def _emit(parts: list[_Part], ids: np.ndarray, indicator: str, level: np.ndarray, value: np.ndarray,
           amber: float | np.ndarray, red: float | np.ndarray, date: np.ndarray, messages: object) -> None:  # fmt: skip
     hit = level > 0
     if not hit.any():
         return
     amber_a = np.broadcast_to(np.asarray(amber, dtype="float64"), level.shape)
     red_a = np.broadcast_to(np.asarray(red, dtype="float64"), level.shape)
-    df = pd.DataFrame(
-        {
-            "client_id": ids[hit],
-            "indicator": indicator,
-            "level": np.where(level[hit] == 2, "red", "amber"),
-            "value": np.asarray(value, dtype="float64")[hit],
-            "threshold": np.where(level[hit] == 2, red_a[hit], amber_a[hit]),
-            "date": pd.to_datetime(pd.Series(np.asarray(date)[hit])).to_numpy(),
-        }
+    is_red = level[hit] == 2
+    part = _Part(
+        indicator=INDICATORS.index(indicator),
+        client_id=ids[hit],
+        red=is_red,
+        value=np.asarray(value, dtype="float64")[hit],
+        threshold=np.where(is_red, red_a[hit], amber_a[hit]),
+        date=pd.to_datetime(pd.Series(np.asarray(date)[hit])).to_numpy(),
+        msg=None,
+        message=None,
+        text=None,
     )
     # the message is coded (key + params) and written when a warning is shown (`messages`/`with_messages`),
     # not for every warning of the book
     if callable(messages) and getattr(messages, "__closure__", None) is None:  # a pure function of the rows
         key = f"{indicator}:{messages.__code__.co_firstlineno}:{messages.__defaults__}"  # type: ignore[attr-defined]
         _FORMATTERS[key] = messages
-        df["msg"] = None
-        df["message"] = None
-        df[TEXT] = key
+        part.text = key
     else:
-        coded = messages(df) if callable(messages) else messages
-        df["msg"] = [{"key": k, "params": params} for k, params in coded]
-        df["message"] = [render(m, "en") for m in df["msg"]]
-        df[TEXT] = None
-    parts.append(df)
+        coded = messages(_frame([part])) if callable(messages) else messages
+        part.msg = [{"key": k, "params": params} for k, params in coded]  # type: ignore[union-attr]
+        part.message = _rendered(part.msg)
+    parts.append(part)
+
+
+def _rendered(msgs: list[dict[str, object]]) -> list[str]:
+    """English text of each coded message; equal messages (same key and parameters) are written once."""
+    done: dict[object, str] = {}
+    out = []
+    for m in msgs:
+        try:
+            # the values' types too: 1, 1.0 and True are equal keys but are written differently
+            key: object = (m["key"], tuple((k, type(v), v) for k, v in m["params"].items()))  # type: ignore[union-attr]
+            hash(key)
+        except TypeError:  # a parameter that cannot be a key (a list, a nested message): written each time
+            out.append(render(m, "en"))
+            continue
+        if key not in done:
+            done[key] = render(m, "en")
+        out.append(done[key])
+    return out
+
+
+def _frame(parts: list[_Part], order: np.ndarray | None = None) -> pd.DataFrame:
+    """The warnings frame (COLUMNS + TEXT) of these parts, rows in `order` (default: as they come), with the
+    dtypes one frame per part concatenated would have."""
+    n = sum(len(p.client_id) for p in parts)
+    take = slice(None) if order is None else order
+    ind = np.concatenate([np.full(len(p.client_id), p.indicator) for p in parts])[take]
+    red = np.concatenate([p.red for p in parts])[take]
+    msg, message, text = np.empty(n, dtype=object), np.empty(n, dtype=object), np.empty(n, dtype=object)
+    at = 0
+    for p in parts:
+        rows = slice(at, at + len(p.client_id))
+        if p.msg is not None:
+            msg[rows], message[rows] = p.msg, p.message
+        text[rows] = p.text
+        at = rows.stop
+    eager = all(p.text is None for p in parts)
+    lazy = all(p.text is not None for p in parts)
+    return pd.DataFrame(
+        {
+            "client_id": np.concatenate([p.client_id for p in parts])[take],
+            "indicator": pd.array(np.array(INDICATORS, dtype=object)[ind], dtype="str"),
+            "level": pd.array(np.where(red, "red", "amber").astype(object), dtype="str"),
+            "value": np.concatenate([p.value for p in parts])[take],
+            "threshold": np.concatenate([p.threshold for p in parts])[take],
+            "date": np.concatenate([p.date for p in parts])[take],
+            "msg": pd.Series(msg[take], dtype=object, copy=False),
+            "message": pd.Series(message[take], dtype="str" if eager else object, copy=False),
+            TEXT: pd.Series(text[take], dtype="str" if lazy else object, copy=False),
+        }
+    )
 
 
 def coded(warnings: pd.DataFrame) -> list[dict[str, object] | None]:
@@ -136,7 +202,7 @@ def evaluate(
     e = policy.ews
     ids = idx.to_numpy()
     today = np.full(len(ids), np.datetime64(as_of, "ns"))
-    parts: list[pd.DataFrame] = []
+    parts: list[_Part] = []
 
     dpd = features["current_dpd"].to_numpy(dtype="float64")
     _emit(parts, ids, "new_past_due", _levels(dpd, e.new_past_due.amber, e.new_past_due.red), dpd,
@@ -268,12 +334,10 @@ def evaluate(
         return pd.DataFrame({c: pd.Series(dtype=object) for c in [*COLUMNS, TEXT]})
     # worst first per client: by client, red before amber, then the indicators' order (a stable sort of the
     # parts, which are already in INDICATORS order)
-    rank = np.concatenate([np.where(p["level"].to_numpy() == "red", 0, 1) for p in parts])
-    ind = np.concatenate([np.full(len(p), INDICATORS.index(p["indicator"].iat[0])) for p in parts])
-    cid = np.concatenate([p["client_id"].to_numpy() for p in parts])
-    order = np.lexsort((ind, rank, cid))
-    out = pd.concat(parts, ignore_index=True)
-    return out.take(order).reset_index(drop=True)
+    rank = np.concatenate([np.where(p.red, 0, 1) for p in parts])
+    ind = np.concatenate([np.full(len(p.client_id), p.indicator) for p in parts])
+    cid = np.concatenate([p.client_id for p in parts])
+    return _frame(parts, np.lexsort((ind, rank, cid)))
 
 
 def merged(warnings: pd.DataFrame, extra: pd.DataFrame | None) -> pd.DataFrame:
@@ -288,6 +352,13 @@ def merged(warnings: pd.DataFrame, extra: pd.DataFrame | None) -> pd.DataFrame:
 
 
 def overall_level(idx: pd.Index, warnings: pd.DataFrame) -> pd.Series:
-    rank = warnings["level"].map({"amber": 1, "red": 2}).groupby(warnings["client_id"]).max()
-    lvl = rank.reindex(idx).fillna(0).astype(int)
-    return lvl.map({0: "green", 1: "amber", 2: "red"})
+    level = warnings["level"]
+    rank = np.where(
+        (level == "red").to_numpy(dtype=bool),
+        2.0,
+        np.where((level == "amber").to_numpy(dtype=bool), 1.0, np.nan),
+    )
+    seg = Segments.of(warnings["client_id"].to_numpy())
+    worst = np.nan_to_num(seg.at(idx.to_numpy(), seg.max(rank)), nan=0.0).astype(int)
+    names = np.array(["green", "amber", "red"], dtype=object)
+    return pd.Series(names[worst], index=idx, name="level", dtype="str")

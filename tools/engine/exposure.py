@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from crm_adapter.snapshot import BookSnapshot
-from tools.engine.frames import days_to, fx_factor, safe_div
+from tools.engine.frames import days_to, fx_factor, lookup, safe_div
 from tools.engine.segments import Segments
 from tools.policy.schema import Policy
 
@@ -44,16 +44,19 @@ def facility_exposure(snapshot: BookSnapshot, policy: Policy, covers: pd.DataFra
     fa["fx_rate"] = rate
     fa["limit_rc"] = np.where(open_, fa["limit_amount"].to_numpy(dtype="float64") * rate, 0.0)
     fa["outstanding_rc"] = np.where(open_, fa["outstanding"].to_numpy(dtype="float64") * rate, 0.0)
-    ccf = fa["product"].map({p.value: v for p, v in policy.lgd.ccf.items()}).fillna(1.0).to_numpy()
+    ccf = lookup(fa["product"], {p.value: v for p, v in policy.lgd.ccf.items()})
+    ccf = np.where(np.isnan(ccf), 1.0, ccf)
     ccf = np.where(fa["status"].to_numpy() == "active", ccf, 0.0)
     undrawn = np.maximum(fa["limit_rc"] - fa["outstanding_rc"], 0.0)
     fa["ead"] = fa["outstanding_rc"] + ccf * undrawn
     secured = {p.value: v.secured for p, v in policy.lgd.by_product.items()}
     unsecured = {p.value: v.unsecured for p, v in policy.lgd.by_product.items()}
-    fa["lgd"] = np.where(
-        fa["secured"].astype(bool), fa["product"].map(secured), fa["product"].map(unsecured)
-    ).astype("float64")
-    fa["lgd"] = fa["lgd"].fillna(max(unsecured.values()))
+    lgd = np.where(
+        fa["secured"].astype(bool).to_numpy(),
+        lookup(fa["product"], secured),
+        lookup(fa["product"], unsecured),
+    )
+    fa["lgd"] = np.where(np.isnan(lgd), max(unsecured.values()), lgd)
     # insurance: client cover, spread pro rata to EAD
     active = covers[covers["active"]]
     by_cover = Segments.of(active["client_id"].to_numpy())
@@ -92,23 +95,24 @@ def client_exposure(
         "_lgd_ead": lgd * (ead - insured_ead),
         "_lgd_lim": lgd * limit,
     }
-    out = pd.DataFrame(
-        {k: seg.at(ids, seg.sum(v), 0.0) for k, v in sums.items()}, index=pd.Index(ids, name="client_id")
-    )
+    # columns collected as arrays, then one frame
+    out: dict[str, np.ndarray] = {k: seg.at(ids, seg.sum(v), 0.0) for k, v in sums.items()}
     out["max_excess"] = seg.at(ids, seg.max(safe_div(outstanding - limit, limit)))
     out["utilisation"] = safe_div(out["outstanding"], out["total_limit"])
     fallback = policy.lgd.by_product[next(iter(policy.lgd.by_product))].unsecured
-    uninsured_lgd = safe_div(out["_lgd_ead"], out["ead"] - out["insured_ead"])
-    limit_lgd = safe_div(out["_lgd_lim"], out["total_limit"])
+    c_ead, c_insured = out["ead"], out["insured_ead"]
+    uninsured_lgd = safe_div(out.pop("_lgd_ead"), c_ead - c_insured)
+    limit_lgd = safe_div(out.pop("_lgd_lim"), out["total_limit"])
     base_lgd = np.where(
         np.isnan(uninsured_lgd), np.where(np.isnan(limit_lgd), fallback, limit_lgd), uninsured_lgd
     )
-    out["lgd"] = np.where(
-        out["ead"] > 0,
-        (out["insured_ead"] * policy.lgd.insured_lgd + (out["ead"] - out["insured_ead"]) * base_lgd)
-        / out["ead"].where(out["ead"] > 0, 1.0),
-        base_lgd,
-    )
+    with np.errstate(invalid="ignore"):
+        out["lgd"] = np.where(
+            c_ead > 0,
+            (c_insured * policy.lgd.insured_lgd + (c_ead - c_insured) * base_lgd)
+            / np.where(c_ead > 0, c_ead, 1.0),
+            base_lgd,
+        )
     # insurance (S9): cover against exposure = the greater of limit and outstanding
     cv_ids = covers["client_id"].to_numpy()
     on = covers["active"].to_numpy(dtype=bool)
@@ -133,4 +137,4 @@ def client_exposure(
     out["last_lapse"] = by_cover.at(
         ids, by_cover.max_time(np.where(lapsed, expiry, nat).astype(expiry.dtype))
     )
-    return out.drop(columns=["_lgd_ead", "_lgd_lim"])
+    return pd.DataFrame(out, index=pd.Index(ids, name="client_id"))

@@ -58,7 +58,13 @@ def analyse(snapshot: BookSnapshot, policy: Policy) -> AnalysisFrames:
     facilities = facility_exposure(snapshot, policy, covers)
     exposure = client_exposure(snapshot, policy, facilities, covers)
 
-    lt = latest.reindex(idx)
+    ratio_cols = ("liabilities_to_assets", "debt_to_equity", "current_ratio", "quick_ratio", "interest_coverage",
+                  "dscr", "ebitda_margin", "net_margin", "roa", "ocf_to_debt", "ccc", "revenue_growth",
+                  "ebitda_growth", "statement_age_months")  # fmt: skip
+    # only the columns used are aligned to the clients (not the statements' strings)
+    lt = latest[
+        ["total_debt", "annual_ebitda", "period_end", "debt_to_ebitda", "equity", *ratio_cols]
+    ].reindex(idx)
     f: dict[str, np.ndarray] = {}  # columns collected, then one frame (not one insert per column)
     debt = lt["total_debt"].to_numpy(dtype="float64")
     ebitda = lt["annual_ebitda"].to_numpy(dtype="float64")
@@ -66,9 +72,7 @@ def analyse(snapshot: BookSnapshot, policy: Policy) -> AnalysisFrames:
     lev = lt["debt_to_ebitda"].to_numpy(dtype="float64")
     no_ebitda = has_stmt & ~np.isnan(ebitda) & (ebitda <= 0)
     f["debt_to_ebitda"] = np.where(no_ebitda, np.where(np.nan_to_num(debt) > 0, NO_EBITDA_LEVERAGE, 0.0), lev)
-    for col in ("liabilities_to_assets", "debt_to_equity", "current_ratio", "quick_ratio", "interest_coverage",
-                "dscr", "ebitda_margin", "net_margin", "roa", "ocf_to_debt", "ccc", "revenue_growth",
-                "ebitda_growth", "statement_age_months"):  # fmt: skip
+    for col in ratio_cols:
         f[col] = lt[col].to_numpy(dtype="float64")
     eq = lt["equity"].to_numpy(dtype="float64")
     f["negative_equity"] = np.where(np.isnan(eq), np.nan, (eq < 0).astype("float64"))

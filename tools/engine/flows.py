@@ -23,29 +23,30 @@ def flow_metrics(snapshot: BookSnapshot, policy: Policy) -> pd.DataFrame:
     fl = snapshot.flows
     back = (as_of.year * 12 + as_of.month - 1) - month_index(fl["month"])
     keep = (back >= 1) & (back <= 12)
-    window = fl[keep]
+    window = fl.loc[keep, ["client_id", "month", "currency", "inflows", "outflows", "bounced_payments"]]
     b = back[keep]
     rate = fx_factor(snapshot, window["currency"])
     inflow = window["inflows"].to_numpy(dtype="float64") * rate
     outflow = window["outflows"].to_numpy(dtype="float64") * rate
     seg = Segments.of(window["client_id"].to_numpy())  # per-client reductions over rows sorted by client once
-    mean_in = seg.mean(inflow)
     recent, older = np.where(b <= 3, inflow, np.nan), np.where(b >= 4, inflow, np.nan)
+    s_in, s_out, s_recent, s_older = seg.sums(inflow, outflow, recent, older)  # one walk for the four
+    mean_in = seg.means(s_in)
     out = pd.DataFrame(
         {
             "flow_months": seg.size(),
             "flow_first_month": seg.min_time(window["month"]),
             "flow_last_month": seg.max_time(window["month"]),
             "avg_monthly_inflow": mean_in,
-            "avg_monthly_outflow": seg.mean(outflow),
-            "net_flow": seg.sum(inflow) - seg.sum(outflow),
+            "avg_monthly_outflow": seg.means(s_out),
+            "net_flow": s_in[0] - s_out[0],
             "annual_inflow": mean_in * 12.0,
-            "_recent_mean": seg.mean(recent),
-            "_recent_n": seg.count(recent),
-            "_older_mean": seg.mean(older),
-            "_older_n": seg.count(older),
+            "_recent_mean": seg.means(s_recent),
+            "_recent_n": s_recent[1],
+            "_older_mean": seg.means(s_older),
+            "_older_n": s_older[1],
             "_in_std": seg.std0(inflow),
-            "bounced_payments_12m": seg.sum(window["bounced_payments"].to_numpy(dtype="float64")),
+            "bounced_payments_12m": seg.sum(window["bounced_payments"].to_numpy()),  # integers: exact
         },
         index=seg.index(),
     )

@@ -16,12 +16,10 @@ def safe_div(
     """num / den as float64, NaN (n/a) where an input is missing or den is zero (or not positive)."""
     n = np.asarray(num, dtype="float64")
     d = np.asarray(den, dtype="float64")
+    # a NaN numerator or denominator gives NaN by itself; only a zero (or negative) denominator is masked
     ok = (d > 0) if positive_den else (d != 0)
-    ok &= ~np.isnan(n) & ~np.isnan(d)
-    out = np.full(np.broadcast(n, d).shape, np.nan)
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-        np.divide(n, d, out=out, where=ok)
-    return out
+        return np.where(ok, n / d, np.nan)
 
 
 def month_index(dates: pd.Series) -> np.ndarray:
@@ -58,6 +56,16 @@ def fx_factor(snapshot: BookSnapshot, currency: pd.Series) -> np.ndarray:
 def days_to(dates: pd.Series, as_of: dt.date) -> np.ndarray:
     """Days from as_of to each date (negative when in the past; NaN where missing)."""
     return (dates - pd.Timestamp(as_of)).dt.days.to_numpy(dtype="float64")
+
+
+def id_strings(ids: pd.Index) -> pd.Index:
+    """`ids.astype(str)`: integer ids written by Arrow's cast (the same digits) instead of one str() per id."""
+    if ids.dtype.kind not in "iu":
+        return ids.astype(str)
+    import pyarrow as pa  # here, not at import: pandas loads it already for its strings
+
+    arrow = pa.array(ids.to_numpy()).cast(pa.large_string())
+    return pd.Index(pd.array(arrow, dtype="str"), name=ids.name)
 
 
 def client_index(snapshot: BookSnapshot) -> pd.Index:

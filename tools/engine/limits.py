@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from tools.engine.concentration import DIMENSIONS, SECTOR_DIMENSIONS
-from tools.engine.frames import fx_factor
+from tools.engine.frames import fx_factor, lookup
 from tools.policy.schema import Policy
 
 CONSTRAINTS: tuple[str, ...] = (
@@ -56,11 +56,12 @@ def recommend(
     """Per client: every constraint column, `recommended`, `binding`, and the inputs used."""
     idx = rating.index
     lp = policy.limits
-    lt = latest.reindex(idx)
-    fl = flows.reindex(idx)
-    ex = exposure.reindex(idx)
+    # only the columns used are aligned to the clients (not the statements' strings)
+    lt = latest[["annual_revenue", "annual_ebitda", "equity", "ccc", "statements_stale"]].reindex(idx)
+    fl = flows[["avg_monthly_inflow", "annual_inflow"]].reindex(idx)
+    ex = exposure[["term_outstanding", "total_limit", "effective_cover"]].reindex(idx)
     rate = snapshot_fx.reindex(idx).to_numpy(dtype="float64")
-    out = pd.DataFrame(index=idx)
+    out: dict[str, np.ndarray] = {}  # columns collected, then one frame (not one insert per column)
     revenue = lt["annual_revenue"].to_numpy(dtype="float64") * rate
     ebitda = lt["annual_ebitda"].to_numpy(dtype="float64") * rate
     equity = lt["equity"].to_numpy(dtype="float64") * rate
@@ -96,7 +97,7 @@ def recommend(
     cap_e = np.where(np.isnan(ebitda), np.nan, mult_e * np.maximum(ebitda, 0.0))
     cap_r = np.where(np.isnan(revenue), np.nan, share_r * np.maximum(revenue, 0.0))
     cap_q = np.where(np.isnan(equity), np.nan, mult_q * np.maximum(equity, 0.0))
-    annual_inflow = out["annual_inflow_rc"].to_numpy()
+    annual_inflow = out["annual_inflow_rc"]
     cap_f = np.where(stale_or_none & ~np.isnan(annual_inflow), share_f * annual_inflow, np.nan)
     out["cap_ebitda"], out["uplift_ebitda"] = lifted(cap_e)
     out["cap_revenue"], out["uplift_revenue"] = lifted(cap_r)
@@ -109,8 +110,8 @@ def recommend(
             out[f"over_cap_{dim}"] = cap_dim < current
             cap_dim = np.maximum(cap_dim, current)
         out[f"conc_{dim}"] = cap_dim
-    matrix = out[list(CONSTRAINTS)].to_numpy(dtype="float64")
-    has_need = ~np.isnan(out["need"].to_numpy())
+    matrix = np.column_stack([np.asarray(out[c], dtype="float64") for c in CONSTRAINTS])
+    has_need = ~np.isnan(out["need"])
     all_nan = np.isnan(matrix).all(axis=1)
     safe = np.where(np.isnan(matrix), np.inf, matrix)
     arg = safe.argmin(axis=1)
@@ -125,12 +126,12 @@ def recommend(
     names = np.array(CONSTRAINTS, dtype=object)
     out["binding"] = np.where(np.isnan(raw), None, names[arg])
     out["current_limit"] = current
-    return out
+    return pd.DataFrame(out, index=idx)
 
 
 def statement_fx(snapshot_rates: dict[str, float], latest: pd.DataFrame) -> pd.Series:
     """Rate of each client's latest statement currency to the reporting currency."""
-    return latest["currency"].map(snapshot_rates).astype("float64")
+    return pd.Series(lookup(latest["currency"], snapshot_rates), index=latest.index, name="currency")
 
 
 __all__ = ["CONSTRAINTS", "LABELS", "fx_factor", "recommend", "statement_fx"]

@@ -32,7 +32,12 @@ def repayment_metrics(snapshot: BookSnapshot, tolerance: float = 0.0) -> pd.Data
     """One row per client with instalments due in the last 12 months (others: no repayment history)."""
     as_of = pd.Timestamp(snapshot.as_of)
     rp = snapshot.repayments
-    due = rp[(rp["due_date"] <= as_of) & (rp["due_date"] > as_of - pd.DateOffset(months=12))]
+    window = ((rp["due_date"] <= as_of) & (rp["due_date"] > as_of - pd.DateOffset(months=12))).to_numpy(
+        dtype=bool
+    )
+    # only the columns used (not the facility ids' strings), filtered as arrays
+    due = pd.DataFrame({c: rp[c].to_numpy()[window] for c in ("client_id", "due_date", "paid_date", "amount_due",
+                                                              "amount_paid")})  # fmt: skip
     paid = fully_paid(due, tolerance)
     due_dates = due["due_date"].to_numpy()
     end = np.where(paid, due["paid_date"].to_numpy(), as_of.to_datetime64().astype(due_dates.dtype))

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from crm_adapter.snapshot import BookSnapshot
+from tools.engine.frames import lookup
 from tools.engine.segments import Segments
 from tools.policy.schema import Policy
 
@@ -27,12 +28,13 @@ def weighted_signals(snapshot: BookSnapshot, policy: Policy) -> pd.DataFrame:
     sg = sg[keep].copy()
     sg["age_days"] = age[keep]
     weights = {k.value: v for k, v in rp.severity_weights.items()}
-    base = sg["severity"].map(weights).fillna(0.0).to_numpy(dtype="float64")
+    base = np.nan_to_num(lookup(sg["severity"], weights), nan=0.0)
     positive = (sg["category"] == "positive").to_numpy()
     base = np.where(positive, rp.positive_weight, base)
     sg["weight"] = base * np.power(0.5, sg["age_days"].to_numpy() / rp.half_life_days)
     sg["adverse"] = ~positive
-    sg["severity_rank"] = np.where(positive, 0, sg["severity"].map(SEVERITY_RANK).fillna(0)).astype(int)
+    rank = np.nan_to_num(lookup(sg["severity"], {k: float(v) for k, v in SEVERITY_RANK.items()}), nan=0.0)
+    sg["severity_rank"] = np.where(positive, 0, rank).astype(int)
     return sg.sort_values(["client_id", "weight"], ascending=[True, False]).reset_index(drop=True)
 
 

@@ -27,8 +27,9 @@ def factor_points(values: np.ndarray, factor: ScoreFactorPolicy) -> np.ndarray:
 def score_expert(features: pd.DataFrame, policy: Policy) -> pd.DataFrame:
     """Columns: `score` (0–100), `pts_<factor>` and `lost_<factor>` per factor, reason_1..3."""
     sc = policy.scorecard
-    out = pd.DataFrame(index=features.index)
-    total = np.full(len(features), sc.base_points, dtype="float64")
+    n = len(features)
+    out: dict[str, object] = {}  # columns collected, then one frame (not one insert per column)
+    total = np.full(n, sc.base_points, dtype="float64")
     lost = []
     for factor in sc.factors:
         pts = factor_points(features[factor.name].to_numpy(dtype="float64"), factor)
@@ -36,7 +37,8 @@ def score_expert(features: pd.DataFrame, policy: Policy) -> pd.DataFrame:
         out[f"lost_{factor.name}"] = factor.max_points - pts
         lost.append(factor.max_points - pts)
         total += pts
-    out["score"] = np.clip(total / sc.max_score * 100.0, 0.0, 100.0) if sc.max_score > 0 else 0.0
+    out["score"] = np.clip(total / sc.max_score * 100.0, 0.0, 100.0) if sc.max_score > 0 else np.zeros(n)
+    none = pd.Series(np.full(n, None, dtype=object), index=features.index, dtype=object)
     names = np.array([f.name for f in sc.factors], dtype=object)
     if lost:
         lost_m = np.column_stack(lost)
@@ -44,11 +46,11 @@ def score_expert(features: pd.DataFrame, policy: Policy) -> pd.DataFrame:
         for k in range(3):
             col = order[:, k] if k < lost_m.shape[1] else None
             if col is None:
-                out[f"reason_{k + 1}"] = None
+                out[f"reason_{k + 1}"] = none
                 continue
             took = lost_m[np.arange(len(lost_m)), col] > 0
             out[f"reason_{k + 1}"] = np.where(took, names[col], None)
     else:
         for k in range(3):
-            out[f"reason_{k + 1}"] = None
-    return out
+            out[f"reason_{k + 1}"] = none
+    return pd.DataFrame(out, index=features.index)

@@ -95,3 +95,52 @@ def test_bit_equal_to_pandas_group_by(rows, presort) -> None:  # type: ignore[no
     np.testing.assert_array_equal(seg.min(v), g.min().to_numpy())
     np.testing.assert_array_equal(seg.std0(v), g.std(ddof=0).to_numpy())
     np.testing.assert_array_equal(seg.count(v), g.count().to_numpy())
+
+
+@settings(max_examples=60, deadline=None)
+@given(tables, st.booleans(), st.integers(min_value=0, max_value=2))
+def test_several_columns_in_one_walk_equal_pandas(rows, presort, skew) -> None:  # type: ignore[no-untyped-def]
+    # `sums` adds several columns in one compensated walk: each must equal its own pandas group-by sum.
+    # skew > 0 gives one client ~3000 rows among many single-row clients, so the walk cannot lay the rows out
+    # as a depth × clients matrix and goes rank by rank instead; both paths must give the same bits.
+    if presort:
+        rows = sorted(rows, key=lambda r: r[0])
+    if skew:
+        rows = rows + [(7, 0.1 * i) for i in range(3000)] + [(10 + i, float(i)) for i in range(skew * 1000)]
+    ids = np.array([r[0] for r in rows])
+    v = np.array([r[1] for r in rows], dtype="float64")
+    w = np.where(np.arange(len(v)) % 3 == 0, np.nan, v * 1.1)
+    seg = Segments.of(ids)
+    assert seg._dense() == (not skew)
+    got = seg.sums(v, w)
+    for col, (total, count) in zip((v, w), got, strict=True):
+        g = pd.Series(col).groupby(ids)
+        np.testing.assert_array_equal(total, g.sum().to_numpy())
+        np.testing.assert_array_equal(count, g.count().to_numpy())
+        np.testing.assert_array_equal(Segments.means((total, count)), g.mean().to_numpy())
+    np.testing.assert_array_equal(seg.std0(w), pd.Series(w).groupby(ids).std(ddof=0).to_numpy())
+
+
+@settings(max_examples=60, deadline=None)
+@given(tables, st.booleans())
+def test_walks_in_blocks_of_clients_equal_pandas(rows, presort) -> None:  # type: ignore[no-untyped-def]
+    # the matrices are built a block of clients at a time; blocks of 2 clients must give the same bits
+    import tools.engine.segments as segments
+
+    if presort:
+        rows = sorted(rows, key=lambda r: r[0])
+    ids = np.array([r[0] for r in rows])
+    v = np.array([r[1] for r in rows], dtype="float64")
+    w = np.where(np.arange(len(v)) % 2 == 0, np.nan, v * 0.7)
+    block = segments._BLOCK
+    segments._BLOCK = 2
+    try:
+        seg = Segments.of(ids)
+        (sv, nv), (sw, nw) = seg.sums(v, w)
+        std = seg.std0(v)
+    finally:
+        segments._BLOCK = block
+    np.testing.assert_array_equal(sv, pd.Series(v).groupby(ids).sum().to_numpy())
+    np.testing.assert_array_equal(sw, pd.Series(w).groupby(ids).sum().to_numpy())
+    np.testing.assert_array_equal(nw, pd.Series(w).groupby(ids).count().to_numpy())
+    np.testing.assert_array_equal(std, pd.Series(v).groupby(ids).std(ddof=0).to_numpy())
