@@ -8,12 +8,14 @@ end as rm.anna: each Chinese question must be
 answered in Chinese, and no unrecognised question may be answered with a client card.
 
 Latency: `Assistant.answer` (warm) over the phrasing test table (tests/bot/test_offline_phrasings.py),
-p95 <= 150 ms; a phrasing that refers to "the client under discussion" gets that client introduced first
+p95 <= 100 ms (#20), wall time and this process's CPU time per turn (on the shared machine wall time is
+mostly waiting for a core: the load average is printed beside it); a phrasing that refers to "the client under discussion" gets that client introduced first
 in the same conversation (not timed). The classifier's training time is reported too.
 """
 
 from __future__ import annotations
 
+import os
 import time
 import uuid
 
@@ -30,15 +32,19 @@ TARGETS = {"en": 0.95, "zh": 0.90}
 SPLITS = ("blind", "heldout", "dev")
 
 
-def _pass(assistant, actor) -> list[float]:  # type: ignore[no-untyped-def]
+TURN_P95_MS = 100.0  # #20
+
+
+def _pass(assistant, actor) -> list[tuple[float, float]]:  # type: ignore[no-untyped-def]
+    """(wall ms, CPU ms) of each turn."""
     out = []
     for text, _tool, _args, context in PHRASINGS:
         conversation = uuid.uuid4().hex
         if context is not None:
             assistant.answer(actor, conversation, f"tell me about client {context}")
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         assistant.answer(actor, conversation, text)
-        out.append((time.perf_counter() - t0) * 1000)
+        out.append(((time.perf_counter() - t0) * 1000, (time.process_time() - c0) * 1000))
     return out
 
 
@@ -98,11 +104,18 @@ def run(*, quick: bool) -> BenchResult:
         result.params["unrecognised questions"] = unsupported
         assistant = c.assistant
         _pass(assistant, actor)
-        samples = [ms for _ in range(passes) for ms in _pass(assistant, actor)]
-    s = summarise_ms(samples)
+        timed = [t for _ in range(passes) for t in _pass(assistant, actor)]
+    samples, cpu = [w for w, _ in timed], [c for _, c in timed]
+    s, sc = summarise_ms(samples), summarise_ms(cpu)
     result.add("turn p50", s["p50"], "ms")
-    result.add("turn p95", s["p95"], "ms", target="≤ 150 ms", met=s["p95"] <= 150)
+    result.add("turn p95", s["p95"], "ms", target=f"≤ {TURN_P95_MS:.0f} ms", met=s["p95"] <= TURN_P95_MS)
     result.add("turn max", max(samples), "ms")
+    result.add("turn CPU p50", sc["p50"], "ms")
+    result.add(
+        "turn CPU p95", sc["p95"], "ms", target=f"≤ {TURN_P95_MS:.0f} ms", met=sc["p95"] <= TURN_P95_MS
+    )
+    result.add("turn CPU max", max(cpu), "ms")
+    result.params["load average (1 min)"] = round(os.getloadavg()[0], 2)
     for split in SPLITS:
         console.print(f"  {split} files: {sum(len(load_cases(x, split)) for x in ('en', 'zh'))} questions")
     return result

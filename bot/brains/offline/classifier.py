@@ -273,12 +273,22 @@ _trained: dict[str, IntentClassifier] = {}
 MODEL_VERSION = "4"  # bump when the features or the model change
 
 
+_fingerprints: dict[tuple[tuple[str, int, int], ...], str] = {}
+
+
 def bank_fingerprint() -> str:
-    """Changes whenever the phrasing bank, the model version or scikit-learn changes."""
+    """Changes whenever the phrasing bank, the model version or scikit-learn changes.
+
+    Asked every turn: the files are hashed again only when one's size or modification time changed (a stat
+    per file, not a read and a package-metadata lookup per turn)."""
+    stats = tuple((name, (st := (BANK_DIR / name).stat()).st_mtime_ns, st.st_size) for name in TRAIN_FILES)
+    if (hit := _fingerprints.get(stats)) is not None:
+        return hit
     h = hashlib.sha256(f"{MODEL_VERSION}|{version('scikit-learn')}".encode())
     for name in TRAIN_FILES:
         h.update((BANK_DIR / name).read_bytes())
-    return h.hexdigest()[:16]
+    _fingerprints[stats] = h.hexdigest()[:16]
+    return _fingerprints[stats]
 
 
 def classifier(cache_dir: Path | None = None) -> IntentClassifier:
@@ -321,24 +331,27 @@ def classifier(cache_dir: Path | None = None) -> IntentClassifier:
                     tmp.replace(path)
                 except OSError as exc:
                     log.warning("could not cache the intent classifier in %s: %s", path, exc)
-        if compiled_path is not None:
-            _compile_cache(model, compiled_path)
+        model.compiled = _compile(model, compiled_path)
         _trained[key] = model
         return model
 
 
-def _compile_cache(model: IntentClassifier, path: Path) -> None:
-    """Keep the scikit-learn-free form beside the joblib cache when it scores exactly as the pipeline."""
+def _compile(model: IntentClassifier, path: Path | None) -> fast.CompiledClassifier | None:
+    """The scikit-learn-free form, when it scores exactly as the pipeline (then also kept beside the joblib
+    cache at `path`). It predicts a message in ~0.2 ms against ~4 ms through the pipeline, so every turn of
+    this process uses it."""
     compiled = fast.compile_pipeline(model.pipeline, training_examples()[0][::3], model.vocabulary)  # ~1 s
     if compiled is None:
         log.info(
             "intent classifier not compiled (unsupported pipeline or a mismatch); scikit-learn stays in use"
         )
-        return
-    try:
-        fast.save(compiled, path)
-    except OSError as exc:
-        log.warning("could not cache the intent classifier in %s: %s", path, exc)
+        return None
+    if path is not None:
+        try:
+            fast.save(compiled, path)
+        except OSError as exc:
+            log.warning("could not cache the intent classifier in %s: %s", path, exc)
+    return compiled
 
 
 def rank_intents(text: str) -> list[tuple[str, float]]:
