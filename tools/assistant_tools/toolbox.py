@@ -381,7 +381,9 @@ class Toolbox:
                            limit: int = 20) -> ExpiringCovers:  # fmt: skip
         """Credit-insurance covers in scope expiring within `horizon_days` (and lapsed ones), soonest first."""
         today = self.today()
-        snap, _ = self.credit_engine.scoped_snapshot(actor, as_of=today)
+        # the scope's snapshot as the cached portfolio run holds it (the watch-list's and reviews' run,
+        # kept until the data changes), not read again per question
+        snap = self.credit_engine.portfolio_for(actor, as_of=today).snapshot
         clients = snap.clients.set_index("client_id")
         found: list[ExpiringCover] = []
         for row in snap.covers.itertuples(index=False):

@@ -17,7 +17,7 @@ from kernel.catalogue import render
 from kernel.errors import NotFound
 from kernel.money import quantize
 from tools.engine import ews
-from tools.engine.concentration import DIMENSIONS, SECTOR_DIMENSIONS, indexed_lines
+from tools.engine.concentration import DIMENSIONS, SECTOR_DIMENSIONS, concentration_lines, line_positions
 from tools.engine.limits import LABELS
 from tools.engine.portfolio import PortfolioAssessment
 from tools.engine.results import (
@@ -684,8 +684,9 @@ def client_lines(
         else []
     )
     if lines is None:  # the book's lines are computed once and indexed: a lookup per dimension
-        indexed = indexed_lines(pa.book, pa.policy)
-        return line_models(indexed.loc[[k for k in keys if k in indexed.index]].reset_index(drop=True))
+        rows = line_positions(pa.book, pa.policy)
+        book_lines = concentration_lines(pa.book, pa.policy)
+        return line_models(book_lines.iloc[[rows[k] for k in keys if k in rows]])
     mask = np.zeros(len(lines), dtype=bool)
     for dim, bucket in keys:
         mask |= ((lines["dimension"] == dim) & (lines["bucket"] == bucket)).to_numpy()

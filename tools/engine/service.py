@@ -203,7 +203,14 @@ class CreditEngine:
         """One client's run and assessment, cached until the data changes (the results are read-only).
 
         `fresh` reads the database again (book included): decisions (raising or approving a request)
-        must not rest on a cache that may lag another process's write by the counter's poll interval."""
+        must not rest on a cache that may lag another process's write by the counter's poll interval.
+        With a change counter that means reading the counter now: an entry kept at the version it reads
+        was computed from that very data, so it is used (a raise right after a what-if of the same client
+        does not assess it again); without one the client and the book are read again."""
+        counter = getattr(self.adapter, "changes", None)
+        if fresh and counter is not None:
+            counter.touch()  # the next data_version reads the database: every committed write is seen
+            fresh = False
         key = (client_id, as_of, self.adapter.data_version)
         if not fresh and (hit := self._cached(key)) is not None:
             return hit
@@ -229,16 +236,11 @@ class CreditEngine:
     def _compute(
         self, key: ClientKey, client_id: int, as_of: dt.date, *, fresh: bool
     ) -> tuple[PortfolioAssessment, ClientAssessment]:
-        counter = getattr(self.adapter, "changes", None)
-        if fresh and counter is not None:
-            # a decision must see every committed write: the change counter is read from the database now,
-            # so the aggregates used are those of the current data (stored, or recomputed from the book)
-            counter.touch()
+        # (a fresh computation with a change counter read the counter first, see `_client_result`: the
+        # aggregates used are those of the current data, stored or recomputed from the book)
         snapshot = self.adapter.snapshot(as_of=as_of, client_ids=[client_id])
-        if fresh and counter is None:  # no change counter to check the aggregates against: the whole book
-            book = self._book_for(as_of, fresh=True)
-        else:
-            book = self.slice_exposure(snapshot, as_of)
+        # fresh here: no change counter to check the aggregates against, so the whole book is read
+        book = self._book_for(as_of, fresh=True) if fresh else self.slice_exposure(snapshot, as_of)
         pa = self.assess_portfolio(snapshot, book=book)
         assessment = assemble.client_assessment(pa, client_id)
         with self._lock:

@@ -162,11 +162,28 @@ def refers_back(text: str) -> bool:
     return bool(_PRONOUN.search(text))
 
 
+_ZH_DIGIT_UNIT = re.compile(r"(\d+(?:\.\d+)?)\s*([百千])\s*(万|亿)")  # "5百万", "3千万": digits, then units
+
+
+def _zh_digit_unit(m: re.Match[str]) -> str:
+    return f"{Decimal(m.group(1)) * (100 if m.group(2) == '百' else 1000)}{m.group(3)}"
+
+
 def find_amount(text: str) -> tuple[Decimal, str | None] | None:
-    """The first amount written with a multiplier, currency or separators ("3M", "USD 1,200,000")."""
+    """The first amount written with a multiplier, currency or separators ("3M", "USD 1,200,000"), and the
+    shorthand officers use: "2 mil", "half a million", "500w" (w = 万), "5百万", "3千万"."""
     text = re.sub(r"(?i)(\d)\s*(?:mils?|mill|mils)\b", r"\1 million", text)  # "2 mil", "1.5mill"
+    text = re.sub(r"(?i)\bhalf (?:a )?(?:million|mil|mn|m)\b", "0.5 million", text)
+    # "500w", "1200w": 万 as Chinese officers type it (a number of 10+ or in a Chinese message: "2w" is weeks)
+    text = re.sub(r"(?<![A-Za-z0-9.])(\d+(?:\.\d+)?)\s*[wW](?![A-Za-z])",
+                  lambda m: f"{m.group(1)}万" if _CJK_ANY.search(text) or Decimal(m.group(1)) >= 10 else m.group(0),
+                  text)  # fmt: skip
+    text = _ZH_DIGIT_UNIT.sub(_zh_digit_unit, text)
     amounts = find_amounts(_CLIENT_ID.sub(" ", text))
     return amounts[0] if amounts else None
+
+
+_CJK_ANY = re.compile(r"[\u3400-\u9fff]")
 
 
 _ZH_REQUEST_ID = re.compile(r"([A-Za-z]*\d+)\s*号?\s*申请|申请\s*(?:编号|号)?\s*#?([A-Za-z]*\d+)")
@@ -290,8 +307,10 @@ def find_window_days(text: str, *, as_of: dt.date) -> int | None:
         return _small_number(m.group(1)) if m.group(1).isdigit() else _zh_int(m.group(1))
     if m := re.search(r"\b(\d+)\s*(?:days?|d)\b", t):
         return int(m.group(1))
-    if m := re.search(r"\b(\d+|one|two|three|four|six|a)\s*weeks?\b", t):
+    if m := re.search(r"\b(\d+|one|two|three|four|six|a)\s*(?:weeks?|wks?)\b", t):
         return 7 * (_small_number(m.group(1)) or 1)
+    if re.search(r"\bfortnight\b", t):
+        return 14
     if m := re.search(r"(\d+|[一二两三四五六]+)\s*周", t):
         return 7 * (_small_number(m.group(1)) or _zh_int(m.group(1)) or 1)
     if m := re.search(r"\b(\d+|one|two|three|six|nine|twelve|a)\s*(?:months?|mo)\b", t):
@@ -299,11 +318,11 @@ def find_window_days(text: str, *, as_of: dt.date) -> int | None:
     if m := re.search(r"(\d+|[一二两三四五六九十]+|半)\s*个?月", t):
         n = 6 if m.group(1) == "半" else (_small_number(m.group(1)) or _zh_int(m.group(1)) or 1)
         return 30 * n
-    if re.search(r"\bthis week\b|本周|这周", t):
+    if re.search(r"\b(?:this|coming) week\b|本周|这周", t):
         return 6 - as_of.weekday() if as_of.weekday() < 6 else 0
     if re.search(r"\bnext week\b|下周", t):
         return 13 - as_of.weekday()
-    if re.search(r"\bthis month\b|本月|这个月", t):
+    if re.search(r"\bthis month\b|\bend of (?:the )?month\b|\bmonth[- ]end\b|本月|这个月|月底", t):
         nxt = dt.date(as_of.year + as_of.month // 12, as_of.month % 12 + 1, 1)
         return (nxt - as_of).days - 1
     if re.search(r"\bnext month\b|下个?月", t):
@@ -330,8 +349,10 @@ def _zh_int(token: str) -> int | None:
 def find_months(text: str) -> int | None:
     """A look-back in months for trends: "last 6 months" 6, "past year" 12, 近三个月 3, 半年 6."""
     t = text.lower()
-    if m := re.search(r"\b(\d+|one|two|three|six|nine|twelve)\s*(?:months?|mo|m)\b", t):
+    if m := re.search(r"\b(\d+|one|two|three|six|nine|twelve)\s*(?:months?|mths?|mo|m)\b", t):
         return _small_number(m.group(1))
+    if m := re.search(r"\b(?:last|past|previous) (\d|one|two|three|four) quarters\b", t):
+        return 3 * (_small_number(m.group(1)) or 1)
     if m := re.search(r"(\d+|[一二两三四五六九十]+|半)\s*个?月", t):
         return 6 if m.group(1) == "半" else (_small_number(m.group(1)) or _zh_int(m.group(1)))
     if re.search(r"半年", t):

@@ -1,7 +1,9 @@
 """Scoring the offline brain on its labelled splits: `phrasings/{blind,heldout,dev}_{en,zh}.yaml`.
 
-"blind" was written by someone who saw neither the code nor the training bank (the honest measurement);
-"heldout" is never trained on but was looked at in an earlier round; "dev" is measured while developing.
+"blind" is written by someone who sees neither the code nor the training bank and is scored once at the end
+of a round (the honest measurement; the lead puts each round's new one under that name, and the scored one
+becomes training data: `phrasings/train_blind1_*.yaml`); "heldout" is never trained on but was looked at in
+an earlier round; "dev" is measured while developing.
 None of them is trained or tuned on; their labels (intent, client id, amount, the
 conversation before) are written by hand in the files. A question counts as right when the plan's first
 intent is the labelled one (and every labelled intent is there), the client is the labelled one (none for
@@ -44,6 +46,11 @@ class Case:
     def state(self) -> ConversationState:
         return ConversationState(last_client_id=self.prior, last_intents=list(self.prior_tools),
                                  last_amount=self.prior_amount)  # fmt: skip
+
+
+def has_split(lang: str, split: str) -> bool:
+    """Whether the split's file is there (the blind one is absent until the lead puts the next one in)."""
+    return (HELDOUT_DIR / f"{split}_{lang}.yaml").exists()
 
 
 def load_cases(lang: str, split: str = "heldout") -> list[Case]:
