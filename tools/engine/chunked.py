@@ -51,12 +51,17 @@ def assess_in_chunks(
     assess_chunk: Callable[[list[int]], PortfolioAssessment],
     *,
     chunk_clients: int = CHUNK_CLIENTS,
+    prefetch: Callable[[list[list[int]]], None] | None = None,
 ) -> PortfolioAssessment:
-    """Assess `client_ids` chunk by chunk (`assess_chunk(ids)` reads and assesses one chunk)."""
+    """Assess `client_ids` chunk by chunk (`assess_chunk(ids)` reads and assesses one chunk); `prefetch` is
+    told every chunk's ids first, so a reader can read chunk k+1 while chunk k is assessed."""
     parts: list[PortfolioAssessment] = []
     ids = list(client_ids)
-    for start in range(0, len(ids), chunk_clients):
-        pa = assess_chunk(ids[start : start + chunk_clients])
+    chunks = [ids[start : start + chunk_clients] for start in range(0, len(ids), chunk_clients)]
+    if prefetch is not None:
+        prefetch(chunks)
+    for chunk_ids in chunks:
+        pa = assess_chunk(chunk_ids)
         # Trim before the next chunk is read. `.copy()`: under pandas' copy-on-write a column selection is a
         # view that keeps the whole parent block (every column of that dtype) alive.
         for key, columns in REVIEW_COLUMNS.items():
