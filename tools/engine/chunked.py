@@ -18,7 +18,7 @@ from dataclasses import fields
 
 import pandas as pd
 
-from crm_adapter.snapshot import BookSnapshot
+from crm_adapter.snapshot import FRAMES, BookSnapshot
 from tools.engine.concentration import BookExposure
 from tools.engine.features import AnalysisFrames
 from tools.engine.portfolio import PortfolioAssessment
@@ -69,9 +69,19 @@ def assess_in_chunks(
             setattr(owner, name, getattr(owner, name)[list(columns)].copy())
         for name in ROW_FRAMES:
             setattr(pa.frames, name, getattr(pa.frames, name).iloc[:0].copy())
-        pa.snapshot = pa.snapshot.subset([])
+        pa.snapshot = _emptied(pa.snapshot)
         parts.append(pa)
     return _combine(parts, whole if len(ids) == whole.n_clients else whole.subset(ids), book)
+
+
+def _emptied(snapshot: BookSnapshot) -> BookSnapshot:
+    """`snapshot.subset([])` without a pass over each frame: the per-client frames keep their columns, no rows."""
+    frames = {}
+    for name in FRAMES:
+        df: pd.DataFrame = getattr(snapshot, name)
+        frames[name] = df.iloc[:0].reset_index(drop=True) if "client_id" in df.columns else df
+    return BookSnapshot(as_of=snapshot.as_of, reporting_currency=snapshot.reporting_currency,
+                        meta=dict(snapshot.meta), **frames)  # fmt: skip
 
 
 def _concat(frames: list[pd.DataFrame | pd.Series]) -> pd.DataFrame | pd.Series:
