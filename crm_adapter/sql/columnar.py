@@ -63,9 +63,8 @@ def arrow_frame(table: Any, date_cols: tuple[str, ...] = ()) -> pd.DataFrame | N
     None when there are no rows: the caller builds the empty frame as the cursor path does."""
     if table.num_rows == 0:
         return None
-    unknown: list[
-        str
-    ] = []  # NULL in every row: the cursor path's object column of None (SQLite types nothing)
+    # NULL in every row: the cursor path's object column of None (SQLite types nothing)
+    unknown: list[str] = []
     for i, f in enumerate(table.schema):  # the cursor path's dtypes: 64-bit numbers (PostgreSQL has int4)
         if f.name not in date_cols and table.column(i).null_count == table.num_rows:
             unknown.append(f.name)
@@ -76,6 +75,8 @@ def arrow_frame(table: Any, date_cols: tuple[str, ...] = ()) -> pd.DataFrame | N
     for name in date_cols:
         i = table.schema.get_field_index(name)
         column = table.column(i)
+        if column.type == pa.timestamp("s"):  # parsed already (the SQLite reader process does)
+            continue
         try:
             if not pa.types.is_date(column.type):
                 column = pc.cast(pc.cast(column, pa.string()), pa.date32())

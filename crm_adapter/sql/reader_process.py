@@ -72,9 +72,13 @@ class SqliteReaderProcess:
     def pid(self) -> int:
         return self._proc.pid
 
-    def submit(self, sqls: Sequence[str]) -> None:
-        """Queue queries; the child starts on them at once."""
-        lines = b"".join(json.dumps({"sql": s}).encode() + b"\n" for s in sqls)
+    def submit(self, sqls: Sequence[str], dates: Sequence[Sequence[str]] = ()) -> None:
+        """Queue queries; the child starts on them at once. `dates[i]`: query i's columns of ISO dates, which
+        the child turns into timestamp[s] columns (its CPU, not this process's)."""
+        lines = b"".join(
+            json.dumps({"sql": s, "dates": list(d)}).encode() + b"\n"
+            for s, d in zip(sqls, dates or [()] * len(sqls), strict=True)
+        )
         try:
             self._in.write(lines)
         except (BrokenPipeError, OSError):
@@ -198,9 +202,9 @@ def _serve(path: str) -> int:
     try:
         answers.put((b"R", b""))
         for line in sys.stdin.buffer:
-            sql = json.loads(line)["sql"]
+            request = json.loads(line)
             try:
-                answers.put((b"T", _answer(conn, sql)))
+                answers.put((b"T", _answer(conn, request["sql"], request.get("dates", ()))))
             except Exception as exc:  # reported to the parent, which raises
                 answers.put((b"E", f"{type(exc).__name__}: {exc}".encode()))
                 status = 1
@@ -216,30 +220,47 @@ def _serve(path: str) -> int:
     return status
 
 
-def _answer(conn: Any, sql: str) -> memoryview:
+def _answer(conn: Any, sql: str, dates: Sequence[str]) -> memoryview:
     """The query's rows as an Arrow IPC stream. SQLite columns have no declared type: the driver takes each
     column's from the first batch, and a later batch with another (a column NULL for the first BATCH_ROWS rows)
     fails; then the query is read again as one batch, typed from all its rows (same transaction, same rows)."""
     try:
-        return _stream(conn, sql, BATCH_ROWS)
+        return _stream(conn, sql, dates, BATCH_ROWS)
     except Exception as exc:
         if "Type mismatch" not in str(exc):
             raise
-    return _stream(conn, sql, ONE_BATCH_ROWS)
+    return _stream(conn, sql, dates, ONE_BATCH_ROWS)
 
 
-def _stream(conn: Any, sql: str, batch_rows: int) -> memoryview:
+def _stream(conn: Any, sql: str, dates: Sequence[str], batch_rows: int) -> memoryview:
     import pyarrow as pa
 
     with conn.cursor() as cur:  # a cursor per query: its statement's batch size is set before it runs
         cur.adbc_statement.set_options(**{"adbc.sqlite.query.batch_rows": str(batch_rows)})
         cur.execute(sql)
-        reader = cur.fetch_record_batch()
-        sink = pa.BufferOutputStream()  # batch by batch: one copy of the rows in this process, the IPC bytes
-        with pa.ipc.new_stream(sink, reader.schema) as w:
-            for batch in reader:
-                w.write_batch(batch)
+        table = _with_dates(cur.fetch_record_batch().read_all(), dates)
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_stream(sink, table.schema) as w:
+        w.write_table(table)
     return memoryview(sink.getvalue())
+
+
+def _with_dates(table: Any, dates: Sequence[str]) -> Any:
+    """ISO-date text columns as timestamp[s] (what the parent's frames hold); a column that is not plain ISO
+    dates stays text, for the parent's pandas parse."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    for name in dates:
+        i = table.schema.get_field_index(name)
+        if i < 0 or not pa.types.is_string(table.schema.field(i).type):
+            continue
+        try:
+            parsed = pc.cast(pc.cast(table.column(i), pa.date32()), pa.timestamp("s"))
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            continue
+        table = table.set_column(i, name, parsed)
+    return table
 
 
 def _uri_path(path: str) -> str:

@@ -584,7 +584,9 @@ class _ProcessSnapshotReader(SqlSnapshotReader):
             self._submit(tuple(ids), _SnapshotPlan(self.as_of, ids, self.history_months, None))
 
     def _submit(self, key: tuple[int, ...] | None, plan: _SnapshotPlan) -> None:
-        self.proc.submit([self.adapter._sql(q.stmt) for q in plan.queries])
+        self.proc.submit(
+            [self.adapter._sql(q.stmt) for q in plan.queries], [q.date_cols for q in plan.queries]
+        )
         self._queued.append((key, plan))
 
     def _collect(self, plan: _SnapshotPlan) -> dict[str, pd.DataFrame]:

@@ -79,7 +79,9 @@ def _emptied(snapshot: BookSnapshot) -> BookSnapshot:
     frames = {}
     for name in FRAMES:
         df: pd.DataFrame = getattr(snapshot, name)
-        frames[name] = df.iloc[:0].reset_index(drop=True) if "client_id" in df.columns else df
+        # a take, not a slice: an empty slice (and its .copy(), for Arrow-backed strings) still holds the
+        # chunk's buffers
+        frames[name] = df.iloc[[]].reset_index(drop=True) if "client_id" in df.columns else df
     return BookSnapshot(as_of=snapshot.as_of, reporting_currency=snapshot.reporting_currency,
                         meta=dict(snapshot.meta), **frames)  # fmt: skip
 
