@@ -223,13 +223,23 @@ def _serve(path: str) -> int:
 def _answer(conn: Any, sql: str, dates: Sequence[str]) -> memoryview:
     """The query's rows as an Arrow IPC stream. SQLite columns have no declared type: the driver takes each
     column's from the first batch, and a later batch with another (a column NULL for the first BATCH_ROWS rows)
-    fails; then the query is read again as one batch, typed from all its rows (same transaction, same rows)."""
+    fails; then the query is read again as one batch, typed from all its rows (same transaction, same rows).
+    Likewise a date column that is not plain ISO text in some batch: read again with the dates left as text."""
     try:
         return _stream(conn, sql, dates, BATCH_ROWS)
+    except _NotIsoDates:
+        return _stream(conn, sql, (), BATCH_ROWS)
     except Exception as exc:
         if "Type mismatch" not in str(exc):
             raise
-    return _stream(conn, sql, dates, ONE_BATCH_ROWS)
+    try:
+        return _stream(conn, sql, dates, ONE_BATCH_ROWS)
+    except _NotIsoDates:
+        return _stream(conn, sql, (), ONE_BATCH_ROWS)
+
+
+class _NotIsoDates(Exception):
+    pass
 
 
 def _stream(conn: Any, sql: str, dates: Sequence[str], batch_rows: int) -> memoryview:
@@ -238,29 +248,38 @@ def _stream(conn: Any, sql: str, dates: Sequence[str], batch_rows: int) -> memor
     with conn.cursor() as cur:  # a cursor per query: its statement's batch size is set before it runs
         cur.adbc_statement.set_options(**{"adbc.sqlite.query.batch_rows": str(batch_rows)})
         cur.execute(sql)
-        table = _with_dates(cur.fetch_record_batch().read_all(), dates)
-    sink = pa.BufferOutputStream()
-    with pa.ipc.new_stream(sink, table.schema) as w:
-        w.write_table(table)
+        reader = cur.fetch_record_batch()
+        # batch by batch into the IPC bytes: one copy of the rows in this process
+        sink, writer = pa.BufferOutputStream(), None
+        for batch in reader:
+            batch = _with_dates(batch, dates)
+            if writer is None:
+                writer = pa.ipc.new_stream(sink, batch.schema)
+            writer.write_batch(batch)
+        if writer is None:  # no rows: the schema alone
+            writer = pa.ipc.new_stream(sink, _with_dates(reader.schema.empty_table(), dates).schema)
+        writer.close()
     return memoryview(sink.getvalue())
 
 
-def _with_dates(table: Any, dates: Sequence[str]) -> Any:
-    """ISO-date text columns as timestamp[s] (what the parent's frames hold); a column that is not plain ISO
-    dates stays text, for the parent's pandas parse."""
+def _with_dates(batch: Any, dates: Sequence[str]) -> Any:
+    """ISO-date text columns as timestamp[s] (what the parent's frames hold); `_NotIsoDates` when a value is
+    not plain ISO text (the parent's pandas parse reads those)."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
     for name in dates:
-        i = table.schema.get_field_index(name)
-        if i < 0 or not pa.types.is_string(table.schema.field(i).type):
+        i = batch.schema.get_field_index(name)
+        if i < 0 or not pa.types.is_string(batch.schema.field(i).type):
+            if i >= 0 and batch.column(i).null_count != batch.num_rows:
+                raise _NotIsoDates(name)  # typed otherwise in this batch: leave every batch as it comes
             continue
         try:
-            parsed = pc.cast(pc.cast(table.column(i), pa.date32()), pa.timestamp("s"))
+            parsed = pc.cast(pc.cast(batch.column(i), pa.date32()), pa.timestamp("s"))
         except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-            continue
-        table = table.set_column(i, name, parsed)
-    return table
+            raise _NotIsoDates(name) from None
+        batch = batch.set_column(i, name, parsed)
+    return batch
 
 
 def _uri_path(path: str) -> str:

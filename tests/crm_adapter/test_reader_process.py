@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import signal
 import sqlite3
+import sys
 
 import pandas as pd
 import pytest
@@ -39,6 +40,7 @@ def test_reader_process_snapshots_equal_the_cursor_path(demo_container, monkeypa
         # asked out of the planned order: still the right chunk (the queued answers are dropped)
         _same(reader.snapshot(client_ids=chunks[2]), adapter.snapshot(as_of=AS_OF, client_ids=chunks[2]))
         _same(reader.snapshot(client_ids=chunks[1]), adapter.snapshot(as_of=AS_OF, client_ids=chunks[1]))
+    assert "adbc_driver_sqlite" not in sys.modules  # the second SQLite library stays in the child
 
 
 def test_reader_sees_this_process_writes_and_keeps_one_state(demo_container) -> None:  # type: ignore[no-untyped-def]
