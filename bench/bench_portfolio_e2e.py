@@ -2,7 +2,8 @@
 results, summarise) in a child process — seconds and peak RSS, SQLite and PostgreSQL.
 
 Targets (#20): 1M clients in ≤ 60 s from SQLite and PostgreSQL; peak RSS ≤ 3 GiB. The child reports its own CPU
-time and the load average (the machine is shared: wall time alone says little). Books are generated once per backend and
+time, the SQLite reader process's (crm_adapter/sql/reader_process.py: CPU and peak RSS, from the rusage of its
+reaped children) and the load average (the machine is shared: wall time alone says little). Books are generated once per backend and
 size and kept (SQLite homes under $BENCH_CACHE, default /tmp/creditdesk-bench; PostgreSQL databases
 `cdbench_<n>` on $BENCH_PG_URL, default postgresql+psycopg://postgres@127.0.0.1:5432/test). Each run
 stores its results, so later runs also read the previous run's grades, as a bank's periodic review does.
@@ -19,7 +20,7 @@ from bench.books import AS_OF, container, generate
 from bench.harness import BenchResult, console, run_child
 
 CHILD = """
-import os, sys, time
+import os, resource, sys, time
 from bench.harness import report_peak_rss
 from creditdesk.cli.main import app
 try:
@@ -27,6 +28,9 @@ try:
 finally:
     report_peak_rss()
     print(f"CPU_S={time.process_time():.2f}")
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)  # the SQLite reader process, reaped by the run
+    print(f"READER_CPU_S={kids.ru_utime + kids.ru_stime:.2f}")
+    print(f"READER_PEAK_RSS_MIB={kids.ru_maxrss / 1024:.1f}")
     print(f"LOAD={os.getloadavg()[0]:.2f}")
 """
 CACHE = Path(os.environ.get("BENCH_CACHE", "/tmp/creditdesk-bench"))
@@ -92,13 +96,20 @@ def run(*, quick: bool) -> BenchResult:
             load0 = os.getloadavg()[0]
             wall, peak, out = run_child([sys.executable, "-c", CHILD], env=env)
             cpu, load1 = _reported(out, "CPU_S"), _reported(out, "LOAD")
+            reader_cpu, reader_peak = _reported(out, "READER_CPU_S"), _reported(out, "READER_PEAK_RSS_MIB")
             label = f"{backend} {n:,}"
             big = n >= 1_000_000
             result.add(f"{label}: review run (wall)", wall, "s", target="≤ 60 s" if big else "",
                        met=wall <= 60 if big else None)  # fmt: skip
-            result.add(f"{label}: review run (CPU, the child's own)", cpu, "s", target="≤ 60 s" if big else "",
-                       met=cpu <= 60 if big else None)  # fmt: skip
+            result.add(f"{label}: review run (CPU, the child's own)", cpu, "s")
+            # SQLite: the reader process works beside the run (2 cores); both together are the run's CPU
+            result.add(f"{label}: reader process CPU", reader_cpu, "s")
+            total = cpu + reader_cpu
+            result.add(f"{label}: review run (CPU, run + reader)", total, "s", target="≤ 60 s" if big else "",
+                       met=total <= 60 if big else None)  # fmt: skip
             result.add(f"{label}: clients/s (wall)", n / wall, "clients/s")
             result.add(f"{label}: peak RSS", peak / GIB, "GiB", target="≤ 3 GiB", met=peak / GIB <= 3)
+            result.add(f"{label}: reader process peak RSS", reader_peak / GIB, "GiB",
+                       target="≤ 3 GiB with the run's", met=(peak + reader_peak) / GIB <= 3)  # fmt: skip
             result.params[f"{label} load average (1 min) before / after"] = (load0, load1)
     return result

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
+from contextlib import AbstractContextManager
 from decimal import Decimal
 from typing import Protocol, runtime_checkable
 
@@ -41,6 +42,20 @@ class ClientFilter(BaseModel):
     group_id: str | None = None
     limit: int = 100
     offset: int = 0
+
+
+class SnapshotReader(Protocol):
+    """Snapshots of one bulk read of the book (`CRMAdapter.snapshot_reader`)."""
+
+    def prefetch(self, chunks: Sequence[list[int]]) -> None:
+        """The client-id chunks that `snapshot` will be asked for next, in order (a hint to read ahead)."""
+        ...
+
+    def snapshot(
+        self, *, client_ids: list[int] | None = None, include: Collection[str] | None = None
+    ) -> BookSnapshot:
+        """As `CRMAdapter.snapshot` at the reader's as-of date."""
+        ...
 
 
 @runtime_checkable
@@ -95,6 +110,13 @@ class CRMAdapter(Protocol):
         include: Collection[str] | None = None,
     ) -> BookSnapshot:
         """The book (or some clients) as frames; `include` names the frames to read (others come empty)."""
+        ...
+
+    def snapshot_reader(
+        self, *, as_of: dt.date, history_months: int = 36
+    ) -> AbstractContextManager[SnapshotReader]:
+        """Snapshots of one bulk read (a review run): `with` it, then `.prefetch(chunks)` (the client-id chunks
+        to come, a hint) and `.snapshot(client_ids=..., include=...)` per chunk, as `snapshot` gives them."""
         ...
 
     # writes

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib.util
 import re
 import threading
-from collections.abc import Collection
+from collections import deque
+from collections.abc import Collection, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
 from decimal import Decimal
 
 import pandas as pd
@@ -39,10 +43,11 @@ from crm_adapter.models import (
     ReputationSignal,
     ReputationSignalRow,
 )
-from crm_adapter.protocol import ClientFilter, ClientMatch
+from crm_adapter.protocol import ClientFilter, ClientMatch, SnapshotReader
 from crm_adapter.snapshot import FRAMES, BookSnapshot
 from crm_adapter.sql.changes import ChangeCounter, bump_in
-from crm_adapter.sql.columnar import ArrowReader
+from crm_adapter.sql.columnar import ArrowReader, arrow_frame
+from crm_adapter.sql.reader_process import SqliteReaderProcess
 from kernel.errors import Conflict, InvalidInput, NotFound
 
 RANGE_READ_MIN_IDS = 500  # above this many client ids a snapshot selects their id range
@@ -71,6 +76,7 @@ class SqlCRMAdapter:
         self._records_version = -1
         # the bulk read path: Arrow batches from the database's ADBC driver when there is one (else the cursor)
         self._arrow: ArrowReader | None = ArrowReader.for_engine(engine)
+        self.reader_process = True  # `snapshot_reader` on a SQLite file: columns from a reader process
 
     @property
     def data_version(self) -> int:
@@ -301,106 +307,54 @@ class SqlCRMAdapter:
         history_months: int = 36,
         include: Collection[str] | None = None,
     ) -> BookSnapshot:
-        since = _months_before(as_of, history_months)
-        ids = None if client_ids is None else list(client_ids)
-        # Many densely packed ids (a review chunk): select the id range and keep the wanted ids in pandas.
-        # Binding tens of thousands of IN parameters per table cost SQLAlchemy ~0.8 s a chunk; a chunk of the
-        # sorted book is a whole range anyway, so the range reads no extra rows there. Sparse sets use IN.
-        by_range = (
-            ids is not None and len(ids) > RANGE_READ_MIN_IDS and max(ids) - min(ids) < 2 * len(ids)
-        )  # many ids, densely packed: the range reads at most about twice the rows wanted
-        wanted_ids = pd.Index(ids) if by_range else None
-        wanted = set(FRAMES if include is None else include)
-        unknown = wanted - set(FRAMES)
-        if unknown:
-            raise InvalidInput(f"unknown snapshot frames: {', '.join(sorted(unknown))}", field="include")
-
-        def frame(
-            table: type, date_cols: tuple[str, ...] = (), since_col: str | None = None, name: str = ""
-        ) -> pd.DataFrame:
-            cols, flags, numeric = [], [], []
-            for c in table.__table__.columns:  # type: ignore[attr-defined]
-                kind = c.type.__class__.__name__
-                if kind == "Boolean":  # the driver gives 0/1 on SQLite
-                    flags.append(c.name)
-                if kind == "Numeric":
-                    numeric.append(c.name)
-                    cols.append(cast(c, Float).label(c.name))
-                elif c.name in date_cols:  # ISO text, parsed below in one vectorised pass
-                    cols.append(cast(c, String).label(c.name))
-                else:
-                    cols.append(c)
-            stmt = select(*cols)
-            tbl = table.__table__  # type: ignore[attr-defined]
-            if name not in wanted:
-                stmt = stmt.where(literal(False))  # an empty frame with the right columns
-
-            def of_clients(column):  # type: ignore[no-untyped-def]
-                return column.between(min(ids), max(ids)) if by_range else column.in_(ids)  # type: ignore[arg-type, type-var]
-
-            if ids is not None and "client_id" in tbl.columns:
-                stmt = stmt.where(of_clients(tbl.c.client_id))
-            elif ids is not None and name in ("officers", "groups"):  # only what these clients refer to
-                ref = (
-                    ClientRow.__table__.c.officer_id if name == "officers" else ClientRow.__table__.c.group_id
-                )  # type: ignore[attr-defined]
-                key = tbl.c.officer_id if name == "officers" else tbl.c.group_id
-                stmt = stmt.where(key.in_(select(ref).where(of_clients(ClientRow.__table__.c.client_id))))  # type: ignore[attr-defined]
-            if since_col is not None:
-                stmt = stmt.where(table.__table__.c[since_col] >= since)  # type: ignore[attr-defined]
-            df = None
-            if arrow is not None:  # columnar: the driver's Arrow batches, no Python object per value
-                sql = str(stmt.compile(dialect=self.engine.dialect, compile_kwargs={"literal_binds": True}))
-                df = arrow.frame(arrow_conn, sql, date_cols)
-            if df is None:
-                with self.engine.connect() as conn:
-                    result = conn.execute(stmt)
-                    # the driver's rows as they are: no per-value SQLAlchemy processing (dates come as ISO text)
-                    df = pd.DataFrame.from_records(
-                        result.cursor.fetchall(), columns=list(result.keys()), coerce_float=True
-                    )
-            for b in flags:
-                df[b] = (
-                    df[b].astype(bool)
-                    if df[b].notna().all()
-                    else df[b].map(bool, na_action="ignore").astype(object)
-                )
-            for d in date_cols:
-                if df[d].dtype != "datetime64[s]":
-                    df[d] = pd.to_datetime(df[d], format="ISO8601").astype("datetime64[s]")
-            for n in numeric:  # float64 even when every value is NULL (else an object column of None)
-                if df[n].dtype != "float64":
-                    df[n] = pd.to_numeric(df[n]).astype("float64")
-            if wanted_ids is not None and "client_id" in df.columns:
-                inside = df["client_id"].isin(wanted_ids)
-                if not inside.all():
-                    df = df[inside].reset_index(drop=True)
-            return df
-
+        plan = _SnapshotPlan(as_of, client_ids, history_months, include)
         arrow = self._arrow
         arrow_conn = arrow.connect() if arrow is not None else None
         try:
-            return self._snapshot_frames(as_of, frame)
+            frames = {}
+            for q in plan.queries:
+                df = None
+                if arrow_conn is not None:  # columnar: the driver's Arrow batches, no Python object per value
+                    df = arrow_frame(ArrowReader.table(arrow_conn, self._sql(q.stmt)), q.date_cols)
+                    df = plan.empty(q) if df is None else df
+                if df is None:
+                    with self.engine.connect() as conn:
+                        result = conn.execute(q.stmt)
+                        # the driver's rows as they are: no per-value SQLAlchemy processing (dates come as ISO text)
+                        df = pd.DataFrame.from_records(
+                            result.cursor.fetchall(), columns=list(result.keys()), coerce_float=True
+                        )
+                frames[q.name] = plan.finish(q, df)
         finally:
             if arrow_conn is not None:
                 arrow_conn.close()
+        return self._book(as_of, frames)
 
-    def _snapshot_frames(self, as_of: dt.date, frame) -> BookSnapshot:  # type: ignore[no-untyped-def]
-        return BookSnapshot(
-            as_of=as_of,
-            reporting_currency=self.reporting_currency,
-            officers=frame(OfficerRow, name="officers"),
-            groups=frame(ClientGroupRow, name="groups"),
-            clients=frame(ClientRow, ("onboarded", "last_review_date", "default_date"), name="clients"),
-            facilities=frame(FacilityRow, ("opened", "maturity"), name="facilities"),
-            statements=frame(FinancialStatementRow, ("period_end",), name="statements"),
-            flows=frame(BankFlowRow, ("month",), "month", name="flows"),
-            repayments=frame(RepaymentEventRow, ("due_date", "paid_date"), "due_date", name="repayments"),
-            signals=frame(ReputationSignalRow, ("signal_date",), "signal_date", name="signals"),
-            covers=frame(InsuranceCoverRow, ("start_date", "expiry_date"), name="covers"),
-            contacts=frame(ContactLogRow, ("contact_date", "next_contact_date"), name="contacts"),
-            fx=frame(FxRateRow, ("rate_date",), name="fx"),
+    def _sql(self, stmt: Select) -> str:  # type: ignore[type-arg]
+        return str(stmt.compile(dialect=self.engine.dialect, compile_kwargs={"literal_binds": True}))
+
+    def _book(self, as_of: dt.date, frames: dict[str, pd.DataFrame]) -> BookSnapshot:
+        return BookSnapshot(as_of=as_of, reporting_currency=self.reporting_currency, **frames)
+
+    @contextmanager
+    def snapshot_reader(self, *, as_of: dt.date, history_months: int = 36) -> Iterator[SnapshotReader]:
+        """Snapshots for one bulk read (a review run). On a SQLite file with the ADBC driver, a reader process
+        reads them in columns inside one read transaction (one consistent state of the book for every
+        snapshot of the session), reading the next `prefetch`ed chunk while this process computes; else the
+        adapter's own `snapshot` per call."""
+        path = self.engine.url.database
+        columnar = (
+            self.reader_process
+            and self.engine.url.get_backend_name() == "sqlite"
+            and path not in (None, "", ":memory:")
+            and not self.engine.url.query.get("mode")
+            and importlib.util.find_spec("adbc_driver_sqlite") is not None
         )
+        if not columnar:
+            yield SqlSnapshotReader(self, as_of, history_months)
+            return
+        with SqliteReaderProcess(str(path)) as proc:
+            yield _ProcessSnapshotReader(self, as_of, history_months, proc)
 
     # --- writes --------------------------------------------------------------------------
     def add_note(
@@ -482,3 +436,178 @@ class SqlCRMAdapter:
             bump_in(conn, clients=[owner])
         self.mark_changed()
         return self.get_facility(facility_id)
+
+
+@dataclass
+class _FrameQuery:
+    name: str
+    stmt: Select  # type: ignore[type-arg]
+    date_cols: tuple[str, ...]
+    flags: list[str]
+    numeric: list[str]
+
+
+# frame name, table, date columns (ISO text on SQLite), the date column bounding the history read
+_FRAME_TABLES: tuple[tuple[str, type, tuple[str, ...], str | None], ...] = (
+    ("officers", OfficerRow, (), None),
+    ("groups", ClientGroupRow, (), None),
+    ("clients", ClientRow, ("onboarded", "last_review_date", "default_date"), None),
+    ("facilities", FacilityRow, ("opened", "maturity"), None),
+    ("statements", FinancialStatementRow, ("period_end",), None),
+    ("flows", BankFlowRow, ("month",), "month"),
+    ("repayments", RepaymentEventRow, ("due_date", "paid_date"), "due_date"),
+    ("signals", ReputationSignalRow, ("signal_date",), "signal_date"),
+    ("covers", InsuranceCoverRow, ("start_date", "expiry_date"), None),
+    ("contacts", ContactLogRow, ("contact_date", "next_contact_date"), None),
+    ("fx", FxRateRow, ("rate_date",), None),
+)
+
+
+class _SnapshotPlan:
+    """One snapshot's queries (one per frame) and how each result becomes the frame (both read paths)."""
+
+    def __init__(
+        self,
+        as_of: dt.date,
+        client_ids: list[int] | None,
+        history_months: int,
+        include: Collection[str] | None,
+    ) -> None:
+        since = _months_before(as_of, history_months)
+        ids = None if client_ids is None else list(client_ids)
+        # Many densely packed ids (a review chunk): select the id range and keep the wanted ids in pandas.
+        # Binding tens of thousands of IN parameters per table cost SQLAlchemy ~0.8 s a chunk; a chunk of the
+        # sorted book is a whole range anyway, so the range reads no extra rows there. Sparse sets use IN.
+        by_range = (
+            ids is not None and len(ids) > RANGE_READ_MIN_IDS and max(ids) - min(ids) < 2 * len(ids)
+        )  # many ids, densely packed: the range reads at most about twice the rows wanted
+        self.wanted_ids = pd.Index(ids) if by_range else None
+        wanted = set(FRAMES if include is None else include)
+        unknown = wanted - set(FRAMES)
+        if unknown:
+            raise InvalidInput(f"unknown snapshot frames: {', '.join(sorted(unknown))}", field="include")
+
+        def of_clients(column):  # type: ignore[no-untyped-def]
+            return column.between(min(ids), max(ids)) if by_range else column.in_(ids)  # type: ignore[arg-type, type-var]
+
+        self.queries: list[_FrameQuery] = []
+        for name, table, date_cols, since_col in _FRAME_TABLES:
+            cols, flags, numeric = [], [], []
+            for c in table.__table__.columns:  # type: ignore[attr-defined]
+                kind = c.type.__class__.__name__
+                if kind == "Boolean":  # the driver gives 0/1 on SQLite
+                    flags.append(c.name)
+                if kind == "Numeric":
+                    numeric.append(c.name)
+                    cols.append(cast(c, Float).label(c.name))
+                elif c.name in date_cols:  # ISO text, parsed below in one vectorised pass
+                    cols.append(cast(c, String).label(c.name))
+                else:
+                    cols.append(c)
+            stmt = select(*cols)
+            tbl = table.__table__  # type: ignore[attr-defined]
+            if name not in wanted:
+                stmt = stmt.where(literal(False))  # an empty frame with the right columns
+            if ids is not None and "client_id" in tbl.columns:
+                stmt = stmt.where(of_clients(tbl.c.client_id))
+            elif ids is not None and name in ("officers", "groups"):  # only what these clients refer to
+                ref = (
+                    ClientRow.__table__.c.officer_id if name == "officers" else ClientRow.__table__.c.group_id
+                )  # type: ignore[attr-defined]
+                key = tbl.c.officer_id if name == "officers" else tbl.c.group_id
+                stmt = stmt.where(key.in_(select(ref).where(of_clients(ClientRow.__table__.c.client_id))))  # type: ignore[attr-defined]
+            if since_col is not None:
+                stmt = stmt.where(tbl.c[since_col] >= since)
+            self.queries.append(_FrameQuery(name, stmt, date_cols, flags, numeric))
+
+    @staticmethod
+    def empty(q: _FrameQuery) -> pd.DataFrame:
+        """No rows: the frame the cursor path builds from an empty result."""
+        return pd.DataFrame.from_records(
+            [], columns=[c.name for c in q.stmt.selected_columns], coerce_float=True
+        )
+
+    def finish(self, q: _FrameQuery, df: pd.DataFrame) -> pd.DataFrame:
+        for b in q.flags:
+            df[b] = (
+                df[b].astype(bool)
+                if df[b].notna().all()
+                else df[b].map(bool, na_action="ignore").astype(object)
+            )
+        for d in q.date_cols:
+            if df[d].dtype != "datetime64[s]":
+                df[d] = pd.to_datetime(df[d], format="ISO8601").astype("datetime64[s]")
+        for n in q.numeric:  # float64 even when every value is NULL (else an object column of None)
+            if df[n].dtype != "float64":
+                df[n] = pd.to_numeric(df[n]).astype("float64")
+        if self.wanted_ids is not None and "client_id" in df.columns:
+            inside = df["client_id"].isin(self.wanted_ids)
+            if not inside.all():
+                df = df[inside].reset_index(drop=True)
+        return df
+
+
+class SqlSnapshotReader:
+    """Snapshots of one bulk read, one `snapshot` call each (the adapter's own read per call)."""
+
+    def __init__(self, adapter: SqlCRMAdapter, as_of: dt.date, history_months: int) -> None:
+        self.adapter, self.as_of, self.history_months = adapter, as_of, history_months
+
+    def prefetch(self, chunks: Sequence[list[int]]) -> None:
+        """The client-id chunks that `snapshot` will be asked for next, in order (a hint)."""
+
+    def snapshot(
+        self, *, client_ids: list[int] | None = None, include: Collection[str] | None = None
+    ) -> BookSnapshot:
+        return self.adapter.snapshot(as_of=self.as_of, client_ids=client_ids, history_months=self.history_months,
+                                     include=include)  # fmt: skip
+
+
+class _ProcessSnapshotReader(SqlSnapshotReader):
+    """Snapshots read by a reader process, one prefetched chunk ahead of the one being computed."""
+
+    AHEAD = 1  # chunks queued beyond the one asked for: each is ~100 MiB of Arrow at 25k clients
+
+    def __init__(self, adapter: SqlCRMAdapter, as_of: dt.date, history_months: int,
+                 proc: SqliteReaderProcess) -> None:  # fmt: skip
+        super().__init__(adapter, as_of, history_months)
+        self.proc = proc
+        self._planned: deque[list[int]] = deque()
+        self._queued: deque[tuple[tuple[int, ...] | None, _SnapshotPlan]] = deque()
+
+    def prefetch(self, chunks: Sequence[list[int]]) -> None:
+        self._planned.extend(list(c) for c in chunks)
+        self._queue(self.AHEAD + 1)
+
+    def _queue(self, depth: int) -> None:
+        while self._planned and len(self._queued) < depth:
+            ids = self._planned.popleft()
+            self._submit(tuple(ids), _SnapshotPlan(self.as_of, ids, self.history_months, None))
+
+    def _submit(self, key: tuple[int, ...] | None, plan: _SnapshotPlan) -> None:
+        self.proc.submit(
+            [self.adapter._sql(q.stmt) for q in plan.queries], [q.date_cols for q in plan.queries]
+        )
+        self._queued.append((key, plan))
+
+    def _collect(self, plan: _SnapshotPlan) -> dict[str, pd.DataFrame]:
+        frames = {}
+        for q in plan.queries:
+            df = arrow_frame(self.proc.result(), q.date_cols)
+            frames[q.name] = plan.finish(q, plan.empty(q) if df is None else df)
+        return frames
+
+    def snapshot(
+        self, *, client_ids: list[int] | None = None, include: Collection[str] | None = None
+    ) -> BookSnapshot:
+        key = None if client_ids is None else tuple(client_ids)
+        if include is not None or not self._queued or self._queued[0][0] != key:
+            while self._queued:  # not the planned order: answers come in order, drop the queued ones
+                self._collect(self._queued.popleft()[1])
+            self._planned.clear()
+            self._submit(key, _SnapshotPlan(self.as_of, client_ids, self.history_months, include))
+        _, plan = self._queued[0]
+        self._queue(self.AHEAD + 1)  # the next chunk is read while this one is computed
+        frames = self._collect(plan)
+        self._queued.popleft()
+        return self.adapter._book(self.as_of, frames)

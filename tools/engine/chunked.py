@@ -18,7 +18,7 @@ from dataclasses import fields
 
 import pandas as pd
 
-from crm_adapter.snapshot import BookSnapshot
+from crm_adapter.snapshot import FRAMES, BookSnapshot
 from tools.engine.concentration import BookExposure
 from tools.engine.features import AnalysisFrames
 from tools.engine.portfolio import PortfolioAssessment
@@ -51,12 +51,17 @@ def assess_in_chunks(
     assess_chunk: Callable[[list[int]], PortfolioAssessment],
     *,
     chunk_clients: int = CHUNK_CLIENTS,
+    prefetch: Callable[[list[list[int]]], None] | None = None,
 ) -> PortfolioAssessment:
-    """Assess `client_ids` chunk by chunk (`assess_chunk(ids)` reads and assesses one chunk)."""
+    """Assess `client_ids` chunk by chunk (`assess_chunk(ids)` reads and assesses one chunk); `prefetch` is
+    told every chunk's ids first, so a reader can read chunk k+1 while chunk k is assessed."""
     parts: list[PortfolioAssessment] = []
     ids = list(client_ids)
-    for start in range(0, len(ids), chunk_clients):
-        pa = assess_chunk(ids[start : start + chunk_clients])
+    chunks = [ids[start : start + chunk_clients] for start in range(0, len(ids), chunk_clients)]
+    if prefetch is not None:
+        prefetch(chunks)
+    for chunk_ids in chunks:
+        pa = assess_chunk(chunk_ids)
         # Trim before the next chunk is read. `.copy()`: under pandas' copy-on-write a column selection is a
         # view that keeps the whole parent block (every column of that dtype) alive.
         for key, columns in REVIEW_COLUMNS.items():
@@ -64,9 +69,21 @@ def assess_in_chunks(
             setattr(owner, name, getattr(owner, name)[list(columns)].copy())
         for name in ROW_FRAMES:
             setattr(pa.frames, name, getattr(pa.frames, name).iloc[:0].copy())
-        pa.snapshot = pa.snapshot.subset([])
+        pa.snapshot = _emptied(pa.snapshot)
         parts.append(pa)
     return _combine(parts, whole if len(ids) == whole.n_clients else whole.subset(ids), book)
+
+
+def _emptied(snapshot: BookSnapshot) -> BookSnapshot:
+    """`snapshot.subset([])` without a pass over each frame: the per-client frames keep their columns, no rows."""
+    frames = {}
+    for name in FRAMES:
+        df: pd.DataFrame = getattr(snapshot, name)
+        # a take, not a slice: an empty slice (and its .copy(), for Arrow-backed strings) still holds the
+        # chunk's buffers
+        frames[name] = df.iloc[[]].reset_index(drop=True) if "client_id" in df.columns else df
+    return BookSnapshot(as_of=snapshot.as_of, reporting_currency=snapshot.reporting_currency,
+                        meta=dict(snapshot.meta), **frames)  # fmt: skip
 
 
 def _concat(frames: list[pd.DataFrame | pd.Series]) -> pd.DataFrame | pd.Series:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import math
 import uuid
 
 import numpy as np
@@ -120,40 +119,55 @@ def _only(df: pd.DataFrame, client_ids: list[int] | None) -> pd.DataFrame:
     return df[df["client_id"].isin(pd.Index(client_ids))]
 
 
-def _json_number(v: float) -> str:
-    return repr(v) if math.isfinite(v) else "null"  # repr round-trips a float exactly
+def _json_numbers(values: pd.Series) -> list[str]:
+    """Each float as JSON: repr (round-trips the float exactly), null for NaN and infinities."""
+    arr = values.astype("float64").to_numpy()
+    # each distinct float formatted once (thresholds, day counts and ratios repeat); by bit pattern, so -0.0
+    # keeps its sign
+    bits, where = np.unique(arr.view(np.int64), return_inverse=True)
+    distinct = bits.view(np.float64)
+    text = np.array([repr(v) for v in distinct.tolist()] or [""], dtype=object)
+    text[~np.isfinite(distinct)] = "null"
+    return text[where].tolist()  # type: ignore[no-any-return]
+
+
+def _json_days(dates: pd.Series) -> list[str]:
+    days = np.datetime_as_string(pd.to_datetime(dates).to_numpy().astype("datetime64[D]"), unit="D")
+    return ["null" if d == "NaT" else f'"{d}"' for d in days.tolist()]
 
 
 def warnings_json(w: pd.DataFrame) -> pd.Series:
     """Per client id: the JSON list of its warnings, as codes and numbers (no message text).
 
-    One f-string per warning and a single join of the whole batch, split at the clients' ends (no json.dumps and
-    no Python call per client). The adverse-signal row's summary (CRM text) is kept as its message.
+    Column-wise: each column's JSON text in one pass (numbers by repr, dates by NumPy), then one f-string
+    per warning in client order and a single join of the whole batch, split at the clients' ends (no
+    json.dumps and no Python call per client). The adverse-signal row's summary (CRM text) is kept as its
+    message.
     """
     if not len(w):
         return pd.Series(dtype=object)
-    dates = pd.to_datetime(w["date"])
-    days = [
-        f'"{d}"' if isinstance(d, str) else "null"
-        for d in dates.dt.strftime("%Y-%m-%d").astype(object).tolist()
-    ]
-    texts = w["message"].tolist() if "message" in w.columns else [None] * len(w)
-    rows = [
-        f'{{"indicator":"{i}","level":"{lv}","value":{_json_number(v)},"threshold":{_json_number(t)},"date":{d}'
-        + (f',"message":{json.dumps(m)}}}' if isinstance(m, str) else "}")
-        for i, lv, v, t, d, m in zip(w["indicator"].tolist(), w["level"].tolist(), w["value"].astype("float64").tolist(),
-                                     w["threshold"].astype("float64").tolist(), days, texts, strict=True)
-    ]  # fmt: skip
     cid = w["client_id"].to_numpy()
     order = np.argsort(cid, kind="stable")  # a client's warnings stay in their order (worst first)
+    w = w.iloc[order] if (order[1:] < order[:-1]).any() else w
     cid = cid[order]
     last = np.append(cid[1:] != cid[:-1], True)  # the last row of each client
-    # one join for the batch, split at the clients' ends (record separator: JSON escapes it in text)
+    ends = ["]\x1e" if end else "," for end in last.tolist()]  # record separator: JSON escapes it in text
+    tails = ["}"] * len(w)
+    if "message" in w.columns:
+        messages = w["message"]
+        for i in np.flatnonzero(messages.notna().to_numpy()).tolist():
+            if isinstance(m := messages.iat[i], str):
+                tails[i] = f',"message":{json.dumps(m)}}}'
     joined = "".join(
-        rows[i] + ("]\x1e" if end else ",") for i, end in zip(order.tolist(), last.tolist(), strict=True)
-    )
+        [
+            f'{{"indicator":"{i}","level":"{lv}","value":{v},"threshold":{t},"date":{d}{tail}{end}'
+            for i, lv, v, t, d, tail, end in zip(w["indicator"].tolist(), w["level"].tolist(),
+                                                 _json_numbers(w["value"]), _json_numbers(w["threshold"]),
+                                                 _json_days(w["date"]), tails, ends, strict=True)
+        ]
+    )  # fmt: skip
     first = np.flatnonzero(np.insert(last[:-1], 0, True))
-    return pd.Series(["[" + x for x in joined.split("\x1e")[:-1]], index=cid[first])
+    return pd.Series(["[" + x for x in joined.split("\x1e")[:-1]], index=cid[first], dtype=object)
 
 
 class ReviewRunStore:

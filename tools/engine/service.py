@@ -332,18 +332,24 @@ class CreditEngine:
                     chunk_clients: int = CHUNK_CLIENTS) -> PortfolioAssessment:  # fmt: skip
         """The whole book (or these officers' clients) read and assessed in client chunks (no scope check:
         the review run's caller is the shell). Same results as one `assess_portfolio` over the book."""
-        whole = self._whole_book(as_of)
-        book = self.book_exposure(whole)
-        # in `book` now; `.copy()` so the empty frames do not keep the full ones alive (copy-on-write views)
-        whole.facilities, whole.covers = whole.facilities.iloc[:0].copy(), whole.covers.iloc[:0].copy()
-        c = whole.clients
-        ids = c["client_id"] if officer_ids is None else c.loc[c["officer_id"].isin(officer_ids), "client_id"]
+        with self.adapter.snapshot_reader(as_of=as_of) as reader:  # one read of the book (SQLite: a process)
+            whole = reader.snapshot(include=BOOK_EXPOSURE_FRAMES)
+            book = self.book_exposure(whole)
+            # in `book` now; `.copy()` so the empty frames do not keep the full ones alive (copy-on-write views)
+            whole.facilities, whole.covers = whole.facilities.iloc[:0].copy(), whole.covers.iloc[:0].copy()
+            c = whole.clients
+            ids = (
+                c["client_id"]
+                if officer_ids is None
+                else c.loc[c["officer_id"].isin(officer_ids), "client_id"]
+            )
 
-        def chunk(chunk_ids: list[int]) -> PortfolioAssessment:
-            return self.assess_portfolio(self.adapter.snapshot(as_of=as_of, client_ids=chunk_ids), book=book)
+            def chunk(chunk_ids: list[int]) -> PortfolioAssessment:
+                return self.assess_portfolio(reader.snapshot(client_ids=chunk_ids), book=book)
 
-        # sorted, so each chunk is a contiguous id range (the snapshot reads it by range)
-        return assess_in_chunks(whole, book, sorted(ids.tolist()), chunk, chunk_clients=chunk_clients)
+            # sorted, so each chunk is a contiguous id range (the snapshot reads it by range)
+            return assess_in_chunks(whole, book, sorted(ids.tolist()), chunk, chunk_clients=chunk_clients,
+                                    prefetch=reader.prefetch)  # fmt: skip
 
     def scoped_snapshot(self, actor: Actor, *, as_of: dt.date) -> tuple[BookSnapshot, BookExposure | None]:
         """The actor's slice of the book (and the whole book's exposure when it is a slice)."""

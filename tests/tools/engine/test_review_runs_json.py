@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import math
 
 import numpy as np
 import pandas as pd
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tools.engine.review_runs import warnings_json
 
@@ -39,3 +42,44 @@ def test_warnings_json_per_client_in_order() -> None:
 
 def test_no_warnings() -> None:
     assert warnings_json(pd.DataFrame({"client_id": np.array([], dtype=int)})).empty
+
+
+floats = st.floats(allow_nan=True, allow_infinity=True) | st.sampled_from([0.0, -0.0, 3.0, 0.1 + 0.2])
+warning = st.tuples(
+    st.integers(1, 6),  # client id: few, so clients have several warnings
+    st.sampled_from(["new_past_due", "adverse_signal", "high_utilisation"]),
+    st.sampled_from(["red", "amber"]),
+    floats,
+    floats,
+    st.none() | st.dates(dt.date(1990, 1, 1), dt.date(2100, 12, 31)),
+    st.none() | st.text(max_size=12),
+)
+
+
+@given(st.lists(warning, min_size=1, max_size=40))
+def test_warnings_json_is_each_clients_warnings_in_order(rows) -> None:  # type: ignore[no-untyped-def]
+    """Against the plain reference: per client, its rows in order, numbers exact (NaN/inf → null), dates ISO."""
+    w = pd.DataFrame(
+        rows, columns=["client_id", "indicator", "level", "value", "threshold", "date", "message"]
+    )
+    w["date"] = pd.to_datetime(w["date"])
+    out = warnings_json(w)
+
+    def number(v: float) -> float | None:
+        return v if math.isfinite(v) else None
+
+    expected: dict[int, list[dict]] = {}
+    for cid, ind, lv, v, t, d, m in rows:
+        item = {"indicator": ind, "level": lv, "value": number(v), "threshold": number(t),
+                "date": None if d is None else d.isoformat()}  # fmt: skip
+        if m is not None:
+            item["message"] = m
+        expected.setdefault(cid, []).append(item)
+    assert out.index.tolist() == sorted(expected)
+    for cid, items in expected.items():
+        got = json.loads(out[cid])
+        assert got == items
+        for g, e in zip(got, items, strict=True):  # -0.0 == 0.0: the sign is kept too
+            for key in ("value", "threshold"):
+                if e[key] is not None:
+                    assert math.copysign(1, g[key]) == math.copysign(1, e[key])
