@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from bot.assistant import Assistant
 from bot.brains.offline.brain import OfflineBrain
 from bot.conversations import ConversationStore
 from bot.render_text import render_markdown, render_plain
+from crm_adapter.protocol import ClientFilter
 
 
 def test_done_criterion_utilisation_and_review_match_the_engine(assistant, anna, book) -> None:  # type: ignore[no-untyped-def]
@@ -26,6 +29,36 @@ def test_other_teams_client_is_not_found(assistant, anna) -> None:  # type: igno
     assert [c.outcome for c in reply.tool_calls] == ["not_found"]
     assert "client 1002 not found" in reply.text and "portfolio" not in reply.text
     assert not reply.figures
+
+
+def test_another_teams_name_is_not_answered_with_a_weaker_match_of_my_own(assistant, anna, book) -> None:  # type: ignore[no-untyped-def]
+    # rm.anna's scope holds "Quantum Contractors Holdings" and "Nova Trading Inc"; "Jade Contractors Group" and
+    # "Nova Construction SA" are other teams' clients (seed-7 demo book): to her, names that do not exist.
+    names = {c.client_id: c.name for c in book.adapter.list_clients(ClientFilter(limit=1000))}
+    assert names[1011] == "Jade Contractors Group" and names[1021] == "Nova Construction SA"
+    for i, q in enumerate(["rating of Jade Contractors", "how much do we have out to Nova Construction SA"]):
+        reply = assistant.answer(anna, f"scope-{i}", q)
+        assert not reply.figures and {c.name for c in reply.tool_calls} <= {"find_clients"}, reply.text
+        assert "no client called" in reply.text and "concentration" not in reply.text.lower()
+        assert "1011" not in reply.text and "1021" not in reply.text
+
+
+def test_my_requests_are_listed_with_their_status_not_my_queue(assistant, anna, toolbox) -> None:  # type: ignore[no-untyped-def]
+    fake = toolbox._approvals()
+    fake.raised.clear()
+    fake.raised["k1"] = {"request_id": "R1", "status": "approved", "kind": "increase", "client_id": 1013,
+                         "client_name": "Titan Distribution Co", "new_limit": Decimal("5000000")}  # fmt: skip
+    fake.raised["k2"] = {"request_id": "R2", "status": "pending", "kind": "increase", "client_id": 1003,
+                         "client_name": "Globex Trading", "new_limit": Decimal("300000")}  # fmt: skip
+    one = assistant.answer(anna, "mine-1", "did my increase for Titan Distribution go through?")
+    assert [c.name for c in one.tool_calls] == ["my_pending_approvals"]
+    assert "R1" in one.text and "R2" not in one.text and "Raised by you: 1." in one.text
+    assert "Awaiting your decision" not in one.text
+    zh = assistant.answer(anna, "mine-2", "我提交的申请现在什么情况")
+    assert "您提交的申请：2 项。" in zh.text and "R1" in zh.text and "R2" in zh.text
+    queue = assistant.answer(anna, "mine-3", "what's waiting for my approval")
+    assert "Awaiting your decision: 0." in queue.text
+    fake.raised.clear()
 
 
 def test_acme_is_ambiguous_for_a_book_wide_actor(assistant, risk) -> None:  # type: ignore[no-untyped-def]

@@ -96,9 +96,11 @@ class OfflineBrain:
             clients = self.toolbox.adapter.list_clients(ClientFilter(limit=1_000_000))
             self._names = (now, [(c.client_id, c.name, c.officer_id) for c in clients])
         scope = scope_officer_ids(actor, self.toolbox.adapter)
-        # Only names in the actor's scope: another team's client is, to this actor, a name that does not exist.
-        return NameIndex([IndexedClient(cid, name, True)
-                          for cid, name, officer in self._names[1] if scope is None or officer in scope])  # fmt: skip
+        # Every name of the book, marked in or out of the actor's scope: another team's client is, to this actor,
+        # a name that does not exist (find_client never resolves or lists it), but it must still out-match a
+        # weaker partial match in the scope ("Nova Construction SA" is not the actor's "Nova Trading Inc").
+        return NameIndex([IndexedClient(cid, name, scope is None or officer in scope)
+                          for cid, name, officer in self._names[1]])  # fmt: skip
 
     def _facility_client(self, facility_id: str) -> int | None:
         try:
@@ -274,10 +276,11 @@ class OfflineBrain:
             case Intent.RAISE:
                 self._prepare(turn, p, name)
             case Intent.APPROVAL_STATUS:
-                if p.request_id is None:
-                    turn.say([t.t("approvals.which", lang)])
-                elif (r := turn.call("approval_status", request_id=p.request_id)) is not None:
-                    turn.say(t.approval_status(r, lang))
+                if p.request_id is not None:
+                    if (r := turn.call("approval_status", request_id=p.request_id)) is not None:
+                        turn.say(t.approval_status(r, lang))
+                elif (r := turn.call("my_pending_approvals")) is not None:  # "my requests": the ones I raised
+                    turn.say(t.my_requests(r, cid, name, lang))
             case Intent.PENDING:
                 if (r := turn.call("my_pending_approvals")) is not None:
                     turn.say(t.approvals(r, lang))

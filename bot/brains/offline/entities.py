@@ -150,10 +150,14 @@ def find_client(text: str, index: NameIndex) -> ClientMention | None:
     top = [c for c in index.clients if scores.get(c.client_id) == best]
     own = [c for c in top if c.in_scope]
     said_words = " ".join(w for w in words if w in matched_words or w in GENERIC_NAME_WORDS)
-    if len(own or top) == 1:  # one name outside the scope: the tool answers "outside your portfolio"
-        return ClientMention(client_id=(own or top)[0].client_id, said=said_words)
-    if not own:  # several names the actor may not see are never listed (that would enumerate the book)
-        return ClientMention(unknown=said_words or " ".join(words))
+    if not own:  # the best match is a name the actor may not see: to them it is a name that does not exist
+        # (never listed, never resolved to its id, and never to a weaker match in the scope: "Jade
+        # Contractors" is not the actor's "Quantum Contractors")
+        named = [w for w in words_of(text) if w in matched_words or (w not in STOPWORDS and (
+                 w in GENERIC_NAME_WORDS or w in index._dimension[top[0].client_id]))]  # fmt: skip
+        return ClientMention(unknown=" ".join(dict.fromkeys(named)) or " ".join(words))
+    if len(own) == 1:
+        return ClientMention(client_id=own[0].client_id, said=said_words)
     return ClientMention(candidates=tuple(sorted(own, key=lambda c: c.name)), said=said_words)
 
 

@@ -7,7 +7,8 @@ an earlier round; "dev" is measured while developing.
 None of them is trained or tuned on; their labels (intent, client id, amount, the
 conversation before) are written by hand in the files. A question counts as right when the plan's first
 intent is the labelled one (and every labelled intent is there), the client is the labelled one (none for
-book-level questions) and the amount is the labelled one. Used by `make bench` and by the accuracy test.
+book-level questions, and none for a client outside the actor's scope: to them a name that does not exist)
+and the amount is the labelled one. Used by `make bench` and by the accuracy test.
 """
 
 from __future__ import annotations
@@ -94,7 +95,9 @@ def judge(case: Case, index: NameIndex, *, as_of: dt.date,
     intent_ok = got[0] == case.intents[0] and set(case.intents) <= set(got)
     if case.intents[0] == Intent.LIMIT.value and Intent.RAISE.value in got:
         intent_ok = False  # advice must never prepare a request
-    client_ok = p.client_id == case.client
+    # a client outside the actor's scope is, to them, a name that does not exist: right is naming no client
+    labelled = index.by_id(case.client) if case.client is not None else None
+    client_ok = p.client_id == (case.client if labelled is None or labelled.in_scope else None)
     # the amount counts where the question is about one (a policy question may name "10 million")
     amount_ok = p.amount == case.amount or case.intents[0] not in _AMOUNT_INTENTS
     reading = got[0]

@@ -160,6 +160,15 @@ _TO_CLIENT = {"high_utilisation": "exposure", "insurance_expiring": "insurance",
 _TO_BOOK = {"review_status": "reviews_due", "contact": "contacts_due", "early_warnings": "watchlist"}
 
 
+# The asker's own requests ("where is my increase for Titan", "requests I submitted", "我提交的申请"), as against
+# the ones waiting for the asker's decision ("what's waiting for my approval", "待我审批").
+_MY_REQUESTS = re.compile(
+    r"(?i)\bmy\s+(?:\w+\s+){0,3}(?:requests?|increases?|applications?|submissions?)\b"
+    r"|\bI\s+(?:have\s+|had\s+)?(?:submitted|raised|filed|sent|put\s+in)\b"
+    r"|我(?:的|提交的?|报的?|发起的?|申请的?|给)[^，。？?]{0,12}申请|我(?:提交|报|发起)的"
+)
+
+
 def _folds(client_named: bool, has_client: bool, book_level: bool, dimension: str | None,
            amount: Decimal | None) -> dict[str, str]:  # fmt: skip
     """Which readings the slots rule out, and the reading each one's weight goes to."""
@@ -215,8 +224,14 @@ def plan(text: str, index: NameIndex, state: ConversationState, *, as_of: dt.dat
     mention = find_client(text, index)
     amount = find_amount(text)
     named_client = index.by_id(mention.client_id) if mention is not None and mention.client_id else None
-    # a word is one slot: the "wholesale" of "Orion Wholesale" names the client, not the sector
-    dimension, bucket = find_dimension(without_name(text, named_client.name if named_client else None))
+    # a word is one slot: the "wholesale" of "Orion Wholesale" names the client, not the sector, and the
+    # "construction" of a name the actor may not see ("Nova Construction SA") names that name
+    unseen = (
+        mention.unknown
+        if mention is not None and mention.unknown and _looks_like_name(text, mention.unknown)
+        else None
+    )
+    dimension, bucket = find_dimension(without_name(text, named_client.name if named_client else unseen))
     p = Plan(intents=[], mention=mention, amount=amount[0] if amount else None,
              period=find_period_any(text, as_of=as_of), request_id=find_request_id(text),
              facility_id=find_facility(text), dimension=dimension, bucket=bucket,
@@ -281,8 +296,8 @@ def plan(text: str, index: NameIndex, state: ConversationState, *, as_of: dt.dat
                 continue
             elif intent is Intent.FIND_CLIENT and mention is not None and (mention.said or "").isdigit():
                 intent = Intent.PROFILE
-            elif intent is Intent.PENDING and p.request_id is not None:
-                intent = Intent.APPROVAL_STATUS
+            elif intent is Intent.PENDING and (p.request_id is not None or _MY_REQUESTS.search(text)):
+                intent = Intent.APPROVAL_STATUS  # one request by id, or the requests the asker raised
             elif intent is Intent.RAISE and _ADVICE.search(text):
                 intent = Intent.LIMIT
             elif intent is Intent.CONCENTRATION and named_client is not None and dimension is None:

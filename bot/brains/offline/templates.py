@@ -566,5 +566,16 @@ def approvals(r: ApprovalList, lang: Language) -> list[str]:
     return _rows(lines, min(len(r.raised_by_me), MAX_ROWS), len(r.raised_by_me), lang)
 
 
+def my_requests(r: ApprovalList, client_id: int | None, name: str | None, lang: Language) -> list[str]:
+    """The requests the asker raised, newest first, each with its status (one client's when one is named)."""
+    mine = [x for x in r.raised_by_me if client_id is None or x.get("client_id") == client_id]
+    if not mine:
+        return [t("approvals.mine_none_client", lang, name=name) if client_id is not None
+                else t("approvals.mine_none", lang)]  # fmt: skip
+    lines = [t("approvals.mine", lang, count=len(mine))]
+    lines += [_request_line(x, lang) for x in mine[:MAX_ROWS]]
+    return _rows(lines, min(len(mine), MAX_ROWS), len(mine), lang)
+
+
 def approval_status(r: ApprovalStatus, lang: Language) -> list[str]:
     return [t("approvals.status", lang), _request_line(r.request, lang)]
