@@ -66,12 +66,19 @@ def test_offline_assistant_never_resolves_another_teams_name(demo_container) -> 
     """'ACME Logistics' (team South) is, to Anna (team North), a name that does not exist: the offline brain
     answers as it would for a made-up name, never with 1002 or "outside your portfolio"."""
     from bot.brains.offline.brain import OfflineBrain
+    from bot.brains.offline.entities import find_client
 
     brain = OfflineBrain(_toolbox(demo_container))
     index = brain._index(demo_container.actor("rm.anna"))
-    assert index.by_id(1002) is None and index.by_id(1001) is not None
+    # the index knows the name (so it out-matches Anna's own weaker "ACME Holdings"), marked out of her scope
+    assert not index.by_id(1002).in_scope and index.by_id(1001).in_scope  # type: ignore[union-attr]
+    found = find_client("ACME Logistics exposure", index)
+    assert found is not None and found.client_id is None and not found.candidates
+    assert (
+        found.unknown == "acme logistics"
+    )  # the words of a made-up name: no id, no "outside your portfolio"
     risk_index = brain._index(demo_container.actor("risk.lee"))
-    assert risk_index.by_id(1002) is not None
+    assert find_client("ACME Logistics exposure", risk_index).client_id == 1002  # type: ignore[union-attr]
 
 
 def test_slack_commands_and_refusals_are_audited(slack) -> None:  # type: ignore[no-untyped-def]

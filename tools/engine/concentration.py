@@ -9,7 +9,7 @@ capital C, x ≤ s_c·C − S_o.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import numpy as np
 import pandas as pd
@@ -18,8 +18,19 @@ from tools.engine.frames import id_strings
 from tools.engine.segments import Segments
 from tools.policy.schema import Policy, ShareLimit
 
-if TYPE_CHECKING:
-    from tools.engine.aggregates import BookAggregates
+
+class BookBase(Protocol):
+    """The book-wide denominators a slice is measured against (`tools.engine.aggregates.BookAggregates`, which
+    builds itself from a whole-book `BookExposure`: this module does not import it)."""
+
+    @property
+    def total(self) -> float: ...
+    @property
+    def sums(self) -> dict[str, pd.Series]: ...
+    @property
+    def hhi(self) -> dict[str, float]: ...
+    def with_change(self, buckets: dict[str, str], delta: float) -> BookBase: ...
+
 
 DIMENSIONS = ("industry", "region", "size_segment", "group", "single_name")
 # Sector dimensions are shared by many clients: a bucket over its cap is a portfolio finding that stops
@@ -39,7 +50,7 @@ class BookExposure:
 
     frame: pd.DataFrame  # index client_id: total_limit, industry, region, size_segment, group, single_name,
     # officer_id
-    base: BookAggregates | None = None
+    base: BookBase | None = None
     # Whole-book aggregates are computed once per instance (the engine caches the instance per as-of date).
     _memo: dict[object, object] = field(default_factory=dict, compare=False, repr=False)
 
