@@ -234,3 +234,13 @@ def test_confidence_is_a_softmax_of_the_class_scores() -> None:
 
     probs = calibrated(np.array([[0.0, math.log(3.0)], [2.0, 2.0]]))
     assert probs.ravel().tolist() == pytest.approx([0.25, 0.75, 0.5, 0.5])
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_every_reading_the_brain_may_offer_has_words_in_both_languages(lang: str) -> None:
+    # a clarifying question lists the likely readings by name (brain.py: "reading.<intent>")
+    from bot.brains.offline import templates
+    from bot.brains.offline.intents import Intent
+
+    for intent in Intent:
+        assert templates.t(f"reading.{intent.value}", lang).strip(), intent  # raises MissingMessage if absent
