@@ -69,12 +69,20 @@ def _end_to_end(c, actor) -> tuple[int, int, int, int]:  # type: ignore[no-untyp
     return zh_total, zh_ok, unsupported, carded
 
 
+# What the current blind split scored when it was first scored, before anything was changed after it (round 2,
+# 2026-12-03); empty again when the next round's unseen split is put in.
+BLIND_FIRST_SCORE = {"en": "249/274 = 90.9%", "zh": "254/286 = 88.8%"}
+
+
 def _report(result: BenchResult, lang: str, s: Score, split: str) -> None:
     if split != "blind":  # looked at while developing: reported, not held to the target
         result.add(f"{split} accuracy {lang}", s.accuracy * 100, "%")
         return
     result.add(f"blind accuracy {lang}", s.accuracy * 100, "%", target=f"≥ {TARGETS[lang]:.0%}",
                met=s.accuracy >= TARGETS[lang])  # fmt: skip
+    if first := BLIND_FIRST_SCORE.get(lang):
+        result.notes.append(f"{lang}: this blind split was scored blind once at {first}; fixes its misses showed "
+                            "followed, so the figure above is on a seen split (docs/assistant.md)")  # fmt: skip
     result.notes.append(f"{lang}: {s.right} of {s.total} right; per intent (right/total):")
     result.notes.append(
         "    " + ", ".join(f"{intent} {r}/{n}" for intent, (r, n) in sorted(s.per_intent.items()))
