@@ -6,20 +6,27 @@ posted in the thread as an ephemeral message only the asker sees; the channel's 
 be from other teams, or not officers at all) see the question, never the answer. DMs are private.
 
 A long answer is several messages (the last keeps the sources and the buttons); nothing is cut. In a DM
-the "Working…" placeholder becomes the first message, or is deleted when the answer fails. In a channel
-no placeholder is posted (an ephemeral message cannot be removed by the app).
+the "Working…" placeholder becomes the first message, or is deleted when the answer fails. While a model
+writes the answer (`assistant.streams`), the placeholder shows the checked text so far, at most once per
+`STREAM_INTERVAL_S` (Slack's chat.update rate); the finished reply then replaces it. In a channel no
+placeholder is posted (an ephemeral message cannot be removed by the app).
 """
 
 from __future__ import annotations
 
+import logging
 import re
+import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from slack_bolt import App, Assistant, BoltContext, Say, SetStatus, SetSuggestedPrompts
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 
 from bot.slack import blocks
 from bot.slack.identity import require_actor
+from bot.slack.mrkdwn import to_mrkdwn
 from bot.slack.safety import never_raises
 from bot.slack.store import store_value
 from kernel.catalogue import detect_language
@@ -52,6 +59,39 @@ def render(container: Container, actor: Actor, reply: Reply, lang: str) -> list[
     return blocks.reply_messages(reply, lang, action_ids=ids)
 
 
+log = logging.getLogger(__name__)
+
+STREAM_INTERVAL_S = 1.0  # chat.update is about one call a second per message (Slack's Tier 3)
+STREAM_MAX_CHARS = 3_000  # the growing text shown; the finished reply is split into messages, never cut
+
+
+class ThreadStream:
+    """The answer growing in the "working…" message while the model writes it (the assistant passes only
+    text that passed its checks). An update that fails is logged and skipped: the finished reply follows."""
+
+    def __init__(self, client: WebClient, *, channel: str, ts: str,
+                 clock: Callable[[], float] = time.monotonic) -> None:  # fmt: skip
+        self._client, self._channel, self._ts, self._clock = client, channel, ts, clock
+        self._last = clock()
+        self.text = ""
+        self.updates = 0
+
+    def __call__(self, delta: str) -> None:
+        self.text += delta
+        now = self._clock()
+        if now - self._last < STREAM_INTERVAL_S or not self.text.strip():
+            return
+        self._last = now
+        shown = self.text if len(self.text) <= STREAM_MAX_CHARS else self.text[:STREAM_MAX_CHARS]
+        try:
+            self._client.chat_update(
+                channel=self._channel, ts=self._ts, text=to_mrkdwn(shown).rstrip() + " …"
+            )
+            self.updates += 1
+        except SlackApiError as exc:
+            log.warning("streamed update of %s skipped: %s", self._ts, exc.response.get("error"))
+
+
 def answer_in_thread(
     container: Container, client: WebClient, actor: Actor, *, channel: str, thread_ts: str, text: str
 ) -> None:
@@ -62,8 +102,11 @@ def answer_in_thread(
     placeholder = client.chat_postMessage(
         channel=channel, thread_ts=thread_ts, text=blocks.t("working", lang)
     )
+    stream: dict[str, Any] = {}
+    if getattr(container.assistant, "streams", False):
+        stream["on_delta"] = ThreadStream(client, channel=channel, ts=placeholder["ts"])
     try:
-        reply = container.assistant.answer(actor, conversation_id(channel, thread_ts), question)
+        reply = container.assistant.answer(actor, conversation_id(channel, thread_ts), question, **stream)
         first, *rest = render(container, actor, reply, lang)
     except Exception:
         client.chat_delete(channel=channel, ts=placeholder["ts"])

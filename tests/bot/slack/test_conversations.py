@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from slack_sdk.errors import SlackApiError
 
-from tests.bot.slack.conftest import SlackHarness, slack_id
+from bot.slack.listeners import messages
+from tests.bot.slack.conftest import FakeAssistant, SlackHarness, slack_id
 from tests.fakes.slack_api import BOT_USER_ID
 
 pytestmark = pytest.mark.server
@@ -133,3 +135,59 @@ def test_other_message_subtypes_are_acked_without_an_answer(slack: SlackHarness)
     assert slack.event(edit).status == 200
     slack.fake.settle(0.2)
     assert slack.container.assistant.calls == []
+
+
+class _StreamingAssistant(FakeAssistant):
+    """A model-backed assistant: passes checked text on while it writes, then returns the reply."""
+
+    streams = True
+
+    def answer(self, actor, conversation_id, text, on_delta=None):  # type: ignore[no-untyped-def,override]
+        assert on_delta is not None
+        for piece in ("Titan's utilisation is ", "58.5% of its <limit>. ", "Review due 3 Mar 2027."):
+            on_delta(piece)
+        return super().answer(actor, conversation_id, text)
+
+
+def test_a_model_answer_grows_in_the_working_message_then_the_reply_replaces_it(
+    slack: SlackHarness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(messages, "STREAM_INTERVAL_S", 0.0)
+    slack.container.__dict__["assistant"] = _StreamingAssistant()
+    anna = slack_id(slack.container, "rm.anna")
+    slack.event(
+        {
+            "type": "message",
+            "channel_type": "im",
+            "channel": "D1",
+            "user": anna,
+            "text": "titan util?",
+            "ts": "2.1",
+        }
+    )
+    updates = slack.fake.wait_for("chat.update", count=4)
+    placeholder = slack.fake.of("chat.postMessage")[0]
+    assert placeholder["text"] != updates[0]["text"]
+    assert {u["ts"] for u in updates} == {updates[0]["ts"]}  # all on the one "working…" message
+    grown = [u["text"] for u in updates[:3]]
+    assert grown[0] == "Titan's utilisation is …"
+    assert (
+        grown[1] == "Titan's utilisation is 58.5% of its &lt;limit&gt;. …"
+    )  # escaped: no Slack link or mention
+    assert grown[2].endswith("Review due 3 Mar 2027. …")
+    assert "blocks" not in updates[0] or not updates[0]["blocks"]
+    assert updates[3]["blocks"] and "ACME" in updates[3]["text"]  # the finished reply replaces it
+
+
+class _Failing:
+    def chat_update(self, **kwargs: object) -> None:
+        raise SlackApiError("ratelimited", {"ok": False, "error": "ratelimited"})
+
+
+def test_a_failed_or_too_early_streamed_update_is_skipped_never_fatal() -> None:
+    now = [0.0]
+    stream = messages.ThreadStream(_Failing(), channel="D1", ts="1.1", clock=lambda: now[0])  # type: ignore[arg-type]
+    stream("first words ")  # within a second of the placeholder: not sent
+    now[0] = 5.0
+    stream("more")  # sent, fails, logged and skipped
+    assert stream.text == "first words more" and stream.updates == 0
