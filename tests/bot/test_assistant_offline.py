@@ -40,6 +40,9 @@ def test_another_teams_name_is_not_answered_with_a_weaker_match_of_my_own(assist
         reply = assistant.answer(anna, f"scope-{i}", q)
         assert not reply.figures and {c.name for c in reply.tool_calls} <= {"find_clients"}, reply.text
         assert "no client called" in reply.text and "concentration" not in reply.text.lower()
+        assert (
+            '"Jade Contractors"' if i == 0 else '"Nova Construction SA"'
+        ) in reply.text  # as the user wrote it
         assert "1011" not in reply.text and "1021" not in reply.text
 
 
@@ -59,6 +62,8 @@ def test_my_requests_are_listed_with_their_status_not_my_queue(assistant, anna, 
     queue = assistant.answer(anna, "mine-3", "what's waiting for my approval")
     assert "Awaiting your decision: 0." in queue.text
     fake.raised.clear()
+    none = assistant.answer(anna, "mine-4", "did my increase for Titan Distribution go through?")
+    assert "You have raised no limit request for Titan Distribution Co." in none.text  # its name, not its id
 
 
 def test_acme_is_ambiguous_for_a_book_wide_actor(assistant, risk) -> None:  # type: ignore[no-untyped-def]

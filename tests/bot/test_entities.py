@@ -52,7 +52,7 @@ def test_client_names() -> None:
     # another team's client is a name that does not exist to this actor: never its id, never the weaker "ACME"
     # of the actor's own scope
     found = find_client("ACME Logistics exposure", INDEX)
-    assert found is not None and found.client_id is None and found.unknown == "acme logistics"
+    assert found is not None and found.client_id is None and found.unknown == "ACME Logistics"
     assert find_client("glbex", INDEX).client_id == 1003  # type: ignore[union-attr]  # typo
     assert find_client("glob", INDEX).client_id == 1003  # type: ignore[union-attr]  # partial
     assert find_client("client #1003", INDEX).client_id == 1003  # type: ignore[union-attr]

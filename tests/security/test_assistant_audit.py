@@ -75,7 +75,7 @@ def test_offline_assistant_never_resolves_another_teams_name(demo_container) -> 
     found = find_client("ACME Logistics exposure", index)
     assert found is not None and found.client_id is None and not found.candidates
     assert (
-        found.unknown == "acme logistics"
+        found.unknown == "ACME Logistics"
     )  # the words of a made-up name: no id, no "outside your portfolio"
     risk_index = brain._index(demo_container.actor("risk.lee"))
     assert find_client("ACME Logistics exposure", risk_index).client_id == 1002  # type: ignore[union-attr]

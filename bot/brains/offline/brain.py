@@ -46,6 +46,7 @@ class _Turn:
         self.reply = Reply(text="")
         self.lines: list[str] = []
         self.client_failed = False
+        self.index: NameIndex | None = None  # the names this actor may mention (set for the turn)
 
     def call(self, name: str, **arguments: Any) -> Any:
         out: ToolOutcome = call_tool(self.toolbox, self.actor, name, arguments)
@@ -115,6 +116,7 @@ class OfflineBrain:
         index = self._index(actor)
         p = plan(text, index, state, as_of=self.toolbox.today(), facility_client=self._facility_client)
         turn = _Turn(self.toolbox, actor, lang)
+        turn.index = index
         with self.toolbox.turn():
             if p.clarify:
                 self._clarify(turn, p)
@@ -280,7 +282,8 @@ class OfflineBrain:
                     if (r := turn.call("approval_status", request_id=p.request_id)) is not None:
                         turn.say(t.approval_status(r, lang))
                 elif (r := turn.call("my_pending_approvals")) is not None:  # "my requests": the ones I raised
-                    turn.say(t.my_requests(r, cid, name, lang))
+                    known = turn.index.by_id(cid) if turn.index is not None and cid is not None else None
+                    turn.say(t.my_requests(r, cid, known.name if known else name, lang))
             case Intent.PENDING:
                 if (r := turn.call("my_pending_approvals")) is not None:
                     turn.say(t.approvals(r, lang))

@@ -153,8 +153,12 @@ def find_client(text: str, index: NameIndex) -> ClientMention | None:
     if not own:  # the best match is a name the actor may not see: to them it is a name that does not exist
         # (never listed, never resolved to its id, and never to a weaker match in the scope: "Jade
         # Contractors" is not the actor's "Quantum Contractors")
-        named = [w for w in words_of(text) if w in matched_words or (w not in STOPWORDS and (
-                 w in GENERIC_NAME_WORDS or w in index._dimension[top[0].client_id]))]  # fmt: skip
+        dims = index._dimension[top[0].client_id]
+        said_as = [
+            w.strip(".-") for w in _WORD.findall(re.sub(r"'s\b|’s\b", "", text))
+        ]  # as the user wrote them
+        named = [o for o in said_as if (w := o.lower()) in matched_words
+                 or (w not in STOPWORDS and (w in GENERIC_NAME_WORDS or w in dims))]  # fmt: skip
         return ClientMention(unknown=" ".join(dict.fromkeys(named)) or " ".join(words))
     if len(own) == 1:
         return ClientMention(client_id=own[0].client_id, said=said_words)

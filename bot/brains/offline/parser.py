@@ -101,7 +101,9 @@ class Plan:
 
 def _looks_like_name(text: str, unknown: str) -> bool:
     """An unmatched word the user capitalised is a name we do not know, not filler."""
-    return any(w[:1].isupper() for w in re.findall(r"[A-Za-z][\w&-]*", text) if w.lower() in unknown.split())
+    return any(
+        w[:1].isupper() for w in re.findall(r"[A-Za-z][\w&-]*", text) if w.lower() in unknown.lower().split()
+    )
 
 
 def _approval_kind(text: str) -> str | None:
