@@ -193,3 +193,11 @@ def test_nothing_understood_is_never_a_client_card(assistant, anna, monkeypatch)
     monkeypatch.setattr(intents, "rank_intents", lambda text: list(unsure_ranking))
     unsure = assistant.answer(anna, "nocard-2", "which files need renewing before year end")
     assert not unsure.cards and 2 <= len(unsure.choices) <= 3, unsure.choices
+
+
+def test_the_name_index_is_built_once_per_scope_not_per_turn(toolbox, anna, risk) -> None:  # type: ignore[no-untyped-def]
+    brain = OfflineBrain(toolbox)
+    first = brain._index(anna)
+    assert brain._index(anna) is first  # a whole book's names are not re-indexed on every question
+    other = brain._index(risk)
+    assert other is not first and other.by_id(1002).in_scope and not first.by_id(1002).in_scope  # type: ignore[union-attr]

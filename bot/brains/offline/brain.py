@@ -77,6 +77,9 @@ def _error_line(out: ToolOutcome, lang: Language) -> str:
     return t.t(f"error.{kind}", lang, message=message)
 
 
+MAX_SCOPE_INDEXES = 64  # name indexes kept (one per officer scope in use)
+
+
 class OfflineBrain:
     def __init__(self, toolbox: Toolbox, *, clock: Callable[[], float] = time.monotonic,
                  model_cache: Path | None = None) -> None:  # fmt: skip
@@ -84,6 +87,7 @@ class OfflineBrain:
         self.toolbox = toolbox
         self._clock = clock
         self._names: tuple[float, list[tuple[int, str, str]]] | None = None
+        self._indexes: dict[frozenset[str] | None, NameIndex] = {}  # per scope, for the names above
         self._model_cache = model_cache
         # train (or load) the intent classifier in the background, so the first question does not wait for it
         threading.Thread(
@@ -96,12 +100,19 @@ class OfflineBrain:
         if self._names is None or now - self._names[0] > NAME_INDEX_TTL_S:
             clients = self.toolbox.adapter.list_clients(ClientFilter(limit=1_000_000))
             self._names = (now, [(c.client_id, c.name, c.officer_id) for c in clients])
+            self._indexes = {}
         scope = scope_officer_ids(actor, self.toolbox.adapter)
-        # Every name of the book, marked in or out of the actor's scope: another team's client is, to this actor,
-        # a name that does not exist (find_client never resolves or lists it), but it must still out-match a
-        # weaker partial match in the scope ("Nova Construction SA" is not the actor's "Nova Trading Inc").
-        return NameIndex([IndexedClient(cid, name, scope is None or officer in scope)
-                          for cid, name, officer in self._names[1]])  # fmt: skip
+        key = None if scope is None else frozenset(scope)
+        if (index := self._indexes.get(key)) is None:  # built once per scope and name list, not per turn
+            # Every name of the book, marked in or out of the actor's scope: another team's client is, to this
+            # actor, a name that does not exist (find_client never resolves or lists it), but it must still
+            # out-match a weaker partial match in the scope ("Nova Construction SA" is not "Nova Trading Inc").
+            index = NameIndex([IndexedClient(cid, name, scope is None or officer in scope)
+                               for cid, name, officer in self._names[1]])  # fmt: skip
+            if len(self._indexes) >= MAX_SCOPE_INDEXES:
+                self._indexes.clear()
+            self._indexes[key] = index
+        return index
 
     def _facility_client(self, facility_id: str) -> int | None:
         try:

@@ -82,8 +82,10 @@ class NameIndex:
     _distinct: dict[str, set[int]] = field(default_factory=dict)
     _generic: dict[int, set[str]] = field(default_factory=dict)
     _dimension: dict[int, set[str]] = field(default_factory=dict)
+    _by_id: dict[int, IndexedClient] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
+        self._by_id = {c.client_id: c for c in self.clients}
         for c in self.clients:
             words = {w.lower().strip(".") for w in _WORD.findall(c.name)}
             for w in words - GENERIC_NAME_WORDS:
@@ -92,7 +94,7 @@ class NameIndex:
             self._dimension[c.client_id] = words & DIMENSION_NAME_WORDS
 
     def by_id(self, client_id: int) -> IndexedClient | None:
-        return next((c for c in self.clients if c.client_id == client_id), None)
+        return self._by_id.get(client_id)
 
     def match_word(self, word: str) -> list[tuple[str, float]]:
         """Distinctive name words this message word may mean (exact, a typo, or a prefix of 4+ letters)."""
