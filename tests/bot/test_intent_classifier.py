@@ -140,7 +140,7 @@ def test_heldout_accuracy_floor(book, toolbox, anna, lang: str) -> None:  # type
 # like heldout): another team's client is never answered by a weaker name match of one's own ("Jade
 # Contractors" was read as Quantum Contractors), and "my requests" is the asker's own requests, not their
 # queue. After them: English 257/274 = 93.8%, Chinese 262/286 = 91.6%; the floors keep that.
-BLIND_FLOORS = {"en": 0.93, "zh": 0.91}
+BLIND_FLOORS = {"en": 0.97, "zh": 0.95}  # round 3 scored once: 98.1% / 95.9%
 
 
 def _require_blind(lang: str) -> None:
@@ -178,20 +178,7 @@ def test_blind_accuracy_floor(book, toolbox, anna, lang: str) -> None:  # type: 
     assert result.accuracy >= BLIND_FLOORS[lang], (result.accuracy, result.misses)
 
 
-@pytest.mark.parametrize(
-    "lang",
-    [
-        pytest.param(
-            "en",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="issue 14's 95% English target is not met: "
-                "90.9% when round 2's split was scored blind, 93.8% after",
-            ),
-        ),  # fmt: skip
-        "zh",
-    ],
-)
+@pytest.mark.parametrize("lang", ["en", "zh"])
 def test_blind_accuracy_meets_the_issue_targets(book, toolbox, anna, lang: str) -> None:  # type: ignore[no-untyped-def]
     result = _blind(book, toolbox, anna, lang)
     assert result.accuracy >= THRESHOLDS[lang], (result.accuracy, result.misses)

@@ -50,7 +50,7 @@ def test_bank_rows_split_clauses_drop_bare_follow_ups_and_use_the_classifiers_la
         {"q": "any missed payments?", "intent": "repayment", "client": 1001, "prior": 1001},
         {"q": "REQ-17 approved yet?", "intent": "approval_status"},
         {"q": "what's waiting for my approval", "intent": "pending_approvals"},
-        {"q": "show my watchlist plus something else entirely", "intent": ["watchlist", "reviews_due"]},
+        {"q": "show my watchlist, overdue reviews too", "intent": ["watchlist", "reviews_due"]},
     ]  # fmt: skip
     assert bank_rows(rows, INDEX) == [
         ("exposure", "<c> util"),

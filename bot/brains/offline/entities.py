@@ -28,7 +28,8 @@ STOPWORDS = frozenset(
 
 # More words officers use that are never client names (abbreviations, repayment, history, policy terms).
 STOPWORDS = STOPWORDS | frozenset(
-    ["util", "utils", "utilisaton", "utilzation", "usage", "dpd", "arrears", "payment", "payments", "paid", "pay", "paying", "missed", "miss", "late", "partial", "cure", "cures", "cured", "instalment", "instalments", "repayment", "repayments", "rec", "conc", "sector", "sectors", "industry", "industries", "region", "regions", "regional", "segment", "size", "single", "name", "names", "group", "groups", "downgraded", "downgrade", "downgrades", "upgraded", "upgrade", "history", "historical", "trend", "trending", "over", "past", "lately", "recently", "exception", "exceptions", "authority", "committee", "approves", "approving", "approver", "sign", "signs", "waiting", "inbox", "queue", "expiring", "expire", "expires", "expiry", "lapse", "lapsing", "renewals", "weeks", "days", "quarters", "years", "percent", "pct", "concentrated", "diversified", "share", "mix", "breach", "breaches", "breaching", "caps", "cap", "pls", "plz", "pl", "thx", "hey", "should", "bump", "worth", "ok", "sure", "maybe", "went", "goes", "go", "had", "got", "get", "why", "grade", "graded", "drawing", "maxed", "fully", "team", "mine", "ews", "lol", "lgd", "ead", "el", "f", "ltv", "weather"]
+    ["util", "utils", "utilisaton", "utilzation", "usage", "dpd", "arrears", "payment", "payments", "paid", "pay", "paying", "missed", "miss", "late", "partial", "cure", "cures", "cured", "instalment", "instalments", "repayment", "repayments", "rec", "conc", "sector", "sectors", "industry", "industries", "region", "regions", "regional", "segment", "size", "single", "name", "names", "group", "groups", "downgraded", "downgrade", "downgrades", "upgraded", "upgrade", "history", "historical", "trend", "trending", "over", "past", "lately", "recently", "exception", "exceptions", "authority", "committee", "approves", "approving", "approver", "sign", "signs", "waiting", "inbox", "queue", "expiring", "expire", "expires", "expiry", "lapse", "lapsing", "renewals", "weeks", "days", "quarters", "years", "percent", "pct", "concentrated", "diversified", "share", "mix", "breach", "breaches", "breaching", "caps", "cap", "pls", "plz", "pl", "thx", "hey", "should", "bump", "worth", "ok", "sure", "maybe", "went", "goes", "go", "had", "got", "get", "why", "grade", "graded", "drawing", "maxed", "fully", "team", "mine", "ews", "lol", "lgd", "ead", "el", "f", "ltv", "weather",
+     "dscr", "icr", "ebit", "capex", "opex", "kyc", "npl", "yoy", "qoq", "mom", "ccy", "fx", "fin", "fins", "stmt", "stmts", "gearing", "interest", "coverage", "turnover", "receivables", "payables", "inventory", "covenant", "covenants", "mt940", "camt", "req", "ews", "rm", "bu", "cco", "ok", "thanks", "cheers", "instead"]
 )  # fmt: skip
 
 # Concentration dimensions and their buckets (industry and region names as the demo book and policy spell them).
@@ -167,9 +168,17 @@ def find_client(text: str, index: NameIndex) -> ClientMention | None:
     return ClientMention(candidates=tuple(sorted(own, key=lambda c: c.name)), said=said_words)
 
 
+# "any of my clients overdue for their review": a plural pronoun after the plural it stands for
+_PLURAL_BEFORE = re.compile(r"(?i)\b(?:clients|accounts|borrowers|customers|names|companies|firms|ones)\b")
+
+
 def refers_back(text: str) -> bool:
     """Whether the message points at the client already under discussion ("its utilisation?")."""
-    return bool(_PRONOUN.search(text))
+    for m in _PRONOUN.finditer(text):
+        if m.group(1).lower() in ("they", "their", "them") and _PLURAL_BEFORE.search(text, 0, m.start()):
+            continue
+        return True
+    return False
 
 
 _ZH_DIGIT_UNIT = re.compile(r"(\d+(?:\.\d+)?)\s*([百千])\s*(万|亿)")  # "5百万", "3千万": digits, then units
@@ -253,7 +262,7 @@ def find_period(text: str, *, as_of: dt.date) -> Period | None:
 # --- slots of the newer intents ----------------------------------------------------------------------------
 
 _FACILITY = re.compile(r"\b(F-\d+-\d+)\b", re.I)
-_ZH_PRONOUN = re.compile(r"它|其|该客户|这家|这个客户|这户|他们")
+_ZH_PRONOUN = re.compile(r"它|其(?!他)|该客户|这家|这个客户|这户|他们")
 _CN_SMALL = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10,
              "十二": 12, "半": 0}  # fmt: skip
 _EN_SMALL = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "nine": 9, "twelve": 12, "a": 1}

@@ -44,9 +44,19 @@ _BOOK_WORDS = re.compile(
 _REASON = re.compile(r"(?:,|;|，|；|\bbecause\b|\bfor\b|\bas\b|\bdue to\b|因为|由于)\s*(.+)$", re.I)
 # A question about a change is advice (recommendation + what-if), never a prepared request.
 _ADVICE = re.compile(
-    r"^\s*(?:should|shall|would|could|can|do|does|is|are|ok|okay|worth)\b|\b(?:should we|would you|do you (?:think|recommend)"
+    r"^\s*(?:should|shall|would|could|can|do|does|is|are|worth)\b|^\s*(?:ok|okay)\s+(?:to|if)\b|\b(?:should we|would you|do you (?:think|recommend)"
     r"|is it (?:ok|wise|sensible)|worth)\b|要不要|是否|该不该|应不应该|应该.*吗|你觉得|可以吗|合适吗|行吗|怎么看|能不能",
     re.I,
+)
+
+# "ok go ahead, raise it to 5m", "就按这个提交": the officer acts now, whatever the sentence starts with
+_ACT_NOW = re.compile(
+    r"(?i)\b(?:go ahead|proceed|do it|let'?s do it|submit it|send it|file it|please (?:raise|submit|prepare))\b"
+    r"|就这么办|提交吧|就按这个|走流程|发起吧|报上去"
+)
+# "改成120万看看", "try 2M": a figure tried out, not a request
+_TRY = re.compile(
+    r"(?i)\b(?:try|trying|test|run (?:it|the numbers)|model|simulate)\b|看看|试试|算算|测算|试算|模拟"
 )
 
 # The conversation remembers the tools the last turn used (by either brain); a follow-up that names only a
@@ -171,6 +181,53 @@ _MY_REQUESTS = re.compile(
 )
 
 
+# Words that ask for a search, not for one client's card ("find clients called quantum", "查一下叫 Blue 的客户").
+_SEARCH = re.compile(
+    r"(?i)\b(?:search|find|look ?up|lookup|any (?:client|borrower|customer|account)s?|called|named|containing"
+    r"|matching|starts? with|begins? with|in (?:the|their) names?|is there)\b|查找|搜索|搜一下|找一下|叫|名字|包含|开头"
+)
+# The asker's queue ("what's waiting for me", "待我审批"), as against the fate of a request they raised.
+_FOR_ME = re.compile(
+    r"(?i)\b(?:waiting (?:for|on) me|for me to|(?:my|the) (?:approval )?(?:queue|inbox)|need(?:s)? my|awaiting my"
+    r"|i (?:need|have) to (?:approve|sign|decide)|to approve|on my desk|my sign[- ]?off)\b"
+    r"|待我|等我|需要我|我要批|我的审批|我审批|我这里|我手上|我这边.{0,4}审批"
+)
+# Words about how a request fared ("did the orion request go through", "批了吗", "通过了没").
+_OUTCOME = re.compile(
+    r"(?i)\b(?:go(?:ne)? through|approved|rejected|declined|returned|signed off|status|where is|stuck|progress)\b"
+    r"|批了|批下来|通过了|通过没|批没批|进度|状态|到哪|卡在|在途|驳回|退回"
+)
+
+
+def _own_requests(part: str, request_id: str | None, client_named: bool) -> bool:
+    """Whether an approvals question asks about requests (one by id, the asker's own, or one client's) rather
+    than the approvals waiting for the asker's decision."""
+    if request_id is not None or _MY_REQUESTS.search(part):
+        return True
+    return not _FOR_ME.search(part) and (client_named or bool(_OUTCOME.search(part)))
+
+
+# "PD history", "有没有升过级": a clause about the grade over time; "under our policy": the policy, not a client
+_HISTORY = re.compile(
+    r"(?i)\b(?:history|historic(?:al)?|over time|trend|track record|migrat\w*|upgrad\w*|downgrad\w*|changed?)\b"
+    r"|历史|走势|变化|变动|升过|降过|升级|降级|调整过|以来"
+)
+_POLICY_WORD = re.compile(
+    r"(?i)\b(?:polic(?:y|ies)|guidelines?|rulebook|manual|handbook)\b|政策|制度|规定|办法|细则|手册"
+)
+_TO_POLICY = ("insurance", "limit_recommendation", "review_status", "raise_request", "memo", "early_warnings",
+              "repayment", "financials", "rating", "exposure")  # fmt: skip
+
+
+def _clause_folds(part: str, *, named: bool) -> dict[str, str]:
+    into: dict[str, str] = {}
+    if _HISTORY.search(part):
+        into["rating"] = "rating_history"
+    if not named and _POLICY_WORD.search(part):
+        into |= dict.fromkeys(_TO_POLICY, "policy")
+    return into
+
+
 def _folds(client_named: bool, has_client: bool, book_level: bool, dimension: str | None,
            amount: Decimal | None) -> dict[str, str]:  # fmt: skip
     """Which readings the slots rule out, and the reading each one's weight goes to."""
@@ -239,7 +296,9 @@ def plan(text: str, index: NameIndex, state: ConversationState, *, as_of: dt.dat
              facility_id=find_facility(text), dimension=dimension, bucket=bucket,
              window_days=find_window_days(text, as_of=as_of), months=find_months(text),
              threshold=find_threshold(text), scope=find_scope(text))  # fmt: skip
-    back = refers_back_any(text)
+    back = (
+        refers_back_any(text) and state.last_client_id is not None
+    )  # "it" with nothing before names nothing
     named = mention is not None and (mention.client_id is not None or mention.ambiguous)
     unknown_name = (
         mention is not None and mention.unknown is not None and _looks_like_name(text, mention.unknown)
@@ -261,8 +320,10 @@ def plan(text: str, index: NameIndex, state: ConversationState, *, as_of: dt.dat
         resolved, p.amount, p.follow_up = [Intent.RAISE], state.last_amount, True
     elif rest is not None and last and _bare(rest, mention):
         # "what about Globex?", "那 Globex 呢?", "and last quarter?", "what about 5M?"
-        if p.amount is not None and any(i in (Intent.WHAT_IF, Intent.RAISE, Intent.LIMIT) for i in last):
-            resolved = [Intent.WHAT_IF]
+        if p.amount is not None and Intent.LIMIT in last:  # "what about 6m instead": the advice, again
+            resolved = [Intent.LIMIT, Intent.WHAT_IF]
+        elif p.amount is not None and any(i in (Intent.WHAT_IF, Intent.RAISE) for i in last):
+            resolved = [Intent.WHAT_IF]  # never a second request from a bare figure
         elif named or unknown_name:  # a new client: its answers to the same client questions
             resolved = [i for i in last if i in CLIENT_INTENTS and i is not Intent.RAISE] or [Intent.PROFILE]
         else:  # a new window or the same question again
@@ -274,10 +335,12 @@ def plan(text: str, index: NameIndex, state: ConversationState, *, as_of: dt.dat
         if p.amount is None and _approval_kind(text) is None:  # no amount, no verb: "F-1003-2 额度多少" asks
             into["raise_request"] = "exposure"
         reading = detect(
-            _masked(text, mention, named_client.name) if named_client is not None else text, into
+            _masked(text, mention, named_client.name) if named_client is not None else text,
+            into,
+            lambda part: _clause_folds(part, named=named or unknown_name or back),
         )
         p.confidence = reading.confidence
-        for intent in reading.intents:
+        for intent, part in zip(reading.intents, reading.parts, strict=False):
             if intent is Intent.UNSUPPORTED:
                 continue
             if intent in _BOOK_OF and (book_level or not has_client):
@@ -298,9 +361,15 @@ def plan(text: str, index: NameIndex, state: ConversationState, *, as_of: dt.dat
                 continue
             elif intent is Intent.FIND_CLIENT and mention is not None and (mention.said or "").isdigit():
                 intent = Intent.PROFILE
-            elif intent is Intent.PENDING and (p.request_id is not None or _MY_REQUESTS.search(text)):
+            elif intent is Intent.FIND_CLIENT and (named_client or unknown_name) and not _SEARCH.search(text):
+                intent = Intent.PROFILE  # "who is Granite Imports": one client named in full, no search asked
+            elif intent is Intent.PENDING and _own_requests(
+                part, find_request_id(part), named or unknown_name
+            ):
                 intent = Intent.APPROVAL_STATUS  # one request by id, or the requests the asker raised
-            elif intent is Intent.RAISE and _ADVICE.search(text):
+            elif intent is Intent.RAISE and Intent.WHAT_IF in last and _TRY.search(text):
+                intent = Intent.WHAT_IF  # "改成120万看看" after a what-if: the same question, another figure
+            elif intent is Intent.RAISE and _ADVICE.search(text) and not _ACT_NOW.search(text):
                 intent = Intent.LIMIT
             elif intent is Intent.CONCENTRATION and named_client is not None and dimension is None:
                 intent = Intent.EXPOSURE  # "how exposed are we to Orion Wholesale": one client's exposure
@@ -310,6 +379,8 @@ def plan(text: str, index: NameIndex, state: ConversationState, *, as_of: dt.dat
                 resolved.append(
                     Intent.WHAT_IF
                 )  # "should we bump X to 5M?": the recommendation and the what-if
+        if Intent.WHAT_IF in resolved and Intent.RAISE in resolved:  # "X 提到90万，对集团敞口有什么影响":
+            resolved.remove(Intent.RAISE)  # the figure is the what-if's, and a question prepares nothing
         if not resolved and p.request_id is not None and "approvals" in dict(reading.ranking[:3]):
             resolved = [Intent.APPROVAL_STATUS]  # "AR-3 的状态": a request id says which question it is
         if not resolved and reading.top != "unsupported" and not nothing_asked:
