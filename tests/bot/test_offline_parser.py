@@ -156,3 +156,58 @@ def test_a_resolved_clients_name_is_masked_before_classifying() -> None:
     # "transport", "construction" in a name never read as the question
     p = _plan("falcon construction util")
     assert p.intents == [Intent.EXPOSURE] and p.client_id == 1118
+
+
+def test_several_questions_are_read_clause_by_clause_in_the_order_asked() -> None:
+    cases = {
+        "ACME financials and rating pls": [Intent.FINANCIALS, Intent.RATING],
+        "show my watchlist and overdue reviews": [Intent.WATCHLIST, Intent.REVIEWS_DUE],
+        "Globex 敞口多少，年审什么时候到期": [Intent.EXPOSURE, Intent.REVIEW],
+        "Initech 的 DSCR 和还款记录": [Intent.FINANCIALS, Intent.REPAYMENT],
+    }
+    for text, intents in cases.items():
+        assert _plan(text).intents[: len(intents)] == intents, (text, _plan(text).intents)
+    # a comma that joins context to the one question does not cut it
+    assert _plan("按 Globex 的财务情况，给多少额度合适").intents[0] is Intent.LIMIT
+    # a greeting asks nothing; "what can you do" does
+    assert _plan("hi, what's ACME's exposure").intents == [Intent.EXPOSURE]
+    assert _plan("hello! what can you do? also list my clients").intents == [Intent.HELP, Intent.MY_CLIENTS]
+
+
+def test_a_request_s_fate_and_the_approver_s_queue_are_told_apart_clause_by_clause() -> None:
+    p = _plan("status of REQ-9 and what's waiting for my approval")
+    assert p.intents == [Intent.APPROVAL_STATUS, Intent.PENDING]
+    assert _plan("did the globex request go through").intents == [Intent.APPROVAL_STATUS]
+    assert _plan("我给 Initech 报的提额批了吗").intents == [Intent.APPROVAL_STATUS]
+    assert _plan("what approvals are waiting for me").intents == [Intent.PENDING]
+
+
+def test_follow_ups_keep_advice_advice_and_act_only_when_told() -> None:
+    advised = ConversationState(last_client_id=1003, last_intents=["limit_recommendation"],
+                                last_amount=Decimal(2_000_000))  # fmt: skip
+    p = _plan("what about 3m instead", advised)
+    assert p.intents[0] is Intent.LIMIT and Intent.RAISE not in p.intents and p.amount == Decimal(3_000_000)
+    p = _plan("ok go ahead, raise it to 2m", advised)
+    assert p.intents == [Intent.RAISE] and p.client_id == 1003
+    tried = ConversationState(
+        last_client_id=1004, last_intents=["what_if_limit"], last_amount=Decimal(1_000_000)
+    )
+    p = _plan("改成150万看看", tried)
+    assert p.intents == [Intent.WHAT_IF] and p.amount == Decimal(1_500_000)
+    # a what-if question about a raise prepares nothing
+    assert Intent.RAISE not in _plan("Globex 提到90万，对行业集中度有什么影响").intents
+
+
+def test_pronouns_need_something_to_refer_to_and_acronyms_are_no_names() -> None:
+    assert _plan("any of my clients overdue for their annual review").intents == [Intent.REVIEWS_DUE]
+    before = ConversationState(last_client_id=1001, last_intents=["client_profile"])
+    p = _plan("DSCR 呢", before)
+    assert p.intents == [Intent.FINANCIALS] and p.client_id == 1001
+    p = _plan("ok and the DSCR?", before)
+    assert p.intents == [Intent.FINANCIALS] and p.client_id == 1001
+    assert _plan("who is Orion Wholesale").intents == [Intent.PROFILE]
+    assert _plan("find clients called orion").intents == [Intent.FIND_CLIENT]
+    assert _plan("PD history for Initech").intents == [Intent.RATING_HISTORY]
+    assert _plan("is credit insurance mandatory for trade credit under our policy?").intents == [
+        Intent.POLICY
+    ]

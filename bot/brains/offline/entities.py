@@ -123,6 +123,10 @@ class ClientMention:
         return self.client_id is None and len(self.candidates) > 1
 
 
+# a request or facility id ("REQ-9", "AR-12", "F-1001-1") is a slot of its own, never a client's name
+_ID_WORD = re.compile(r"(?:req|a?r|f)-?\d[\d-]*", re.I)
+
+
 def words_of(text: str) -> list[str]:
     return [w.lower().strip(".-") for w in _WORD.findall(re.sub(r"'s\b|’s\b", "", text))]
 
@@ -133,7 +137,9 @@ def find_client(text: str, index: NameIndex) -> ClientMention | None:
         return ClientMention(client_id=int(m.group(1) or m.group(2)), said=m.group(1) or m.group(2))
     # a dimension word ("construction", "north") names a client only together with a distinctive word
     words = [
-        w for w in words_of(text) if w not in STOPWORDS and len(w) >= 3 and w not in DIMENSION_NAME_WORDS
+        w
+        for w in words_of(text)
+        if w not in STOPWORDS and len(w) >= 3 and w not in DIMENSION_NAME_WORDS and not _ID_WORD.fullmatch(w)
     ]
     scores: dict[int, float] = {}
     matched_words: set[str] = set()

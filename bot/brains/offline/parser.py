@@ -145,7 +145,7 @@ def _bare(rest: str, mention: ClientMention | None, *, strict: bool = False) -> 
         left = re.sub(rf"(?i)\b{re.escape(word)}\w*", " ", left)
     left = re.sub(
         r"(?i)\b(?:last|this|next|previous) (?:quarter|year|month|week)\b|上个?季度|本季度|去年|今年|"
-        r"[\d.,]+\s*(?:[kmb]|mn|million|万|亿)?|\b(?:the|a|an|for|of|one|please|pls|by|per|in|on|our|to)\b"
+        r"[\d.,]+\s*(?:[kmb]|mn|million|万|亿)?|\b(?:the|a|an|for|of|one|please|pls|by|per|in|on|our|to|instead|then|again|too)\b"
         r"|\b(?:region(?:al|s)?|sector|industry|size|segment|single[- ]?name|group|concentration|conc)\b"
         r"|行业|区域|地区|规模|单一客户|集团|集中度|按",
         " ",
