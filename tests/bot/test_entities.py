@@ -146,6 +146,7 @@ def test_request_ids_written_alone() -> None:
 
     assert find_request_id("was AR-12 approved yet") == "AR-12"
     assert find_request_id("R5 批了吗") == "R5"
+    assert find_request_id("status of REQ-9 please") == "9"  # the "-" joins the word to the number
     assert find_request_id("has r7 been decided") == "R7"
     assert find_request_id("raise F-1001-1 to 3M") is None  # a facility is not a request
 

@@ -61,7 +61,7 @@ _CLIENT_ID = re.compile(
     r"\b(?:client|customer|id|account)\s*(?:no\.?|number|#)?\s*#?(\d{3,9})\b|#(\d{3,9})\b", re.I
 )
 _REQUEST_ID = re.compile(
-    r"\b(?:request|req|approval)\s*(?:#|no\.?\s*|number\s*|id\s*)?([A-Za-z]*-?\d[\w-]*)", re.I
+    r"\b(?:request|req|approval)\s*(?:#|no\.?\s*|number\s*|id\s*|-)?([A-Za-z]*-?\d[\w-]*)", re.I
 )
 _PRONOUN = re.compile(
     r"\b(it|its|it's|they|their|them|this client|that client|the client|same client)\b", re.I
