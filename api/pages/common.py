@@ -19,6 +19,7 @@ from kernel.catalogue import (
     Language,
     dates_written,
     fmt_date,
+    fmt_month,
     name_in,
     normalise_language,
     render_each,
@@ -98,6 +99,12 @@ def day_filter(context: dict[str, object], value: object) -> str:
     return fmt_date(value, str(context.get("lang") or "en"))
 
 
+@pass_context
+def month_filter(context: dict[str, object], value: object) -> str:
+    """`{{ d | month }}`: a month as the answers write it (Dec 2025 / 2025年12月)."""
+    return fmt_month(value, str(context.get("lang") or "en"))
+
+
 def pct(value: float | None, digits: int = 0) -> str:
     return "n/a" if value is None else f"{value:.{digits}%}"
 
@@ -133,13 +140,13 @@ def history_svg(history: object, lang: str, *, width: int = 320, height: int = 1
         if m.avg_balance is not None:
             h = max(abs(float(m.avg_balance)) / peak_b * plot_h, 1)
             parts.append(f'<rect class="bal" x="{x + slot * 0.15:.1f}" y="{top + plot_h - h:.1f}" '
-                         f'width="{slot * 0.7:.1f}" height="{h:.1f}"><title>{escape(m.month.strftime("%Y-%m"))}: '
+                         f'width="{slot * 0.7:.1f}" height="{h:.1f}"><title>{escape(fmt_month(m.month, lang))}: '
                          f'{escape(money_in(m.avg_balance, getattr(history, "currency", "") or "", lang))}</title></rect>')  # fmt: skip
         if i in (0, len(months) // 2, len(months) - 1):
             anchor = "start" if i == 0 else "end" if i == len(months) - 1 else "middle"
             lx = left if i == 0 else left + plot_w if i == len(months) - 1 else x + slot / 2
             parts.append(
-                f'<text x="{lx:.1f}" y="{height - 5}" text-anchor="{anchor}">{m.month.strftime("%Y-%m")}</text>'
+                f'<text x="{lx:.1f}" y="{height - 5}" text-anchor="{anchor}">{escape(fmt_month(m.month, lang))}</text>'
             )
     if balances:
         peak_text = escape(money_in(peak_b, getattr(history, "currency", "") or "", lang))
@@ -153,7 +160,7 @@ def history_svg(history: object, lang: str, *, width: int = 320, height: int = 1
         line = " ".join(f"{x:.1f},{y:.1f}" for x, y, _ in pts)
         parts.append(f'<polyline class="util" fill="none" stroke-width="2" points="{line}"/>')
     for x, y, m in pts:
-        parts.append(f'<circle class="util" cx="{x:.1f}" cy="{y:.1f}" r="3"><title>{m.month.strftime("%Y-%m")}: '
+        parts.append(f'<circle class="util" cx="{x:.1f}" cy="{y:.1f}" r="3"><title>{escape(fmt_month(m.month, lang))}: '
                      f'{pct(m.utilisation)}</title></circle>')  # fmt: skip
     title = escape(text("pages.side.chart_title", lang))
     desc = escape(text("pages.side.chart_desc", lang, currency=getattr(history, "currency", "") or ""))
@@ -187,7 +194,9 @@ def level_name(context: dict[str, object], name: str) -> str:
 
 def make_templates() -> Jinja2Templates:
     templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
-    templates.env.filters.update(money=money_filter, amount=amount, pct=pct, day=day_filter)
+    templates.env.filters.update(
+        money=money_filter, amount=amount, pct=pct, day=day_filter, month=month_filter
+    )
     templates.env.globals.update(
         sparkline=sparkline,
         t=translate,

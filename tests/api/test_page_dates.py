@@ -32,3 +32,19 @@ def test_no_iso_date_on_the_pages(client: TestClient, demo_container: Container)
         for shown in (sidebar, dashboard):
             assert not ISO.search(shown), (lang, ISO.findall(shown))
         assert written in sidebar and written in dashboard, (lang, written)
+
+
+def test_the_sidebar_chart_writes_months_the_page_s_way(
+    client: TestClient, demo_container: Container
+) -> None:
+    key = demo_container.settings.sidebar_key
+    for lang, month in (("en", r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) 20\d\d"),
+                        ("zh", r"20\d\d年(?:[1-9]|1[0-2])月")):  # fmt: skip
+        token = sign_launch(key, "rm.anna", str(NORTH_CLIENT))  # type: ignore[arg-type]
+        html = client.get(f"/sidebar/{NORTH_CLIENT}", params={"token": token, "lang": lang}).text
+        chart = html[
+            html.index('<svg class="history"') : html.index("</figure>", html.index('<svg class="history"'))
+        ]
+        assert not re.search(r"\b20\d\d-\d\d\b", chart), (lang, re.findall(r"\b20\d\d-\d\d\b", chart))
+        # the axis labels (first, middle, last month) and every bar's and dot's tooltip
+        assert len(re.findall(month, chart)) >= 3, (lang, chart[-600:])
