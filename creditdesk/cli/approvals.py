@@ -11,13 +11,14 @@ import typer
 from creditdesk.cli.common import (
     actor_for,
     as_option,
+    cli_language,
     client_argument,
     console,
     container,
     print_json,
     resolve_client,
 )
-from kernel.catalogue import text
+from kernel.catalogue import code_name, name_in, render_each, render_or, text
 
 if TYPE_CHECKING:
     from crm_adapter.models import Facility
@@ -33,46 +34,66 @@ JSON_OPTION = typer.Option(False, "--json", help="Machine-readable output")
 REQUEST_ARGUMENT = typer.Argument(..., metavar="REQUEST", help="Request id (see `approvals list`)")
 
 
-def _line(v: ApprovalRequestView) -> str:
+def _plain(lines: list[str]) -> None:
+    """Print as written: names, reasons and comments are the users' own text, never console markup."""
+    for line in lines:
+        console.print(line, highlight=False, markup=False, soft_wrap=True)
+
+
+def _line(v: ApprovalRequestView, lang: str) -> str:
     step = v.open_step
-    at = f"step {step.step_no}/{len(v.steps)} {step.name}" if step else v.status
+    at = (
+        text("cli.request.at_step", lang, step_no=step.step_no, steps=len(v.steps),
+             name=name_in("approval_level", step.name, lang))
+        if step
+        else code_name("request_status", v.status, lang)
+    )  # fmt: skip
     amount = f"{v.currency} {v.new_limit:,.2f}" if v.new_limit is not None else "—"
-    return f"{v.request_id:>7}  {v.status:<9} {v.kind:<9} {v.client_name[:28]:<28} {amount:>18}  {at}"
+    status, kind = code_name("request_status", v.status, lang), code_name("request_kind", v.kind, lang)
+    return f"{v.request_id:>7}  {status:<9} {kind:<9} {v.client_name[:28]:<28} {amount:>18}  {at}"
 
 
 def _show(v: ApprovalRequestView) -> None:
-    console.print(
-        f"[bold]{v.request_id}[/] {v.kind} for {v.client_name} ({v.client_id}), facility {v.facility_id}"
-    )
-    new = "—" if v.new_limit is None else f"{v.new_limit:,.2f}"
-    console.print(f"  limit {v.currency} {v.current_limit:,.2f} → {new}; grade {v.grade}; group exposure after "
-                  f"{v.reporting_currency} {v.group_exposure_after:,.2f}", highlight=False)  # fmt: skip
-    console.print(
-        f"  raised by {v.raised_by_name} ({v.raised_by}) at {v.raised_at:%Y-%m-%d %H:%M} UTC: {v.reason}"
-    )
-    for reason in v.routing:
-        console.print(f"  routing: {reason}", highlight=False)
+    lang = cli_language()
+    out = [
+        text("cli.request.title", lang, request_id=v.request_id, kind=code_name("request_kind", v.kind, lang),
+             client=v.client_name, client_id=v.client_id, facility=v.facility_id),
+        "  " + text("cli.request.limit", lang, currency=v.currency, current=f"{v.current_limit:,.2f}",
+                    new="—" if v.new_limit is None else f"{v.new_limit:,.2f}", grade=v.grade,
+                    reporting_currency=v.reporting_currency, group=f"{v.group_exposure_after:,.2f}"),
+        "  " + text("cli.request.raised", lang, name=v.raised_by_name, officer=v.raised_by,
+                    at=f"{v.raised_at:%Y-%m-%d %H:%M}", reason=v.reason),
+    ]  # fmt: skip
+    out += [
+        "  " + text("cli.preview.routing", lang, text=r) for r in render_each(v.routing_msgs, v.routing, lang)
+    ]
     for s in v.steps:
-        due = f", due {s.due_at:%Y-%m-%d %H:%M}" if s.due_at and s.status == "open" else ""
-        console.print(f"  step {s.step_no}: {s.name} (level {s.level}, quorum {s.quorum}) — {s.status}, "
-                      f"{s.approvals}/{s.quorum} approvals{due}")  # fmt: skip
-    for d in v.decisions:
-        console.print(f"  {d.decided_at:%Y-%m-%d %H:%M} {d.officer_id} {d.decision}: {d.comment or '—'}")
-    for r in v.stale_reasons:
-        console.print(f"  [yellow]stale:[/] {r}", highlight=False)
-    console.print(
-        f"  status [bold]{v.status}[/]; snapshot {v.snapshot_hash[:16]}…; policy {v.policy_version}"
-    )
+        due = (
+            text("cli.request.due", lang, at=f"{s.due_at:%Y-%m-%d %H:%M}")
+            if s.due_at and s.status == "open"
+            else ""
+        )
+        out.append("  " + text("cli.request.step", lang, step_no=s.step_no, name=name_in("approval_level", s.name, lang),
+                               level=s.level, quorum=s.quorum, status=code_name("step_status", s.status, lang),
+                               approvals=s.approvals, due=due))  # fmt: skip
+    out += ["  " + text("cli.request.decision", lang, at=f"{d.decided_at:%Y-%m-%d %H:%M}", officer=d.officer_id,
+                        decision=code_name("decision", d.decision, lang), comment=d.comment or "—")
+            for d in v.decisions]  # fmt: skip
+    out += [
+        "  " + text("cli.request.stale", lang, text=r)
+        for r in render_each(v.stale_msgs, v.stale_reasons, lang)
+    ]
+    out.append("  " + text("cli.request.status", lang, status=code_name("request_status", v.status, lang),
+                           snapshot=v.snapshot_hash[:16], policy=v.policy_version))  # fmt: skip
+    _plain(out)
 
 
 def _out(views: list[ApprovalRequestView], as_json: bool) -> None:
     if as_json:
         print_json([v.model_dump(mode="json") for v in views])
         return
-    if not views:
-        console.print("no requests")
-    for v in views:
-        console.print(_line(v), highlight=False)
+    lang = cli_language()
+    _plain([_line(v, lang) for v in views] or [text("cli.requests.none", lang)])
 
 
 @app.command("list")
@@ -184,35 +205,35 @@ def _limit_and_kind(
 
 def _show_prepared(p: PreparedRequest) -> None:
     """The preview as an officer reads it: the change, the recommendation, the exceptions, the chain."""
-    none = text("cli.preview.none")
+    lang = cli_language()
     out = [
-        text(
-            "cli.preview.title",
-            kind=p.kind,
-            client=p.client_name,
-            client_id=p.client_id,
-            facility=p.facility_id,
-        ),
-        "  "
-        + text(
-            "cli.preview.limit",
-            currency=p.currency,
-            current=f"{p.current_limit:,.2f}",
-            new=none if p.new_limit is None else f"{p.new_limit:,.2f}",
-        ),  # fmt: skip
-        f"  grade {p.grade}; group exposure after {p.reporting_currency} {p.group_exposure_after:,.2f}",
-    ]
+        text("cli.preview.title", lang, kind=code_name("request_kind", p.kind, lang), client=p.client_name,
+             client_id=p.client_id, facility=p.facility_id),
+        "  " + text("cli.preview.limit", lang, currency=p.currency, current=f"{p.current_limit:,.2f}",
+                    new=text("cli.preview.none", lang) if p.new_limit is None else f"{p.new_limit:,.2f}"),
+        "  " + text("cli.preview.figures", lang, grade=p.grade, currency=p.reporting_currency,
+                    amount=f"{p.group_exposure_after:,.2f}"),
+    ]  # fmt: skip
     if p.recommended_limit is not None:
-        binding = f" ({p.binding})" if p.binding else ""
-        recommended = f"{p.reporting_currency} {p.recommended_limit:,.2f}{binding}"
-        out.append("  " + text("cli.preview.recommendation", text=recommended))
-    out += ["  " + text("cli.preview.exception", text=e.message) for e in p.exceptions]
-    out += [f"  concentration: {c}" for c in p.concentration]
-    out += ["  " + text("cli.preview.step", step_no=s.step_no, name=s.name, level=s.level, quorum=s.quorum)
-            for s in p.route.steps]  # fmt: skip
-    out += ["  " + text("cli.preview.routing", text=r) for r in p.route.reasons]
-    for line in out:
-        console.print(line, highlight=False, markup=False, soft_wrap=True)
+        recommended = f"{p.reporting_currency} {p.recommended_limit:,.2f}"
+        said = (
+            text("cli.preview.recommendation_bound", lang, text=recommended,
+                 constraint=code_name("constraint", p.binding, lang))
+            if p.binding
+            else text("cli.preview.recommendation", lang, text=recommended)
+        )  # fmt: skip
+        out.append("  " + said)
+    out += [
+        "  " + text("cli.preview.exception", lang, text=render_or(e.msg, e.message, lang))
+        for e in p.exceptions
+    ]
+    out += ["  " + text("cli.preview.concentration", lang, text=c)
+            for c in render_each(p.concentration_msgs, p.concentration, lang)]  # fmt: skip
+    out += ["  " + text("cli.preview.step", lang, step_no=s.step_no, name=name_in("approval_level", s.name, lang),
+                        level=s.level, quorum=s.quorum) for s in p.route.steps]  # fmt: skip
+    out += ["  " + text("cli.preview.routing", lang, text=r)
+            for r in render_each(p.route.reason_msgs, p.route.reasons, lang)]  # fmt: skip
+    _plain(out)
 
 
 @app.command()

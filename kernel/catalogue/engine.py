@@ -76,6 +76,13 @@ EN: dict[str, str] = {
     "engine.limit.no_increase": "grade {grade} is at or below grade {from_grade}: no increase on the current limit",
     "engine.limit.no_increase_na": "n/a: grade {grade} may be increased",
     "engine.limit.no_recommendation": "no recommendation: {need}",
+    "engine.what_if.line": "{dimension} '{bucket}': {before:.2%} → {after:.2%} of book limits (limit {limit:.2%}, "
+    "{level})",
+    "engine.what_if.line_named": "{dimension} '{name}': {before:.2%} → {after:.2%} of book limits (limit "
+    "{limit:.2%}, {level})",
+    "engine.what_if.no_recommendation": "no limit recommendation is available for this client (no sizing basis)",
+    "engine.what_if.above": "the new total {ccy} {total:,.0f} exceeds the recommendation {ccy} {recommended:,.0f} "
+    "(binding: {constraint})",
     "engine.limit.recommended": "recommended {amount}: the lowest constraint is {constraint} ({raw}), rounded "
     "down to {rounding}",
     "engine.limit.recommended_below_minimum": "recommended {amount}: the lowest constraint is {constraint} "
@@ -204,6 +211,11 @@ ZH: dict[str, str] = {
     "engine.limit.no_increase": "{grade} 级不优于 {from_grade} 级：不得在现有额度上提额",
     "engine.limit.no_increase_na": "不适用：{grade} 级可以提额",
     "engine.limit.no_recommendation": "无建议额度：{need}",
+    "engine.what_if.line": "{dimension}“{bucket}”：占全行额度 {before:.2%} → {after:.2%}（限额 {limit:.2%}，{level}）",
+    "engine.what_if.line_named": "{dimension}“{name}”：占全行额度 {before:.2%} → {after:.2%}（限额 {limit:.2%}，"
+    "{level}）",
+    "engine.what_if.no_recommendation": "该客户无建议额度（缺少测算依据）",
+    "engine.what_if.above": "调整后总额度 {ccy} {total:,.0f} 超过建议额度 {ccy} {recommended:,.0f}（约束条件：{constraint}）",
     "engine.limit.recommended": "建议额度 {amount}：最低的约束为“{constraint}”（{raw}），向下取整至 {rounding} 的整数倍",
     "engine.limit.recommended_below_minimum": "建议额度 {amount}：最低的约束为“{constraint}”（{raw}），向下取整至 "
     "{rounding} 的整数倍；低于最低额度 {minimum}，因此不建议授信",

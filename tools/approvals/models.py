@@ -208,7 +208,8 @@ class PreparedRequest(_View):
     recommended_limit: Decimal | None
     binding: str | None
     group_exposure_after: Decimal
-    concentration: list[str]
+    concentration: list[str]  # English
+    concentration_msgs: list[Msg] = []  # the same, coded
     exceptions: list[PolicyException]
     route: Route
     reason: str

@@ -149,6 +149,7 @@ class ApprovalService:
             currency=facility.currency, current_limit=snap.facility_limit, new_limit=body.new_limit,
             reporting_currency=snap.reporting_currency, grade=snap.grade, recommended_limit=snap.recommended,
             binding=snap.binding, group_exposure_after=snap.routed_exposure, concentration=snap.concentration,
+            concentration_msgs=snap.concentration_msgs,
             exceptions=exceptions, route=chosen, reason=body.reason,
         )  # fmt: skip
         return prepared, snap

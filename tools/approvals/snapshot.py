@@ -54,6 +54,8 @@ class Snapshot(BaseModel):
     pending_requests: list[str] = []
     # the breaches after the change, coded (dimension, bucket, shares), beside `breaches_after`'s English
     breach_codes: list[dict[str, str]] = []
+    # the concentration lines and recommendation notes of `concentration`, coded (said in the reader's language)
+    concentration_msgs: list[Msg] = []
 
     @property
     def routed_exposure(self) -> Decimal:
@@ -89,7 +91,7 @@ def take_snapshot(facility: Facility, assessment: ClientAssessment, what_if: Wha
         target_limit=what_if.new_limit, client_total_limit=assessment.exposure.total_limit,
         group_exposure_after=what_if.group_exposure_after, recommended=what_if.recommended,
         binding=what_if.binding, within_recommendation=what_if.within_recommendation,
-        concentration=list(what_if.messages),
+        concentration=list(what_if.messages), concentration_msgs=list(what_if.message_msgs),
         breaches_after=[render(breach_msg(c), "en") for c in codes],
         breach_codes=codes,
         insurance_required=ins.required, insured=ins.insured, insurance_exposure=ins.exposure,

@@ -438,7 +438,10 @@ class WhatIfResult(_Result):
         description="(before, after) per dimension the client belongs to"
     )
     breaches_after: list[ConcentrationLine]
-    messages: list[str]
+    messages: list[str]  # English (API clients, the stored request)
+    message_msgs: list[Msg] = Field(
+        default_factory=list, description="The messages, coded (catalogue key + params)"
+    )
 
 
 class PortfolioSummary(_Result):

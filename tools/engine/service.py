@@ -29,6 +29,7 @@ import pandas as pd
 
 from crm_adapter.protocol import CRMAdapter
 from crm_adapter.snapshot import BookSnapshot
+from kernel.catalogue import render
 from kernel.errors import InvalidInput, NotFound
 from kernel.money import quantize
 from tools.access import get_client_for, scope_officer_ids
@@ -45,6 +46,7 @@ from tools.engine.results import (
     ContactDue,
     EarlyWarning,
     InsuranceStatus,
+    Msg,
     PortfolioSummary,
     ReviewDue,
     WatchItem,
@@ -301,23 +303,26 @@ class CreditEngine:
         group = str(after.frame.loc[client_id, "group"])
         group_after = float(after.bucket_sums("group").get(group, 0.0))
         breaches = [ln for ln in after_lines if ln.level == "red"]
-        msgs = []
+        coded: list[Msg] = []
         ccy = pa.snapshot.reporting_currency
         for b, a in zip(before_lines, after_lines, strict=True):
             if a.level != "green" or b.level != a.level:
-                shown = (
-                    assemble.name_of(pa, client_id, a.dimension, a.bucket)
-                    if a.dimension in NAME_LEVEL
-                    else a.bucket
-                )
-                msgs.append(f"{a.dimension.replace('_', ' ')} '{shown}': {b.share:.2%} → {a.share:.2%} of book limits "
-                            f"(limit {a.limit_share:.2%}, {a.level})")  # fmt: skip
+                shares = {"before": b.share, "after": a.share, "limit": a.limit_share, "level": a.level}
+                if a.dimension in NAME_LEVEL:  # a group or the client itself: by its name
+                    name = assemble.name_of(pa, client_id, a.dimension, a.bucket)
+                    coded.append(Msg(key="engine.what_if.line_named", params={"dimension": a.dimension,
+                                                                              "name": name, **shares}))  # fmt: skip
+                else:
+                    coded.append(Msg(key="engine.what_if.line", params={"dimension": a.dimension,
+                                                                        "bucket": a.bucket, **shares}))  # fmt: skip
         within = recommended is not None and new_total <= float(recommended) + 0.005
         if recommended is None:
-            msgs.append("no limit recommendation is available for this client (no sizing basis)")
+            coded.append(Msg(key="engine.what_if.no_recommendation"))
         elif not within:
-            msgs.append(f"the new total {ccy} {new_total:,.0f} exceeds the recommendation {ccy} {float(recommended):,.0f} "
-                        f"(binding: {pa.limits.loc[client_id, 'binding']})")  # fmt: skip
+            coded.append(Msg(key="engine.what_if.above", params={
+                "ccy": ccy, "total": new_total, "recommended": float(recommended),
+                "constraint": str(pa.limits.loc[client_id, "binding"])}))  # fmt: skip
+        msgs = [render(m, "en") for m in coded]
         return WhatIfResult(
             client_id=client_id, facility_id=facility_id, as_of=as_of, policy_version=self.policy.version,
             policy_hash=self.policy.content_hash,
@@ -325,6 +330,7 @@ class CreditEngine:
             binding=pa.limits.loc[client_id, "binding"] if recommended is not None else None,
             within_recommendation=within, group_exposure_after=quantize(group_after),
             lines=list(zip(before_lines, after_lines, strict=True)), breaches_after=breaches, messages=msgs,
+            message_msgs=coded,
         )  # fmt: skip
 
     # --- portfolio views --------------------------------------------------------------------------
