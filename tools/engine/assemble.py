@@ -647,7 +647,7 @@ def insurance_status(pa: PortfolioAssessment, client_id: int) -> InsuranceStatus
     if required:
         notes.append(_m("engine.note.cover_required", ratio=ins.min_cover_ratio))
     if gap > 0:
-        notes.append(_m("engine.note.cover_gap", gap=gap))
+        notes.append(_m("engine.note.cover_gap", gap=gap, ccy=pa.snapshot.reporting_currency))
     if not covers:
         notes.append(_m("engine.note.no_cover"))
     return InsuranceStatus(

@@ -9,6 +9,7 @@ import calendar
 import datetime as dt
 import hashlib
 import json
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -624,7 +625,10 @@ class _Builder:
         if not self.i.citations:
             return self.section("policy_refs", missing=[self.L["no_citations"]])
         return self.section(
-            "policy_refs", bullets=[f"{c.label}: {_excerpt(c.text)}" for c in self.i.citations]
+            "policy_refs",
+            bullets=[
+                f"{c.label}: {_excerpt(plain_markdown(c.text, self.i.language))}" for c in self.i.citations
+            ],
         )
 
     def conditions(self) -> Section:
@@ -746,6 +750,33 @@ def _trend_word(t: Trend | None, L: dict[str, str]) -> str:
     if t is None:
         return ""
     return f.NA if t.direction == "n/a" else L[t.direction]
+
+
+_TABLE_RULE = re.compile(r"^\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?$")
+_LIST_MARK = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
+
+
+def plain_markdown(text: str, language: Language) -> str:
+    """A policy passage as plain sentences: a Markdown table's rows read "Grades: 9–10; Review every:
+    3 months" (评级：9–10级；评估频率：每3个月), list marks and emphasis dropped; no pipes or rules left."""
+    colon, sep, end = ("：", "；", "。") if language == "zh" else (": ", "; ", ".")
+    out: list[str] = []
+    header: list[str] | None = None
+    for line in text.splitlines():
+        stripped = line.strip()
+        if stripped.startswith("|") or (header is not None and "|" in stripped):
+            if _TABLE_RULE.match(stripped):
+                continue
+            cells = [c.strip() for c in stripped.strip("|").split("|")]
+            if header is None:
+                header = cells
+                continue
+            pairs = [f"{h}{colon}{v}" if h else v for h, v in zip(header, cells, strict=False) if v]
+            out.append(sep.join(pairs) + end)
+            continue
+        header = None
+        out.append(_LIST_MARK.sub("", stripped).replace("**", "").replace("__", ""))
+    return " ".join(x for x in out if x)
 
 
 def _excerpt(text: str, limit: int = 240) -> str:

@@ -15,6 +15,7 @@ from docx.shared import Cm, Pt, RGBColor
 
 from tools.memos.labels import labels, localised, term
 from tools.memos.models import Memo, Table
+from tools.memos.typeset import bind, unbind
 
 NAVY = RGBColor(0x1F, 0x3A, 0x5F)
 GREY = RGBColor(0x5A, 0x6B, 0x7D)
@@ -67,10 +68,16 @@ def export_docx(memo: Memo, charts: dict[str, bytes]) -> bytes:
         for t in s.tables:
             _data_table(doc, t)
         for b in s.bullets:
-            doc.add_paragraph(b, style="List Bullet")
+            doc.add_paragraph(_bound(b), style="List Bullet")
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()
+
+
+def _bound(text: str) -> str:
+    """Memo text as Word lays it out: an amount and an English date held together by no-break spaces
+    (typeset.bind). Word has no reliable word joiner, so a Chinese date keeps Word's own line breaking."""
+    return unbind(bind(text))
 
 
 def _field(paragraph: object, instruction: str) -> None:
@@ -104,7 +111,7 @@ def _page_numbers(paragraph: object, template: str) -> None:
 
 def _paragraph(doc: Document, text: str, *, italic: bool = False, bold: bool = False,  # type: ignore[valid-type]
                colour: RGBColor | None = None) -> None:  # fmt: skip
-    run = doc.add_paragraph().add_run(text)  # type: ignore[attr-defined]
+    run = doc.add_paragraph().add_run(_bound(text))  # type: ignore[attr-defined]
     run.italic, run.bold = italic, bold
     if colour is not None:
         run.font.color.rgb = colour
@@ -131,7 +138,9 @@ def _table(doc: Document, columns: list[str] | None, rows: list[list[str]], *,  
         for c, value in enumerate(values):
             para = cells[c].paragraphs[0]
             is_number = bool(numeric) and c < len(numeric) and numeric[c] and not head
-            run = para.add_run(value.replace(" ", "\u00a0") if is_number else value)  # amounts never wrap
+            run = para.add_run(
+                value.replace(" ", "\u00a0") if is_number else _bound(value)
+            )  # figures never wrap
             run.font.size = size
             run.bold = head or (bold_first and c == 0)
             if is_number:

@@ -39,6 +39,8 @@ from reportlab.platypus import Table as RLTable
 
 from tools.memos.labels import labels, localised, term
 from tools.memos.models import Memo, Table
+from tools.memos.pdf_cjk import CJKParagraph
+from tools.memos.typeset import bind, unbind, units
 
 NAVY = colors.HexColor("#1f3a5f")
 GREY = colors.HexColor("#5a6b7d")
@@ -108,17 +110,17 @@ def export_pdf(memo: Memo, charts: dict[str, bytes]) -> bytes:
     memo = localised(memo)
     L, st = labels(memo.language), _styles(memo.language)
     x = _x if memo.language == "en" else _xz
-    story: list[Flowable] = [Paragraph(x(memo.header.title), st["title"])]
+    story: list[Flowable] = [_para(x(memo.header.title), st["title"])]
     version = "n/a" if memo.version is None else str(memo.version)
     status = term(memo.language, "status", memo.status)
     header_rows = [[f.label, f.value] for f in memo.header.facts] + [[L["version"], f"{version} ({status})"]]
     story.append(_facts(header_rows, st, x))
-    story += [Paragraph(x(n), st["small"]) for n in memo.narrative_notes]
+    story += [_para(x(n), st["small"]) for n in memo.narrative_notes]
     for n, s in enumerate(memo.sections, start=1):
-        block: list[Flowable] = [Paragraph(x(f"{n}. {s.title}"), st["h2"])]
-        block += [Paragraph(x(p), st["body"]) for p in s.narrative]
+        block: list[Flowable] = [_para(x(f"{n}. {s.title}"), st["h2"])]
+        block += [_para(x(p), st["body"]) for p in s.narrative]
         if s.missing:
-            block.append(Paragraph(f"<b>{x(L['missing'])}:</b> " + x(" ".join(s.missing)), st["missing"]))
+            block.append(_para(f"<b>{x(L['missing'])}:</b> " + x(" ".join(s.missing)), st["missing"]))
         story.append(KeepTogether(block))  # a heading never ends a page alone
         if s.facts:
             story.append(_facts([[f.label, f.value] for f in s.facts], st, x))
@@ -127,12 +129,12 @@ def export_pdf(memo: Memo, charts: dict[str, bytes]) -> bytes:
         for t in s.tables:
             story.append(_grid(t, st, x))
             if t.caption:
-                story.append(Paragraph(x(t.caption), st["small"]))
+                story.append(_para(x(t.caption), st["small"]))
         if s.bullets:
-            items = [ListItem(Paragraph(x(b), st["body"]), leftIndent=12) for b in s.bullets]
+            items = [ListItem(_para(x(b), st["body"]), leftIndent=12) for b in s.bullets]
             story.append(ListFlowable(items, bulletType="bullet", start="•", leftIndent=12, bulletFontSize=7,
                                        bulletFontName=st["body"].fontName))  # fmt: skip
-    story += [Spacer(1, 10), Paragraph(x(L["generated"].format(sha=memo.snapshot_sha256[:12])), st["small"])]
+    story += [Spacer(1, 10), _para(x(L["generated"].format(sha=memo.snapshot_sha256[:12])), st["small"])]
 
     out = io.BytesIO()
     font = _fonts(memo.language)[0]
@@ -162,11 +164,13 @@ _PLAIN = str.maketrans({"\u2212": "-", "\u2192": "->", "\u2190": "<-", "\u2265":
 
 
 def _x(text: str) -> str:
-    return escape(text.translate(_PLAIN))
+    """English memo text as paragraph markup: no-break spaces bind amounts and dates (reportlab keeps them)."""
+    return escape(unbind(bind(text)).translate(_PLAIN))
 
 
 def _xz(text: str) -> str:
-    return escape(text)
+    """Chinese memo text as paragraph markup: amounts and dates bound for CJKParagraph's line breaking."""
+    return escape(bind(text))
 
 
 Escape = Callable[[str], str]
@@ -183,24 +187,69 @@ def _facts(rows: list[list[str]], st: dict[str, ParagraphStyle], x: Escape = _x)
     return table
 
 
-def numeric_widths(t: Table, font: str, size: float, *, padding: float = 12) -> list[float]:
-    """Per column: the width the widest figure needs on one line (0 for text columns)."""
+def _width(text: str, style: ParagraphStyle) -> float:
+    return stringWidth(text, style.fontName, style.fontSize)
+
+
+def column_widths(t: Table, cell: ParagraphStyle, num: ParagraphStyle, head: ParagraphStyle,
+                  x: Escape = _x) -> list[float] | None:  # fmt: skip
+    """Each column's width, the way a browser lays out an automatic table: never narrower than its widest
+    unbreakable unit (`column_floors`), the room left shared in proportion to what the longer cells would
+    need on one line, the whole body width used. None when the floors alone do not fit the page."""
     numeric = t.numeric or [False] * len(t.columns)
-    return [
-        max((stringWidth(row[i], font, size) for row in t.rows if i < len(row)), default=0) + padding
-        if numeric[i] else 0.0
-        for i in range(len(t.columns))
-    ]  # fmt: skip
+    lo = column_floors(t, cell, num, head, x)
+    if sum(lo) > BODY_W + 0.01:
+        return None
+    hi = []  # the width that sets every cell, and the heading, on one line
+    for i, n in enumerate(numeric):
+        line = 0.0 if n else max((_width(_plain(r[i], x), cell) for r in t.rows if i < len(r)), default=0.0)
+        hi.append(max(lo[i], line + PAD, _width(_plain(t.columns[i], x), head) + PAD))
+    if sum(hi) <= BODY_W:  # everything fits on one line: the spare room goes to the text columns
+        grow = [h if not n else 0.0 for h, n in zip(hi, numeric, strict=True)]
+        grow = grow if sum(grow) else list(hi)
+        return [h + (BODY_W - sum(hi)) * g / sum(grow) for h, g in zip(hi, grow, strict=True)]
+    # the room above the floors, shared out like water: a column that wants less than an equal share gets
+    # all it wants (a short heading stays on one line), the rest share what is left in proportion
+    widths, room = list(lo), BODY_W - sum(lo)
+    open_ = sorted((i for i in range(len(lo)) if hi[i] > lo[i]), key=lambda i: hi[i] - lo[i])
+    while open_ and hi[open_[0]] - lo[open_[0]] <= room / len(open_):
+        i = open_.pop(0)
+        widths[i], room = hi[i], room - (hi[i] - lo[i])
+    want = sum(hi[i] - lo[i] for i in open_)
+    for i in open_:
+        widths[i] += room * (hi[i] - lo[i]) / want
+    return widths
+
+
+def column_floors(t: Table, cell: ParagraphStyle, num: ParagraphStyle, head: ParagraphStyle,
+                  x: Escape = _x) -> list[float]:  # fmt: skip
+    """Each column's narrowest width: its widest unbreakable unit (a word, an amount, a date; in a figure
+    column the widest cell, drawn on one line) in the body or the heading, plus the cell padding."""
+    numeric = t.numeric or [False] * len(t.columns)
+    out = []
+    for i, n in enumerate(numeric):
+        cells = [row[i] for row in t.rows if i < len(row)]
+        pieces = [_plain(c, x) for c in cells] if n else [u for c in cells for u in units(_bound(c, x))]
+        widest = max((_width(p, num if n else cell) for p in pieces), default=0.0)
+        heading = max((_width(u, head) for u in units(_bound(t.columns[i], x))), default=0.0)
+        out.append(max(widest, heading) + PAD)
+    return out
+
+
+GRID_SIZES = (8.0, 7.5, 7.0, 6.5)  # a table too wide for the page at 8 pt is set smaller, never cut mid-word
 
 
 def _grid(t: Table, st: dict[str, ParagraphStyle], x: Escape = _x) -> RLTable:
     numeric = t.numeric or [False] * len(t.columns)
-    n_text = sum(1 for n in numeric if not n)
-    cell, num, head = st["cell"], st["cell_num"], st["cell_head"]
-    need = numeric_widths(t, num.fontName, num.fontSize)
-    num_w = [max(min(NUMERIC_COL_W, BODY_W / len(t.columns)), w) for w in need]
-    text_w = max(BODY_W - sum(w for w, n in zip(num_w, numeric, strict=True) if n), 0) / max(n_text, 1)
-    widths = [w if n else text_w for w, n in zip(num_w, numeric, strict=True)]
+    for size in GRID_SIZES:
+        cell, num, head = (ParagraphStyle(f"{s.name}_{size}", s, fontSize=size, leading=size * 1.25)
+                           for s in (st["cell"], st["cell_num"], st["cell_head"]))  # fmt: skip
+        widths = column_widths(t, cell, num, head, x)
+        if widths is not None:
+            break
+    else:  # a unit wider than the page: the smallest size, columns scaled to the page
+        lo = column_floors(t, cell, num, head, x)
+        widths = [w * BODY_W / sum(lo) for w in lo]
     header = [_cell(c, head, widths[i], x) for i, c in enumerate(t.columns)]
     # an amount never wraps: its column is as wide as the widest amount, and it is drawn as one line
     body = [[_plain(v, x) if numeric[i] else _cell(v, cell, widths[i], x) for i, v in enumerate(row)]
@@ -225,17 +274,29 @@ def _grid(t: Table, st: dict[str, ParagraphStyle], x: Escape = _x) -> RLTable:
 # Table cells are reportlab's plain strings (drawn as one line, no markup parsing) when the text fits its
 # column on one line; a Paragraph (wrapping) only where it does not. Same fonts, sizes and colours.
 CELL_PADDING = 12  # the table's default left + right padding
+PAD = CELL_PADDING + 1  # and a point to spare
+
+
+def _bound(text: str, x: Escape) -> str:
+    """The text as it is laid out: amounts and dates bound (typeset.bind), Vera's missing glyphs replaced."""
+    return bind(" ".join(text.split())).translate(_PLAIN) if x is _x else bind(" ".join(text.split()))
 
 
 def _plain(text: str, x: Escape) -> str:
-    return text.translate(_PLAIN) if x is _x else text
+    """The text as a plain (one-line) cell draws it."""
+    return unbind(_bound(text, x))
 
 
 def _cell(text: str, style: ParagraphStyle, width: float, x: Escape) -> str | Paragraph:
     plain = _plain(text, x)
-    if "\n" not in plain and stringWidth(plain, style.fontName, style.fontSize) <= width - CELL_PADDING:
+    if "\n" not in text and stringWidth(plain, style.fontName, style.fontSize) <= width - CELL_PADDING:
         return plain
-    return Paragraph(x(text), style)
+    return _para(x(text), style)
+
+
+def _para(markup: str, style: ParagraphStyle) -> Paragraph:
+    """A paragraph of (escaped) memo text: Chinese lines end where typeset.breaks allows (pdf_cjk)."""
+    return CJKParagraph(markup, style) if style.wordWrap == "CJK" else Paragraph(markup, style)
 
 
 def _plain_style(start: tuple[int, int], stop: tuple[int, int], style: ParagraphStyle) -> list[tuple]:
