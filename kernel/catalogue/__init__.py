@@ -83,15 +83,29 @@ def render(message: Any, lang: Language | str = "en") -> str:
     return _render.render(key, normalise_language(lang), params, has=has, template=template)
 
 
+# what `str.format` raises when a stored message's parameters no longer fit its catalogue entry (a record
+# stored before the entry gained a placeholder, or changed its format spec)
+_STALE_PARAMS = (KeyError, IndexError, ValueError, TypeError)
+
+
 def render_or(message: Any, fallback: str, lang: Language | str = "en") -> str:
-    """`render(message)` when the result carries its code, else the stored (English) text."""
-    return fallback if message is None else render(message, lang)
+    """`render(message)` when the result carries its code, else the stored (English) text; the stored text
+    too when the message was stored under an older catalogue entry whose parameters no longer fit."""
+    if message is None:
+        return fallback
+    try:
+        return render(message, lang)
+    except _STALE_PARAMS:
+        return fallback
 
 
 def render_each(messages: Sequence[Any], fallbacks: Sequence[str], lang: Language | str = "en") -> list[str]:
     """Coded messages in `lang`, or the stored (English) texts when they are not all coded (older records)."""
     if messages and len(messages) == len(fallbacks):
-        return [render(m, lang) for m in messages]
+        try:
+            return [render(m, lang) for m in messages]
+        except _STALE_PARAMS:  # stored under an older catalogue (see `render_or`)
+            pass
     return list(fallbacks)
 
 

@@ -83,3 +83,14 @@ def test_render_names_codes_dates_and_lists_in_the_readers_language() -> None:
         catalogue.fmt_month("2026-10", "zh") == "2026年10月"
         and catalogue.fmt_date("2026-03-01", "en") == "01 Mar 2026"
     )
+
+
+def test_a_message_stored_under_an_older_entry_falls_back_to_its_stored_text() -> None:
+    from kernel.catalogue import render_each, render_or
+
+    # stored before `engine.note.cover_gap` gained its currency: {"gap": …} only
+    old = {"key": "engine.note.cover_gap", "params": {"gap": 823031}}
+    assert render_or(old, "coverage gap of 823,031", "zh") == "coverage gap of 823,031"
+    assert render_each([old], ["coverage gap of 823,031"], "zh") == ["coverage gap of 823,031"]
+    new = {"key": "engine.note.cover_gap", "params": {"gap": 823031, "ccy": "USD"}}
+    assert render_or(new, "unused", "zh") == "保障缺口 USD 823,031"
