@@ -70,6 +70,7 @@ function initSidebar(card) {
     memoSubmit.hidden = memo.status !== "draft";
     if (memo.status !== "draft") {
       attachBox.value = String(memo.memo_id);
+      attachBox.dataset.version = String(memo.version);
       attachBox.checked = true;
       attachLabel.textContent = msg("attach_memo", { version: memo.version, status: msg(`memo.${memo.status}`) });
       attachRow.hidden = false;
@@ -169,8 +170,9 @@ function initSidebar(card) {
       for (const line of prep.said.concentration) list.append(el("li", "", line));
       for (const message of prep.said.exceptions) list.append(el("li", "", msg("prep_exception", { message })));
       list.append(el("li", "", msg("prep_chain", { chain: prep.said.chain.join(" → ") || msg("prep_none") })));
-      summary.append(list);
       const memoId = attachRow && !attachRow.hidden && attachBox.checked && attachBox.value ? Number(attachBox.value) : null;
+      if (memoId !== null) list.append(el("li", "", msg("prep_memo", { version: attachBox.dataset.version })));
+      summary.append(list);
       pending = { client_id: clientId, kind: prep.kind, facility_id: prep.facility_id, new_limit: prep.new_limit, reason: body.reason, memo_id: memoId, key: uid() };
       preview.hidden = false;
       say(status, msg("review_then_confirm"));

@@ -326,6 +326,10 @@ def test_the_sidebar_submits_a_memo_and_the_request_carries_it(
     page.get_by_label("Reason").fill("seasonal stock build")
     page.get_by_role("button", name="Check the change").click()
     page.wait_for_selector("#limit-preview:not([hidden])", timeout=20000)
+    assert (
+        f"Review memo version {memo.version} goes with the request"
+        in page.locator("#limit-summary").inner_text()
+    )
     page.get_by_role("button", name="Confirm and raise request").click()
     page.wait_for_function("document.getElementById('limit-status').textContent.includes('raised')",
                            timeout=20000)  # fmt: skip

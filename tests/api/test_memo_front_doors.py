@@ -99,6 +99,9 @@ def test_the_cli_submits_the_draft_and_approvals_raise_attaches_it(
                       "--reason", "seasonal stock build", "--memo", str(latest.memo_id), "--as", ANNA, "--json")  # fmt: skip
     assert raised.exit_code == 0, raised.output
     assert f'"memo_id": {latest.memo_id}' in raised.output
+    request_id = re.search(r'"request_id": "(AR-\d+)"', raised.output)[1]  # type: ignore[index]
+    shown = demo_cli("approvals", "show", request_id, "--as", ANNA)
+    assert shown.exit_code == 0 and f"review memo {latest.memo_id} attached" in shown.output
     # a submitted memo is never changed: the next --submit drafts a new version and submits that one
     assert demo_cli("memo", str(NORTH_CLIENT), "--as", ANNA, "--submit").exit_code == 0
     versions = demo_container.memos.list_versions(demo_container.actor(ANNA), NORTH_CLIENT)
