@@ -284,7 +284,7 @@ class ApprovalCard(BaseModel):
     ews_level: str | None = None
     warnings: list[EarlyWarning] = []
     action: str | None = None
-    target_limit: Decimal | None = None
+    target_limit: Decimal | None = None  # the client total the proposal moves to (`client_target`), if any
     step_name: str | None = None
     step_no: int | None = None
     steps: int = 0
@@ -305,7 +305,7 @@ def approval_cards(container: Container, actor: Actor, awaiting: list[ApprovalRe
             continue
         cards.append(card.model_copy(update={
             "grade_name": a.rating.grade_name, "ews_level": a.ews_level, "warnings": a.warnings,
-            "action": a.proposal.action, "target_limit": a.proposal.target_limit,
+            "action": a.proposal.action, "target_limit": client_target(a),  # a new total only: never "freeze at X"
         }))  # fmt: skip
     return cards
 

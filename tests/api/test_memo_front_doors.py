@@ -83,6 +83,9 @@ def test_a_memo_is_submitted_over_rest_attached_and_linked_on_the_approvers_card
         card = page.split(f'id="request-{request_id}"', 1)[1].split("</li>\n", 1)[0]
         assert f'href="/api/v1/memos/{memo_id}/download?format=pdf"' in card
         assert SNAKE.findall(_shown(card)) == [], lang
+        if lang == "en":  # ACME's proposal keeps the limit: no "target" equal to the current total is shown
+            said = _shown(card.split('data-field="recommendation">', 1)[1].split("</dd>", 1)[0])
+            assert "Maintain" in said and "target" not in said and "recommended client total" in said
     pdf = client.get(f"/api/v1/memos/{memo_id}/download", params={"format": "pdf"})
     assert pdf.status_code == 200 and pdf.content[:4] == b"%PDF"
 
