@@ -9,6 +9,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, BeforeValidator, Field, WithJsonSchema
 
 from kernel.money import MAX_AMOUNT, parse_amount
+from tools.approvals.models import PreparedRequest
 from tools.engine.results import ClientAssessment, ContactDue, Level, PortfolioSummary, ReviewDue, WatchItem
 
 LimitKind = Literal["increase", "decrease", "freeze", "unfreeze", "renewal"]
@@ -135,3 +136,18 @@ class Dashboard(BaseModel):
     watchlist: list[WatchItem] = Field(description="Every client with an amber or red warning, red first")
     watchlist_total: int
     contacts: list[ContactDue]
+
+
+class PreparedSaid(BaseModel):
+    """A limit request's preview in the reader's words (`?lang=` or Accept-Language): the binding constraint
+    and the approval levels by their names, the concentration notes and policy exceptions from their codes."""
+
+    lang: str
+    binding: str | None = Field(description="The binding constraint's name (the code is `binding`)")
+    concentration: list[str]
+    exceptions: list[str]
+    chain: list[str]
+
+
+class PreparedOut(PreparedRequest):
+    said: PreparedSaid

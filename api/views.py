@@ -7,7 +7,8 @@
 - `client_history` is the sidebar's 12-month chart: average balance, inflows and outflows from the bank
   flows held, and utilisation at each review run (plus today's figure);
 - `facility_targets` turns the client-level target limit into the figure for each facility;
-- `client_requests` lists the client's open and past limit requests.
+- `client_requests` lists the client's open and past limit requests;
+- `prepared_out` words a limit request's preview in the reader's language.
 """
 
 from __future__ import annotations
@@ -21,15 +22,16 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from sqlmodel import Session, col, select
 
-from api.schemas import Dashboard
+from api.schemas import Dashboard, PreparedOut, PreparedSaid
+from kernel.catalogue import Language, code_name, name_in, render_each, render_or
 from kernel.errors import CreditDeskError, InvalidInput
 from kernel.money import quantize
 from tools.access import get_client_for, scope_officer_ids
 from tools.actor import Actor
-from tools.approvals.models import ApprovalRequestView
+from tools.approvals.models import ApprovalRequestView, PreparedRequest
 from tools.approvals.requests import RequestBody, choose_facility
 from tools.engine import incremental
 from tools.engine.aggregates import BookAggregates, patched_book
@@ -282,7 +284,7 @@ class ApprovalCard(BaseModel):
     ews_level: str | None = None
     warnings: list[EarlyWarning] = []
     action: str | None = None
-    target_limit: Decimal | None = None
+    target_limit: Decimal | None = None  # the client total the proposal moves to (`client_target`), if any
     step_name: str | None = None
     step_no: int | None = None
     steps: int = 0
@@ -303,7 +305,7 @@ def approval_cards(container: Container, actor: Actor, awaiting: list[ApprovalRe
             continue
         cards.append(card.model_copy(update={
             "grade_name": a.rating.grade_name, "ews_level": a.ews_level, "warnings": a.warnings,
-            "action": a.proposal.action, "target_limit": a.proposal.target_limit,
+            "action": a.proposal.action, "target_limit": client_target(a),  # a new total only: never "freeze at X"
         }))  # fmt: skip
     return cards
 
@@ -373,13 +375,31 @@ class FacilityTarget(BaseModel):
     status: str
     currency: str
     limit: Decimal
-    suggested: Decimal | None = None
+    suggested: Decimal | None = Field(
+        None, description="The figure offered as a change: never the current limit"
+    )
+    partial: bool = Field(
+        False, description="The facility alone cannot take the whole reduction (offered: 0)"
+    )
+
+
+def client_target(a: ClientAssessment) -> Decimal | None:
+    """The client total the proposal moves to, when it proposes a change of the limit: an increase to the
+    recommendation, a decrease to it (never above the current total). A freeze or a maintain proposes no
+    new total, and neither does a decrease with nothing to size it (a downgrade without a lower
+    recommendation): None."""
+    p = a.proposal
+    if p.action not in ("increase", "decrease") or p.target_limit is None:
+        return None
+    target = Decimal(p.target_limit)
+    return None if target == Decimal(a.exposure.total_limit) else target
 
 
 def facility_targets(container: Container, a: ClientAssessment) -> list[FacilityTarget]:
-    """Each open facility in its own currency, and the figure that would bring the client's total limit to
-    its target (the proposal's target, else the recommendation) if the whole change fell on that facility."""
-    target = a.proposal.target_limit if a.proposal.target_limit is not None else a.limit.recommended
+    """Each open facility in its own currency and, when the proposal changes the client's total
+    (`client_target`), the figure that would bring the total there if the whole change fell on that
+    facility (at least 0; a figure equal to the facility's limit is no change and is not offered)."""
+    target = client_target(a)
     lines = {x.facility_id: x for x in a.exposure.facilities}
     out = []
     for f in container.adapter.get_facilities(a.client.client_id):
@@ -388,14 +408,18 @@ def facility_targets(container: Container, a: ClientAssessment) -> list[Facility
             continue
         own = quantize(f.limit_amount)
         line = lines.get(f.facility_id)
-        suggested = None
+        suggested, partial = None, False
         if target is not None and line is not None:
             rate = (Decimal(line.limit) / own) if own else Decimal(1)  # reporting per facility currency
             if rate > 0:
-                change = (Decimal(target) - Decimal(a.exposure.total_limit)) / rate
-                suggested = max(quantize(own + change), Decimal(0))
+                figure = quantize(own + (target - Decimal(a.exposure.total_limit)) / rate)
+                partial = figure < 0
+                figure = max(figure, quantize(Decimal(0)))
+                suggested = figure if figure != own else None
+                partial = partial and suggested is not None
         out.append(FacilityTarget(facility_id=f.facility_id, product=str(getattr(f.product, "value", f.product)),
-                                  status=status, currency=f.currency, limit=own, suggested=suggested))  # fmt: skip
+                                  status=status, currency=f.currency, limit=own, suggested=suggested,
+                                  partial=partial))  # fmt: skip
     return out
 
 
@@ -444,3 +468,16 @@ def infer_kind(container: Container, actor: Actor, client_id: int, facility_id: 
     if new_limit == current:
         raise InvalidInput(f"the new limit equals the current limit {current:,.2f}", field="new_limit")
     return "increase" if new_limit > current else "decrease"
+
+
+def prepared_out(p: PreparedRequest, lang: Language) -> PreparedOut:
+    """The preview with its words in `lang`: what the sidebar shows (never an engine code such as
+    `cap_ebitda`)."""
+    said = PreparedSaid(
+        lang=lang,
+        binding=code_name("constraint", p.binding, lang) if p.binding else None,
+        concentration=render_each(p.concentration_msgs, p.concentration, lang),
+        exceptions=[render_or(e.msg, e.message, lang) for e in p.exceptions],
+        chain=[name_in("approval_level", s.name, lang) for s in p.route.steps],
+    )
+    return PreparedOut(**dict(p), said=said)

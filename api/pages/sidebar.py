@@ -46,6 +46,7 @@ def sidebar(
     client_id = resolve_client(container.adapter, client_ref, id_type)
     assessment = container.credit_engine.assess_client(actor, client_id, as_of=as_of)  # checks scope
     card = ProfileCard.of(assessment)
+    memos = container.memos.list_versions(actor, client_id)  # newest first
     history = views.client_history(container, client_id, as_of=as_of, today_utilisation=card.utilisation)
     response = request.app.state.templates.TemplateResponse(
         request,
@@ -56,6 +57,9 @@ def sidebar(
             "a": assessment,
             "history": history,
             "facilities": views.facility_targets(container, assessment),
+            "target": views.client_target(assessment),
+            "memo": memos[0] if memos else None,  # the latest version
+            "attach": next((m for m in memos if m.status != "draft"), None),  # the latest a request may carry
             "requests": views.client_requests(container, actor, client_id),
             "bank": statement_panel(
                 container.adapter,

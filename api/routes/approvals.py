@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Header, Path, Query, status
+from fastapi import APIRouter, Header, Path, Query, Request, status
 
 from api import views
 from api.deps import ActorDep, ContainerDep
+from api.pages.common import page_language
 from api.routes.clients import ClientId
-from api.schemas import DecideIn, PrepareIn, RaiseIn
-from tools.approvals.models import ApprovalRequestView, PreparedRequest
+from api.schemas import DecideIn, PreparedOut, PrepareIn, RaiseIn
+from tools.approvals.models import ApprovalRequestView
 
 router = APIRouter(tags=["approvals"])
 RequestId = Annotated[str, Path(pattern=r"^AR-[0-9]{1,15}$", description="e.g. AR-12")]
@@ -24,11 +25,12 @@ IdempotencyKey = Annotated[
 @router.post("/clients/{client_id}/limit-requests/prepare",
              summary="What a limit request would need: recommendation, binding constraint, chain (no write)")  # fmt: skip
 def prepare(
-    container: ContainerDep, actor: ActorDep, client_id: ClientId, body: PrepareIn
-) -> PreparedRequest:
+    request: Request, container: ContainerDep, actor: ActorDep, client_id: ClientId, body: PrepareIn
+) -> PreparedOut:
     kind = body.kind or views.infer_kind(container, actor, client_id, body.facility_id, body.new_limit)
-    return container.approvals.prepare_request(actor, client_id=client_id, facility_id=body.facility_id,
-                                               kind=kind, new_limit=body.new_limit, reason=body.reason)  # fmt: skip
+    prepared = container.approvals.prepare_request(actor, client_id=client_id, facility_id=body.facility_id,
+                                                   kind=kind, new_limit=body.new_limit, reason=body.reason)  # fmt: skip
+    return views.prepared_out(prepared, page_language(request))
 
 
 @router.post("/approvals", status_code=status.HTTP_201_CREATED, summary="Raise an approval request")

@@ -1,4 +1,4 @@
-"""Review memos: draft a new version, list versions, read one, download as md/html/docx/pdf."""
+"""Review memos: draft a new version, list versions, read one, submit a draft, download as md/html/docx/pdf."""
 
 from __future__ import annotations
 
@@ -50,3 +50,9 @@ def download_memo(container: ContainerDep, actor: ActorDep, memo_id: MemoId,
     filename = f"review-memo-{memo.client_id}-v{memo.version}.{format}"
     return Response(body, media_type=MEDIA_TYPES[format],
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})  # fmt: skip
+
+
+@router.post("/memos/{memo_id}/submit",
+             summary="Submit a draft memo (its author or the client's RM); it can then go on a limit request")  # fmt: skip
+def submit_memo(container: ContainerDep, actor: ActorDep, memo_id: MemoId) -> Memo:
+    return container.memos.submit(actor, memo_id)

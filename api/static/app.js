@@ -13,8 +13,11 @@ async function api(method, path, body, headers = {}) {
   });
   const data = res.headers.get("content-type")?.includes("json") ? await res.json() : null;
   if (!res.ok) {
+    // a refusal (an amount equal to the current limit, a draft memo …) is said as it is; only an unexpected
+    // error (5xx) names the error id that finds it in the server log
     const why = data?.localized_detail ?? data?.detail ?? res.statusText;
-    throw new Error(data?.error_id ? `${why} (error id ${data.error_id})` : why);
+    const unexpected = res.status >= 500 && data?.error_id && !why.includes(data.error_id);
+    throw new Error(unexpected ? `${why} (error id ${data.error_id})` : why);
   }
   return data;
 }
@@ -52,14 +55,34 @@ function money(value, currency = "") {
 function initSidebar(card) {
   const clientId = Number(card.dataset.clientId);
 
-  // Draft a review memo, then download it as PDF or DOCX.
+  // Draft a review memo, then download it as PDF or DOCX; submit the draft; a submitted memo can go on a
+  // limit request (the form's "Attach memo" box).
   const memoStatus = document.getElementById("memo-status");
+  const memoLatest = document.getElementById("memo-latest");
+  const memoSubmit = document.getElementById("memo-submit");
+  const attachRow = document.getElementById("attach-memo-row");
+  const attachBox = document.getElementById("attach-memo");
+  const attachLabel = document.getElementById("attach-memo-label");
+  const showMemo = (memo) => {
+    memoLatest.textContent = msg("memo_latest", { version: memo.version, status: msg(`memo.${memo.status}`) });
+    memoSubmit.dataset.memoId = String(memo.memo_id);
+    memoSubmit.textContent = msg("memo_submit", { version: memo.version });
+    memoSubmit.hidden = memo.status !== "draft";
+    if (memo.status !== "draft") {
+      attachBox.value = String(memo.memo_id);
+      attachBox.dataset.version = String(memo.version);
+      attachBox.checked = true;
+      attachLabel.textContent = msg("attach_memo", { version: memo.version, status: msg(`memo.${memo.status}`) });
+      attachRow.hidden = false;
+    }
+  };
   for (const memoButton of document.querySelectorAll('[data-action="draft-memo"]')) {
     memoButton.addEventListener("click", async () => {
       memoButton.disabled = true;
       say(memoStatus, msg("drafting"));
       try {
         const memo = await api("POST", `/clients/${clientId}/memos`);
+        showMemo(memo);
         say(memoStatus, msg("drafted", { version: memo.version }));
         window.location.assign(`/api/v1/memos/${memo.memo_id}/download?format=${memoButton.dataset.format}`);
       } catch (err) {
@@ -69,6 +92,19 @@ function initSidebar(card) {
       }
     });
   }
+  memoSubmit?.addEventListener("click", async () => {
+    memoSubmit.disabled = true;
+    say(memoStatus, msg("memo_submitting"));
+    try {
+      const memo = await api("POST", `/memos/${memoSubmit.dataset.memoId}/submit`);
+      showMemo(memo);
+      say(memoStatus, msg("memo_submitted", { version: memo.version }));
+    } catch (err) {
+      say(memoStatus, msg("memo_submit_failed", { error: err.message }), true);
+    } finally {
+      memoSubmit.disabled = false;
+    }
+  });
 
   // Propose a change (a new limit, written as 3M or 750k if you like; a freeze; an unfreeze):
   // preview first (no write), then confirm to raise the request. The server parses the amount.
@@ -82,23 +118,35 @@ function initSidebar(card) {
   const limitFields = document.getElementById("limit-fields");
   const targetHint = document.getElementById("target-hint");
   const useTarget = document.getElementById("use-target");
+  const useFreeze = document.getElementById("use-freeze");
   let pending = null;
+  // The proposal's hint: a new client total turned into the chosen facility's figure (offered only when it
+  // changes that facility's limit), a freeze (offered as a freeze), or no new figure at all.
   const refresh = () => {
     const option = facility?.selectedOptions[0];
+    const hint = targetHint.dataset;
     limitFields.hidden = change.value !== "limit";
-    if (option && targetHint.dataset.template && option.dataset.suggestedText) {
-      targetHint.textContent = targetHint.dataset.template.replace("{figure}", option.dataset.suggestedText);
-      useTarget.textContent = targetHint.dataset.use.replace("{figure}", option.dataset.suggestedText);
+    let said = hint.text;
+    useTarget.hidden = true;
+    if (hint.mode === "change" && option?.dataset.suggestedText) {
+      said = `${said} ${hint.figure.replace("{figure}", option.dataset.suggestedText)}`;
+      if (option.dataset.partial) said = `${said} ${hint.partial}`;
+      useTarget.textContent = hint.use.replace("{figure}", option.dataset.suggestedText);
       useTarget.hidden = false;
-    } else {
-      useTarget.hidden = true;
     }
+    useFreeze.hidden = !(hint.mode === "freeze" && option?.dataset.status !== "frozen");
+    targetHint.textContent = said;
   };
   facility?.addEventListener("change", refresh);
   change?.addEventListener("change", refresh);
   useTarget?.addEventListener("click", () => {
     form.new_limit.value = String(Math.round(Number(facility.selectedOptions[0]?.dataset.suggested ?? 0)));
     form.new_limit.focus();
+  });
+  useFreeze?.addEventListener("click", () => {
+    change.value = "freeze";
+    refresh();
+    form.reason.focus();
   });
   if (form) refresh();
   form?.addEventListener("submit", async (event) => {
@@ -118,11 +166,14 @@ function initSidebar(card) {
       const rec = prep.recommended_limit === null ? msg("prep_no_recommendation") : money(prep.recommended_limit, prep.reporting_currency);
       list.append(el("li", "", msg("prep_recommended", { amount: rec })));
       list.append(el("li", "", msg("prep_group", { amount: money(prep.group_exposure_after, prep.reporting_currency) })));
-      for (const line of prep.concentration) list.append(el("li", "", line));
-      for (const exc of prep.exceptions) list.append(el("li", "", msg("prep_exception", { message: exc.message })));
-      list.append(el("li", "", msg("prep_chain", { chain: prep.route.steps.map((s) => s.name).join(" → ") || msg("prep_none") })));
+      // the server's words in the page's language (constraints and levels by their names, never a code)
+      for (const line of prep.said.concentration) list.append(el("li", "", line));
+      for (const message of prep.said.exceptions) list.append(el("li", "", msg("prep_exception", { message })));
+      list.append(el("li", "", msg("prep_chain", { chain: prep.said.chain.join(" → ") || msg("prep_none") })));
+      const memoId = attachRow && !attachRow.hidden && attachBox.checked && attachBox.value ? Number(attachBox.value) : null;
+      if (memoId !== null) list.append(el("li", "", msg("prep_memo", { version: attachBox.dataset.version })));
       summary.append(list);
-      pending = { client_id: clientId, kind: prep.kind, facility_id: prep.facility_id, new_limit: prep.new_limit, reason: body.reason, key: uid() };
+      pending = { client_id: clientId, kind: prep.kind, facility_id: prep.facility_id, new_limit: prep.new_limit, reason: body.reason, memo_id: memoId, key: uid() };
       preview.hidden = false;
       say(status, msg("review_then_confirm"));
       confirm.focus();

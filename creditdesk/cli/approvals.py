@@ -64,6 +64,8 @@ def _show(v: ApprovalRequestView) -> None:
         "  " + text("cli.request.raised", lang, name=v.raised_by_name, officer=v.raised_by,
                     at=f"{v.raised_at:%Y-%m-%d %H:%M}", reason=v.reason),
     ]  # fmt: skip
+    if v.memo_id is not None:
+        out.append("  " + text("cli.request.memo", lang, memo_id=v.memo_id))
     out += [
         "  " + text("cli.preview.routing", lang, text=r) for r in render_each(v.routing_msgs, v.routing, lang)
     ]

@@ -29,6 +29,7 @@ EN: dict[str, str] = {
         "*Credit Desk*: ask me about your clients, limits, warnings and policy.\n"
         "• `/credit ACME`: the client's card (grade, limit, utilisation, warnings, review date)\n"
         "• `/credit memo ACME`: draft the review memo and send it to you as a PDF\n"
+        "• `/credit memo submit ACME`: the same, submitted (it can then go on a limit request)\n"
         "• `/credit watchlist`: your clients with amber/red early warnings\n"
         "• `/credit due`: reviews due in the next 30 days and overdue ones\n"
         "• `/credit help`: this message\n"
@@ -130,6 +131,9 @@ EN: dict[str, str] = {
     "slack.memo.sent": ":memo: The draft review memo is in your DM with Credit Desk.",
     "slack.memo.title": "Review memo · {client}",
     "slack.memo.comment": "Draft review memo for *{client}* (#{client_id}, as of {as_of}).",
+    "slack.memo.comment_submitted": "Submitted review memo for *{client}* (#{client_id}, as of {as_of}).",
+    "slack.memo.submitted": ":memo: Review memo {memo_id} (version {version}) submitted; it is in your DM with "
+    "Credit Desk and can go on a limit request.",
     # early warnings
     "slack.alert.new": "{emoji} *New {level} warning* for *{client}* (#{client_id}){when}",
     "slack.alert.on": " on {date}",
@@ -168,6 +172,7 @@ ZH: dict[str, str] = {
         "*Credit Desk*：可以问我客户、额度、预警和政策。\n"
         "• `/credit ACME`：客户卡片（评级、额度、使用率、预警、复审日期）\n"
         "• `/credit memo ACME`：起草复审报告并以 PDF 发给你\n"
+        "• `/credit memo submit ACME`（或 `报告 提交 ACME`）：同上并提交（之后可附到额度申请上）\n"
         "• `/credit watchlist`：有琥珀/红色预警的客户\n"
         "• `/credit due`：未来 30 天到期及已逾期的复审\n"
         "• `/credit help`：本帮助\n"
@@ -255,6 +260,8 @@ ZH: dict[str, str] = {
     "slack.memo.sent": ":memo: 复审报告草稿已发送到你与 Credit Desk 的私信中。",
     "slack.memo.title": "复审报告 · {client}",
     "slack.memo.comment": "*{client}*（#{client_id}，截至 {as_of}）的复审报告草稿。",
+    "slack.memo.comment_submitted": "*{client}*（#{client_id}，截至 {as_of}）已提交的复审报告。",
+    "slack.memo.submitted": ":memo: 复审报告 {memo_id}（第 {version} 版）已提交，已发送到你与 Credit Desk 的私信中，可附到额度申请上。",
     "slack.alert.new": "{emoji} *新的{level}预警*：*{client}*（#{client_id}）{when}",
     "slack.alert.on": "，{date}",
     "slack.alert.owner": "客户经理：{officer} · 问我“为什么 {client} 是{level}？”了解详情",

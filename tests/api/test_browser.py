@@ -109,15 +109,26 @@ def test_sidebar_at_360px_chart_3m_amount_target_freeze_and_requests(
     assert page.get_by_role("button", name="Draft review memo (DOCX)").count() == 1
     _shot(page, "sidebar-360.png")
 
-    # the client-level target, turned into this facility's figure
+    # the proposal keeps ACME's limit: the hint says so and offers no figure (the current one is no change)
     facility = next(
         f for f in demo_container.adapter.get_facilities(NORTH_CLIENT) if str(f.status) == "active"
     )
     page.get_by_label("Facility", exact=True).select_option(facility.facility_id)
-    target = a.proposal.target_limit if a.proposal.target_limit is not None else a.limit.recommended
-    if target is not None and facility.currency == a.exposure.currency:
-        figure = max(Decimal(facility.limit_amount) + Decimal(target) - a.exposure.total_limit, Decimal(0))
-        assert f"{figure:,.0f}" in page.locator("#target-hint").inner_text()
+    assert a.proposal.action == "maintain"
+    assert (
+        page.locator("#target-hint").inner_text().startswith("Proposal: Maintain; no new total is proposed")
+    )
+    assert page.locator("#use-target").is_hidden() and page.locator("#use-freeze").is_hidden()
+
+    # the current limit is refused as no change, said plainly (an error id is for unexpected errors only)
+    page.get_by_label("New limit (facility currency)").fill(str(int(facility.limit_amount)))
+    page.get_by_label("Reason").fill("no change")
+    page.get_by_role("button", name="Check the change").click()
+    page.wait_for_function(
+        "document.getElementById('limit-status').textContent.includes('equals')", timeout=20000
+    )
+    refused = page.locator("#limit-status").inner_text()
+    assert "equals the current limit" in refused and "error id" not in refused
 
     # "3M" is an amount: the server parses it, and the kind (increase) follows from the figure
     page.get_by_label("New limit (facility currency)").fill("3M")
@@ -288,3 +299,65 @@ def test_the_approver_sees_what_they_approve_and_returns_it_with_a_comment(
     after = demo_container.approvals.get(rm, req.request_id)
     assert after.status == "returned"
     assert after.decisions[-1].comment == "add the buyer contract, please"
+
+
+def test_the_sidebar_submits_a_memo_and_the_request_carries_it(
+    browser, base_url: str, demo_container: Container
+) -> None:  # type: ignore[no-untyped-def]
+    """Draft, submit, attach (#18); a freeze proposal is offered as a freeze; the preview in Chinese names
+    the binding constraint and the levels, never their codes."""
+    actor = demo_container.actor(ANNA)
+    page = browser.new_page(viewport={"width": 360, "height": 900}, accept_downloads=True)
+    page.goto(f"{base_url}/sidebar/{NORTH_CLIENT}?token={_token(demo_container, str(NORTH_CLIENT))}")
+    assert page.locator("#memo-latest").inner_text() == "No memo drafted yet."
+    assert page.locator("#memo-submit").is_hidden() and page.locator("#attach-memo-row").is_hidden()
+    with page.expect_download():
+        page.get_by_role("button", name="Draft review memo (PDF)").click()
+    memo = demo_container.memos.list_versions(actor, NORTH_CLIENT)[0]
+    assert page.locator("#memo-latest").inner_text() == f"Latest memo: version {memo.version}, draft."
+    page.get_by_role("button", name=f"Submit memo version {memo.version}").click()
+    page.wait_for_function("document.getElementById('memo-status').textContent.includes('submitted')",
+                           timeout=20000)  # fmt: skip
+    assert demo_container.memos.get(actor, memo.memo_id).status == "submitted"
+    assert page.locator("#memo-submit").is_hidden()
+    attach = page.get_by_label(f"Attach memo version {memo.version} (submitted)")
+    assert attach.is_checked()
+    page.get_by_label("New limit (facility currency)").fill("400k")
+    page.get_by_label("Reason").fill("seasonal stock build")
+    page.get_by_role("button", name="Check the change").click()
+    page.wait_for_selector("#limit-preview:not([hidden])", timeout=20000)
+    assert (
+        f"Review memo version {memo.version} goes with the request"
+        in page.locator("#limit-summary").inner_text()
+    )
+    page.get_by_role("button", name="Confirm and raise request").click()
+    page.wait_for_function("document.getElementById('limit-status').textContent.includes('raised')",
+                           timeout=20000)  # fmt: skip
+    raised = demo_container.approvals.list_raised_by(actor)
+    assert [r.memo_id for r in raised] == [memo.memo_id]
+    page.reload()  # the submitted memo is offered again after a reload
+    assert page.get_by_label(f"Attach memo version {memo.version} (submitted)").is_checked()
+    assert page.evaluate(NO_SIDEWAYS)
+    page.locator("#actions-title").scroll_into_view_if_needed()
+    _shot(page, "sidebar-360-memo.png")
+
+    # Initech (1004): the proposal is a freeze, offered as one
+    frozen = 1004
+    a = demo_container.credit_engine.assess_client(actor, frozen, as_of=demo_container.today())
+    assert a.proposal.action == "freeze"
+    page.goto(f"{base_url}/sidebar/{frozen}?token={_token(demo_container, str(frozen))}&lang=zh")
+    assert "冻结客户额度" in page.locator("#target-hint").inner_text()
+    assert page.locator("#use-target").is_hidden()
+    page.get_by_role("button", name="改为申请冻结").click()
+    assert (
+        page.locator("#change-kind").input_value() == "freeze" and page.locator("#limit-fields").is_hidden()
+    )
+    page.get_by_label("变更", exact=True).select_option("limit")
+    page.get_by_label("新额度（授信币种）").fill("3M")
+    page.get_by_label("理由").fill("新买家")
+    page.locator("#limit-form button[type=submit]").click()
+    page.wait_for_selector("#limit-preview:not([hidden])", timeout=20000)
+    summary = page.locator("#limit-summary").inner_text()
+    assert re.findall(r"\b[a-z]+(?:_[a-z]+)+\b", summary) == [], summary
+    assert not re.search(r"binding|Credit committee|Chief credit officer", summary), summary
+    _shot(page, "sidebar-360-zh-preview.png")

@@ -215,11 +215,16 @@ class MemoService:
         return memo.model_copy(update={"text": render_markdown(memo)})
 
     def submit(self, actor: Actor, memo_id: int) -> Memo:
-        """draft → submitted, by the memo's author (or an admin); the completed review restarts the client's
-        review cycle."""
-        current = self.get(actor, memo_id)
-        if current.created_by != actor.officer_id and actor.role != Role.ADMIN:
-            raise Forbidden(f"only the memo's author ({current.created_by}) submits it")
+        """draft → submitted, by the memo's author, the client's relationship manager or an admin; the
+        completed review restarts the client's review cycle. A submitted version is never changed again
+        (drafting after it makes a new version, a new draft)."""
+        current = self.store.get(memo_id)
+        client = get_client_for(actor, self.adapter, current.client_id)  # scope first: out of it is NotFound
+        if actor.officer_id not in (current.created_by, client.officer_id) and actor.role != Role.ADMIN:
+            raise Forbidden(
+                f"only the memo's author ({current.created_by}) or the client's relationship manager "
+                f"({client.officer_id}) submits it"
+            )
         memo = self.store.advance(memo_id, "submitted")
         if self.runs is not None:
             self.runs.record_review(

@@ -26,6 +26,7 @@ Verb = Literal["profile", "memo", "watchlist", "due", "help"]
 MEMO_FORMATS = ("pdf", "docx")
 VERB_WORDS = {"help": "help", "帮助": "help", "watchlist": "watchlist", "观察名单": "watchlist", "due": "due",
               "复审": "due", "到期": "due", "memo": "memo", "报告": "memo"}  # fmt: skip
+SUBMIT_WORDS = ("submit", "提交")
 
 
 @dataclass(frozen=True)
@@ -33,11 +34,12 @@ class CreditCommand:
     verb: Verb
     query: str = ""
     fmt: str = "pdf"
+    submit: bool = False  # `memo submit ACME`: draft (or reuse the unchanged draft) and submit it
 
 
 def parse(text: str) -> CreditCommand:
-    """`ACME` → profile; `memo ACME [docx]`; `watchlist`; `due`; `help` (and empty text → help); the
-    verbs in Chinese too (`帮助`, `观察名单`, `复审`/`到期`, `报告`)."""
+    """`ACME` → profile; `memo [submit] ACME [docx]`; `watchlist`; `due`; `help` (and empty text → help);
+    the verbs in Chinese too (`帮助`, `观察名单`, `复审`/`到期`, `报告 [提交]`)."""
     words = text.split()
     head = VERB_WORDS.get(words[0].lower(), "") if words else "help"
     if head == "help":
@@ -46,9 +48,12 @@ def parse(text: str) -> CreditCommand:
         return CreditCommand(head)  # type: ignore[arg-type]
     if head == "memo" and len(words) > 1:
         rest, fmt = words[1:], "pdf"
+        submit = len(rest) > 1 and rest[0].lower() in SUBMIT_WORDS
+        if submit:
+            rest = rest[1:]
         if len(rest) > 1 and rest[-1].lower() in MEMO_FORMATS:
             fmt = rest.pop().lower()
-        return CreditCommand("memo", " ".join(rest), fmt)
+        return CreditCommand("memo", " ".join(rest), fmt, submit)
     return CreditCommand("profile", " ".join(words))
 
 
@@ -90,22 +95,28 @@ def register(app: App, container: Container) -> None:
         else:
             respond(text=blocks.t("memo.drafting", lang, query=escape(cmd.query)))
             try:
-                _send_memo(container, client, actor, user_id=command["user_id"], query=cmd.query, fmt=cmd.fmt,
-                           lang=lang)  # fmt: skip
+                memo = _send_memo(container, client, actor, user_id=command["user_id"], query=cmd.query,
+                                  fmt=cmd.fmt, lang=lang, submit=cmd.submit)  # fmt: skip
             except Exception as error:  # the "Drafting…" note becomes the reason
                 respond(text=error_reply(error, lang), replace_original=True)
                 return
-            respond(text=blocks.t("memo.sent", lang), replace_original=True)
+            said = (blocks.t("memo.submitted", lang, memo_id=memo.memo_id, version=memo.version) if cmd.submit
+                    else blocks.t("memo.sent", lang))  # fmt: skip
+            respond(text=said, replace_original=True)
 
     app.command(COMMAND)(on_credit)
 
 
 def _send_memo(
-    container: Container, client: WebClient, actor: Actor, *, user_id: str, query: str, fmt: str, lang: str
-) -> None:
-    """Draft a new memo version and upload it to the officer's DM with the app (client data stays private)."""
+    container: Container, client: WebClient, actor: Actor, *, user_id: str, query: str, fmt: str, lang: str,
+    submit: bool = False,
+) -> Any:  # fmt: skip
+    """Draft a new memo version (`submit`: and submit it, by its author) and upload it to the officer's DM
+    with the app (client data stays private); the memo."""
     client_id = resolve_client(container, actor, query)
     memo = container.memos.draft_review_memo(actor, client_id, as_of=container.today())
+    if submit:  # the same figures as the latest draft are that draft: it is the one submitted
+        memo = container.memos.submit(actor, memo.memo_id)
     content = container.memos.render(memo, fmt)
     filename = f"review-memo-{client_id}" + (f"-v{memo.version}" if memo.version else "") + f".{fmt}"
     dm = client.conversations_open(users=user_id)["channel"]["id"]
@@ -115,6 +126,8 @@ def _send_memo(
         filename=filename,
         title=blocks.t("memo.title", lang, client=memo.client_name),
         initial_comment=blocks.t(
-            "memo.comment", lang, client=escape(memo.client_name), client_id=client_id, as_of=memo.as_of
+            "memo.comment_submitted" if submit else "memo.comment", lang, client=escape(memo.client_name),
+            client_id=client_id, as_of=memo.as_of,
         ),
-    )
+    )  # fmt: skip
+    return memo

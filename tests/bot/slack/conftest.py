@@ -79,6 +79,7 @@ class FakeAssistant:
 class FakeMemos:
     def __init__(self) -> None:
         self.drafted: list[tuple[str, int]] = []
+        self.submitted: list[tuple[str, int]] = []
 
     def draft_review_memo(
         self, actor: Actor, client_id: int, *, as_of: object = None, language: str = "en"
@@ -87,6 +88,11 @@ class FakeMemos:
         return SimpleNamespace(
             memo_id=7, client_id=client_id, client_name="ACME Holdings", version=3, as_of=as_of
         )
+
+    def submit(self, actor: Actor, memo_id: int) -> Any:
+        self.submitted.append((actor.officer_id, memo_id))
+        return SimpleNamespace(memo_id=memo_id, client_id=1001, client_name="ACME Holdings", version=3,
+                               as_of=None, status="submitted")  # fmt: skip
 
     def render(self, memo: Any, fmt: str) -> bytes:
         return b"%PDF-1.4 fake memo"

@@ -50,6 +50,9 @@ def test_parse_credit_command() -> None:
     assert parse("") == CreditCommand("help")
     assert parse("ACME Holdings") == CreditCommand("profile", "ACME Holdings")
     assert parse("memo ACME docx") == CreditCommand("memo", "ACME", "docx")
+    assert parse("memo submit ACME docx") == CreditCommand("memo", "ACME", "docx", submit=True)
+    assert parse("报告 提交 ACME") == CreditCommand("memo", "ACME", "pdf", submit=True)
+    assert parse("memo submit") == CreditCommand("memo", "submit")  # alone, it is the client's name
     assert parse("watchlist") == CreditCommand("watchlist")
     assert parse("due") == CreditCommand("due")
 

@@ -45,6 +45,17 @@ def test_credit_memo_is_drafted_and_uploaded_to_the_officers_dm(slack: SlackHarn
     assert sent["replace_original"] is True and "in your DM" in sent["text"]  # "Drafting…" does not linger
 
 
+def test_credit_memo_submit_drafts_submits_and_says_so(slack: SlackHarness) -> None:
+    anna = slack_id(slack.container, "rm.anna")
+    slack.command(anna, "memo submit ACME")
+    done = slack.fake.wait_for("files.completeUploadExternal")[0]
+    assert "Submitted review memo" in done["initial_comment"]
+    assert slack.container.memos.drafted == [("rm.anna", 1001)]
+    assert slack.container.memos.submitted == [("rm.anna", 7)]
+    sent = slack.fake.wait_for("response/cmd", count=2)[1]
+    assert sent["replace_original"] is True and "Review memo 7 (version 3) submitted" in sent["text"]
+
+
 def test_credit_for_a_client_outside_the_portfolio_is_refused(slack: SlackHarness) -> None:
     other_team = next(
         c

@@ -44,3 +44,13 @@ def test_credit_memo_uploads_a_real_pdf(live: SlackHarness) -> None:
     assert int(upload["length"]) > 1000
     (uploaded,) = [c.params for c in live.fake.calls if c.method.startswith("upload/")]
     assert uploaded["bytes"] == int(upload["length"])
+
+
+def test_credit_memo_submit_submits_the_real_memo(live: SlackHarness) -> None:
+    anna = slack_id(live.container, "rm.anna")
+    live.command(anna, "memo submit ACME")
+    live.fake.wait_for("files.completeUploadExternal", timeout=30)
+    latest = live.container.memos.list_versions(live.container.actor("rm.anna"), 1001)[0]
+    assert latest.status == "submitted"
+    events = live.container.audit.events_for("memo", str(latest.memo_id))
+    assert "memo.submitted" in [e.action for e in events]

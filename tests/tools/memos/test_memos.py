@@ -151,6 +151,19 @@ def test_versions_submit_approve_and_attach(demo_container, memos) -> None:  # t
     assert reviews.index.tolist() == [GLOBEX]
 
 
+def test_the_clients_rm_submits_an_analysts_draft_and_it_never_changes_after(demo_container, memos) -> None:  # type: ignore[no-untyped-def]
+    analyst, rm = actor_of(demo_container, "analyst.north"), actor_of(demo_container, "rm.anna")
+    assert demo_container.adapter.get_client(GLOBEX).officer_id == "rm.anna"
+    draft = memos.draft_review_memo(analyst, GLOBEX, as_of=AS_OF)
+    submitted = memos.submit(rm, draft.memo_id)  # type: ignore[arg-type]  # the client's RM, not the author
+    assert (submitted.status, submitted.snapshot_sha256) == ("submitted", draft.snapshot_sha256)
+    actions = [e.action for e in demo_container.audit.events_for("memo", str(draft.memo_id))]
+    assert actions == ["memo.saved", "memo.submitted"]
+    again = memos.draft_review_memo(analyst, GLOBEX, as_of=AS_OF)  # same figures, but no longer a draft
+    assert (again.version, again.status) == (draft.version + 1, "draft")
+    assert memos.get(rm, draft.memo_id).status == "submitted"  # type: ignore[arg-type]
+
+
 def test_scope_is_enforced(demo_container, memos) -> None:  # type: ignore[no-untyped-def]
     other_team = next(
         o for o in demo_container.adapter.list_officers() if o.role == "rm" and o.team != "North"
