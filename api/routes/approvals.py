@@ -6,7 +6,6 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Header, Path, Query, status
 
-from api import views
 from api.deps import ActorDep, ContainerDep
 from api.routes.clients import ClientId
 from api.schemas import DecideIn, PrepareIn, RaiseIn
@@ -26,7 +25,8 @@ IdempotencyKey = Annotated[
 def prepare(
     container: ContainerDep, actor: ActorDep, client_id: ClientId, body: PrepareIn
 ) -> PreparedRequest:
-    kind = body.kind or views.infer_kind(container, actor, client_id, body.facility_id, body.new_limit)
+    kind = container.approvals.request_kind(actor, client_id=client_id, facility_id=body.facility_id,
+                                            kind=body.kind, new_limit=body.new_limit)  # fmt: skip
     return container.approvals.prepare_request(actor, client_id=client_id, facility_id=body.facility_id,
                                                kind=kind, new_limit=body.new_limit, reason=body.reason)  # fmt: skip
 
@@ -34,8 +34,10 @@ def prepare(
 @router.post("/approvals", status_code=status.HTTP_201_CREATED, summary="Raise an approval request")
 def raise_request(container: ContainerDep, actor: ActorDep, body: RaiseIn,
                   idempotency_key: IdempotencyKey) -> ApprovalRequestView:  # fmt: skip
+    kind = container.approvals.request_kind(actor, client_id=body.client_id, facility_id=body.facility_id,
+                                            kind=body.kind, new_limit=body.new_limit)  # fmt: skip
     return container.approvals.raise_request(
-        actor, client_id=body.client_id, facility_id=body.facility_id, kind=body.kind, new_limit=body.new_limit,
+        actor, client_id=body.client_id, facility_id=body.facility_id, kind=kind, new_limit=body.new_limit,
         reason=body.reason, memo_id=body.memo_id, idempotency_key=idempotency_key,
     )  # fmt: skip
 
