@@ -233,6 +233,14 @@ def resolve_client(query: str, actor: Actor) -> int:
     raise InvalidInput(text("cli.client.ambiguous", query=query), field="client", details=choices)
 
 
+def _name_max(folder: Path) -> int:
+    """The longest file name the folder's file system takes (255 where it does not say)."""
+    try:
+        return os.pathconf(folder, "PC_NAME_MAX")
+    except (OSError, ValueError):
+        return 255
+
+
 def check_output_path(path: Path) -> Path:
     """Refuse an output file that cannot be written, before anything is computed or stored."""
     target = path.expanduser()
@@ -242,7 +250,7 @@ def check_output_path(path: Path) -> Path:
             raise InvalidInput(text("cli.out.is_folder", path=path), field="out")
         if not folder.is_dir():
             raise InvalidInput(text("cli.out.no_folder", path=path, folder=folder), field="out")
-        if len(os.fsencode(target.name)) > os.pathconf(folder, "PC_NAME_MAX"):
+        if len(os.fsencode(target.name)) > _name_max(folder):
             raise OSError(errno.ENAMETOOLONG, os.strerror(errno.ENAMETOOLONG))
         writable = os.access(folder, os.W_OK) and (not target.exists() or os.access(target, os.W_OK))
     except OSError as exc:  # e.g. a file name too long for the file system (ENAMETOOLONG)
