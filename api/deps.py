@@ -79,9 +79,13 @@ ActorDep = Annotated[Actor, Depends(get_actor)]
 
 
 def get_page_actor(container: ContainerDep, session: SessionDep, request: Request = None) -> Actor:  # type: ignore[assignment]
-    """The officer of a page request: the browser session (opened by a launch token)."""
+    """The officer of a page request: the browser session (opened by a launch token). Without one, a first
+    visit (no session cookie at all) is told how to get in; a session cookie no longer valid has expired."""
     if session is None:
-        raise Unauthenticated("your session has expired; open this page again from the CRM")
+        first_visit = request is not None and SESSION_COOKIE not in request.cookies
+        raise Unauthenticated(
+            key="security.page_first_visit" if first_visit else "security.page_session_expired"
+        )
     actor = _actor(container, session.officer_id, "web")
     if request is not None:
         request.state.actor = actor  # for the access audit (api/access_audit.py)

@@ -10,6 +10,7 @@ as an accessible HTML page instead of JSON.
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -19,7 +20,7 @@ from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.pages.common import page_language
-from kernel.errors import CreditDeskError, new_error_id
+from kernel.errors import CreditDeskError, InvalidInput, new_error_id
 from tools.access import OutOfScope
 
 log = logging.getLogger("creditdesk.api")
@@ -101,9 +102,19 @@ async def on_domain_error(request: Request, exc: Exception) -> Response:
                     error_id=error_id, field=exc.field, coded=exc)  # fmt: skip
 
 
+def _message(error: Mapping[str, Any]) -> str:
+    """pydantic's message without its "Value error, " prefix (a validator's own sentence, as it wrote it)."""
+    msg = str(error["msg"])
+    return msg.removeprefix("Value error, ") if error.get("type") == "value_error" else msg
+
+
 async def on_validation_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
-    errors = [FieldError(field=_field_name(tuple(e["loc"])), message=e["msg"]) for e in exc.errors()]
+    broken = next((e for e in exc.errors() if e.get("type") == "json_invalid"), None)
+    if broken is not None:  # its `loc` is ("body", offset): a character position, not a field
+        at = broken["loc"][-1] if isinstance(broken["loc"][-1], int) else 0
+        return await on_domain_error(request, InvalidInput(key="api.body_not_json", params={"at": at}))
+    errors = [FieldError(field=_field_name(tuple(e["loc"])), message=_message(e)) for e in exc.errors()]
     error_id = new_error_id()
     log.info("%s %s -> 422 invalid_input error_id=%s", request.method, request.url.path, error_id)
     detail = "; ".join(f"{e.field}: {e.message}" for e in errors[:5]) or "invalid request"

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, Field, WithJsonSchema
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
 
 from kernel.money import MAX_AMOUNT, parse_amount
 from tools.approvals.models import PreparedRequest
 from tools.engine.results import ClientAssessment, ContactDue, Level, PortfolioSummary, ReviewDue, WatchItem
+from tools.memos.models import Language as MemoLanguage
 
 LimitKind = Literal["increase", "decrease", "freeze", "unfreeze", "renewal"]
 
@@ -18,7 +19,10 @@ LimitKind = Literal["increase", "decrease", "freeze", "unfreeze", "renewal"]
 def _amount(value: object) -> object:
     """Amounts as officers write them ("3M", "750k", "1,200,000"), parsed by kernel.money on the server."""
     if isinstance(value, str):
-        return parse_amount(value, field="new_limit")[0]
+        try:
+            return Decimal(value.strip())  # a plain number ("-5" too): pydantic checks its range
+        except InvalidOperation:
+            return parse_amount(value, field="new_limit")[0]
     return value
 
 
@@ -91,7 +95,7 @@ class ProfileCard(BaseModel):
 
 
 class WhatIfIn(BaseModel):
-    new_limit: Decimal = Field(ge=0, le=MAX_AMOUNT, description="The proposed limit (reporting currency)")
+    new_limit: Amount = Field(description="The proposed limit (reporting currency): a number, or 3M, 750k …")
     facility_id: str | None = Field(
         None, max_length=64, description="One facility instead of the client total"
     )
@@ -106,11 +110,21 @@ class PrepareIn(BaseModel):
 
 class RaiseIn(BaseModel):
     client_id: int = Field(ge=1, le=2**53)
-    kind: LimitKind
+    kind: LimitKind | None = Field(None, description="Inferred from the new limit when left out")
     facility_id: str | None = Field(None, max_length=64)
     new_limit: Amount | None = None
     reason: str = Field(min_length=1, max_length=2000)
     memo_id: int | None = None
+
+
+class DraftMemoIn(BaseModel):
+    """An optional body of a memo draft; a field it does not know is refused, not ignored."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    language: MemoLanguage | None = Field(
+        None, description="en or zh (default: the `language` query, else en)"
+    )
 
 
 class DecideIn(BaseModel):

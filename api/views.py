@@ -27,12 +27,11 @@ from sqlmodel import Session, col, select
 
 from api.schemas import Dashboard, PreparedOut, PreparedSaid
 from kernel.catalogue import Language, code_name, name_in, render_each, render_or
-from kernel.errors import CreditDeskError, InvalidInput
+from kernel.errors import CreditDeskError
 from kernel.money import quantize
-from tools.access import get_client_for, scope_officer_ids
+from tools.access import scope_officer_ids
 from tools.actor import Actor
 from tools.approvals.models import ApprovalRequestView, PreparedRequest
-from tools.approvals.requests import RequestBody, choose_facility
 from tools.engine import incremental
 from tools.engine.aggregates import BookAggregates, patched_book
 from tools.engine.concentration import BookExposure, concentration_lines, hhi
@@ -453,21 +452,6 @@ def client_requests(container: Container, actor: Actor, client_id: int) -> list[
         )  # fmt: skip
         for x in container.approvals.list_for_client(actor, client_id, limit=HISTORY_LIMIT)
     ]
-
-
-def infer_kind(container: Container, actor: Actor, client_id: int, facility_id: str | None,
-               new_limit: Decimal | None) -> str:  # fmt: skip
-    """increase or decrease, from the new figure against the facility's current limit (scope checked first)."""
-    get_client_for(actor, container.adapter, client_id)
-    if new_limit is None:
-        raise InvalidInput("give the new limit (or choose freeze or unfreeze)", field="new_limit")
-    body = RequestBody(client_id=client_id, facility_id=facility_id, kind="increase", new_limit=new_limit,
-                       reason="(preview)", memo_id=None)  # type: ignore[arg-type]  # fmt: skip
-    facility = choose_facility(body, container.adapter.get_facilities(client_id))
-    current = quantize(facility.limit_amount)
-    if new_limit == current:
-        raise InvalidInput(f"the new limit equals the current limit {current:,.2f}", field="new_limit")
-    return "increase" if new_limit > current else "decrease"
 
 
 def prepared_out(p: PreparedRequest, lang: Language) -> PreparedOut:

@@ -13,6 +13,8 @@ from platformdirs import user_data_path
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from kernel.errors import InvalidInput
+
 APP_NAME = "creditdesk"
 LOCAL_HOME = Path(".creditdesk")
 DEFAULT_PUBLIC_URL = "http://127.0.0.1:8000"
@@ -119,33 +121,49 @@ class Settings(BaseSettings):
     @model_validator(mode="after")
     def _real_sidebar_secret(self) -> Settings:
         """Never a well-known secret: prod needs a real one (≥ 32 characters); elsewhere an unset or
-        placeholder secret is replaced by a random one kept in HOME/sidebar-secret (mode 0600)."""
+        placeholder secret is replaced by a random one kept in HOME/sidebar-secret (mode 0600), made when
+        first needed (`sidebar_key`), so reading the settings writes nothing."""
         given = self.sidebar_secret.get_secret_value() if self.sidebar_secret else ""
-        if self.env == "prod":
-            if given in PLACEHOLDER_SECRETS or len(given) < MIN_SECRET_LENGTH:
-                raise ValueError(
-                    f"CREDITDESK_SIDEBAR_SECRET must be a real secret of at least {MIN_SECRET_LENGTH} "
-                    "characters when CREDITDESK_ENV=prod"
-                )
-        elif given in PLACEHOLDER_SECRETS:
-            self.sidebar_secret = SecretStr(_home_secret(self.home_dir / "sidebar-secret"))
+        if self.env == "prod" and (given in PLACEHOLDER_SECRETS or len(given) < MIN_SECRET_LENGTH):
+            raise ValueError(
+                f"CREDITDESK_SIDEBAR_SECRET must be a real secret of at least {MIN_SECRET_LENGTH} "
+                "characters when CREDITDESK_ENV=prod"
+            )
         return self
 
     @cached_property
-    def home_dir(self) -> Path:
+    def home_path(self) -> Path:
+        """The data folder, not created (a command that only reads must not leave a stray folder behind);
+        a path that is a file is refused with a clear message."""
         path = self.home.expanduser().resolve()
-        path.mkdir(parents=True, exist_ok=True)
+        if path.exists() and not path.is_dir():
+            raise InvalidInput(
+                key="settings.home_not_folder", params={"path": str(path)}, field="CREDITDESK_HOME"
+            )
+        return path
+
+    @cached_property
+    def home_dir(self) -> Path:
+        """The data folder, created when missing (for what is about to be written into it)."""
+        path = self.home_path
+        try:
+            path.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:  # a parent is a file, no permission, a read-only disk …
+            raise InvalidInput(key="settings.home_not_created", params={"path": str(path), "reason": exc.strerror},
+                               field="CREDITDESK_HOME") from None  # fmt: skip
         return path
 
     @property
     def resolved_database_url(self) -> str:
         return self.database_url or f"sqlite:///{self.home_dir / 'creditdesk.db'}"
 
-    @property
+    @cached_property
     def sidebar_key(self) -> str:
-        """The launch-token secret (always set after validation)."""
-        assert self.sidebar_secret is not None
-        return self.sidebar_secret.get_secret_value()
+        """The launch-token secret: the one configured, else this data folder's random one."""
+        given = self.sidebar_secret.get_secret_value() if self.sidebar_secret else ""
+        if given in PLACEHOLDER_SECRETS:
+            return _home_secret(self.home_dir / "sidebar-secret")
+        return given
 
     @property
     def public_url_is_set(self) -> bool:

@@ -28,7 +28,7 @@ def dashboard(
         if cookie:
             set_session_cookie(redirect, container, cookie)
         return redirect
-    actor = get_page_actor(container, session)
+    actor = get_page_actor(container, session, request)
     assert session is not None
     as_of = container.today()
     data = views.dashboard(container, actor, as_of=as_of)

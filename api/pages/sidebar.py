@@ -40,7 +40,7 @@ def sidebar(
     if token:
         actor, session, cookie = login(container, token, client_ref=client_ref, current=session)
     else:
-        actor = get_page_actor(container, session)
+        actor = get_page_actor(container, session, request)
     assert session is not None
     as_of = container.today()
     client_id = resolve_client(container.adapter, client_ref, id_type)

@@ -27,7 +27,8 @@ IdempotencyKey = Annotated[
 def prepare(
     request: Request, container: ContainerDep, actor: ActorDep, client_id: ClientId, body: PrepareIn
 ) -> PreparedOut:
-    kind = body.kind or views.infer_kind(container, actor, client_id, body.facility_id, body.new_limit)
+    kind = container.approvals.request_kind(actor, client_id=client_id, facility_id=body.facility_id,
+                                            kind=body.kind, new_limit=body.new_limit)  # fmt: skip
     prepared = container.approvals.prepare_request(actor, client_id=client_id, facility_id=body.facility_id,
                                                    kind=kind, new_limit=body.new_limit, reason=body.reason)  # fmt: skip
     return views.prepared_out(prepared, page_language(request))
@@ -36,8 +37,10 @@ def prepare(
 @router.post("/approvals", status_code=status.HTTP_201_CREATED, summary="Raise an approval request")
 def raise_request(container: ContainerDep, actor: ActorDep, body: RaiseIn,
                   idempotency_key: IdempotencyKey) -> ApprovalRequestView:  # fmt: skip
+    kind = container.approvals.request_kind(actor, client_id=body.client_id, facility_id=body.facility_id,
+                                            kind=body.kind, new_limit=body.new_limit)  # fmt: skip
     return container.approvals.raise_request(
-        actor, client_id=body.client_id, facility_id=body.facility_id, kind=body.kind, new_limit=body.new_limit,
+        actor, client_id=body.client_id, facility_id=body.facility_id, kind=kind, new_limit=body.new_limit,
         reason=body.reason, memo_id=body.memo_id, idempotency_key=idempotency_key,
     )  # fmt: skip
 

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Path, Query, Response, status
 
 from api.deps import ActorDep, AsOfDep, ContainerDep
 from api.routes.clients import ClientId
+from api.schemas import DraftMemoIn
 from tools.memos.models import Format, Language, Memo, MemoVersion
 
 router = APIRouter(tags=["memos"])
@@ -23,8 +24,9 @@ MemoId = Annotated[int, Path(ge=1, le=2**53)]
 @router.post("/clients/{client_id}/memos", status_code=status.HTTP_201_CREATED,
              summary="Draft a review memo (saved as the client's next version)")  # fmt: skip
 def draft_memo(container: ContainerDep, actor: ActorDep, client_id: ClientId, as_of: AsOfDep,
-               language: Annotated[Language, Query()] = "en") -> Memo:  # fmt: skip
-    return container.memos.draft_review_memo(actor, client_id, as_of=as_of, language=language)
+               language: Annotated[Language, Query()] = "en", body: DraftMemoIn | None = None) -> Memo:  # fmt: skip
+    chosen = body.language if body is not None and body.language is not None else language
+    return container.memos.draft_review_memo(actor, client_id, as_of=as_of, language=chosen)
 
 
 @router.get("/clients/{client_id}/memos", summary="The client's memo versions, newest last")

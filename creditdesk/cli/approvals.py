@@ -21,7 +21,6 @@ from creditdesk.cli.common import (
 from kernel.catalogue import code_name, name_in, render_each, render_or, text
 
 if TYPE_CHECKING:
-    from crm_adapter.models import Facility
     from tools.actor import Actor
     from tools.approvals.models import ApprovalRequestView, PreparedRequest
 
@@ -166,42 +165,20 @@ def raise_(
         _show(view)
 
 
-def _facility(actor: Actor, client_id: int, facility_id: str | None) -> Facility:
-    """The facility the request is for: the one named, or the client's only open one (scope checked first:
-    nothing about a client the officer may not see is shown)."""
-    from types import SimpleNamespace
-
-    from tools.access import get_client_for
-    from tools.approvals.requests import choose_facility
-
-    c = container()
-    get_client_for(actor, c.adapter, client_id)
-    body = SimpleNamespace(client_id=client_id, facility_id=facility_id.strip() if facility_id else None)
-    return choose_facility(body, c.adapter.get_facilities(client_id))  # type: ignore[arg-type]
-
-
 def _limit_and_kind(
     actor: Actor, client_id: int, facility_id: str | None, new_limit: str | None, kind: str | None
 ) -> tuple[Decimal | None, str]:
-    """Read `3M`, `750k`, `2.5 million`, `USD 3,000,000` (a currency given must be the facility's) and,
-    without --kind, infer it: a figure above the facility's limit is an increase, below it a decrease."""
+    """Read `3M`, `750k`, `2.5 million`, `USD 3,000,000` (kernel.money.parse_amount) and, without --kind,
+    infer it as the API does (ApprovalService.request_kind: above the facility's limit an increase, below it
+    a decrease; a currency given must be the facility's)."""
     from kernel.errors import InvalidInput
     from kernel.money import parse_amount
 
     amount, currency = parse_amount(new_limit, field="new_limit") if new_limit is not None else (None, None)
     if kind is None and amount is None:
-        raise InvalidInput("give --new-limit AMOUNT, or --kind freeze, unfreeze or renewal", field="kind")
-    if kind is not None and currency is None:
-        return amount, kind  # the service checks the figure against the kind
-    facility = _facility(actor, client_id, facility_id)
-    if currency is not None and currency != facility.currency:
-        raise InvalidInput(text("cli.amount.currency", given=currency, currency=facility.currency,
-                                facility=facility.facility_id), field="new_limit")  # fmt: skip
-    if kind is None:
-        assert amount is not None
-        if amount == facility.limit_amount:
-            raise InvalidInput(text("cli.kind.same_limit", amount=f"{amount:,.2f}"), field="new_limit")
-        kind = "increase" if amount > facility.limit_amount else "decrease"
+        raise InvalidInput(text("cli.kind.needs_limit", cli_language()), field="kind")
+    kind = container().approvals.request_kind(actor, client_id=client_id, facility_id=facility_id, kind=kind,
+                                              new_limit=amount, currency=currency)  # fmt: skip
     return amount, kind
 
 
@@ -268,7 +245,9 @@ def remind(as_json: bool = JSON_OPTION) -> None:
     if not late:
         console.print("no overdue steps")
     for v in late:
-        console.print(f"{_line(v)} — overdue since {v.open_step.due_at:%Y-%m-%d %H:%M}", highlight=False)  # type: ignore[union-attr]
+        console.print(
+            f"{_line(v, cli_language())} — overdue since {v.open_step.due_at:%Y-%m-%d %H:%M}", highlight=False
+        )  # type: ignore[union-attr]
 
 
 @app.command()

@@ -13,6 +13,7 @@ from creditdesk.cli.common import (
     as_option,
     console,
     container,
+    date_option,
     err_console,
     print_json,
     require_database,
@@ -50,10 +51,8 @@ def anchor() -> None:
 
 @app.command()
 def export(
-    start: dt.datetime = typer.Option(
-        ..., "--from", formats=["%Y-%m-%d"], help="First day (UTC), YYYY-MM-DD"
-    ),
-    end: dt.datetime = typer.Option(..., "--to", formats=["%Y-%m-%d"], help="Last day (UTC), inclusive"),
+    start: dt.date = date_option("--from", "First day (UTC), YYYY-MM-DD"),
+    end: dt.date = date_option("--to", "Last day (UTC), inclusive"),
     out: Path = typer.Option(Path("audit-export.csv"), "--out", help="CSV file to write"),
     officer: str = as_option(),
 ) -> None:
@@ -64,7 +63,7 @@ def export(
     actor = actor_for(officer)
     require_role(actor, [Role(r) for r in AUDIT_ROLES], "exporting the audit trail")
     trail = container().audit
-    count = trail.export_csv(out, start.date(), end.date())
+    count = trail.export_csv(out, start, end)
     trail.record(actor=actor, action="audit.exported", object_type="audit_trail", object_id=str(out.name),
-                 after={"from": start.date().isoformat(), "to": end.date().isoformat(), "events": count})  # fmt: skip
+                 after={"from": start.isoformat(), "to": end.isoformat(), "events": count})  # fmt: skip
     console.print(f"{count} events written to {out}")

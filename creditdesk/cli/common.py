@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import errno
 import gc
 import json
 import logging
@@ -153,8 +155,9 @@ def require_database() -> None:
         return  # a server database: its errors name it
     from creditdesk.settings import database_is_initialised
 
-    if not database_is_initialised(s.resolved_database_url):
-        raise NotFound(text("cli.no_database", home=s.home_dir))
+    # asked without creating the data folder: a mistyped CREDITDESK_HOME must not leave a stray one behind
+    if not s.home_path.is_dir() or not database_is_initialised(s.resolved_database_url):
+        raise NotFound(text("cli.no_database", home=s.home_path))
 
 
 def print_json(data: Any) -> None:
@@ -187,9 +190,28 @@ def as_option(*, required: bool = True) -> Any:
     )
 
 
+def _date(value: str) -> dt.date:
+    try:
+        if len(value.strip()) == 10:
+            return dt.date.fromisoformat(value.strip())
+    except ValueError:
+        pass
+    raise typer.BadParameter(text("cli.date.invalid", value=value))
+
+
+def date_option(name: str, help: str) -> Any:
+    """`--from DATE`: a required calendar date written YYYY-MM-DD (2026-02-30 is not a date)."""
+    return typer.Option(..., name, metavar="DATE", parser=_date, help=help)
+
+
 def client_argument() -> Any:
     """`CLIENT`: a client id or a name searched within the acting officer's portfolio."""
     return typer.Argument(..., metavar="CLIENT", help=text("cli.client.help"))
+
+
+def client_option() -> Any:
+    """`--client CLIENT`: the same, as an option (a command whose arguments are files)."""
+    return typer.Option(..., "--client", metavar="CLIENT", help=text("cli.client.help"))
 
 
 def resolve_client(query: str, actor: Actor) -> int:
@@ -211,14 +233,30 @@ def resolve_client(query: str, actor: Actor) -> int:
     raise InvalidInput(text("cli.client.ambiguous", query=query), field="client", details=choices)
 
 
+def _name_max(folder: Path) -> int:
+    """The longest file name the folder's file system takes (255 where it does not say)."""
+    try:
+        return os.pathconf(folder, "PC_NAME_MAX")
+    except (OSError, ValueError):
+        return 255
+
+
 def check_output_path(path: Path) -> Path:
     """Refuse an output file that cannot be written, before anything is computed or stored."""
     target = path.expanduser()
     folder = target.parent if str(target.parent) else Path(".")
-    if target.is_dir():
-        raise InvalidInput(text("cli.out.is_folder", path=path), field="out")
-    if not folder.is_dir():
-        raise InvalidInput(text("cli.out.no_folder", path=path, folder=folder), field="out")
-    if not os.access(folder, os.W_OK) or (target.exists() and not os.access(target, os.W_OK)):
+    try:
+        if target.is_dir():
+            raise InvalidInput(text("cli.out.is_folder", path=path), field="out")
+        if not folder.is_dir():
+            raise InvalidInput(text("cli.out.no_folder", path=path, folder=folder), field="out")
+        if len(os.fsencode(target.name)) > _name_max(folder):
+            raise OSError(errno.ENAMETOOLONG, os.strerror(errno.ENAMETOOLONG))
+        writable = os.access(folder, os.W_OK) and (not target.exists() or os.access(target, os.W_OK))
+    except OSError as exc:  # e.g. a file name too long for the file system (ENAMETOOLONG)
+        raise InvalidInput(
+            text("cli.out.unusable", path=path, reason=exc.strerror or exc), field="out"
+        ) from None
+    if not writable:
         raise InvalidInput(text("cli.out.not_writable", path=path), field="out")
     return target

@@ -6,7 +6,15 @@ from pathlib import Path
 
 import typer
 
-from creditdesk.cli.common import actor_for, console, container, print_json
+from creditdesk.cli.common import (
+    actor_for,
+    as_option,
+    client_option,
+    console,
+    container,
+    print_json,
+    resolve_client,
+)
 
 app = typer.Typer(help="Financial statements: spread Excel workbooks and text PDFs (English or Chinese).")
 
@@ -14,8 +22,8 @@ app = typer.Typer(help="Financial statements: spread Excel workbooks and text PD
 @app.command("import")
 def import_financials(
     file: Path = typer.Argument(..., help="The statement file (.xlsx or text .pdf)"),
-    client_id: int = typer.Option(..., "--client", help="The client whose statements these are"),
-    as_officer: str = typer.Option(..., "--as", help="Act as this officer"),
+    client: str = client_option(),
+    as_officer: str = as_option(),
     currency: str = typer.Option(..., "--currency", help="Reporting currency of the statements, e.g. CNY"),
     unit: int | None = typer.Option(
         None, "--unit", help="Multiplier when the file does not say (1000, 10000 …)"
@@ -33,6 +41,7 @@ def import_financials(
 
     c = container()
     actor = actor_for(as_officer)
+    client_id = resolve_client(client, actor)
     get_client_for(actor, c.adapter, client_id)
     spread = spread_file(file, unit=unit)
     written: list[str] = []

@@ -26,11 +26,12 @@ def ingest(
     replace: bool = typer.Option(
         False, "--replace", help="Let these files replace a shipped document or an id held by another file"
     ),
-    admin: str | None = typer.Option(
-        None, "--as", help="Admin officer id (prod: an admin's CREDITDESK_TOKEN)"
-    ),
+    admin: str | None = as_option(required=False),
 ) -> None:
-    """Add or update documents; unchanged ones are skipped. Exits non-zero if any file failed."""
+    """Add or update documents; unchanged ones are skipped. Exits non-zero if any file failed.
+
+    --as names an admin (in prod, with an admin's CREDITDESK_TOKEN); --replace needs one even in dev.
+    """
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from creditdesk.cli.identity import admin_identity, os_user
@@ -90,11 +91,10 @@ def list_documents(as_json: bool = typer.Option(False, "--json", help="Print JSO
 @app.command("remove")
 def remove(
     document_id: str = typer.Argument(..., metavar="DOC", help="Document id (see `kb list`)"),
-    admin: str | None = typer.Option(
-        None, "--as", help="Admin officer id (prod: an admin's CREDITDESK_TOKEN)"
-    ),
+    admin: str | None = as_option(required=False),
 ) -> None:
-    """Remove one document and all its passages (audited)."""
+    """Remove one document and all its passages (audited). --as names an admin (in prod, with an admin's
+    CREDITDESK_TOKEN)."""
     from creditdesk.cli.identity import admin_identity, os_user
     from tools.audit.knowledge import audited_remove
 

@@ -26,7 +26,14 @@ from creditdesk.cli.common import handle_errors
 
 
 class _ErrorMappingGroup(TyperGroup):
-    """Runs every command inside `handle_errors`, however the app is invoked (console script or tests)."""
+    """Runs every command inside `handle_errors`, however the app is invoked (console script or tests);
+    its commands' help names values in capitals (creditdesk/cli/help.py)."""
+
+    def main(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        from creditdesk.cli.help import tidy
+
+        tidy(self)  # here, not in __init__: typer adds the completion options after building the group
+        return super().main(*args, **kwargs)
 
     def invoke(self, ctx):  # type: ignore[no-untyped-def]
         with handle_errors():

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from creditdesk.cli.common import console, container, print_json, require_database
+from creditdesk.cli.common import as_option, console, container, print_json, require_database
 
 app = typer.Typer(
     help="Portfolio review runs: rating, limits, warnings, proposals and calendar for the book."
@@ -19,11 +19,12 @@ def run(
     out: Path | None = typer.Option(None, "--out", help="Write the per-client results (CSV or Parquet)"),
     as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON"),
     save: bool = typer.Option(True, "--save/--no-save", help="Store the dated results for later comparison"),
-    admin: str | None = typer.Option(
-        None, "--as", help="Admin officer id (prod: an admin's CREDITDESK_TOKEN)"
-    ),
+    admin: str | None = as_option(required=False),
 ) -> None:
-    """Compute every capability for the book, store a dated snapshot of results and print a summary."""
+    """Compute every capability for the book, store a dated snapshot of results and print a summary.
+
+    --as names an admin (in prod, with an admin's CREDITDESK_TOKEN).
+    """
     import time
 
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from creditdesk.cli.common import console, container, print_json, require_database
+from creditdesk.cli.common import as_option, console, container, print_json, require_database
 
 
 def register(app: typer.Typer) -> None:
@@ -67,11 +67,12 @@ def import_book(
         ..., metavar="FOLDER", help="Folder with officers.csv, clients.csv, facilities.csv, …"
     ),
     as_json: bool = typer.Option(False, "--json", help="Print the result as JSON"),
-    admin: str | None = typer.Option(
-        None, "--as", help="Admin officer id (prod: an admin's CREDITDESK_TOKEN)"
-    ),
+    admin: str | None = as_option(required=False),
 ) -> None:
-    """Import the book from CSV exports: all or nothing, idempotent by natural keys."""
+    """Import the book from CSV exports: all or nothing, idempotent by natural keys.
+
+    --as names an admin (in prod, with an admin's CREDITDESK_TOKEN).
+    """
     from creditdesk.cli.identity import admin_identity
 
     c = container()

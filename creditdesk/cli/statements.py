@@ -6,7 +6,15 @@ from pathlib import Path
 
 import typer
 
-from creditdesk.cli.common import actor_for, console, container, print_json
+from creditdesk.cli.common import (
+    actor_for,
+    as_option,
+    client_option,
+    console,
+    container,
+    print_json,
+    resolve_client,
+)
 
 app = typer.Typer(help="Bank statements: import MT940, camt.053 and CSV exports of a client's accounts.")
 
@@ -16,8 +24,8 @@ def import_statements_cmd(
     files: list[Path] = typer.Argument(
         ..., help="Statement files (MT940 .sta/.940, camt.053 .xml, CSV exports)"
     ),
-    client_id: int = typer.Option(..., "--client", help="The client whose accounts these are"),
-    as_officer: str = typer.Option(..., "--as", help="Act as this officer"),
+    client: str = client_option(),
+    as_officer: str = as_option(),
     mapping: Path | None = typer.Option(
         None, "--mapping", help="Column mapping (YAML/JSON) for a CSV layout"
     ),
@@ -34,6 +42,7 @@ def import_statements_cmd(
 
     c = container()
     actor = actor_for(as_officer)
+    client_id = resolve_client(client, actor)
     require_role(actor, (Role.RM, Role.ANALYST, Role.RISK, Role.ADMIN), "importing bank statements")
     get_client_for(actor, c.adapter, client_id)
 

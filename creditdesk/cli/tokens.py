@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
+from urllib.parse import quote
 
 import typer
 
-from creditdesk.cli.common import console, container, print_json
+from creditdesk.cli.common import as_option, console, container, print_json
 
 if TYPE_CHECKING:
     from creditdesk.settings import Settings
+    from tools.actor import Actor
 
 app = typer.Typer(help="Per-officer API tokens for the REST API (sent as 'Authorization: Bearer …').")
 
@@ -20,11 +22,12 @@ def create(
     label: str = typer.Option("", "--label", help="What the token is for (e.g. 'salesforce sync')"),
     expires_days: int = typer.Option(90, "--expires-days", help="Days until it expires (1-3650); 0: never"),
     as_json: bool = typer.Option(False, "--json"),
-    admin: str | None = typer.Option(
-        None, "--as", help="Admin officer id (prod: an admin's CREDITDESK_TOKEN)"
-    ),
+    admin: str | None = as_option(required=False),
 ) -> None:
-    """Issue a token. It is shown once: only its sha256 is stored."""
+    """Issue a token. It is shown once: only its sha256 is stored.
+
+    --as names an admin (in prod, with an admin's CREDITDESK_TOKEN).
+    """
     import datetime as dt
 
     from creditdesk.cli.identity import admin_identity, check_expires_days
@@ -99,7 +102,10 @@ def link_base(settings: Settings) -> str:
 def link(
     officer: str = typer.Option(..., "--officer", help="The officer the page opens as"),
     client: str = typer.Option(
-        "", "--client", help="Client id or CRM id for a sidebar link; none: the dashboard"
+        "",
+        "--client",
+        metavar="CLIENT",
+        help="Client id, CRM id or name for a sidebar link; none: the dashboard",
     ),
     ttl: int = typer.Option(
         300, "--ttl", min=10, max=24 * 3600, help="Seconds the link may wait to be opened"
@@ -111,7 +117,24 @@ def link(
     c = container()
     c.migrate()
     actor = c.actor(officer)  # unknown or inactive officers are refused
-    token = sign_launch(c.settings.sidebar_key, actor.officer_id, client, ttl_s=ttl)
+    ref, query = _sidebar_ref(actor, client) if client.strip() else ("", "")
+    token = sign_launch(c.settings.sidebar_key, actor.officer_id, ref, ttl_s=ttl)
     base = link_base(c.settings).rstrip("/")
-    page = f"{base}/sidebar/{client}" if client else f"{base}/dashboard"
-    console.print(f"{page}?token={token}", highlight=False, markup=False, soft_wrap=True)
+    page = f"{base}/sidebar/{quote(ref, safe='')}" if ref else f"{base}/dashboard"
+    console.print(f"{page}?{query}token={token}", highlight=False, markup=False, soft_wrap=True)
+
+
+def _sidebar_ref(actor: Actor, client: str) -> tuple[str, str]:
+    """The sidebar's client reference for CLIENT (a CRM id, or an id or name within the officer's scope):
+    the client's CRM id, as the CRM links it; our id (`id_type=ours`) for a client without one."""
+    from creditdesk.cli.common import resolve_client
+    from kernel.errors import NotFound
+
+    adapter = container().adapter
+    try:
+        found = adapter.get_client_by_external_id(client.strip())
+    except NotFound:
+        found = adapter.get_client(resolve_client(client, actor))
+    if found.external_id:
+        return found.external_id, "id_type=external&" if found.external_id.isdigit() else ""
+    return str(found.client_id), "id_type=ours&"

@@ -8,11 +8,12 @@ from __future__ import annotations
 EN: dict[str, str] = {
     "cli.as.help": "The officer you act as (an officer id such as rm.anna; authority comes from the officers table)",
     "cli.as.empty": "give an officer id, such as rm.anna",
+    "cli.date.invalid": "'{value}' is not a date (YYYY-MM-DD)",
     "cli.client.help": "Client id or name (searched within your portfolio)",
     "cli.client.no_match": "no client in your portfolio matches '{query}'",
     "cli.client.ambiguous": "'{query}' matches several clients; give the id",
+    "cli.kind.needs_limit": "give --new-limit AMOUNT, or --kind freeze, unfreeze or renewal",
     "cli.amount.help": "New limit in the facility's currency: 3M, 750k, 2.5 million or 3,000,000",
-    "cli.amount.currency": "the new limit is in {given}, but facility {facility} is in {currency}",
     "cli.version": "creditdesk {version}",
     "cli.unexpected": "unexpected error (error id {error_id}); the details are in {log}",
     "cli.no_database": (
@@ -20,10 +21,13 @@ EN: dict[str, str] = {
         "book), or point CREDITDESK_HOME at an existing data folder"
     ),
     "cli.bad_settings": "the configuration (CREDITDESK_* variables or .env) is invalid: {problems}",
+    "settings.home_not_folder": "CREDITDESK_HOME {path} is a file, not a folder: point it at a data folder "
+    "(or at a path where one may be created)",
+    "settings.home_not_created": "cannot create the data folder CREDITDESK_HOME {path}: {reason}",
     "cli.out.no_folder": "cannot write {path}: the folder {folder} does not exist",
     "cli.out.is_folder": "cannot write {path}: it is a folder",
     "cli.out.not_writable": "cannot write {path}: permission denied",
-    "cli.kind.same_limit": "the new limit equals the current limit ({amount}); nothing to request",
+    "cli.out.unusable": "cannot write {path}: {reason}",
     "cli.preview.title": "Preview (nothing written): {kind} for {client} ({client_id}), facility {facility}",
     "cli.preview.limit": "limit {currency} {current} → {new}",
     "cli.preview.recommendation": "recommendation: {text}",
@@ -54,11 +58,12 @@ EN: dict[str, str] = {
 ZH: dict[str, str] = {
     "cli.as.help": "以哪位员工的身份操作（员工编号，如 rm.anna；权限以员工表为准）",
     "cli.as.empty": "请给出员工编号，如 rm.anna",
+    "cli.date.invalid": "“{value}”不是日期（格式 YYYY-MM-DD）",
     "cli.client.help": "客户编号或名称（在您的客户范围内查找）",
     "cli.client.no_match": "您的客户范围内没有与“{query}”匹配的客户",
     "cli.client.ambiguous": "“{query}”匹配多个客户，请给出客户编号",
+    "cli.kind.needs_limit": "请给出 --new-limit 金额，或 --kind freeze、unfreeze 或 renewal",
     "cli.amount.help": "以额度币种表示的新额度：3M、750k、2.5 million 或 3,000,000",
-    "cli.amount.currency": "新额度的币种为 {given}，但额度 {facility} 的币种为 {currency}",
     "cli.version": "creditdesk {version}",
     "cli.unexpected": "意外错误（错误编号 {error_id}）；详情见 {log}",
     "cli.no_database": (
@@ -66,10 +71,12 @@ ZH: dict[str, str] = {
         "或将 CREDITDESK_HOME 指向已有的数据目录"
     ),
     "cli.bad_settings": "配置（CREDITDESK_* 环境变量或 .env）无效：{problems}",
+    "settings.home_not_folder": "CREDITDESK_HOME {path} 是一个文件，不是文件夹：请指向数据文件夹（或可以新建文件夹的路径）",
+    "settings.home_not_created": "无法创建数据文件夹 CREDITDESK_HOME {path}：{reason}",
     "cli.out.no_folder": "无法写入 {path}：目录 {folder} 不存在",
     "cli.out.is_folder": "无法写入 {path}：这是一个目录",
     "cli.out.not_writable": "无法写入 {path}：没有权限",
-    "cli.kind.same_limit": "新额度与现有额度相同（{amount}），无需申请",
+    "cli.out.unusable": "无法写入 {path}：{reason}",
     "cli.preview.title": "预览（未保存）：{client}（{client_id}）额度 {facility} 的{kind}申请",
     "cli.preview.limit": "额度 {currency} {current} → {new}",
     "cli.preview.recommendation": "建议：{text}",

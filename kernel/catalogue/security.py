@@ -4,6 +4,11 @@ request limits."""
 from __future__ import annotations
 
 EN: dict[str, str] = {
+    "security.page_first_visit": (
+        "you are not signed in to Credit Desk in this browser: open this page from the CRM, or print a sign-in "
+        "link with `creditdesk token link --officer <officer>` (e.g. rm.anna) and open it"
+    ),
+    "security.page_session_expired": "your session has expired; open this page again from the CRM",
     "security.cli_token_needed": (
         "in production a command acting as an officer needs that officer's API token in CREDITDESK_TOKEN "
         "(creditdesk token create)"
@@ -35,6 +40,11 @@ EN: dict[str, str] = {
 }
 
 ZH: dict[str, str] = {
+    "security.page_first_visit": (
+        "您尚未在此浏览器中登录 Credit Desk：请从 CRM 打开此页面，或用 `creditdesk token link --officer <员工编号>`"
+        "（如 rm.anna）生成登录链接后打开"
+    ),
+    "security.page_session_expired": "您的会话已过期；请从 CRM 重新打开此页面",
     "security.cli_token_needed": (
         "生产环境中，以客户经理身份执行的命令需要在 CREDITDESK_TOKEN 中提供该人员的 API 令牌（creditdesk token create）"
     ),

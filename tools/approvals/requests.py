@@ -75,19 +75,37 @@ def check_key(idempotency_key: str) -> str:
     return key
 
 
-def choose_facility(body: RequestBody, facilities: list[Facility]) -> Facility:
+def choose_facility(client_id: int, facility_id: str | None, facilities: list[Facility]) -> Facility:
     """The facility named, which must belong to the client; or the client's only open facility."""
-    if body.facility_id is not None:
-        match = next((f for f in facilities if f.facility_id == body.facility_id), None)
+    if facility_id is not None:
+        match = next((f for f in facilities if f.facility_id == facility_id), None)
         if match is None:
             raise NotFound(key="approvals.facility_not_found",
-                           params={"facility_id": body.facility_id, "client_id": body.client_id})  # fmt: skip
+                           params={"facility_id": facility_id, "client_id": client_id})  # fmt: skip
         return match
     open_ = [f for f in facilities if str(f.status) != "closed"]
     if len(open_) == 1:
         return open_[0]
     ids: list[str] | dict[str, str] = [f.facility_id for f in open_] or {"key": "common.none"}
     raise InvalidInput(key="approvals.name_facility", params={"ids": ids}, field="facility_id")
+
+
+def check_limit_currency(facility: Facility, currency: str | None) -> None:
+    """A currency written with the new figure ("EUR 3M") must be the facility's."""
+    if currency is not None and currency != facility.currency:
+        raise InvalidInput(key="approvals.limit_currency", field="new_limit",
+                           params={"given": currency, "facility": facility.facility_id, "currency": facility.currency})  # fmt: skip
+
+
+def kind_from_limit(facility: Facility, new_limit: Decimal | None) -> Kind:
+    """The kind of a request given without one: a figure above the facility's limit is an increase, below it
+    a decrease (what every front door infers: the CLI's `approvals raise`, the API's prepare and raise)."""
+    if new_limit is None:
+        raise InvalidInput(key="approvals.kind_needs_limit", field="new_limit")
+    current = quantize(facility.limit_amount)
+    if quantize(new_limit) == current:
+        raise InvalidInput(key="approvals.same_limit", params={"current": current}, field="new_limit")
+    return "increase" if new_limit > current else "decrease"
 
 
 def check_kind_against(body: RequestBody, facility: Facility) -> Decimal:

@@ -33,7 +33,15 @@ from tools.approvals.chain import LEVEL, RISK_REDUCING_KINDS, PolicyException, R
 from tools.approvals.decisions import already_decided, authorise, next_state
 from tools.approvals.models import DECISIONS, ApprovalRequestView, PreparedRequest, format_request_id
 from tools.approvals.outbox import OutboxEntry, deliver_due
-from tools.approvals.requests import RequestBody, check_key, check_kind_against, choose_facility, parse_body
+from tools.approvals.requests import (
+    RequestBody,
+    check_key,
+    check_kind_against,
+    check_limit_currency,
+    choose_facility,
+    kind_from_limit,
+    parse_body,
+)
 from tools.approvals.snapshot import Snapshot, policy_exceptions, take_snapshot
 from tools.approvals.staleness import stale_reasons
 from tools.audit.canonical import canonical_json, digest
@@ -68,6 +76,21 @@ class ApprovalService:
         self.today = today
 
     # --- raising ------------------------------------------------------------------------------
+    def request_kind(self, actor: Actor, *, client_id: int, facility_id: str | None, kind: str | None,
+                     new_limit: Decimal | None, currency: str | None = None) -> str:  # fmt: skip
+        """The kind given, else increase or decrease from the new figure (requests.kind_from_limit), against
+        the facility named or the client's only open one; a currency written with the figure must be the
+        facility's. Scope is checked first: nothing about a client the officer may not see is shown."""
+        if kind is not None and currency is None:
+            return kind  # raising checks the figure against the kind
+        get_client_for(actor, self.adapter, client_id)
+        if kind is None and new_limit is None:  # before the facility: there is nothing to infer from
+            raise InvalidInput(key="approvals.kind_needs_limit", field="new_limit")
+        fid = (facility_id.strip() or None) if facility_id else None
+        facility = choose_facility(client_id, fid, self.adapter.get_facilities(client_id))
+        check_limit_currency(facility, currency)
+        return kind if kind is not None else kind_from_limit(facility, new_limit)
+
     def prepare_request(self, actor: Actor, *, client_id: int, facility_id: str | None = None, kind: str,
                         new_limit: object = None, reason: str = "") -> PreparedRequest:  # fmt: skip
         """The recommendation, concentration effect, exceptions and chain a request would get (no write)."""
@@ -140,7 +163,9 @@ class ApprovalService:
 
     def _prepare(self, actor: Actor, body: RequestBody) -> tuple[PreparedRequest, Snapshot]:
         client = get_client_for(actor, self.adapter, body.client_id)
-        facility = choose_facility(body, self.adapter.get_facilities(body.client_id))
+        facility = choose_facility(
+            body.client_id, body.facility_id, self.adapter.get_facilities(body.client_id)
+        )
         target = check_kind_against(body, facility)
         snap = self._snapshot(actor, body.client_id, facility.facility_id, target)
         exceptions, chosen = self._route(body.kind, snap)

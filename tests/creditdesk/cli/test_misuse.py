@@ -217,7 +217,8 @@ def test_token_link_uses_the_running_servers_address(
         common.settings.cache_clear()
         common.container.cache_clear()
         behind_proxy = cli("token", "link", "--officer", "rm.anna", "--client", "1001")
-        assert behind_proxy.output.startswith("https://credit.bank.example/sidebar/1001?token=")
+        # client 1001 is linked by its CRM id, CRM-0001001 (small-book/clients.csv), as the CRM links it
+        assert behind_proxy.output.startswith("https://credit.bank.example/sidebar/CRM-0001001?token=")
     finally:
         forget_address(book_home)
     assert not (book_home / "server.json").exists()

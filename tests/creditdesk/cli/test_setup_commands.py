@@ -62,12 +62,12 @@ def test_token_link_prints_a_single_use_launch_link(cli) -> None:  # type: ignor
     result = cli("token", "link", "--officer", "rm.anna", "--client", "1001")
     assert result.exit_code == 0, result.output
     url = result.output.strip()
-    assert url.startswith("http://127.0.0.1:8000/sidebar/1001?token=")
+    assert url.startswith("http://127.0.0.1:8000/sidebar/CRM-0001001?token=")  # 1001's CRM id (clients.csv)
     from api.launch import verify_launch
     from creditdesk.cli import common
 
     claims = verify_launch(common.container().settings.sidebar_key, url.split("token=")[1])
-    assert (claims.officer_id, claims.client_ref) == ("rm.anna", "1001")
+    assert (claims.officer_id, claims.client_ref) == ("rm.anna", "CRM-0001001")
     refused = cli("token", "link", "--officer", "nobody")
     assert refused.exit_code != 0 and "nobody" in refused.output
 
