@@ -242,12 +242,9 @@ def remind(as_json: bool = JSON_OPTION) -> None:
                      "due_at": v.open_step.due_at.isoformat() if v.open_step and v.open_step.due_at else None}
                     for v in late])  # fmt: skip
         return
-    if not late:
-        console.print("no overdue steps")
-    for v in late:
-        console.print(
-            f"{_line(v, cli_language())} — overdue since {v.open_step.due_at:%Y-%m-%d %H:%M}", highlight=False
-        )  # type: ignore[union-attr]
+    lang = cli_language()
+    _plain([text("cli.remind.overdue", lang, line=_line(v, lang), at=f"{v.open_step.due_at:%Y-%m-%d %H:%M}")  # type: ignore[union-attr]
+            for v in late] or [text("cli.remind.none", lang)])  # fmt: skip
 
 
 @app.command()

@@ -50,6 +50,8 @@ EN: dict[str, str] = {
     "cli.request.status": "status {status}; snapshot {snapshot}…; policy {policy}",
     "cli.request.at_step": "step {step_no}/{steps} {name}",
     "cli.requests.none": "no requests",
+    "cli.remind.none": "no overdue steps",
+    "cli.remind.overdue": "{line} — overdue since {at}",
     "cli.request.memo": "review memo {memo_id} attached (creditdesk memo, or GET /api/v1/memos/{memo_id})",
     "cli.memo.submitted": "Memo {memo_id} (v{version}) submitted; attach it with `creditdesk approvals raise … "
     "--memo {memo_id}`",
@@ -97,6 +99,8 @@ ZH: dict[str, str] = {
     "cli.request.status": "状态：{status}；快照 {snapshot}…；政策版本 {policy}",
     "cli.request.at_step": "第 {step_no}/{steps} 步 {name}",
     "cli.requests.none": "没有申请",
+    "cli.remind.none": "没有超时的审批步骤",
+    "cli.remind.overdue": "{line} — 自 {at} 起超时",
     "cli.request.memo": "已附审查报告 {memo_id}（creditdesk memo，或 GET /api/v1/memos/{memo_id}）",
     "cli.memo.submitted": "审查报告 {memo_id}（第 {version} 版）已提交；可用 `creditdesk approvals raise … --memo "
     "{memo_id}` 附到额度申请上",

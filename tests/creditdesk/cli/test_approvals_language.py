@@ -58,3 +58,22 @@ def test_show_and_list_in_chinese_and_the_reason_is_printed_as_written(
     mine = demo_cli("approvals", "list", "--mine", "--as", "rm.anna")
     assert mine.exit_code == 0 and "审批中" in mine.output and "提额" in mine.output, mine.output
     assert "pending" not in mine.output and "increase" not in mine.output
+
+
+def test_remind_lists_an_overdue_step_in_chinese(
+    demo_cli, demo_container, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    import sqlalchemy as sa
+
+    monkeypatch.setenv("CREDITDESK_LANG", "zh")
+    none = demo_cli("approvals", "remind")
+    assert none.exit_code == 0 and "没有超时的审批步骤" in none.output, none.output
+    raised = demo_cli(*RAISE, "--reason", "seasonal", "--json")
+    request_id = re.search(r'"request_id": "(AR-\d+)"', raised.output).group(1)  # type: ignore[union-attr]
+    with demo_container.engine.begin() as conn:  # the open step's SLA passed a day ago
+        conn.execute(
+            sa.text("UPDATE approval_steps SET due_at = '2026-01-01 09:30:00' WHERE status = 'open'")
+        )
+    out = demo_cli("approvals", "remind")
+    assert out.exit_code == 0, out.output
+    assert request_id in out.output and "审批中" in out.output and "自 2026-01-01 09:30 起超时" in out.output
