@@ -45,6 +45,6 @@ def test_a_prepared_request_gives_its_reasons_in_english(real_assistant, anna) -
     reply = real_assistant.answer(anna, "en-prepared-1", "raise F-1003-1 to 50M")
     assert "Approval chain: Business-unit head → Chief credit officer → Credit committee" in reply.text
     assert (
-        "exception above_recommendation: the new total exceeds the recommendation USD 260,000.00"
+        "exception 'above the recommendation': the new total exceeds the recommendation USD 260,000.00"
         in reply.text
     )

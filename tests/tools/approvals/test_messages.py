@@ -40,7 +40,7 @@ def test_an_exception_above_the_recommendation_in_chinese(demo_container) -> Non
     assert render(above.msg, "zh").startswith("调整后总额超过建议额度 USD 1,960,000.00（约束条件：")
     reason = next(m for m in prepared.route.reason_msgs if m.key == "approvals.route.exception")
     assert render(reason, "zh").startswith("政策例外“超出建议额度”：调整后总额超过建议额度 USD 1,960,000.00")
-    assert render(reason, "en").startswith("exception above_recommendation: the new total exceeds")
+    assert render(reason, "en").startswith("exception 'above the recommendation': the new total exceeds")
     # 2,500,000 is in the BU head's band (≤ 5,000,000); the exception notches it up one: the CCO
     assert render(reason, "zh").endswith("→ 至少需首席信贷官审批")
     assert render(reason, "en").endswith("→ at least Chief credit officer")
