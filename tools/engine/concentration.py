@@ -85,6 +85,16 @@ class BookExposure:
             self._memo[key] = codes, pd.Index(uniques, name=dimension)
         return self._memo[key]  # type: ignore[return-value]
 
+    def sums_by_code(self, dimension: str) -> np.ndarray:
+        """`bucket_sums` in the order of `codes`' buckets (NaN: a bucket without a sum), computed once per
+        dimension: each chunk of a chunked review looks its clients' bucket sums up here by code instead of
+        reindexing the book's sums (1M single-name buckets at 1M clients) once per chunk."""
+        key = ("sums_by_code", dimension)
+        if key not in self._memo:
+            _, buckets = self.codes(dimension)
+            self._memo[key] = self.bucket_sums(dimension).reindex(buckets).to_numpy(dtype="float64")
+        return self._memo[key]  # type: ignore[return-value]
+
     def _own_sums(self, dimension: str) -> pd.Series:
         """The frame's total limits per bucket: the group-by sum (the same additions) over the codes."""
         codes, buckets = self.codes(dimension)
@@ -221,7 +231,7 @@ def client_headroom(book: BookExposure, client_ids: pd.Index, policy: Policy) ->
         else:
             codes, buckets = book.codes(dim)
             code = np.where(found, codes[pos], -1) if len(frame) else np.full(len(pos), -1)
-            sums = book.bucket_sums(dim).reindex(buckets).to_numpy(dtype="float64")
+            sums = book.sums_by_code(dim)
             in_bucket = np.nan_to_num(np.where(code >= 0, sums[code] if len(sums) else np.nan, np.nan))
             s = _bucket_limits(policy, dim, buckets)[code]  # −1 (no bucket) takes the trailing base limit
         s_o = in_bucket - own
@@ -241,8 +251,11 @@ def client_headroom(book: BookExposure, client_ids: pd.Index, policy: Policy) ->
 
 def _bucket_limits(policy: Policy, dimension: str, buckets: pd.Index) -> np.ndarray:
     """`bucket_limit` per bucket, with the dimension's base limit appended (for clients without a bucket)."""
+    base = rule(policy, dimension).max_share
+    if dimension != "industry":  # one limit for every bucket (no per-bucket Series over 1M single names)
+        return np.full(len(buckets) + 1, base)
     limits = bucket_limit(policy, dimension, pd.Series(buckets, dtype=object))
-    return np.append(limits, rule(policy, dimension).max_share)
+    return np.append(limits, base)
 
 
 NAME_LEVEL = ("single_name", "group")
