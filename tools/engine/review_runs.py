@@ -13,7 +13,7 @@ import uuid
 import numpy as np
 import pandas as pd
 from pydantic import BaseModel
-from sqlalchemy import Engine, Text, func
+from sqlalchemy import Engine, Index, Select, Text, func
 from sqlmodel import Field, Session, SQLModel, col, select
 
 from crm_adapter.sql.bulk import bulk_insert
@@ -37,10 +37,15 @@ class ReviewRunRow(SQLModel, table=True):
 
 class ReviewRunResultRow(SQLModel, table=True):
     __tablename__ = "review_run_results"
+    # The previous-grade lookup (`previous_grades_query`) and every per-client history read (one client's runs
+    # by date) are served by this one index, the grade in it: every stored run adds a row per client, and the
+    # lookup reads no table row. No query filters on as_of alone, so there is no as_of index to keep up on
+    # each 1M-row insert (migration 0021).
+    __table_args__ = (Index("ix_review_run_results_client_id_as_of_grade", "client_id", "as_of", "grade"),)
 
     run_id: str = Field(foreign_key="review_runs.run_id", primary_key=True, max_length=32)
-    client_id: int = Field(primary_key=True, index=True)
-    as_of: dt.date = Field(index=True)
+    client_id: int = Field(primary_key=True)
+    as_of: dt.date
     grade: int
     score: float
     pd: float
@@ -170,6 +175,25 @@ def warnings_json(w: pd.DataFrame) -> pd.Series:
     return pd.Series(["[" + x for x in joined.split("\x1e")[:-1]], index=cid[first], dtype=object)
 
 
+def previous_grades_query(*, before: dt.date, client_ids: list[int] | None = None) -> Select:  # type: ignore[type-arg]
+    """Per client (of `client_ids`, else all): client_id, grade and as_of of its rows in the latest run dated
+    before `before`. Both halves (the latest date per client, then that date's grade) read only the index
+    (client_id, as_of, grade), in client order: no table row and no sort (EXPLAIN QUERY PLAN in
+    tests/tools/engine/test_review_runs_previous.py)."""
+    r = ReviewRunResultRow
+    latest = (
+        select(r.client_id, func.max(r.as_of).label("as_of"))
+        .where(col(r.as_of) < before)
+        .group_by(r.client_id)
+    )
+    if client_ids is not None:
+        latest = latest.where(_of_clients(r.client_id, client_ids))
+    sub = latest.subquery()
+    return select(r.client_id, r.grade, r.as_of).join(
+        sub, (r.client_id == sub.c.client_id) & (r.as_of == sub.c.as_of)
+    )
+
+
 class ReviewRunStore:
     def __init__(self, engine: Engine, *, changes: ChangeCounter | None = None) -> None:
         self.engine = engine
@@ -248,20 +272,8 @@ class ReviewRunStore:
 
     def previous_grades(self, *, before: dt.date, client_ids: list[int] | None = None) -> pd.DataFrame:
         """Per client: grade and as-of of the latest run before `before` (index client_id)."""
-        r = ReviewRunResultRow
-        latest = (
-            select(r.client_id, func.max(r.as_of).label("as_of"))
-            .where(col(r.as_of) < before)
-            .group_by(r.client_id)
-        )
-        if client_ids is not None:
-            latest = latest.where(_of_clients(r.client_id, client_ids))
-        sub = latest.subquery()
-        stmt = select(r.client_id, r.grade, r.as_of).join(
-            sub, (r.client_id == sub.c.client_id) & (r.as_of == sub.c.as_of)
-        )
         with self.engine.connect() as conn:
-            df = pd.read_sql(stmt, conn)
+            df = pd.read_sql(previous_grades_query(before=before, client_ids=client_ids), conn)
         df = _only(df, client_ids).drop_duplicates("client_id").set_index("client_id")
         return pd.DataFrame(
             {"grade": df["grade"].astype("float64"), "run_date": pd.to_datetime(df["as_of"])}, index=df.index
@@ -298,4 +310,12 @@ class ReviewRunStore:
         )
 
 
-__all__ = ["ClientReviewRow", "PreviousResult", "ReviewRunResultRow", "ReviewRunRow", "ReviewRunStore", "np"]
+__all__ = [
+    "ClientReviewRow",
+    "PreviousResult",
+    "ReviewRunResultRow",
+    "ReviewRunRow",
+    "ReviewRunStore",
+    "np",
+    "previous_grades_query",
+]
