@@ -38,6 +38,7 @@ from tools.engine.aggregates import AggregateStore, BookAggregates
 from tools.engine.chunked import CHUNK_CLIENTS, assess_in_chunks
 from tools.engine.concentration import NAME_LEVEL, BookExposure, concentration_lines, hhi, only_visible
 from tools.engine.exposure import active_covers, client_exposure, facility_exposure
+from tools.engine.lists import contact_rows, review_rows, watch_rows
 from tools.engine.portfolio import PortfolioAssessment, assess_book
 from tools.engine.results import (
     ClientAssessment,
@@ -467,25 +468,6 @@ def _warning_models(pa: PortfolioAssessment, ids: list[int]) -> dict[int, list[E
     return out
 
 
-# The lists' rows, in order, from a portfolio table (the dashboard re-orders them after a write without
-# rebuilding the items of the clients the write did not touch: api/views.py).
-def watch_rows(t: pd.DataFrame, *, limit: int) -> pd.DataFrame:
-    t = t[t["ews_level"] != "green"].assign(_r=lambda d: d["ews_level"].map({"red": 0, "amber": 1}))
-    return t.sort_values(["_r", "total_limit"], ascending=[True, False]).head(limit)
-
-
-def review_rows(t: pd.DataFrame, *, as_of: dt.date, horizon_days: int) -> pd.DataFrame:
-    horizon = pd.Timestamp(as_of) + pd.Timedelta(days=horizon_days)
-    t = t[t["next_review"] <= horizon].copy()
-    t["priority"] = t["pd"] * t["total_limit"] * (1 + t["warnings"])
-    return t.sort_values(["review_overdue", "priority"], ascending=[False, False])
-
-
-def contact_rows(t: pd.DataFrame, *, as_of: dt.date, horizon_days: int) -> pd.DataFrame:
-    horizon = pd.Timestamp(as_of) + pd.Timedelta(days=horizon_days)
-    return t[t["next_contact"] <= horizon].sort_values(["next_contact", "grade"], ascending=[True, False])
-
-
 def watchlist_of(pa: PortfolioAssessment, *, limit: int = 50) -> list[WatchItem]:
     t = watch_rows(pa.table(), limit=limit)
     ws = _warning_models(pa, t.index.tolist())
@@ -522,9 +504,16 @@ def reviews_due_of(pa: PortfolioAssessment, *, horizon_days: int = 30) -> list[R
     ]
 
 
+# the table columns `summary_of` reads (a dashboard kept across writes keeps only these: tools/dashboard)
+SUMMARY_COLUMNS = ("total_limit", "outstanding", "el", "grade", "ews_level", "action", "review_overdue",
+                   "next_review")  # fmt: skip
+RED = frozenset({"red"})
+
+
 def summary_of(pa: PortfolioAssessment) -> PortfolioSummary:
     t = pa.table()
-    lines = only_visible(pa.concentration(), pa.book, t.index)  # a slice: its own names only
+    # a slice: its own names only; the breaches are the red lines (the others are not built)
+    lines = only_visible(concentration_lines(pa.book, pa.policy, levels=RED), pa.book, t.index)
     breaches = assemble.line_models(lines[lines["level"] == "red"])
     horizon = pd.Timestamp(pa.as_of) + pd.Timedelta(days=pa.policy.review.due_horizon_days)
     return PortfolioSummary(
