@@ -42,6 +42,7 @@ from tools.engine.service import (
     BOOK_EXPOSURE_FRAMES,
     SUMMARY_COLUMNS,
     CreditEngine,
+    contacts_due_of,
     reviews_due_of,
     summary_of,
     watchlist_of,
@@ -171,7 +172,9 @@ def replace_rows(df: pd.DataFrame, pos: np.ndarray, new: pd.DataFrame) -> pd.Dat
     out: dict[str, Any] = {}
     for col in df.columns:
         s, v = df[col], new[col]
-        if isinstance(s.dtype, np.dtype) and s.dtype == v.dtype:
+        if _same(s.iloc[pos].to_numpy(), v.to_numpy()):
+            out[col] = s  # unchanged at those rows (e.g. a client's buckets): shared, not copied
+        elif isinstance(s.dtype, np.dtype) and s.dtype == v.dtype:
             a = s.to_numpy(copy=True)
             a[pos] = v.to_numpy()
             out[col] = a
@@ -180,6 +183,17 @@ def replace_rows(df: pd.DataFrame, pos: np.ndarray, new: pd.DataFrame) -> pd.Dat
             s.iloc[pos] = v.to_numpy()
             out[col] = s
     return pd.DataFrame(out, index=df.index, columns=df.columns, copy=False)
+
+
+def _same(a: np.ndarray, b: np.ndarray) -> bool:
+    """The same values (NaN equal to NaN) and of the same kind."""
+    if a.dtype != b.dtype or a.shape != b.shape:
+        return False
+    if a.dtype.kind in "fcmM":
+        return bool(np.array_equal(a, b, equal_nan=True))
+    if a.dtype.kind != "O":
+        return bool((a == b).all())
+    return all(x is y or (type(x) is type(y) and bool(x == y)) for x, y in zip(a, b, strict=True))
 
 
 def patched(engine: CreditEngine, adapter: CRMAdapter, actor: Actor, old: DashboardScope, version: int, *,
@@ -236,10 +250,12 @@ def patched(engine: CreditEngine, adapter: CRMAdapter, actor: Actor, old: Dashbo
         table = replace_rows(table, pos, pt[list(SUMMARY_COLUMNS)])
         screen = replace_rows(screen, spos, incremental.screen(part, drift).loc[redo])
         keys = _keys(pt, as_of=as_of)
-        w = {x.client_id: x for x in watchlist_of(part, limit=len(redo))}
-        r = {x.client_id: x for x in reviews_due_of(part, horizon_days=REVIEW_HORIZON_DAYS)}
-        c = {x.client_id: x for x in engine.contacts_due(actor, as_of=as_of, pa=part,
-                                                           horizon_days=CONTACT_HORIZON_DAYS)}  # fmt: skip
+        w = {x.client_id: x for x in watchlist_of(part, limit=len(redo), t=pt)}
+        r = {x.client_id: x for x in reviews_due_of(part, horizon_days=REVIEW_HORIZON_DAYS, t=pt)}
+        c = {
+            x.client_id: x
+            for x in contacts_due_of(part, as_of=as_of, horizon_days=CONTACT_HORIZON_DAYS, t=pt)
+        }
         watch = watch.replaced(redo, {i: (k, w[i]) for i, k in keys.watch.items()})
         reviews = reviews.replaced(redo, {i: (k, r[i]) for i, k in keys.reviews.items()})
         contacts = contacts.replaced(redo, {i: (k, c[i]) for i, k in keys.contacts.items()})

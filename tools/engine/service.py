@@ -409,21 +409,7 @@ class CreditEngine:
     def contacts_due(self, actor: Actor, *, as_of: dt.date, horizon_days: int = 14,
                      pa: PortfolioAssessment | None = None) -> list[ContactDue]:  # fmt: skip
         pa = pa or self.portfolio_for(actor, as_of=as_of)
-        due = contact_rows(pa.table(), as_of=as_of, horizon_days=horizon_days)
-        return [
-            ContactDue(
-                client_id=int(i),
-                name=r.name,
-                officer_id=r.officer_id,
-                grade=int(r.grade),
-                last_contact=assemble.day(pa.contact.loc[i, "last_contact"]),
-                next_due=assemble.day(r.next_contact),
-                overdue=bool(r.contact_overdue),
-                days_overdue=int(pa.contact.loc[i, "contact_days_overdue"]),
-                ews_level=r.ews_level,
-            )  # fmt: skip
-            for i, r in zip(due.index, due.itertuples(), strict=True)
-        ]
+        return contacts_due_of(pa, as_of=as_of, horizon_days=horizon_days)
 
     def concentration_report(self, actor: Actor, *, as_of: dt.date) -> ConcentrationReport:
         """Sector shares are book-wide (every actor sees them); single-name and group lines only for the
@@ -468,8 +454,11 @@ def _warning_models(pa: PortfolioAssessment, ids: list[int]) -> dict[int, list[E
     return out
 
 
-def watchlist_of(pa: PortfolioAssessment, *, limit: int = 50) -> list[WatchItem]:
-    t = watch_rows(pa.table(), limit=limit)
+def watchlist_of(
+    pa: PortfolioAssessment, *, limit: int = 50, t: pd.DataFrame | None = None
+) -> list[WatchItem]:
+    """`t`: the run's `table()` when the caller has it already (it is built anew per call)."""
+    t = watch_rows(pa.table() if t is None else t, limit=limit)
     ws = _warning_models(pa, t.index.tolist())
     return [
         WatchItem(
@@ -485,8 +474,11 @@ def watchlist_of(pa: PortfolioAssessment, *, limit: int = 50) -> list[WatchItem]
     ]
 
 
-def reviews_due_of(pa: PortfolioAssessment, *, horizon_days: int = 30) -> list[ReviewDue]:
-    t = review_rows(pa.table(), as_of=pa.as_of, horizon_days=horizon_days)
+def reviews_due_of(
+    pa: PortfolioAssessment, *, horizon_days: int = 30, t: pd.DataFrame | None = None
+) -> list[ReviewDue]:
+    """`t`: the run's `table()` when the caller has it already (it is built anew per call)."""
+    t = review_rows(pa.table() if t is None else t, as_of=pa.as_of, horizon_days=horizon_days)
     return [
         ReviewDue(
             client_id=int(i),
@@ -501,6 +493,27 @@ def reviews_due_of(pa: PortfolioAssessment, *, horizon_days: int = 30) -> list[R
             ews_level=r.ews_level,
         )  # fmt: skip
         for i, r in zip(t.index, t.itertuples(), strict=True)
+    ]
+
+
+def contacts_due_of(
+    pa: PortfolioAssessment, *, as_of: dt.date, horizon_days: int = 14, t: pd.DataFrame | None = None
+) -> list[ContactDue]:
+    """`t`: the run's `table()` when the caller has it already (it is built anew per call)."""
+    due = contact_rows(pa.table() if t is None else t, as_of=as_of, horizon_days=horizon_days)
+    return [
+        ContactDue(
+            client_id=int(i),
+            name=r.name,
+            officer_id=r.officer_id,
+            grade=int(r.grade),
+            last_contact=assemble.day(pa.contact.loc[i, "last_contact"]),
+            next_due=assemble.day(r.next_contact),
+            overdue=bool(r.contact_overdue),
+            days_overdue=int(pa.contact.loc[i, "contact_days_overdue"]),
+            ews_level=r.ews_level,
+        )  # fmt: skip
+        for i, r in zip(due.index, due.itertuples(), strict=True)
     ]
 
 
