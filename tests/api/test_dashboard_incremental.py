@@ -110,9 +110,14 @@ def _largest_facility(container, client_id: int):  # type: ignore[no-untyped-def
 def test_a_limit_change_patches_the_dashboards(spied) -> None:  # type: ignore[no-untyped-def]
     c, sizes = spied
     _warm(c)
+    handed_out = views.dashboard(c, actor_of(c, DEMO_BU_HEAD), as_of=AS_OF)
+    before = handed_out.model_dump()
     f = _largest_facility(c, 1001)
     c.adapter.update_limit(f.facility_id, f.limit_amount + Decimal("250000"))
     _check(c, sizes, most=40)
+    # the patch changed its own lists, not those of the dashboard handed out before the write
+    assert handed_out.model_dump() == before
+    assert views.dashboard(c, actor_of(c, DEMO_BU_HEAD), as_of=AS_OF).model_dump() != before
 
 
 def test_a_limit_change_that_moves_other_clients_concentration(spied) -> None:  # type: ignore[no-untyped-def]

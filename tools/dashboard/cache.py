@@ -49,6 +49,12 @@ def dashboard(engine: CreditEngine, adapter: CRMAdapter, runs: ReviewRunStore, a
                 return hit.data
         scope = None
         if hit is not None and hit.version < version:
+            with _dashboards_lock:  # the patch takes the old scope over (its lists are patched in place)
+                if _dashboards.get(key) is hit:
+                    del _dashboards[key]
+                else:
+                    hit = None
+        if hit is not None and hit.version < version:
             try:
                 scope = patched(engine, adapter, actor, hit, version, as_of=as_of)
             except Exception:  # never worse than a recomputation

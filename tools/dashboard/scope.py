@@ -56,7 +56,8 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class DashboardScope:
-    """What a dashboard was built from, kept so the next write patches it instead of recomputing it."""
+    """What a dashboard was built from, kept so the next write patches it instead of recomputing it (its
+    lists are patched in place: one scope per cache entry, given up to the patch)."""
 
     version: int
     data: Dashboard
@@ -200,7 +201,10 @@ def patched(engine: CreditEngine, adapter: CRMAdapter, actor: Actor, old: Dashbo
             as_of: dt.date) -> DashboardScope | None:  # fmt: skip
     """The dashboard at `version` from the one at `old.version`, re-assessing only the clients the writes in
     between changed and those whose results they can have moved; None when that is not known (a write not
-    scoped to clients, a client that moved bucket or joined or left the book, too many clients)."""
+    scoped to clients, a client that moved bucket or joined or left the book, too many clients).
+
+    `old` is given up: its lists are patched in place and become the new dashboard's (its `data`, handed
+    out already, holds copies and stays as it was). After None or an error it must not be used again."""
     counter = getattr(adapter, "changes", None)
     if counter is None or engine.policy.content_hash != old.agg.policy_hash or old.watch is None:
         return None
@@ -256,9 +260,10 @@ def patched(engine: CreditEngine, adapter: CRMAdapter, actor: Actor, old: Dashbo
             x.client_id: x
             for x in contacts_due_of(part, as_of=as_of, horizon_days=CONTACT_HORIZON_DAYS, t=pt)
         }
-        watch = watch.replaced(redo, {i: (k, w[i]) for i, k in keys.watch.items()})
-        reviews = reviews.replaced(redo, {i: (k, r[i]) for i, k in keys.reviews.items()})
-        contacts = contacts.replaced(redo, {i: (k, c[i]) for i, k in keys.contacts.items()})
+        # in place: `old` is the caller's to give up (tools/dashboard/cache.py takes it out of the cache)
+        watch.replace(redo, {i: (k, w[i]) for i, k in keys.watch.items()})
+        reviews.replace(redo, {i: (k, r[i]) for i, k in keys.reviews.items()})
+        contacts.replace(redo, {i: (k, c[i]) for i, k in keys.contacts.items()})
     if len(fpos):
         frame = replace_rows(frame, fpos, new_rows.loc[in_scope])
     book = (

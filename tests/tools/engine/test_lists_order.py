@@ -114,18 +114,20 @@ def test_a_patched_list_equals_the_list_sorted_again(seed: int) -> None:
         for name, (sel, reference) in selections.items():
             part = t.loc[changed]
             keys = key_tuples(*sel(part))
-            lists[name] = lists[name].replaced(changed, {i: (k, i) for i, k in keys.items()})
+            lists[name].replace(changed, {i: (k, i) for i, k in keys.items()})
             assert lists[name].items == reference(t), name
             assert lists[name].ids() == lists[name].items
 
 
 def test_a_client_not_at_its_key_is_refused() -> None:
     rows = OrderedRows.of({1: (0, 1), 2: (0, 2)}, ["a", "b"])
-    broken = OrderedRows(keys=rows.keys, items=rows.items, by_id={1: (5, 1), 2: (0, 2)})
+    broken = OrderedRows(keys=list(rows.keys), items=list(rows.items), by_id={1: (5, 1), 2: (0, 2)})
     with pytest.raises(ValueError):
-        broken.replaced([1], {})
+        broken.replace([1], {})
     with pytest.raises(ValueError):
-        rows.replaced([], {2: ((0, 2), "b")})  # already in the list
+        rows.replace([], {2: ((0, 2), "b")})  # already in the list
+    with pytest.raises(ValueError):
+        OrderedRows.of({1: (0, 1)}, ["a", "b"])  # an item without a key
 
 
 def test_keys_flag_nan_last_in_both_directions() -> None:
