@@ -10,7 +10,8 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSche
 
 from kernel.money import MAX_AMOUNT, parse_amount
 from tools.approvals.models import PreparedRequest
-from tools.engine.results import ClientAssessment, ContactDue, Level, PortfolioSummary, ReviewDue, WatchItem
+from tools.dashboard.models import Dashboard as Dashboard  # the dashboard read model (tools/dashboard)
+from tools.engine.results import ClientAssessment, Level
 from tools.memos.models import Language as MemoLanguage
 
 LimitKind = Literal["increase", "decrease", "freeze", "unfreeze", "renewal"]
@@ -135,21 +136,6 @@ class DecideIn(BaseModel):
 class AskIn(BaseModel):
     text: str = Field(min_length=1, max_length=4000)
     conversation_id: str | None = Field(None, max_length=128, description="Continue a conversation")
-
-
-class Dashboard(BaseModel):
-    """The officer dashboard's data (PRODUCT.md S12): one portfolio run, several views of it."""
-
-    officer_id: str
-    as_of: dt.date
-    currency: str = Field(description="Reporting currency of every amount")
-    summary: PortfolioSummary
-    previous_run: dt.date | None = Field(description="As-of date of the last review run before today, if any")
-    previous_grade_distribution: dict[int, int] | None
-    reviews: list[ReviewDue]
-    watchlist: list[WatchItem] = Field(description="Every client with an amber or red warning, red first")
-    watchlist_total: int
-    contacts: list[ContactDue]
 
 
 class PreparedSaid(BaseModel):

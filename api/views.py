@@ -14,14 +14,9 @@
 from __future__ import annotations
 
 import datetime as dt
-import logging
-import threading
-from collections import OrderedDict
-from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-import pandas as pd
 from pydantic import BaseModel, Field
 from sqlmodel import Session, col, select
 
@@ -29,25 +24,11 @@ from api.schemas import Dashboard, PreparedOut, PreparedSaid
 from kernel.catalogue import Language, code_name, name_in, render_each, render_or
 from kernel.errors import CreditDeskError
 from kernel.money import quantize
-from tools.access import scope_officer_ids
 from tools.actor import Actor
 from tools.approvals.models import ApprovalRequestView, PreparedRequest
-from tools.engine import incremental
-from tools.engine.aggregates import BookAggregates, patched_book
-from tools.engine.concentration import BookExposure, concentration_lines, hhi
-from tools.engine.incremental import Drift
-from tools.engine.results import ClientAssessment, ContactDue, EarlyWarning, ReviewDue, WatchItem
+from tools.dashboard.cache import dashboard as cached_dashboard
+from tools.engine.results import ClientAssessment, EarlyWarning
 from tools.engine.review_runs import ReviewRunResultRow
-from tools.engine.service import (
-    BOOK_EXPOSURE_FRAMES,
-    contact_rows,
-    review_rows,
-    reviews_due_of,
-    summary_of,
-    watch_rows,
-    watchlist_of,
-)
-from tools.policy.schema import Policy
 
 if TYPE_CHECKING:
     from creditdesk.wiring import Container
@@ -57,222 +38,12 @@ CARD_LIMIT = 25  # requests awaiting the officer shown with their full context
 HISTORY_LIMIT = 20  # the client's requests listed in the sidebar
 
 
-DASHBOARD_CACHE_SIZE = 16  # (officer, as-of) pairs kept at the current data version
-REVIEW_HORIZON_DAYS, CONTACT_HORIZON_DAYS = 30, 14
-WATCH_KEYS = (
-    "ews_level",
-    "total_limit",
-)  # the table columns `watch_rows`, `review_rows`, `contact_rows` read
-REVIEW_KEYS = ("next_review", "pd", "total_limit", "warnings", "review_overdue")
-CONTACT_KEYS = ("next_contact", "grade")
-MAX_INCREMENTAL = 2_000  # more clients to re-assess than this after a write: recompute the whole scope
-DashboardKey = tuple[int, str, str, dt.date]
-
-
-@dataclass
-class _Scope:
-    """What a dashboard was built from, kept so the next write patches it instead of recomputing it: the
-    scope's portfolio table and exposure, the book's aggregates, the concentration screen and each list's
-    items by client (tools/engine/incremental.py)."""
-
-    version: int
-    data: Dashboard
-    officers: frozenset[str] | None  # None: the whole book
-    table: pd.DataFrame
-    book: BookExposure  # the scope's exposure (the whole book's, or the scope's with the book aggregates)
-    agg: BookAggregates
-    screen: pd.DataFrame
-    drift: Drift
-    model_id: str
-    watch: dict[int, WatchItem]
-    reviews: dict[int, ReviewDue]
-    contacts: dict[int, ContactDue]
-
-
-_dashboards: OrderedDict[DashboardKey, _Scope] = OrderedDict()
-_dashboards_lock = threading.Lock()
-_computing: dict[DashboardKey, threading.Lock] = {}
-log = logging.getLogger(__name__)
-
-
 def dashboard(container: Container, actor: Actor, *, as_of: dt.date) -> Dashboard:
-    """The officer's dashboard, computed once per data version (the change counter moves on every write
-    that can change it, in any process) and then served from memory: a page load does not grow with the
-    book. After a write that names the clients it changed, the previous version's dashboard is patched:
-    those clients, and the few whose concentration figures the write can have moved, are re-assessed; the
-    book aggregates are patched by the difference (`_patched`). The cached model is read-only (pydantic
-    copies are made by callers that change it)."""
-    key = (id(container.credit_engine), actor.officer_id, actor.role.value, as_of)
-    version = container.adapter.data_version
-    with _dashboards_lock:
-        hit = _dashboards.get(key)
-        if hit is not None and hit.version == version:
-            _dashboards.move_to_end(key)
-            return hit.data
-        computing = _computing.setdefault(key, threading.Lock())
-    with computing:  # concurrent first loads of one dashboard compute it once
-        with _dashboards_lock:
-            hit = _dashboards.get(key)
-            if hit is not None and hit.version == version:
-                return hit.data
-        scope = None
-        if hit is not None and hit.version < version:
-            try:
-                scope = _patched(container, actor, hit, version, as_of=as_of)
-            except Exception:  # never worse than a recomputation
-                log.warning("dashboard patch failed; recomputing", exc_info=True)
-        if scope is None:
-            scope = _compute_dashboard(container, actor, as_of=as_of, version=version)
-        with _dashboards_lock:
-            _dashboards[key] = scope
-            _dashboards.move_to_end(key)
-            while len(_dashboards) > DASHBOARD_CACHE_SIZE:
-                _dashboards.popitem(last=False)
-            _computing.pop(key, None)
-    return scope.data
-
-
-def _compute_dashboard(container: Container, actor: Actor, *, as_of: dt.date, version: int) -> _Scope:
-    engine = container.credit_engine
-    officers = scope_officer_ids(actor, container.adapter)
-    pa = engine.portfolio_for(actor, as_of=as_of)
-    ids = [int(i) for i in pa.table().index]
-    previous = container.review_runs.previous_grades(before=as_of, client_ids=ids)
-    data = _assemble(
-        actor, pa, as_of=as_of, currency=pa.snapshot.reporting_currency,
-        previous_run=previous["run_date"].max().date() if len(previous) else None,
-        previous_dist={int(k): int(v) for k, v in previous["grade"].value_counts().sort_index().items()}
-        if len(previous) else None,
-        watch=engine.watchlist(actor, as_of=as_of, pa=pa, limit=max(_watch_total(pa.table()), 1)),
-        reviews=engine.reviews_due(actor, as_of=as_of, pa=pa, horizon_days=REVIEW_HORIZON_DAYS),
-        contacts=engine.contacts_due(actor, as_of=as_of, pa=pa, horizon_days=CONTACT_HORIZON_DAYS),
-    )  # fmt: skip
-    book = pa.book
-    agg = book.base or BookAggregates.of(book, hhi=hhi(book), as_of=as_of, data_version=version,
-                                         policy_hash=engine.policy.content_hash)  # fmt: skip
-    return _Scope(
-        version=version, data=data, officers=None if officers is None else frozenset(officers), table=pa.table(),
-        book=book, agg=agg, screen=incremental.screen(pa, Drift()), drift=Drift(), model_id=pa.model_id,
-        watch={w.client_id: w for w in data.watchlist}, reviews={r.client_id: r for r in data.reviews},
-        contacts={c.client_id: c for c in data.contacts},
-    )  # fmt: skip
-
-
-def _watch_total(t: pd.DataFrame) -> int:
-    return int((t["ews_level"] != "green").sum())
-
-
-def _assemble(actor: Actor, pa: Any, *, as_of: dt.date, currency: str, previous_run: dt.date | None,
-              previous_dist: dict[int, int] | None, watch: list[WatchItem], reviews: list[ReviewDue],
-              contacts: list[ContactDue]) -> Dashboard:  # fmt: skip
-    summary = summary_of(pa)
-    return Dashboard.model_construct(  # every part is a validated model already (a patch keeps tens of thousands)
-        officer_id=actor.officer_id, as_of=as_of, currency=currency, summary=summary,
-        previous_run=previous_run, previous_grade_distribution=previous_dist, reviews=reviews,
-        watchlist=watch, watchlist_total=_watch_total(pa.table()), contacts=contacts,
-    )  # fmt: skip
-
-
-@dataclass
-class _PatchedRun:
-    """What `summary_of` reads from a portfolio run, for a patched table and exposure."""
-
-    policy: Policy
-    model_id: str
-    book: BookExposure
-    t: pd.DataFrame
-    as_of: dt.date
-
-    @property
-    def policy_version(self) -> str:
-        return self.policy.version
-
-    def table(self) -> pd.DataFrame:
-        return self.t
-
-    def concentration(self) -> pd.DataFrame:
-        return concentration_lines(self.book, self.policy)
-
-
-def _patched(
-    container: Container, actor: Actor, old: _Scope, version: int, *, as_of: dt.date
-) -> _Scope | None:
-    """The dashboard at `version` from the one at `old.version`, re-assessing only the clients the writes in
-    between changed and those whose results they can have moved; None when that is not known (a write not
-    scoped to clients, a client that moved bucket or joined or left the book, too many clients)."""
-    adapter, engine = container.adapter, container.credit_engine
-    counter = getattr(adapter, "changes", None)
-    if counter is None or engine.policy.content_hash != old.agg.policy_hash:
-        return None
-    changed = counter.changed_clients(old.version, version)
-    if changed is None or len(changed) > MAX_INCREMENTAL:
-        return None
-    ids = sorted(changed)
-    # the written clients' exposure now (clients, facilities, covers, fx: no history) and before
-    snap = adapter.snapshot(as_of=as_of, client_ids=ids, include=BOOK_EXPOSURE_FRAMES) if ids else None
-    new_rows = engine.book_exposure(snap).frame if snap is not None else old.book.frame.iloc[:0]
-    if old.officers is None or old.book.frame.index.isin(ids).sum() == len(new_rows) == len(ids):
-        old_rows = old.book.frame.reindex(new_rows.index)
-        if old_rows["total_limit"].isna().any() or len(new_rows) != len(ids):
-            return None  # a client joined or left the book
-        agg = old.agg.patched(old_rows, new_rows, data_version=version)
-    else:  # a write outside this scope's clients: the book's aggregates as any view reads them
-        agg = engine.book_aggregates(as_of)
-    if agg is None:
-        return None
-    engine.seed_aggregates(agg)  # every view after this write reads these, none recomputes them
-    drift = old.drift.after(
-        old.agg.largest_move(agg), total=min(old.agg.total, agg.total), policy=engine.policy
+    """The officer's dashboard: computed once per data version, patched after a client-scoped write
+    (tools/dashboard)."""
+    return cached_dashboard(
+        container.credit_engine, container.adapter, container.review_runs, actor, as_of=as_of
     )
-    near = incremental.dependents(old.screen, drift)
-    in_scope = (
-        new_rows.index if old.officers is None else new_rows.index[new_rows["officer_id"].isin(old.officers)]
-    )
-    if set(in_scope) != set(old.table.index.intersection(ids)):
-        return None  # a client entered or left the scope (its previous grades, its lines): recompute
-    redo = sorted(set(in_scope) | set(near))
-    if len(redo) > MAX_INCREMENTAL:
-        return None
-    log.debug("dashboard patch: %d written, %d re-assessed", len(ids), len(redo))
-    gone = set(redo)
-    part = None
-    if redo:
-        snap_redo = adapter.snapshot(as_of=as_of, client_ids=redo)
-        part = engine.assess_portfolio(snap_redo, book=engine.slice_exposure(snap_redo, as_of))
-    keep = ~old.table.index.isin(redo)
-    table = old.table[keep]
-    frame = old.book.frame[~old.book.frame.index.isin(ids)]
-    screen = old.screen[~old.screen.index.isin(redo)]
-    if part is not None:
-        table = pd.concat([table, part.table()]).sort_index(kind="stable")
-        screen = pd.concat([screen, incremental.screen(part, drift)]).sort_index(kind="stable")
-    frame = pd.concat([frame, new_rows.loc[in_scope]]).sort_index(kind="stable")
-    book = (
-        patched_book(old.book, frame, agg, ids)
-        if old.officers is None
-        else BookExposure(frame=frame, base=agg)
-    )
-    watch, reviews, contacts = dict(old.watch), dict(old.reviews), dict(old.contacts)
-    for items in (watch, reviews, contacts):
-        for k in gone:
-            items.pop(k, None)
-    if part is not None:
-        watch.update((w.client_id, w) for w in watchlist_of(part, limit=len(redo)))
-        reviews.update((r.client_id, r) for r in reviews_due_of(part, horizon_days=REVIEW_HORIZON_DAYS))
-        contacts.update((c.client_id, c) for c in engine.contacts_due(actor, as_of=as_of, pa=part,
-                                                                      horizon_days=CONTACT_HORIZON_DAYS))  # fmt: skip
-    run = _PatchedRun(policy=engine.policy, model_id=old.model_id, book=book, t=table, as_of=as_of)
-    # the lists' order over the whole scope, from the few columns each sorts on (the items are kept)
-    order_w = watch_rows(table[list(WATCH_KEYS)], limit=max(_watch_total(table), 1)).index
-    order_r = review_rows(table[list(REVIEW_KEYS)], as_of=as_of, horizon_days=REVIEW_HORIZON_DAYS).index
-    order_c = contact_rows(table[list(CONTACT_KEYS)], as_of=as_of, horizon_days=CONTACT_HORIZON_DAYS).index
-    data = _assemble(actor, run, as_of=as_of, currency=old.data.currency, previous_run=old.data.previous_run,
-                     previous_dist=old.data.previous_grade_distribution,
-                     watch=[watch[int(i)] for i in order_w], reviews=[reviews[int(i)] for i in order_r],
-                     contacts=[contacts[int(i)] for i in order_c])  # fmt: skip
-    return _Scope(version=version, data=data, officers=old.officers, table=table, book=book, agg=agg,
-                  screen=screen, drift=drift, model_id=old.model_id, watch=watch, reviews=reviews,
-                  contacts=contacts)  # fmt: skip
 
 
 class ApprovalCard(BaseModel):

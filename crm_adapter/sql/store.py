@@ -314,7 +314,9 @@ class SqlCRMAdapter:
             frames = {}
             for q in plan.queries:
                 df = None
-                if arrow_conn is not None:  # columnar: the driver's Arrow batches, no Python object per value
+                if arrow_conn is None and q.name not in plan.wanted:
+                    df = plan.empty(q)  # what the cursor path builds from the query's empty result, unread
+                elif arrow_conn is not None:  # columnar: the driver's Arrow batches, no object per value
                     df = arrow_frame(ArrowReader.table(arrow_conn, self._sql(q.stmt)), q.date_cols)
                     df = plan.empty(q) if df is None else df
                 if df is None:
@@ -483,6 +485,7 @@ class _SnapshotPlan:
         )  # many ids, densely packed: the range reads at most about twice the rows wanted
         self.wanted_ids = pd.Index(ids) if by_range else None
         wanted = set(FRAMES if include is None else include)
+        self.wanted = frozenset(wanted)
         unknown = wanted - set(FRAMES)
         if unknown:
             raise InvalidInput(f"unknown snapshot frames: {', '.join(sorted(unknown))}", field="include")

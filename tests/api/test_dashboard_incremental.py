@@ -16,6 +16,8 @@ from api import views
 from crm_adapter.demo.people import DEMO_BU_HEAD, DEMO_RM
 from crm_adapter.models import ContactLog
 from tests.conftest import AS_OF, actor_of, make_container
+from tools.dashboard import cache
+from tools.dashboard.scope import DashboardScope
 from tools.engine.aggregates import BookAggregates
 from tools.engine.concentration import hhi
 
@@ -48,8 +50,9 @@ def _full(container, officer_id: str):  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def spied(demo_container, monkeypatch):  # type: ignore[no-untyped-def]
-    """The demo container, with the sizes of the portfolio runs its engine makes recorded."""
-    sizes: list[int] = []
+    """The demo container, with the sizes of the portfolio runs its engine makes recorded, and each patch's
+    outcome (a dashboard, None for "recompute", or the exception) in `sizes.patches`."""
+    sizes = _Sizes()
     engine = demo_container.credit_engine
     assess = engine.assess_portfolio
 
@@ -57,8 +60,27 @@ def spied(demo_container, monkeypatch):  # type: ignore[no-untyped-def]
         sizes.append(len(snapshot.clients))
         return assess(snapshot, **kw)
 
+    def patching(*a, **kw):  # type: ignore[no-untyped-def]
+        try:
+            out = patch(*a, **kw)
+        except Exception as exc:
+            sizes.patches.append(exc)
+            raise
+        sizes.patches.append(out)
+        return out
+
+    patch = cache.patched
     monkeypatch.setattr(engine, "assess_portfolio", recording)
+    monkeypatch.setattr(cache, "patched", patching)
     return demo_container, sizes
+
+
+class _Sizes(list[int]):
+    patches: list[object]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.patches = []
 
 
 def _warm(container) -> None:  # type: ignore[no-untyped-def]
@@ -66,13 +88,18 @@ def _warm(container) -> None:  # type: ignore[no-untyped-def]
         views.dashboard(container, actor_of(container, officer), as_of=AS_OF)
 
 
-def _check(container, sizes: list[int], *, most: int) -> None:  # type: ignore[no-untyped-def]
+def _check(container, sizes: _Sizes, *, most: int) -> None:  # type: ignore[no-untyped-def]
     sizes.clear()
+    sizes.patches.clear()
     for officer in OFFICERS:
         patched = views.dashboard(container, actor_of(container, officer), as_of=AS_OF).model_dump()
         _close(patched, _full(container, officer), officer)
     # every run after the write was a patch of a few clients, none of the whole scope
     assert sizes and max(sizes) <= most, sizes
+    # every dashboard was patched (none fell back to a recomputation: the sizes alone cannot tell when
+    # `most` is the whole book)
+    assert len(sizes.patches) == len(OFFICERS), sizes.patches
+    assert all(isinstance(p, DashboardScope) for p in sizes.patches), sizes.patches
 
 
 def _largest_facility(container, client_id: int):  # type: ignore[no-untyped-def]
@@ -83,9 +110,14 @@ def _largest_facility(container, client_id: int):  # type: ignore[no-untyped-def
 def test_a_limit_change_patches_the_dashboards(spied) -> None:  # type: ignore[no-untyped-def]
     c, sizes = spied
     _warm(c)
+    handed_out = views.dashboard(c, actor_of(c, DEMO_BU_HEAD), as_of=AS_OF)
+    before = handed_out.model_dump()
     f = _largest_facility(c, 1001)
     c.adapter.update_limit(f.facility_id, f.limit_amount + Decimal("250000"))
     _check(c, sizes, most=40)
+    # the patch changed its own lists, not those of the dashboard handed out before the write
+    assert handed_out.model_dump() == before
+    assert views.dashboard(c, actor_of(c, DEMO_BU_HEAD), as_of=AS_OF).model_dump() != before
 
 
 def test_a_limit_change_that_moves_other_clients_concentration(spied) -> None:  # type: ignore[no-untyped-def]
@@ -128,3 +160,52 @@ def test_a_whole_book_write_recomputes(spied) -> None:  # type: ignore[no-untype
     sizes.clear()
     views.dashboard(c, actor_of(c, DEMO_BU_HEAD), as_of=AS_OF)
     assert sizes == [len(c.adapter.snapshot(as_of=AS_OF, include={"clients"}).clients)]
+
+
+def _facility(container, facility_id: str):  # type: ignore[no-untyped-def]
+    client_id = int(facility_id.split("-")[1])
+    return next(f for f in container.adapter.get_facilities(client_id) if f.facility_id == facility_id)
+
+
+def _lists(container, officer_id: str = DEMO_BU_HEAD) -> dict[str, list[int]]:  # type: ignore[no-untyped-def]
+    d = _full(container, officer_id)
+    return {k: [x["client_id"] for x in d[k]] for k in ("watchlist", "reviews", "contacts")}
+
+
+def test_ties_and_clients_moving_in_and_out_of_the_lists(spied) -> None:  # type: ignore[no-untyped-def]
+    """The lists after writes that tie two clients on the watch-list's sort key (the client id breaks the
+    tie), take a client onto the watch-list and off it again, and take clients off the reviews and the
+    contacts due: each patched dashboard equals the full one (expected: a fresh container's)."""
+    c, sizes = spied
+    _warm(c)
+    # 1001 (red, 240k + 250k) to 950k, the total of 1004 (red, one facility of 950k; both USD, both rm.anna's)
+    base_1001 = _facility(c, "F-1001-2").limit_amount
+    c.adapter.update_limit("F-1001-2", Decimal("710000"))
+    _check(c, sizes, most=40)
+    full = _full(c, DEMO_BU_HEAD)["watchlist"]
+    at = [i for i, w in enumerate(full) if w["client_id"] in (1001, 1004)]
+    assert at == [at[0], at[0] + 1] and full[at[0]]["client_id"] == 1001  # a tie, broken by client id
+    assert (
+        full[at[0]]["exposure"] == full[at[1]]["exposure"]
+        and full[at[0]]["ews_level"] == full[at[1]]["ews_level"]
+    )
+    # 1005 (not on the watch-list) cut far below what it draws: a warning puts it on the list
+    base_1005 = _facility(c, "F-1005-1").limit_amount
+    assert 1005 not in _lists(c)["watchlist"]
+    c.adapter.update_limit("F-1005-1", Decimal("1000"))
+    book = len(c.adapter.snapshot(as_of=AS_OF, include={"clients"}).clients)
+    _check(c, sizes, most=book)  # 1.25M off the book: its denominators moved, more clients re-assessed
+    assert 1005 in _lists(c)["watchlist"]
+    # 1004 reviewed (off the reviews due) and 1003 contacted with the next contact in two months
+    assert 1004 in _lists(c)["reviews"] and 1003 in _lists(c)["contacts"]
+    c.review_runs.record_review(1004, AS_OF, DEMO_RM)
+    c.adapter.add_contact(ContactLog(contact_id="t-inc-2", client_id=1003, contact_date=AS_OF, kind="visit",
+                                     officer_id=DEMO_RM, next_contact_date=AS_OF + dt.timedelta(days=60)))  # fmt: skip
+    _check(c, sizes, most=40)
+    after = _lists(c)
+    assert 1004 not in after["reviews"] and 1003 not in after["contacts"]
+    # both limits back: 1005 off the watch-list, the tie gone
+    c.adapter.update_limit("F-1005-1", base_1005)
+    c.adapter.update_limit("F-1001-2", base_1001)
+    _check(c, sizes, most=book)
+    assert 1005 not in _lists(c)["watchlist"]

@@ -181,18 +181,45 @@ def patched_book(
     book = BookExposure(frame=frame)
     names = old._memo.get(("sums", "single_name"))
     if isinstance(names, pd.Series):
-        names = names.copy()
-        keys = [str(i) for i in changed]
-        names.loc[keys] = frame["total_limit"].reindex(changed).to_numpy(dtype="float64")
-        book._memo[("sums", "single_name")] = names
+        at = names.index.get_indexer([str(i) for i in changed])  # the index (and its hash table) is shared
+        if (at >= 0).all():
+            values = names.to_numpy(dtype="float64", copy=True)
+            values[at] = frame["total_limit"].reindex(changed).to_numpy(dtype="float64")
+            book._memo[("sums", "single_name")] = pd.Series(values, index=names.index, name=names.name)
     for dim in ("industry", "region", "size_segment"):
         book._memo[("sums", dim)] = agg.sums[dim]
-    groups = frame["group"].astype(str)
-    single = groups.str.startswith("client:").to_numpy()
-    own = pd.Series(frame["total_limit"].to_numpy(dtype="float64")[single], index=groups.to_numpy()[single])
-    book._memo[("sums", "group")] = pd.concat([agg.sums["group"], own]).sort_index()
+    groups = _patched_groups(old._memo.get(("sums", "group")), frame, agg, changed)
+    if groups is None:  # the real groups at their patched totals and each client without a group at its own
+        names_ = frame["group"].astype(str)
+        single = names_.str.startswith("client:").to_numpy()
+        own = pd.Series(
+            frame["total_limit"].to_numpy(dtype="float64")[single], index=names_.to_numpy()[single]
+        )
+        groups = pd.concat([agg.sums["group"], own]).sort_index()
+    book._memo[("sums", "group")] = groups
     book._memo["total"] = agg.total
     return book
+
+
+def _patched_groups(
+    old: object, frame: pd.DataFrame, agg: BookAggregates, changed: list[int]
+) -> pd.Series | None:
+    """The old book's group totals with the real groups' totals from the patched aggregates and the changed
+    clients without a group at their own limit: the same buckets (no client changed bucket), the same
+    figures as grouping the book again, without sorting 100k bucket names. None: not known (recompute)."""
+    if not isinstance(old, pd.Series):
+        return None
+    named = agg.sums["group"]
+    own = frame["group"].reindex(changed).astype(str)
+    single = own.str.startswith("client:").to_numpy()
+    at_named = old.index.get_indexer(named.index)
+    at_own = old.index.get_indexer(own.to_numpy()[single])
+    if (at_named < 0).any() or (at_own < 0).any():
+        return None
+    values = old.to_numpy(dtype="float64", copy=True)
+    values[at_named] = named.to_numpy(dtype="float64")
+    values[at_own] = frame["total_limit"].reindex(changed).to_numpy(dtype="float64")[single]
+    return pd.Series(values, index=old.index, name=old.name)
 
 
 class AggregateStore:

@@ -39,6 +39,7 @@ from tools.engine.aggregates import AggregateStore, BookAggregates
 from tools.engine.chunked import CHUNK_CLIENTS, assess_in_chunks
 from tools.engine.concentration import NAME_LEVEL, BookExposure, concentration_lines, hhi, only_visible
 from tools.engine.exposure import active_covers, client_exposure, facility_exposure
+from tools.engine.lists import contact_rows, review_rows, watch_rows
 from tools.engine.portfolio import PortfolioAssessment, assess_book
 from tools.engine.results import (
     ClientAssessment,
@@ -414,21 +415,7 @@ class CreditEngine:
     def contacts_due(self, actor: Actor, *, as_of: dt.date, horizon_days: int = 14,
                      pa: PortfolioAssessment | None = None) -> list[ContactDue]:  # fmt: skip
         pa = pa or self.portfolio_for(actor, as_of=as_of)
-        due = contact_rows(pa.table(), as_of=as_of, horizon_days=horizon_days)
-        return [
-            ContactDue(
-                client_id=int(i),
-                name=r.name,
-                officer_id=r.officer_id,
-                grade=int(r.grade),
-                last_contact=assemble.day(pa.contact.loc[i, "last_contact"]),
-                next_due=assemble.day(r.next_contact),
-                overdue=bool(r.contact_overdue),
-                days_overdue=int(pa.contact.loc[i, "contact_days_overdue"]),
-                ews_level=r.ews_level,
-            )  # fmt: skip
-            for i, r in zip(due.index, due.itertuples(), strict=True)
-        ]
+        return contacts_due_of(pa, as_of=as_of, horizon_days=horizon_days)
 
     def concentration_report(self, actor: Actor, *, as_of: dt.date) -> ConcentrationReport:
         """Sector shares are book-wide (every actor sees them); single-name and group lines only for the
@@ -473,27 +460,11 @@ def _warning_models(pa: PortfolioAssessment, ids: list[int]) -> dict[int, list[E
     return out
 
 
-# The lists' rows, in order, from a portfolio table (the dashboard re-orders them after a write without
-# rebuilding the items of the clients the write did not touch: api/views.py).
-def watch_rows(t: pd.DataFrame, *, limit: int) -> pd.DataFrame:
-    t = t[t["ews_level"] != "green"].assign(_r=lambda d: d["ews_level"].map({"red": 0, "amber": 1}))
-    return t.sort_values(["_r", "total_limit"], ascending=[True, False]).head(limit)
-
-
-def review_rows(t: pd.DataFrame, *, as_of: dt.date, horizon_days: int) -> pd.DataFrame:
-    horizon = pd.Timestamp(as_of) + pd.Timedelta(days=horizon_days)
-    t = t[t["next_review"] <= horizon].copy()
-    t["priority"] = t["pd"] * t["total_limit"] * (1 + t["warnings"])
-    return t.sort_values(["review_overdue", "priority"], ascending=[False, False])
-
-
-def contact_rows(t: pd.DataFrame, *, as_of: dt.date, horizon_days: int) -> pd.DataFrame:
-    horizon = pd.Timestamp(as_of) + pd.Timedelta(days=horizon_days)
-    return t[t["next_contact"] <= horizon].sort_values(["next_contact", "grade"], ascending=[True, False])
-
-
-def watchlist_of(pa: PortfolioAssessment, *, limit: int = 50) -> list[WatchItem]:
-    t = watch_rows(pa.table(), limit=limit)
+def watchlist_of(
+    pa: PortfolioAssessment, *, limit: int = 50, t: pd.DataFrame | None = None
+) -> list[WatchItem]:
+    """`t`: the run's `table()` when the caller has it already (it is built anew per call)."""
+    t = watch_rows(pa.table() if t is None else t, limit=limit)
     ws = _warning_models(pa, t.index.tolist())
     return [
         WatchItem(
@@ -509,8 +480,11 @@ def watchlist_of(pa: PortfolioAssessment, *, limit: int = 50) -> list[WatchItem]
     ]
 
 
-def reviews_due_of(pa: PortfolioAssessment, *, horizon_days: int = 30) -> list[ReviewDue]:
-    t = review_rows(pa.table(), as_of=pa.as_of, horizon_days=horizon_days)
+def reviews_due_of(
+    pa: PortfolioAssessment, *, horizon_days: int = 30, t: pd.DataFrame | None = None
+) -> list[ReviewDue]:
+    """`t`: the run's `table()` when the caller has it already (it is built anew per call)."""
+    t = review_rows(pa.table() if t is None else t, as_of=pa.as_of, horizon_days=horizon_days)
     return [
         ReviewDue(
             client_id=int(i),
@@ -528,10 +502,38 @@ def reviews_due_of(pa: PortfolioAssessment, *, horizon_days: int = 30) -> list[R
     ]
 
 
+def contacts_due_of(
+    pa: PortfolioAssessment, *, as_of: dt.date, horizon_days: int = 14, t: pd.DataFrame | None = None
+) -> list[ContactDue]:
+    """`t`: the run's `table()` when the caller has it already (it is built anew per call)."""
+    due = contact_rows(pa.table() if t is None else t, as_of=as_of, horizon_days=horizon_days)
+    return [
+        ContactDue(
+            client_id=int(i),
+            name=r.name,
+            officer_id=r.officer_id,
+            grade=int(r.grade),
+            last_contact=assemble.day(pa.contact.loc[i, "last_contact"]),
+            next_due=assemble.day(r.next_contact),
+            overdue=bool(r.contact_overdue),
+            days_overdue=int(pa.contact.loc[i, "contact_days_overdue"]),
+            ews_level=r.ews_level,
+        )  # fmt: skip
+        for i, r in zip(due.index, due.itertuples(), strict=True)
+    ]
+
+
+# the table columns `summary_of` reads (a dashboard kept across writes keeps only these: tools/dashboard)
+SUMMARY_COLUMNS = ("total_limit", "outstanding", "el", "grade", "ews_level", "action", "review_overdue",
+                   "next_review")  # fmt: skip
+RED = frozenset({"red"})
+
+
 def summary_of(pa: PortfolioAssessment) -> PortfolioSummary:
-    # the lines first (kept on the book): their build's temporaries (1M single-name lines at 1M clients) are
-    # freed before the table is built, so the two never peak together (#20: peak RSS)
-    lines = only_visible(pa.concentration(), pa.book, pa.rating.index)  # a slice: its own names only
+    # the lines first: their build's temporaries are freed before the table is built, so the two never peak
+    # together (#20: peak RSS); only the red lines are built (the breaches; at 1M clients the others are 1M
+    # single-name lines), and a slice keeps its own names only
+    lines = only_visible(concentration_lines(pa.book, pa.policy, levels=RED), pa.book, pa.rating.index)
     t = pa.table()
     breaches = assemble.line_models(lines[lines["level"] == "red"])
     horizon = pd.Timestamp(pa.as_of) + pd.Timedelta(days=pa.policy.review.due_horizon_days)
