@@ -25,7 +25,7 @@ from tools.access import scope_officer_ids
 from tools.actor import Actor
 from tools.dashboard.models import Dashboard
 from tools.engine import incremental
-from tools.engine.aggregates import BookAggregates, patched_book
+from tools.engine.aggregates import BookAggregates, patched_book, prepare_patch
 from tools.engine.concentration import BookExposure, hhi
 from tools.engine.incremental import Drift
 from tools.engine.lists import (
@@ -110,9 +110,14 @@ def computed(engine: CreditEngine, adapter: CRMAdapter, runs: ReviewRunStore, ac
     agg = book.base or BookAggregates.of(book, hhi=hhi(book), as_of=as_of, data_version=version,
                                          policy_hash=engine.policy.content_hash)  # fmt: skip
     lists = _ordered(t, as_of=as_of, watch=watch, reviews=reviews, contacts=contacts)
+    screen = incremental.screen(pa, Drift())
+    if officers is None:
+        prepare_patch(book)
+    for idx in (t.index, screen.index, book.frame.index):  # the rows a patch looks up (shared by patches)
+        idx.get_indexer(idx[:1])
     return DashboardScope(
         version=version, data=data, officers=None if officers is None else frozenset(officers),
-        table=t[list(SUMMARY_COLUMNS)], book=book, agg=agg, screen=incremental.screen(pa, Drift()), drift=Drift(),
+        table=t[list(SUMMARY_COLUMNS)], book=book, agg=agg, screen=screen, drift=Drift(),
         model_id=pa.model_id, watch=lists[0], reviews=lists[1], contacts=lists[2],
     )  # fmt: skip
 

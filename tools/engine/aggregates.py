@@ -201,6 +201,16 @@ def patched_book(
     return book
 
 
+def prepare_patch(book: BookExposure) -> None:
+    """Build, once with the whole-book computation, the hash tables of the bucket indexes `patched_book`
+    looks the written clients up in (100k single names and ~90k groups: ~65 ms that the first patch after
+    a write would otherwise pay; later patches share the index)."""
+    for dim in ("single_name", "group"):
+        sums = book._memo.get(("sums", dim))
+        if isinstance(sums, pd.Series) and len(sums):
+            sums.index.get_indexer(sums.index[:1])
+
+
 def _patched_groups(
     old: object, frame: pd.DataFrame, agg: BookAggregates, changed: list[int]
 ) -> pd.Series | None:
@@ -261,4 +271,4 @@ class AggregateStore:
             log.debug("book aggregates not stored", exc_info=True)
 
 
-__all__ = ["AggregateStore", "BookAggregates", "BookAggregatesRow"]
+__all__ = ["AggregateStore", "BookAggregates", "BookAggregatesRow", "patched_book", "prepare_patch"]
