@@ -530,11 +530,10 @@ RED = frozenset({"red"})
 
 
 def summary_of(pa: PortfolioAssessment) -> PortfolioSummary:
-    # the lines first: their build's temporaries are freed before the table is built, so the two never peak
-    # together (#20: peak RSS); only the red lines are built (the breaches; at 1M clients the others are 1M
-    # single-name lines), and a slice keeps its own names only
-    lines = only_visible(concentration_lines(pa.book, pa.policy, levels=RED), pa.book, pa.rating.index)
     t = pa.table()
+    # a slice: its own names only; the breaches are the red lines, the only ones built (at 1M clients the
+    # others are ~1M single-name lines, whose temporaries used to peak with the table: #20, peak RSS)
+    lines = only_visible(concentration_lines(pa.book, pa.policy, levels=RED), pa.book, t.index)
     breaches = assemble.line_models(lines[lines["level"] == "red"])
     horizon = pd.Timestamp(pa.as_of) + pd.Timedelta(days=pa.policy.review.due_horizon_days)
     return PortfolioSummary(
