@@ -183,17 +183,17 @@ class LexicalIndex:
 
             logging.getLogger("bm25s").setLevel(logging.WARNING)
 
-            self._bm25 = bm25s.BM25()
-            self._bm25.index([e.terms for e in self._entries], show_progress=False)
+            bm25 = bm25s.BM25()
+            bm25.index([e.terms for e in self._entries], show_progress=False)
+            self._bm25 = bm25
 
-    def replace(
+    def replaced(
         self, document_ids: Collection[str], entries: Iterable[LexicalEntry], *, revision: str
-    ) -> None:
-        """Drop the chunks of these documents and add the given ones."""
+    ) -> LexicalIndex:
+        """A new index without the chunks of these documents and with the given ones. An index is never
+        changed once built, so a search running in another thread keeps a whole one."""
         kept = [e for e in self._entries if e.document_id not in document_ids]
-        self._entries = kept + list(entries)
-        self.revision = revision
-        self._rebuild()
+        return LexicalIndex(kept + list(entries), revision=revision)
 
     def _mask(self, access: Collection[str] | None, languages: Collection[str] | None) -> np.ndarray | None:
         mask = None if access is None else np.isin(self._access, list(access))

@@ -12,6 +12,7 @@ import datetime as dt
 import hashlib
 import json
 import re
+import threading
 import uuid
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -115,14 +116,37 @@ class PolicyStore:
         self._dense_weights = dense_weights
         self._seed = seed
         self._pending: dict[str, list[LexicalEntry]] | None = None  # lexical updates deferred by bulk()
+        self._lock = threading.RLock()  # first open + seed, and this process's lexical index updates
+        self._ready: ChromaCollection | None = None
+        self._seeding: ChromaCollection | None = None
 
     @cached_property
     def _client(self) -> ClientAPI:
         source = self._client_or_factory
         return source() if callable(source) else source
 
-    @cached_property
+    @property
     def _collection(self) -> ChromaCollection:
+        """The collection, created and (when empty) seeded on first use. Other threads wait for the seed
+        to finish rather than search a half-seeded store; the seed itself ingests through this store."""
+        if self._ready is not None:
+            return self._ready
+        with self._lock:
+            if self._ready is not None:
+                return self._ready
+            if self._seeding is not None:  # re-entered by the seed, on the thread holding the lock
+                return self._seeding
+            collection = self._open_collection()
+            if self._seed is not None and collection.count() == 0:
+                self._seeding = collection
+                try:
+                    self._seed(self)
+                finally:
+                    self._seeding = None
+            self._ready = collection
+            return collection
+
+    def _open_collection(self) -> ChromaCollection:
         try:
             collection = self._client.get_or_create_collection(
                 self._name, embedding_function=self._embedding, configuration={"hnsw": {"space": "cosine"}}
@@ -131,9 +155,6 @@ class PolicyStore:
             raise
         except Exception as exc:  # the server is down or refuses us: a clear, typed error
             raise UpstreamUnavailable(f"the policy store (Chroma) is not available: {exc}") from exc
-        if self._seed is not None and collection.count() == 0:
-            self.__dict__["_collection"] = collection  # the seed ingests through this same store
-            self._seed(self)
         return collection
 
     @property
@@ -322,14 +343,19 @@ class PolicyStore:
     def _lexical_index(self) -> LexicalIndex:
         self._collection  # noqa: B018 - created (and seeded) on first use, before its revision is read
         revision = self._revision()
-        if self._lexical is not None and self._lexical.revision == revision:
-            return self._lexical
-        index = LexicalIndex.load(self._index_path)
-        if index is None or index.revision != revision:
-            index = LexicalIndex(self._lexical_entries_from_chroma(), revision=revision)
-            index.save(self._index_path)
-        self._lexical = index
-        return index
+        current = self._lexical
+        if current is not None and current.revision == revision:
+            return current
+        with self._lock:
+            current = self._lexical
+            if current is not None and current.revision == revision:
+                return current
+            index = LexicalIndex.load(self._index_path)
+            if index is None or index.revision != revision:
+                index = LexicalIndex(self._lexical_entries_from_chroma(), revision=revision)
+                index.save(self._index_path)
+            self._lexical = index
+            return index
 
     def _lexical_entries_from_chroma(self) -> Iterator[LexicalEntry]:
         for cid, text, meta in self._scan(include_documents=True):
@@ -345,11 +371,15 @@ class PolicyStore:
             self._apply_lexical(updates)
 
     def _apply_lexical(self, updates: dict[str, list[LexicalEntry]]) -> None:
-        index = self._lexical_index()  # current with Chroma before this process's change
-        revision = uuid.uuid4().hex
-        index.replace(updates.keys(), [e for entries in updates.values() for e in entries], revision=revision)
-        index.save(self._index_path)
-        self._collection.modify(metadata={"revision": revision})
+        with self._lock:
+            current = self._lexical_index()  # current with Chroma before this process's change
+            revision = uuid.uuid4().hex
+            index = current.replaced(
+                updates.keys(), [e for es in updates.values() for e in es], revision=revision
+            )
+            index.save(self._index_path)
+            self._collection.modify(metadata={"revision": revision})
+            self._lexical = index
 
     def _scan(self, *, include_documents: bool) -> Iterator[tuple[str, str | None, dict[str, Any]]]:
         include: Any = ["metadatas", "documents"] if include_documents else ["metadatas"]

@@ -28,5 +28,8 @@ def test_access_mask_applies_before_ranking_and_index_round_trips(tmp_path: Path
     loaded = LexicalIndex.load(tmp_path / "i.npz")
     assert loaded is not None and loaded.revision == "r1" and len(loaded) == 3
     assert loaded.search(tokenize("authority"), 5) == index.search(tokenize("authority"), 5)
-    loaded.replace({"d1"}, [], revision="r2")
-    assert [cid for cid, _ in loaded.search(tokenize("insurance"), 5)] == ["b"]
+    newer = loaded.replaced({"d1"}, [], revision="r2")
+    assert [cid for cid, _ in newer.search(tokenize("insurance"), 5)] == ["b"] and newer.revision == "r2"
+    # the index a concurrent search holds is untouched by the replacement
+    still = [cid for cid, _ in loaded.search(tokenize("insurance"), 5)]
+    assert still == ["b", "a"] and loaded.revision == "r1"

@@ -109,3 +109,37 @@ def test_a_fresh_seeded_store_answers_its_first_search(tmp_path: Path) -> None:
     store = PolicyStore(chroma_client(path=tmp_path / "chroma"), embedding=WordLlamaEmbedding(),
                         index_dir=tmp_path / "kb", seed=ensure_default_policies)  # fmt: skip
     assert store.search("who approves an exception?", k=1)[0].section.endswith("7.2 Exceptions")
+
+
+def test_a_search_from_another_thread_waits_for_the_seed(
+    tmp_path: Path, write: Callable[[str, str], Path]
+) -> None:
+    """Two first searches at once (a Slack worker and a memo draft): the second waits for the whole seed
+    instead of searching a half-seeded store (CI once saw a BM25 index read while it was being rebuilt)."""
+    import threading
+
+    first, second = write("review.md", REVIEW_POLICY), write("risk.md", RISK_MEMO)
+    half_seeded, release = threading.Event(), threading.Event()
+
+    def seed(s: PolicyStore) -> None:
+        s.ingest(load_document(first))
+        half_seeded.set()
+        release.wait(10)
+        s.ingest(load_document(second))
+
+    store = PolicyStore(lambda: chroma_client(path=tmp_path / "c"), embedding=WordLlamaEmbedding(),
+                        index_dir=tmp_path / "kb", seed=seed)  # fmt: skip
+    seeder = threading.Thread(target=store.count)
+    seeder.start()
+    assert half_seeded.wait(30)
+    found: list[set[str]] = []
+    searcher = threading.Thread(
+        target=lambda: found.append({h.document_id for h in store.search("watch-list forum", k=3)})
+    )
+    searcher.start()
+    searcher.join(0.5)
+    assert searcher.is_alive()  # waiting for the seed, not reading half of it
+    release.set()
+    seeder.join(30)
+    searcher.join(30)
+    assert found and "risk" in found[0]
