@@ -17,12 +17,14 @@ Books: `$BENCH_CACHE/sqlite-<n>` (generated once, as the end-to-end benchmark do
 
 from __future__ import annotations
 
+import gc
 import time
 from decimal import Decimal
 
 from bench.bench_portfolio_e2e import _sqlite_env
 from bench.books import AS_OF, container
 from bench.harness import BenchResult, percentile
+from creditdesk.serving import tune_for_serving
 from crm_adapter.demo.people import DEMO_BU_HEAD
 
 DASHBOARD_TARGET_MS = 300.0
@@ -49,6 +51,17 @@ def _size(n: int, runs: int, memo_runs: int, writes: int = WRITES) -> dict[str, 
     c = container(_sqlite_env(n)["CREDITDESK_HOME"])
     c.migrate()
     head = c.actor(DEMO_BU_HEAD)
+    before = gc.get_threshold()
+    tune_for_serving()  # the collector as `creditdesk serve` sets it at start-up
+    try:
+        return _measure(c, head, runs, memo_runs, writes)
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*before)
+        c.engine.dispose()
+
+
+def _measure(c, head, runs: int, memo_runs: int, writes: int) -> dict[str, float]:  # type: ignore[no-untyped-def]
     out: dict[str, float] = {}
     t0, w0 = time.process_time(), time.perf_counter()
     _page(c, head)  # cold: the whole book in scope is assessed once for this data version
@@ -90,7 +103,6 @@ def _size(n: int, runs: int, memo_runs: int, writes: int = WRITES) -> dict[str, 
         cards.append(time.perf_counter() - w0)
     out["memo_p95_ms"], out["memo_cpu_p95_ms"] = _ms(memo_walls, 0.95), _ms(memo_cpus, 0.95)
     out["card_p95_ms"] = _ms(cards, 0.95)
-    c.engine.dispose()
     return out
 
 
@@ -122,7 +134,7 @@ def run(*, quick: bool) -> BenchResult:
     result.add(f"first load after a write, {big}, max of {WRITES} (wall)", b["after_max_ms"], "ms",
                target=f"≤ {DASHBOARD_TARGET_MS:.0f} ms", met=ok)  # fmt: skip
     result.add(f"first load after a write, {big}, p50 (wall)", b["after_p50_ms"], "ms")
-    result.add(f"first load after a write, {big}, CPU p50 / max", b["after_cpu_p50_ms"], "ms")
+    result.add(f"first load after a write, {big}, CPU p50", b["after_cpu_p50_ms"], "ms")
     result.add(f"first load after a write, {big}, CPU max", b["after_cpu_max_ms"], "ms")
     result.add(f"first load after a write, {small // 1000}k, CPU max", a["after_cpu_max_ms"], "ms")
     mt = f"≤ {MEMO_TARGET_MS:.0f} ms"
