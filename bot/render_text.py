@@ -9,7 +9,7 @@ from bot.reply import Figure, Reply
 from kernel.catalogue import code_name, detect_language, fmt_date, has, is_date, text
 
 
-def _lang(reply: Reply, lang: str | None) -> str:
+def reply_language(reply: Reply, lang: str | None = None) -> str:
     """The reply's language: the caller's, else the answer's own (a Chinese answer is in Chinese)."""
     return lang or detect_language(reply.text)
 
@@ -34,7 +34,7 @@ def figure_display(figure: Figure, lang: str) -> str:
 
 
 def render_plain(reply: Reply, lang: str | None = None) -> str:
-    lang = _lang(reply, lang)
+    lang = reply_language(reply, lang)
     parts = [reply.text]
     if reply.citations:
         parts.append(
@@ -48,7 +48,7 @@ def render_plain(reply: Reply, lang: str | None = None) -> str:
 
 
 def render_markdown(reply: Reply, lang: str | None = None) -> str:
-    lang = _lang(reply, lang)
+    lang = reply_language(reply, lang)
     lines: list[str] = []
     for line in reply.text.splitlines():
         stripped = line.lstrip()

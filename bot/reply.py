@@ -61,7 +61,7 @@ class Citation(BaseModel):
 class Action(BaseModel):
     """A follow-up the user may confirm; the front door performs it (never the brain)."""
 
-    kind: Literal["raise_approval_request"]
+    kind: Literal["raise_approval_request", "submit_memo"]
     label: str
     arguments: dict[str, Any] = Field(description="Exactly what the front door passes to the service")
     summary: list[str] = Field(default_factory=list, description="What the user confirms, line by line")

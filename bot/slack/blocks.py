@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
+from bot.actions import SUBMIT_MEMO
 from bot.render_text import figure_display, figure_label
 from bot.reply import ClientCard as ReplyCard
 from bot.reply import Reply
@@ -46,6 +47,10 @@ PAGE_SIZE = 20  # list lines per page (/credit due, /credit watchlist)
 HOME_LIST_SIZE = 10
 HOME_APPROVALS = 5
 RAISE_REQUEST_ACTION = "raise_approval_request"
+BUTTONS: dict[str, str] = {  # a reply's action kind -> its button's action id (prefix)
+    RAISE_REQUEST_ACTION: ActionId.OPEN_RAISE_REQUEST,
+    SUBMIT_MEMO: ActionId.SUBMIT_MEMO,
+}
 STATUS_EMOJI = {
     "approved": ":white_check_mark:",
     "rejected": ":x:",
@@ -268,8 +273,8 @@ def reply_messages(reply: Reply, lang: str = "en", *, action_ids: Sequence[str] 
     """The assistant's Reply as one or more messages: cards, the answer (split, never cut), figures,
     then sources, the degraded note and the action buttons on the last message.
 
-    `action_ids` are the short server-side ids of the reply's "raise approval request" actions (see
-    bot.slack.store), in order; a button carries only that id.
+    `action_ids` are the short server-side ids of the reply's actions that have a button (`BUTTONS`: raise
+    an approval request, submit a memo; see bot.slack.store), in order; a button carries only that id.
     """
     body: list[Block] = []
     for card in reply.cards:
@@ -286,10 +291,10 @@ def reply_messages(reply: Reply, lang: str = "en", *, action_ids: Sequence[str] 
     if reply.degraded:  # the brain's own reason when it gave one (model timed out, answer unverified, ...)
         notice = escape(reply.notice) if reply.notice else t("reply.degraded", lang)
         tail.append(context(f":warning: {notice}" if reply.notice else notice))
-    raise_actions = [a for a in reply.actions if a.kind == RAISE_REQUEST_ACTION]
+    offered = [a for a in reply.actions if a.kind in BUTTONS]
     buttons = [
-        button(action.label, f"{ActionId.OPEN_RAISE_REQUEST}:{i}", value_id)
-        for i, (action, value_id) in enumerate(zip(raise_actions, action_ids, strict=False))
+        button(action.label, f"{BUTTONS[action.kind]}:{i}", value_id)
+        for i, (action, value_id) in enumerate(zip(offered, action_ids, strict=False))
     ]
     for start in range(0, len(buttons), 25):
         tail.append({"type": "actions", "elements": buttons[start : start + 25]})

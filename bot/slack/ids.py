@@ -10,6 +10,7 @@ class ActionId(StrEnum):
     REJECT = "approval_reject"
     RETURN = "approval_return"
     OPEN_RAISE_REQUEST = "open_raise_request"
+    SUBMIT_MEMO = "submit_memo"
     LIST_PREVIOUS = "list_page_previous"
     LIST_NEXT = "list_page_next"
 

@@ -22,23 +22,34 @@ def _show(reply: Reply) -> None:
 
 
 def _confirm_actions(actor: Actor, reply: Reply) -> None:
-    """The one state change the assistant can start: raise a prepared request, after a yes."""
+    """The state changes the assistant can offer, each done only after a yes, through the same services and
+    checks as every other door: raise a prepared request, submit a drafted memo."""
     from decimal import Decimal
 
+    from bot.render_text import reply_language
+    from kernel.catalogue import code_name, text
+
+    lang = reply_language(reply)
     for action in reply.actions:
-        if action.kind != "raise_approval_request":
+        if action.kind == "raise_approval_request":
+            if not typer.confirm(text("cli.chat.raise_confirm", lang), default=False):
+                console.print(text("cli.chat.not_raised", lang))
+                continue
+            args = dict(action.arguments)
+            if args.get("new_limit") is not None:
+                args["new_limit"] = Decimal(args["new_limit"])
+            request = common.container().approvals.raise_request(actor, **args)
+            status = code_name("request_status", request.status, lang)
+            said = text("cli.chat.raised", lang, request_id=request.request_id, status=status)
+        elif action.kind == "submit_memo":
+            if not typer.confirm(text("cli.chat.submit_confirm", lang), default=False):
+                console.print(text("cli.chat.not_submitted", lang))
+                continue
+            memo = common.container().memos.submit(actor, int(action.arguments["memo_id"]))
+            said = text("cli.memo.submitted", lang, memo_id=memo.memo_id, version=memo.version)
+        else:
             continue
-        if not typer.confirm("Raise this request?", default=False):
-            console.print("Not raised.")
-            continue
-        args = dict(action.arguments)
-        if args.get("new_limit") is not None:
-            args["new_limit"] = Decimal(args["new_limit"])
-        request = common.container().approvals.raise_request(actor, **args)
-        rid = getattr(request, "request_id", None) or getattr(request, "id", "")
-        console.print(
-            f"Raised request {rid} — status {getattr(request, 'status', 'submitted')}.", highlight=False
-        )
+        console.print(said, highlight=False, markup=False)
 
 
 def _streamed(actor: Actor, conversation_id: str, question: str) -> Reply:
@@ -104,6 +115,8 @@ def register(app: typer.Typer) -> None:
         ),
     ) -> None:
         """An interactive session with follow-ups ("and its utilisation?", "raise it to 3M"). Ctrl-D ends it."""
+        from bot.render_text import reply_language
+        from kernel.catalogue import text as message
         from kernel.errors import CreditDeskError
 
         actor = actor_for(as_officer)
@@ -127,5 +140,6 @@ def register(app: typer.Typer) -> None:
             try:
                 _confirm_actions(actor, reply)
             except CreditDeskError as exc:
-                console.print(f"[red]Not raised: {exc.message}[/]", highlight=False)
+                console.print(message("cli.chat.not_done", reply_language(reply), reason=exc.message),
+                              style="red", highlight=False, markup=False)  # fmt: skip
         console.print(f"(conversation {conversation_id})", style="dim", highlight=False)

@@ -55,6 +55,12 @@ EN: dict[str, str] = {
     "cli.request.memo": "review memo {memo_id} attached (creditdesk memo, or GET /api/v1/memos/{memo_id})",
     "cli.memo.submitted": "Memo {memo_id} (v{version}) submitted; attach it with `creditdesk approvals raise … "
     "--memo {memo_id}`",
+    "cli.chat.raise_confirm": "Raise this request?",
+    "cli.chat.not_raised": "Not raised.",
+    "cli.chat.raised": "Raised request {request_id}: {status}.",
+    "cli.chat.submit_confirm": "Submit this memo?",
+    "cli.chat.not_submitted": "Not submitted.",
+    "cli.chat.not_done": "Not done: {reason}",
 }
 
 ZH: dict[str, str] = {
@@ -104,4 +110,10 @@ ZH: dict[str, str] = {
     "cli.request.memo": "已附审查报告 {memo_id}（creditdesk memo，或 GET /api/v1/memos/{memo_id}）",
     "cli.memo.submitted": "审查报告 {memo_id}（第 {version} 版）已提交；可用 `creditdesk approvals raise … --memo "
     "{memo_id}` 附到额度申请上",
+    "cli.chat.raise_confirm": "提交这笔申请吗？",
+    "cli.chat.not_raised": "未提交申请。",
+    "cli.chat.raised": "已提交申请 {request_id}：{status}。",
+    "cli.chat.submit_confirm": "提交这份复审报告吗？",
+    "cli.chat.not_submitted": "未提交报告。",
+    "cli.chat.not_done": "未完成：{reason}",
 }

@@ -134,6 +134,8 @@ EN: dict[str, str] = {
     "slack.memo.comment_submitted": "Submitted review memo for *{client}* (#{client_id}, as of {as_of}).",
     "slack.memo.submitted": ":memo: Review memo {memo_id} (version {version}) submitted; it is in your DM with "
     "Credit Desk and can go on a limit request.",
+    "slack.memo.submitted_here": ":memo: Review memo {memo_id} (version {version}) submitted; it can go on a limit "
+    "request.",
     # early warnings
     "slack.alert.new": "{emoji} *New {level} warning* for *{client}* (#{client_id}){when}",
     "slack.alert.on": " on {date}",
@@ -262,6 +264,7 @@ ZH: dict[str, str] = {
     "slack.memo.comment": "*{client}*（#{client_id}，截至 {as_of}）的复审报告草稿。",
     "slack.memo.comment_submitted": "*{client}*（#{client_id}，截至 {as_of}）已提交的复审报告。",
     "slack.memo.submitted": ":memo: 复审报告 {memo_id}（第 {version} 版）已提交，已发送到你与 Credit Desk 的私信中，可附到额度申请上。",
+    "slack.memo.submitted_here": ":memo: 复审报告 {memo_id}（第 {version} 版）已提交，可附到额度申请上。",
     "slack.alert.new": "{emoji} *新的{level}预警*：*{client}*（#{client_id}）{when}",
     "slack.alert.on": "，{date}",
     "slack.alert.owner": "客户经理：{officer} · 问我“为什么 {client} 是{level}？”了解详情",

@@ -37,3 +37,22 @@ def test_chat_holds_follow_ups(cli) -> None:  # type: ignore[no-untyped-def]
     )
     assert result.exit_code == 0, result.output
     assert result.stdout.count("Globex Trading") >= 2 and "utilisation" in result.stdout
+
+
+def test_chat_submits_a_drafted_memo_only_after_a_yes(cli, demo_container) -> None:  # type: ignore[no-untyped-def]
+    anna = demo_container.actor("rm.anna")
+    said_no = cli.invoke(app, ["chat", "--as", "rm.anna"], input="draft the review memo for ACME\nn\n\n")
+    assert said_no.exit_code == 0, said_no.output
+    assert "Submit this memo?" in said_no.stdout and "Not submitted." in said_no.stdout
+    assert demo_container.memos.list_versions(anna, 1001)[0].status == "draft"
+    said_yes = cli.invoke(app, ["chat", "--as", "rm.anna"], input="draft the review memo for ACME\ny\n\n")
+    assert said_yes.exit_code == 0, said_yes.output
+    latest = demo_container.memos.list_versions(anna, 1001)[0]
+    assert latest.status == "submitted"  # the unchanged draft is the one drafted again, now submitted
+    assert f"Memo {latest.memo_id} (v{latest.version}) submitted" in said_yes.stdout
+
+
+def test_chat_in_chinese_asks_in_chinese(cli, demo_container) -> None:  # type: ignore[no-untyped-def]
+    result = cli.invoke(app, ["chat", "--as", "rm.anna"], input="起草ACME的复审报告\nn\n\n")
+    assert result.exit_code == 0, result.output
+    assert "提交这份复审报告吗？" in result.stdout and "未提交报告。" in result.stdout

@@ -151,6 +151,22 @@ def test_prepare_yields_an_action_for_the_front_door(make_assistant, fake, anna,
     assert toolbox.approvals.raised == {}
 
 
+def test_a_drafted_memo_yields_a_submit_action_and_nothing_is_submitted(
+    make_assistant, fake, anna, book, toolbox, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(toolbox, "memos", book.memos)  # the real memo service of this book
+    fake.script(
+        tool_calls("draft_review_memo", client_id=1001), say("I drafted the review memo for ACME Holdings.")
+    )
+    reply = make_assistant().answer(anna, "llm-6m", "draft the review memo for acme")
+    (action,) = [a for a in reply.actions if a.kind == "submit_memo"]
+    assert action.label == "Submit memo" and isinstance(action.arguments["memo_id"], int)
+    assert [c.outcome for c in reply.tool_calls if c.name == "draft_review_memo"] == ["ok"]
+    assert (
+        book.memos.get(anna, action.arguments["memo_id"]).status == "draft"
+    )  # the click submits, not the model
+
+
 # --- what real small models do wrong --------------------------------------------------------------
 
 

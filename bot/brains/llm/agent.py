@@ -39,6 +39,7 @@ from langchain_openai import ChatOpenAI
 from langgraph.graph.message import REMOVE_ALL_MESSAGES
 from pydantic import ValidationError
 
+from bot.actions import submit_memo_action
 from bot.brains.base import BrainUnavailable
 from bot.brains.llm.budget import Budget, ContextTooSmall, compact_history, frame
 from bot.brains.llm.checkpoint import open_checkpointer
@@ -63,7 +64,7 @@ from bot.reply import Action, DegradedReason, Reply, ToolCall
 from kernel.catalogue import detect_language
 from kernel.errors import CreditDeskError
 from tools.actor import Actor
-from tools.assistant_tools.models import PolicySearch, PreparedApproval, ReviewStatus
+from tools.assistant_tools.models import MemoDraft, PolicySearch, PreparedApproval, ReviewStatus
 from tools.assistant_tools.toolbox import Toolbox
 from tools.memos.narrative import numbers_in
 
@@ -318,4 +319,6 @@ class LLMBrain:
                 reply.actions.append(Action(kind="raise_approval_request", label="Raise approval request",
                                             arguments=out.result.arguments,
                                             summary=[f"{out.result.kind} for client {out.result.client_id}"]))  # fmt: skip
+            if isinstance(out.result, MemoDraft):  # the answer is in the question's language (verified)
+                reply.actions.append(submit_memo_action(out.result, detect_language(text)))
         return reply

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from bot.actions import submit_memo_action
 from bot.brains.offline import templates as t
 from bot.brains.offline.bank_statements import bank_statements_answer
 from bot.brains.offline.classifier import classifier
@@ -286,6 +287,7 @@ class OfflineBrain:
             case Intent.MEMO:
                 if (r := turn.call("draft_review_memo", client_id=cid)) is not None:
                     turn.say(t.memo(r, name, lang))
+                    turn.reply.actions.append(submit_memo_action(r, lang))
             case Intent.RAISE:
                 self._prepare(turn, p, name)
             case Intent.APPROVAL_STATUS:

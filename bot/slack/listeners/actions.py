@@ -1,5 +1,5 @@
 """Buttons: approval decisions (authority and maker-checker are enforced by the approvals service),
-"Raise approval request" under an assistant reply (opens the confirm modal) and list paging.
+"Raise approval request" and "Submit memo" under an assistant reply (the first opens the confirm modal) and list paging.
 
 A decision button names the step it was sent for (`AR-12:2`); a click on a copy whose step is already
 closed is refused rather than deciding whatever step is open now. Clicks come from messages (a DM, with
@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from tools.approvals.models import ApprovalRequestView
 
 OPEN_RAISE_REQUEST = rf"^{ActionId.OPEN_RAISE_REQUEST}:\d+$"
+SUBMIT_MEMO = rf"^{ActionId.SUBMIT_MEMO}:\d+$"
 WHOLE_LIST = 100_000
 LIST_VERBS = ("due", "watchlist")
 
@@ -90,6 +91,17 @@ def register(app: App, container: Container) -> None:
         )
         client.views_open(trigger_id=body["trigger_id"], view=view)
 
+    def on_submit_memo(ack: Ack, action: dict[str, Any], body: dict[str, Any], context: BoltContext,
+                       respond: Respond) -> None:  # fmt: skip
+        """ "Submit memo" under an assistant's draft: the memo service decides who may (author or RM); a
+        second click, or a memo submitted meanwhile, is its Conflict, shown where the user clicked."""
+        ack()
+        actor = require_actor(context)
+        arguments = load_value(container.engine, actor.officer_id, action["value"])
+        memo = container.memos.submit(actor, int(arguments["memo_id"]))
+        said = blocks.t("memo.submitted_here", language_of(body), memo_id=memo.memo_id, version=memo.version)
+        respond(text=said, response_type="ephemeral", replace_original=False)
+
     def on_page(ack: Ack, action: dict[str, Any], body: dict[str, Any], context: BoltContext,
                 respond: Respond) -> None:  # fmt: skip
         ack()
@@ -104,6 +116,7 @@ def register(app: App, container: Container) -> None:
     for action_id in DECISIONS:
         app.action(action_id)(on_decision)
     app.action(_regex(OPEN_RAISE_REQUEST))(never_raises(on_open_raise_request))
+    app.action(_regex(SUBMIT_MEMO))(never_raises(on_submit_memo))
     for action_id in (ActionId.LIST_PREVIOUS, ActionId.LIST_NEXT):
         app.action(action_id)(never_raises(on_page))
 

@@ -54,7 +54,7 @@ def render(container: Container, actor: Actor, reply: Reply, lang: str) -> list[
     ids = [
         store_value(container.engine, actor.officer_id, a.arguments)
         for a in reply.actions
-        if a.kind == blocks.RAISE_REQUEST_ACTION
+        if a.kind in blocks.BUTTONS
     ]
     return blocks.reply_messages(reply, lang, action_ids=ids)
 

@@ -54,3 +54,48 @@ def test_credit_memo_submit_submits_the_real_memo(live: SlackHarness) -> None:
     assert latest.status == "submitted"
     events = live.container.audit.events_for("memo", str(latest.memo_id))
     assert "memo.submitted" in [e.action for e in events]
+
+
+def test_a_memo_drafted_by_the_assistant_is_submitted_by_its_button(live: SlackHarness) -> None:
+    """ "draft the review memo for ACME" in a DM drafts (nothing submitted) and offers "Submit memo"; the
+    click submits exactly that version, a second click is refused where it was made, and the button is
+    the drafter's alone."""
+    from urllib.parse import urlencode
+
+    from tests.bot.slack.payloads import payload
+
+    anna, lead = slack_id(live.container, "rm.anna"), slack_id(live.container, "lead.north")
+    ask = payload("message_im", user=anna, text="draft the review memo for ACME", ts="1700000900.000100",
+                  channel="D0ANNA", event_id="EvMemo1")  # fmt: skip
+    live.dispatch(json.dumps(ask), "application/json")
+    answer = live.fake.wait_until(
+        "chat.update", lambda p: any(b["type"] == "actions" for b in p.get("blocks") or []), timeout=30
+    )
+    actions = next(b for b in answer["blocks"] if b["type"] == "actions")
+    (button,) = [e for e in actions["elements"] if e["action_id"].startswith("submit_memo:")]
+    assert button["text"]["text"] == "Submit memo"
+    drafted = live.container.memos.list_versions(live.container.actor("rm.anna"), 1001)[0]
+    assert drafted.status == "draft"  # drafting alone submits nothing
+
+    def click(user: str, url: str) -> dict[str, object]:
+        body = payload("block_actions_message", user=user, ts="1700000900.000200", channel="D0ANNA",
+                       message_text=answer["text"], response_url=f"{live.fake.url}{url}",
+                       action_id=button["action_id"], value=button["value"])  # fmt: skip
+        assert (
+            live.dispatch(
+                urlencode({"payload": json.dumps(body)}), "application/x-www-form-urlencoded"
+            ).status
+            == 200
+        )
+        return live.fake.wait_for(url, timeout=15)[-1]
+
+    said = click(anna, "response/submit1")
+    assert said["response_type"] == "ephemeral"
+    assert f"Review memo {drafted.memo_id} (version {drafted.version}) submitted" in said["text"]
+    assert live.container.memos.get(live.container.actor("rm.anna"), drafted.memo_id).status == "submitted"
+    again = click(anna, "response/submit2")
+    assert "submitted" in again["text"] and "cannot become submitted" in again["text"]
+    other = click(lead, "response/submit3")  # a button is looked up for the officer it was made for
+    assert "expired" in other["text"]
+    events = live.container.audit.events_for("memo", str(drafted.memo_id))
+    assert [e.action for e in events].count("memo.submitted") == 1
