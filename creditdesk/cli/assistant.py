@@ -21,6 +21,20 @@ def _show(reply: Reply) -> None:
     console.print(render_plain(reply), highlight=False, markup=False, soft_wrap=True)
 
 
+def interactive() -> bool:
+    """Whether a person is at the terminal (a yes can be asked for)."""
+    import sys
+
+    return sys.stdin.isatty()
+
+
+def _not_here(reply: Reply) -> str:
+    from bot.render_text import reply_language
+    from kernel.catalogue import text
+
+    return text("cli.ask.confirm_elsewhere", reply_language(reply))
+
+
 def _confirm_actions(actor: Actor, reply: Reply) -> None:
     """The state changes the assistant can offer, each done only after a yes, through the same services and
     checks as every other door: raise a prepared request, submit a drafted memo."""
@@ -101,9 +115,14 @@ def register(app: typer.Typer) -> None:
                 print_json({"conversation_id": conversation_id, **reply.model_dump(mode="json")})
             else:
                 if assistant.streams:  # the model's words as they come (checked sentence by sentence)
-                    _streamed(actor, conversation_id, question)
+                    reply = _streamed(actor, conversation_id, question)
                 else:
-                    _show(assistant.answer(actor, conversation_id, question))
+                    reply = assistant.answer(actor, conversation_id, question)
+                    _show(reply)
+                if reply.actions and interactive():  # in a terminal: asked here, as `chat` does
+                    _confirm_actions(actor, reply)
+                elif reply.actions:  # piped or scripted: nothing is done, and it says where to do it
+                    console.print(_not_here(reply), highlight=False, markup=False)
                 if conversation is None:
                     console.print(f"(conversation {conversation_id})", style="dim", highlight=False)
 

@@ -240,7 +240,7 @@ ZH: dict[str, str] = {
         "预期损失及原因和评级历史、还款记录（逾期天数、未还、迟还、部分还款、逾期后结清）、建议额度与调整方案、"
         "额度情景测算（按行业、区域、规模、集团或单一客户）、预警信号和您的观察名单、到期复审和客户回访、"
         "信用保险覆盖及即将到期的保单、使用率超过某一水平的客户、集中度报告、授信政策问题（附出处）、"
-        "起草年审报告、准备提额 / 冻结 / 续授信申请供您确认，以及待您审批的申请和您所提申请的进度。\n"
+        "起草审查报告、准备提额 / 冻结 / 续授信申请供您确认，以及待您审批的申请和您所提申请的进度。\n"
         "试试：“ACME 的使用率是多少，是否到期复审？”、“我名下哪些客户需要关注？”、“把它提到 300 万”。"
     ),
     "assistant.cannot_answer": "这个问题我无法回答；以下是我能做的。",
@@ -409,10 +409,10 @@ ZH: dict[str, str] = {
     "assistant.clients.mine": "您的客户（{count} 个）：",
     "assistant.clients.matching": "匹配的客户：",
     "assistant.clients.item": "  • {name}（{client_id}）— {industry}，{region}，客户经理 {officer}",
-    "assistant.memo": "已起草 {name} 的年审报告：报告 {memo_id}{version}（草稿，未提交）。",
+    "assistant.memo": "已起草 {name} 的审查报告：报告 {memo_id}{version}（草稿，未提交）。",
     "assistant.memo.version": " 第 {version} 版",
-    "assistant.memo.action": "提交复审报告",
-    "assistant.memo.action_summary": "提交复审报告 {memo_id}（第 {version} 版）。",
+    "assistant.memo.action": "提交审查报告",
+    "assistant.memo.action_summary": "提交审查报告 {memo_id}（第 {version} 版）。",
     "assistant.prepared": "已为 {name} 准备{kind}申请{target}，尚未提交。",
     "assistant.prepared.chain": "审批链：{chain}",
     "assistant.prepared.exception": "政策例外：{text}",
@@ -451,7 +451,7 @@ ZH: dict[str, str] = {
     "assistant.reading.high_utilisation": "使用率超过某一水平的客户",
     "assistant.reading.concentration": "集中度报告",
     "assistant.reading.policy": "授信政策问题",
-    "assistant.reading.memo": "起草年审报告",
+    "assistant.reading.memo": "起草审查报告",
     "assistant.reading.raise_request": "准备额度调整申请",
     "assistant.reading.approval_status": "某个申请的状态",
     "assistant.reading.pending_approvals": "待您审批的申请",

@@ -61,6 +61,8 @@ EN: dict[str, str] = {
     "cli.chat.submit_confirm": "Submit this memo?",
     "cli.chat.not_submitted": "Not submitted.",
     "cli.chat.not_done": "Not done: {reason}",
+    "cli.ask.confirm_elsewhere": "Nothing was done: confirm it in `creditdesk chat` or by running `creditdesk ask` in "
+    "a terminal.",
 }
 
 ZH: dict[str, str] = {
@@ -113,7 +115,8 @@ ZH: dict[str, str] = {
     "cli.chat.raise_confirm": "提交这笔申请吗？",
     "cli.chat.not_raised": "未提交申请。",
     "cli.chat.raised": "已提交申请 {request_id}：{status}。",
-    "cli.chat.submit_confirm": "提交这份复审报告吗？",
+    "cli.chat.submit_confirm": "提交这份审查报告吗？",
     "cli.chat.not_submitted": "未提交报告。",
     "cli.chat.not_done": "未完成：{reason}",
+    "cli.ask.confirm_elsewhere": "尚未执行：请在 `creditdesk chat` 中确认，或在终端中运行 `creditdesk ask`。",
 }

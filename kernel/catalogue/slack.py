@@ -173,7 +173,7 @@ ZH: dict[str, str] = {
     "slack.help": (
         "*Credit Desk*：可以问我客户、额度、预警和政策。\n"
         "• `/credit ACME`：客户卡片（评级、额度、使用率、预警、复审日期）\n"
-        "• `/credit memo ACME`：起草复审报告并以 PDF 发给你\n"
+        "• `/credit memo ACME`：起草审查报告并以 PDF 发给你\n"
         "• `/credit memo submit ACME`（或 `报告 提交 ACME`）：同上并提交（之后可附到额度申请上）\n"
         "• `/credit watchlist`：有琥珀/红色预警的客户\n"
         "• `/credit due`：未来 30 天到期及已逾期的复审\n"
@@ -258,13 +258,13 @@ ZH: dict[str, str] = {
     "slack.modal.headline_facility": "*{kind}*：*{client}* 的授信",
     "slack.modal.bad_amount": "请输入正数金额，如 5000000 或 5M（最多 10^15）。",
     "slack.modal.pending": "正在提交你的申请；完成后我会私信你。",
-    "slack.memo.drafting": ":memo: 正在起草“{query}”的复审报告…",
-    "slack.memo.sent": ":memo: 复审报告草稿已发送到你与 Credit Desk 的私信中。",
-    "slack.memo.title": "复审报告 · {client}",
-    "slack.memo.comment": "*{client}*（#{client_id}，截至 {as_of}）的复审报告草稿。",
-    "slack.memo.comment_submitted": "*{client}*（#{client_id}，截至 {as_of}）已提交的复审报告。",
-    "slack.memo.submitted": ":memo: 复审报告 {memo_id}（第 {version} 版）已提交，已发送到你与 Credit Desk 的私信中，可附到额度申请上。",
-    "slack.memo.submitted_here": ":memo: 复审报告 {memo_id}（第 {version} 版）已提交，可附到额度申请上。",
+    "slack.memo.drafting": ":memo: 正在起草“{query}”的审查报告…",
+    "slack.memo.sent": ":memo: 审查报告草稿已发送到你与 Credit Desk 的私信中。",
+    "slack.memo.title": "审查报告 · {client}",
+    "slack.memo.comment": "*{client}*（#{client_id}，截至 {as_of}）的审查报告草稿。",
+    "slack.memo.comment_submitted": "*{client}*（#{client_id}，截至 {as_of}）已提交的审查报告。",
+    "slack.memo.submitted": ":memo: 审查报告 {memo_id}（第 {version} 版）已提交，已发送到你与 Credit Desk 的私信中，可附到额度申请上。",
+    "slack.memo.submitted_here": ":memo: 审查报告 {memo_id}（第 {version} 版）已提交，可附到额度申请上。",
     "slack.alert.new": "{emoji} *新的{level}预警*：*{client}*（#{client_id}）{when}",
     "slack.alert.on": "，{date}",
     "slack.alert.owner": "客户经理：{officer} · 问我“为什么 {client} 是{level}？”了解详情",

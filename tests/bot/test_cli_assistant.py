@@ -55,4 +55,21 @@ def test_chat_submits_a_drafted_memo_only_after_a_yes(cli, demo_container) -> No
 def test_chat_in_chinese_asks_in_chinese(cli, demo_container) -> None:  # type: ignore[no-untyped-def]
     result = cli.invoke(app, ["chat", "--as", "rm.anna"], input="起草ACME的复审报告\nn\n\n")
     assert result.exit_code == 0, result.output
-    assert "提交这份复审报告吗？" in result.stdout and "未提交报告。" in result.stdout
+    assert "提交这份审查报告吗？" in result.stdout and "未提交报告。" in result.stdout
+
+
+def test_ask_confirms_in_a_terminal_and_says_where_when_piped(cli, demo_container, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from creditdesk.cli import assistant as cli_assistant
+
+    anna = demo_container.actor("rm.anna")
+    piped = cli.invoke(app, ["ask", "--as", "rm.anna", "draft the review memo for Initech"])
+    assert piped.exit_code == 0, piped.output
+    assert "Nothing was done: confirm it in `creditdesk chat`" in piped.stdout
+    assert demo_container.memos.list_versions(anna, 1004)[0].status == "draft"
+    monkeypatch.setattr(cli_assistant, "interactive", lambda: True)
+    at_a_terminal = cli.invoke(
+        app, ["ask", "--as", "rm.anna", "draft the review memo for Initech"], input="y\n"
+    )
+    assert at_a_terminal.exit_code == 0, at_a_terminal.output
+    assert "Submit this memo?" in at_a_terminal.stdout
+    assert demo_container.memos.list_versions(anna, 1004)[0].status == "submitted"
