@@ -16,6 +16,7 @@ from creditdesk.cli.common import (
     console,
     container,
     print_json,
+    require_database,
     resolve_client,
 )
 from kernel.catalogue import code_name, name_in, render_each, text
@@ -118,7 +119,8 @@ def list_(
 @app.command()
 def show(request_id: str = REQUEST_ARGUMENT, officer: str = AS_OPTION, as_json: bool = JSON_OPTION) -> None:
     """A request, its chain and decisions, and whether its data changed since it was raised."""
-    view = container().approvals.staleness(actor_for(officer), request_id)
+    actor = actor_for(officer)  # first: it says how to make a database where there is none
+    view = container().approvals.staleness(actor, request_id)
     if as_json:
         print_json(view.model_dump(mode="json") | {"stale": view.stale})
     else:
@@ -192,7 +194,8 @@ def decide(
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Decide the open step of a request (maker-checker and authority are enforced)."""
-    view = container().approvals.decide(actor_for(officer), request_id, decision=decision, comment=comment)
+    actor = actor_for(officer)
+    view = container().approvals.decide(actor, request_id, decision=decision, comment=comment)
     if as_json:
         print_json(view.model_dump(mode="json"))
     else:
@@ -202,6 +205,7 @@ def decide(
 @app.command()
 def remind(as_json: bool = JSON_OPTION) -> None:
     """Remind approvers of steps past their SLA (Slack DM, once a day per step); run it from cron."""
+    require_database()  # a mistyped CREDITDESK_HOME in a cron line fails, not "no overdue steps" forever
     c = container()
     c.migrate()
     late = c.approvals.remind_overdue()
@@ -218,6 +222,7 @@ def remind(as_json: bool = JSON_OPTION) -> None:
 @app.command()
 def deliver(as_json: bool = JSON_OPTION) -> None:
     """Send approved changes waiting for an external CRM (the outbox); run it from cron. Built-in store: none."""
+    require_database()
     c = container()
     c.migrate()
     sent = c.approvals.deliver_outbox()
