@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import pytest
+
 from tools.approvals.authority import ExceptionCode
 from tools.approvals.chain import PolicyException, Route, StepPlan
 from tools.approvals.models import PreparedRequest
@@ -30,8 +32,8 @@ def _prepared(**changes: object) -> PreparedRequest:
     return PreparedRequest.model_validate(fields | changes)
 
 
-def test_the_preview_lines_in_english() -> None:
-    assert preview_lines(_prepared(), "en") == [
+EXPECTED = {
+    "en": [
         "Preview (nothing written): increase for ACME Holdings (1001), facility F-1001-1",
         "  limit USD 240,000.00 → 300,000.00",
         "  grade 8; group exposure after USD 550,000.00",
@@ -39,11 +41,8 @@ def test_the_preview_lines_in_english() -> None:
         "  exception: the new total exceeds the recommendation USD 490,000.00 (binding: No increase at this grade)",
         "  step 1: Team lead (level 1, quorum 1)",
         "  routing: group exposure after the change USD 550,000.00: Team lead (up to 1,000,000)",
-    ]
-
-
-def test_the_preview_lines_in_chinese() -> None:
-    assert preview_lines(_prepared(), "zh-CN") == [
+    ],
+    "zh-CN": [
         "预览（未保存）：ACME Holdings（1001）额度 F-1001-1 的提额申请",
         "  额度 USD 240,000.00 → 300,000.00",
         "  评级 8 级；调整后集团敞口 USD 550,000.00",
@@ -51,7 +50,13 @@ def test_the_preview_lines_in_chinese() -> None:
         "  例外：调整后总额超过建议额度 USD 490,000.00（约束条件：该评级不得提额）",
         "  第 1 步：团队负责人（级别 1，需 1 人）",
         "  审批路径：调整后集团敞口 USD 550,000.00：团队负责人（上限 1,000,000）",
-    ]
+    ],
+}
+
+
+@pytest.mark.parametrize("lang", EXPECTED)
+def test_the_preview_lines_in_the_readers_language(lang: str) -> None:
+    assert preview_lines(_prepared(), lang) == EXPECTED[lang]
 
 
 def test_a_freeze_without_recommendation_says_none_and_no_recommendation_line() -> None:
