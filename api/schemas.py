@@ -10,6 +10,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSche
 
 from kernel.money import MAX_AMOUNT, parse_amount
 from tools.approvals.models import PreparedRequest
+from tools.approvals.preview import PreviewWords
 from tools.dashboard.models import Dashboard as Dashboard  # the dashboard read model (tools/dashboard)
 from tools.engine.results import ClientAssessment, Level
 from tools.memos.models import Language as MemoLanguage
@@ -138,15 +139,10 @@ class AskIn(BaseModel):
     conversation_id: str | None = Field(None, max_length=128, description="Continue a conversation")
 
 
-class PreparedSaid(BaseModel):
-    """A limit request's preview in the reader's words (`?lang=` or Accept-Language): the binding constraint
-    and the approval levels by their names, the concentration notes and policy exceptions from their codes."""
-
-    lang: str
-    binding: str | None = Field(description="The binding constraint's name (the code is `binding`)")
-    concentration: list[str]
-    exceptions: list[str]
-    chain: list[str]
+class PreparedSaid(PreviewWords):
+    """A limit request's preview in the reader's words (`?lang=` or Accept-Language): the kind, the binding
+    constraint and the approval levels by their names, the concentration notes, policy exceptions and
+    routing reasons from their codes (the same words `creditdesk approvals raise --preview` prints)."""
 
 
 class PreparedOut(PreparedRequest):

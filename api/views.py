@@ -21,11 +21,12 @@ from pydantic import BaseModel, Field
 from sqlmodel import Session, col, select
 
 from api.schemas import Dashboard, PreparedOut, PreparedSaid
-from kernel.catalogue import Language, code_name, name_in, render_each, render_or
+from kernel.catalogue import Language
 from kernel.errors import CreditDeskError
 from kernel.money import quantize
 from tools.actor import Actor
 from tools.approvals.models import ApprovalRequestView, PreparedRequest
+from tools.approvals.preview import preview_words
 from tools.dashboard.cache import dashboard as cached_dashboard
 from tools.engine.results import ClientAssessment, EarlyWarning
 from tools.engine.review_runs import ReviewRunResultRow
@@ -226,13 +227,6 @@ def client_requests(container: Container, actor: Actor, client_id: int) -> list[
 
 
 def prepared_out(p: PreparedRequest, lang: Language) -> PreparedOut:
-    """The preview with its words in `lang`: what the sidebar shows (never an engine code such as
-    `cap_ebitda`)."""
-    said = PreparedSaid(
-        lang=lang,
-        binding=code_name("constraint", p.binding, lang) if p.binding else None,
-        concentration=render_each(p.concentration_msgs, p.concentration, lang),
-        exceptions=[render_or(e.msg, e.message, lang) for e in p.exceptions],
-        chain=[name_in("approval_level", s.name, lang) for s in p.route.steps],
-    )
-    return PreparedOut(**dict(p), said=said)
+    """The preview with its words in `lang` (tools/approvals/preview, as the CLI prints them): what the
+    sidebar shows (never an engine code such as `cap_ebitda`)."""
+    return PreparedOut(**dict(p), said=PreparedSaid(**dict(preview_words(p, lang))))

@@ -16,13 +16,15 @@ from creditdesk.cli.common import (
     console,
     container,
     print_json,
+    require_database,
     resolve_client,
 )
-from kernel.catalogue import code_name, name_in, render_each, render_or, text
+from kernel.catalogue import code_name, name_in, render_each, text
+from tools.approvals.preview import preview_lines
 
 if TYPE_CHECKING:
     from tools.actor import Actor
-    from tools.approvals.models import ApprovalRequestView, PreparedRequest
+    from tools.approvals.models import ApprovalRequestView
 
 app = typer.Typer(
     help="Limit requests routed by the authority matrix; approve / reject / return.", no_args_is_help=True
@@ -117,7 +119,8 @@ def list_(
 @app.command()
 def show(request_id: str = REQUEST_ARGUMENT, officer: str = AS_OPTION, as_json: bool = JSON_OPTION) -> None:
     """A request, its chain and decisions, and whether its data changed since it was raised."""
-    view = container().approvals.staleness(actor_for(officer), request_id)
+    actor = actor_for(officer)  # first: it says how to make a database where there is none
+    view = container().approvals.staleness(actor, request_id)
     if as_json:
         print_json(view.model_dump(mode="json") | {"stale": view.stale})
     else:
@@ -155,7 +158,7 @@ def raise_(
         if as_json:
             print_json(prepared.model_dump(mode="json"))
         else:
-            _show_prepared(prepared)
+            _plain(preview_lines(prepared, cli_language()))
         return
     view = svc.raise_request(actor, client_id=client_id, facility_id=facility, kind=kind, new_limit=amount,
                              reason=reason, memo_id=memo, idempotency_key=key or f"cli:{uuid.uuid4().hex}")  # fmt: skip
@@ -182,39 +185,6 @@ def _limit_and_kind(
     return amount, kind
 
 
-def _show_prepared(p: PreparedRequest) -> None:
-    """The preview as an officer reads it: the change, the recommendation, the exceptions, the chain."""
-    lang = cli_language()
-    out = [
-        text("cli.preview.title", lang, kind=code_name("request_kind", p.kind, lang), client=p.client_name,
-             client_id=p.client_id, facility=p.facility_id),
-        "  " + text("cli.preview.limit", lang, currency=p.currency, current=f"{p.current_limit:,.2f}",
-                    new=text("cli.preview.none", lang) if p.new_limit is None else f"{p.new_limit:,.2f}"),
-        "  " + text("cli.preview.figures", lang, grade=p.grade, currency=p.reporting_currency,
-                    amount=f"{p.group_exposure_after:,.2f}"),
-    ]  # fmt: skip
-    if p.recommended_limit is not None:
-        recommended = f"{p.reporting_currency} {p.recommended_limit:,.2f}"
-        said = (
-            text("cli.preview.recommendation_bound", lang, text=recommended,
-                 constraint=code_name("constraint", p.binding, lang))
-            if p.binding
-            else text("cli.preview.recommendation", lang, text=recommended)
-        )  # fmt: skip
-        out.append("  " + said)
-    out += [
-        "  " + text("cli.preview.exception", lang, text=render_or(e.msg, e.message, lang))
-        for e in p.exceptions
-    ]
-    out += ["  " + text("cli.preview.concentration", lang, text=c)
-            for c in render_each(p.concentration_msgs, p.concentration, lang)]  # fmt: skip
-    out += ["  " + text("cli.preview.step", lang, step_no=s.step_no, name=name_in("approval_level", s.name, lang),
-                        level=s.level, quorum=s.quorum) for s in p.route.steps]  # fmt: skip
-    out += ["  " + text("cli.preview.routing", lang, text=r)
-            for r in render_each(p.route.reason_msgs, p.route.reasons, lang)]  # fmt: skip
-    _plain(out)
-
-
 @app.command()
 def decide(
     request_id: str = REQUEST_ARGUMENT,
@@ -224,7 +194,8 @@ def decide(
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Decide the open step of a request (maker-checker and authority are enforced)."""
-    view = container().approvals.decide(actor_for(officer), request_id, decision=decision, comment=comment)
+    actor = actor_for(officer)
+    view = container().approvals.decide(actor, request_id, decision=decision, comment=comment)
     if as_json:
         print_json(view.model_dump(mode="json"))
     else:
@@ -234,6 +205,7 @@ def decide(
 @app.command()
 def remind(as_json: bool = JSON_OPTION) -> None:
     """Remind approvers of steps past their SLA (Slack DM, once a day per step); run it from cron."""
+    require_database()  # a mistyped CREDITDESK_HOME in a cron line fails, not "no overdue steps" forever
     c = container()
     c.migrate()
     late = c.approvals.remind_overdue()
@@ -250,6 +222,7 @@ def remind(as_json: bool = JSON_OPTION) -> None:
 @app.command()
 def deliver(as_json: bool = JSON_OPTION) -> None:
     """Send approved changes waiting for an external CRM (the outbox); run it from cron. Built-in store: none."""
+    require_database()
     c = container()
     c.migrate()
     sent = c.approvals.deliver_outbox()

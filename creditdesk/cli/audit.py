@@ -45,6 +45,7 @@ def verify(as_json: bool = typer.Option(False, "--json", help="Machine-readable 
 @app.command()
 def anchor() -> None:
     """Append a signed checkpoint of the chain head to HOME/audit-anchors.jsonl (ship it to WORM storage)."""
+    require_database()  # a chain to anchor (not an unexpected error, nor a new empty database)
     point = container().audit.anchor()
     console.print(f"anchored event {point.seq} ({point.hash})", highlight=False)
 

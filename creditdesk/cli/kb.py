@@ -6,7 +6,15 @@ from pathlib import Path
 
 import typer
 
-from creditdesk.cli.common import actor_for, as_option, console, container, err_console, print_json
+from creditdesk.cli.common import (
+    actor_for,
+    as_option,
+    console,
+    container,
+    err_console,
+    print_json,
+    require_database,
+)
 from kernel.catalogue import text
 
 app = typer.Typer(help="Policy knowledge base: ingest documents, list, remove, search with citations.",
@@ -74,6 +82,7 @@ def ingest(
 @app.command("list")
 def list_documents(as_json: bool = typer.Option(False, "--json", help="Print JSON")) -> None:
     """The documents in the knowledge base."""
+    require_database()  # read-only: never seeds a knowledge base in a new (or mistyped) data folder
     docs = container().policy_store.documents()
     if as_json:
         print_json([d.model_dump(mode="json") for d in docs])
@@ -98,6 +107,7 @@ def remove(
     from creditdesk.cli.identity import admin_identity, os_user
     from tools.audit.knowledge import audited_remove
 
+    require_database()  # nothing to remove where there is no data folder yet
     c = container()
     c.migrate()
     actor = admin_identity(container(), admin, "removing a knowledge-base document")
@@ -115,6 +125,7 @@ def search(
     """Policy passages for a question, best first, each with its citation."""
     from knowledge.access import readable_tags
 
+    require_database()
     tags = readable_tags(actor_for(officer).role) if officer else None
     hits = container().policy_store.search(question, k=k, access_tags=tags)
     if as_json:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from creditdesk.cli.common import actor_for, as_option, console, container, print_json
+from creditdesk.cli.common import actor_for, as_option, console, container, print_json, require_database
 from kernel.errors import InvalidInput
 
 if TYPE_CHECKING:
@@ -91,6 +91,7 @@ def list_models(as_json: bool = typer.Option(False, "--json")) -> None:
     """The registered models and their status."""
     from rich.table import Table
 
+    require_database()  # read-only: no data folder (nor audit key) made where there is none
     entries = _registry().entries()
     if as_json:
         print_json([e.model_dump(mode="json") for e in entries])
@@ -115,6 +116,7 @@ def show(model_id: str = MODEL_ARGUMENT, as_json: bool = typer.Option(False, "--
     """A model's card and validation report."""
     from tools.scoring_model.report import render
 
+    require_database()
     registry = _registry()
     entry, card, report = registry.entry(model_id), registry.card(model_id), registry.report(model_id)
     if as_json:
@@ -179,6 +181,7 @@ def monitor(
 
     if (csv is None) == (not from_book):
         raise InvalidInput("give either --csv FILE or --from-book", field="csv")
+    require_database()
     registry = _registry()
     model_id = model_id or registry.promoted_id()
     if model_id is None:

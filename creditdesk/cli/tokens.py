@@ -7,7 +7,7 @@ from urllib.parse import quote
 
 import typer
 
-from creditdesk.cli.common import as_option, console, container, print_json
+from creditdesk.cli.common import as_option, console, container, print_json, require_database
 
 if TYPE_CHECKING:
     from creditdesk.settings import Settings
@@ -58,6 +58,7 @@ def list_tokens(
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """Tokens with their officer, creation, last use and revocation (never the secret)."""
+    require_database()  # read-only: no empty database made in a new (or mistyped) data folder
     c = container()
     c.migrate()
     tokens = c.tokens.list(officer_id=officer)
@@ -80,6 +81,7 @@ def revoke(
     token_id: int = typer.Argument(..., metavar="TOKEN", help="The token id (see `creditdesk token list`)"),
 ) -> None:
     """Revoke a token: requests with it get 401 from now on."""
+    require_database()
     c = container()
     c.migrate()
     info = c.tokens.revoke(token_id)
@@ -114,6 +116,7 @@ def link(
     """A fresh single-use launch link (what the CRM builds for each page view), for tests and demos."""
     from api.launch import sign_launch
 
+    require_database()
     c = container()
     c.migrate()
     actor = c.actor(officer)  # unknown or inactive officers are refused

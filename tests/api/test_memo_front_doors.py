@@ -162,3 +162,21 @@ def test_the_preview_names_the_binding_constraint_in_the_readers_language(
     assert said["en"]["binding"] == "No increase at this grade" and said["zh"]["binding"] == "该评级不得提额"
     assert any("该评级不得提额" in line for line in said["zh"]["exceptions"])
     assert said["zh"]["chain"] and all(not re.search(r"[A-Za-z]", name) for name in said["zh"]["chain"])
+
+
+def test_the_preview_says_the_kind_and_why_the_chain_goes_that_high_as_the_cli_does(
+    client: TestClient, anna: dict[str, str]
+) -> None:
+    """A freeze reduces exposure: the risk-reducing level (1, Team lead) decides, whatever the grade; the
+    same words `creditdesk approvals raise --preview` prints after "routing:" (tools/approvals/preview)."""
+    url = f"/api/v1/clients/{NORTH_CLIENT}/limit-requests/prepare"
+    said = {}
+    for lang in ("en", "zh"):
+        resp = client.post(url, headers={**anna, "Accept-Language": lang},
+                           json={"facility_id": "F-1001-1", "kind": "freeze", "reason": "x"})  # fmt: skip
+        assert resp.status_code == 200, resp.text
+        said[lang] = resp.json()["said"]
+    assert (said["en"]["kind"], said["zh"]["kind"]) == ("freeze", "冻结")
+    assert said["en"]["routing"] == ["a freeze reduces exposure: Team lead decides"]
+    assert said["zh"]["routing"] == ["冻结降低风险敞口：由团队负责人审批"]
+    assert (said["en"]["chain"], said["zh"]["chain"]) == (["Team lead"], ["团队负责人"])

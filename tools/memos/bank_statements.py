@@ -30,7 +30,7 @@ def statement_flows_section(key: str, title: str, analysis: StatementAnalysis, l
     facts = [
         fact("source", text("statements.memo.source_value", lang, accounts=analysis.accounts,
                             transactions=analysis.transactions), analysis.transactions),
-        fact("period", f"{f.date(analysis.from_date)} – {f.date(analysis.to_date)}",
+        fact("period", f"{f.date(analysis.from_date, lang)} – {f.date(analysis.to_date, lang)}",
              [analysis.from_date, analysis.to_date]),
         fact("avg_inflow", f.money(avg_in, ccy), avg_in),
         fact("avg_outflow", f.money(avg_out, ccy), avg_out),
@@ -39,7 +39,7 @@ def statement_flows_section(key: str, title: str, analysis: StatementAnalysis, l
     ]  # fmt: skip
     table = Table(
         columns=[text(f"statements.memo.col_{c}", lang) for c in ("month", "in", "out", "avg", "low", "returned")],
-        rows=[[m.month, f.money(m.inflows, ccy), f.money(m.outflows, ccy), f.money(m.avg_balance, ccy),
+        rows=[[f.month(m.month, lang), f.money(m.inflows, ccy), f.money(m.outflows, ccy), f.money(m.avg_balance, ccy),
                f.money(m.min_balance, ccy), f.number(m.returned)] for m in months],
         numeric=[False, True, True, True, True, True],
     )  # fmt: skip

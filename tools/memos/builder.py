@@ -136,6 +136,12 @@ class _Builder:
     def money(self, value: Any) -> str:
         return f.money(value, self.ccy)
 
+    def date(self, value: dt.date | None) -> str:
+        return f.date(value, self.i.language)
+
+    def month(self, value: dt.date | str | None) -> str:
+        return f.month(value, self.i.language)
+
     def section(self, key: str, **kwargs: Any) -> Section:
         return Section(key=key, title=self.L[key], **kwargs)
 
@@ -203,7 +209,7 @@ class _Builder:
     # --- header ------------------------------------------------------------------------------------
     def header(self) -> MemoHeader:
         a, c = self.a, self.a.client
-        due = f.date(a.review.next_due)
+        due = self.date(a.review.next_due)
         if a.review.overdue:
             due += f" — {self.L['overdue_by'].format(days=a.review.days_overdue)}"
         latest = a.financials.latest_period_end
@@ -223,9 +229,9 @@ class _Builder:
                     a.policy_version,
                 ),  # fmt: skip
                 self.fact("model_id", self.term("model", a.model_id), a.model_id),
-                self.fact("as_of", f.date(a.as_of), a.as_of.isoformat()),
-                self.fact("statements_as_of", f.date(latest), latest.isoformat() if latest else None),
-                self.fact("flows_as_of", f.date(a.flows.last_month), a.flows.last_month),
+                self.fact("as_of", self.date(a.as_of), a.as_of.isoformat()),
+                self.fact("statements_as_of", self.date(latest), latest.isoformat() if latest else None),
+                self.fact("flows_as_of", self.month(a.flows.last_month), a.flows.last_month),
                 self.fact("prepared_by", self.i.prepared_by, self.i.created_by),
             ],
         )
@@ -255,10 +261,10 @@ class _Builder:
         rv = self.a.review
         if prev is None and rv.last_review_source == "recorded" and rv.last_review is not None:
             # the last review is known (CRM or Credit Desk) but no figures were stored with it: say so
-            return self.section("changes", facts=[self.fact("previous_review", f.date(rv.last_review),
+            return self.section("changes", facts=[self.fact("previous_review", self.date(rv.last_review),
                                                             rv.last_review.isoformat())],
                                 bullets=[msg("engine.memo.no_figures_for_last_review", self.i.language,
-                                              date=f.date(rv.last_review), as_of=f.date(self.a.as_of))])  # fmt: skip
+                                              date=self.date(rv.last_review), as_of=self.date(self.a.as_of))])  # fmt: skip
         if prev is None:
             return self.section("changes", bullets=[self.L["first_review_text"]])
         a, now = self.a, _latest(self.a)
@@ -296,19 +302,19 @@ class _Builder:
         bullets = bullets or [self.L["no_new_warnings"]]
         signal_lines = [
             self.L["new_signal"].format(
-                text=f"{f.date(s.signal_date)} {s.category} ({s.severity}) — {s.summary}"
+                text=f"{self.date(s.signal_date)} {s.category} ({s.severity}) — {s.summary}"
             )
             for s in new_signals
         ]
         bullets += signal_lines or [self.L["no_new_signals"]]
-        compared = [msg("engine.memo.compared_with_run", self.i.language, date=f.date(prev.as_of))]
+        compared = [msg("engine.memo.compared_with_run", self.i.language, date=self.date(prev.as_of))]
         if rv.last_review is not None and rv.last_review_source == "recorded" and rv.last_review > prev.as_of:
-            compared = [msg("engine.memo.compared_with_older_run", self.i.language, date=f.date(prev.as_of),
-                             last=f.date(rv.last_review))]  # fmt: skip
+            compared = [msg("engine.memo.compared_with_older_run", self.i.language, date=self.date(prev.as_of),
+                             last=self.date(rv.last_review))]  # fmt: skip
         bullets = compared + bullets
         return self.section(
             "changes",
-            facts=[self.fact("previous_review", f.date(prev.as_of), prev.as_of.isoformat())],
+            facts=[self.fact("previous_review", self.date(prev.as_of), prev.as_of.isoformat())],
             tables=[
                 Table(
                     columns=[self.L["metric"], self.L["previous"], self.L["current"], self.L["change"]],
@@ -338,7 +344,7 @@ class _Builder:
                      L["insured"], L["maturity"]],
             rows=[
                 [x.facility_id, self.term("product", x.product), self.term("status", x.status), self.money(x.limit), self.money(x.outstanding),
-                 f.pct(x.utilisation), self.money(x.insured), f.date(x.maturity)]
+                 f.pct(x.utilisation), self.money(x.insured), self.date(x.maturity)]
                 for x in e.facilities
             ],
             numeric=[False, False, False, True, True, True, True, False],
@@ -353,7 +359,11 @@ class _Builder:
             )
         periods = fa.periods[:MAX_PERIODS]
         trends = {t.metric: t for t in fa.trends}
-        columns = [self.L["metric"], *(_period_label(p, self.term) for p in periods), self.L["trend"]]
+        columns = [
+            self.L["metric"],
+            *(_period_label(p, self.term, self.date) for p in periods),
+            self.L["trend"],
+        ]
         rows = [
             [
                 self.R[name],
@@ -371,7 +381,7 @@ class _Builder:
             for name in f.RATIO_FORMATS
         ]
         facts = [
-            self.fact("statements_as_of", f.date(fa.latest_period_end), fa.latest_period_end.isoformat()
+            self.fact("statements_as_of", self.date(fa.latest_period_end), fa.latest_period_end.isoformat()
                       if fa.latest_period_end else None),
             self.fact("statement_age", f.NA if fa.statement_age_months is None else
                       self.L["months"].format(n=fa.statement_age_months), fa.statement_age_months),
@@ -413,7 +423,7 @@ class _Builder:
             return self.section(
                 "flows", missing=[self.L["no_flows"]], bullets=self.says(fl.note_msgs, fl.notes)
             )
-        period = f"{f.date(fl.first_month)} – {f.date(fl.last_month)}"
+        period = f"{self.month(fl.first_month)} – {self.month(fl.last_month)}"
         return self.section(
             "flows",
             facts=[
@@ -464,7 +474,7 @@ class _Builder:
             columns=[L["date"], L["category"], L["severity"], L["source"], L["summary"]],
             rows=[
                 [
-                    f.date(s.signal_date),
+                    self.date(s.signal_date),
                     self.term("category", s.category),
                     self.term("severity", s.severity),
                     self.term("source", s.source),
@@ -519,7 +529,7 @@ class _Builder:
         L = self.L
         table = Table(
             columns=[L["indicator"], L["level"], L["value"], L["threshold"], L["date"], L["message"]],
-            rows=[[self.term("indicator", w.indicator), self.term("level", w.level), f.number(w.value, 2), f.number(w.threshold, 2), f.date(w.date), self.say(w.msg, w.message)]
+            rows=[[self.term("indicator", w.indicator), self.term("level", w.level), f.number(w.value, 2), f.number(w.threshold, 2), self.date(w.date), self.say(w.msg, w.message)]
                   for w in ws],
             numeric=[False, False, True, True, False, False],
         )  # fmt: skip
@@ -561,7 +571,7 @@ class _Builder:
             columns=[L["insurer"], L["status"], L["insured_limit"], L["coverage_pct"], L["effective_cover"],
                      L["expiry"]],
             rows=[[c.insurer, self.term("status", c.status), self.money(c.insured_limit), f.pct(c.coverage, 0),
-                   self.money(c.effective_cover), f.date(c.expiry_date)] for c in ins.covers],
+                   self.money(c.effective_cover), self.date(c.expiry_date)] for c in ins.covers],
             numeric=[False, False, True, True, True, False],
         )  # fmt: skip
         return self.section("insurance", facts=facts, tables=[table], bullets=bullets)
@@ -569,10 +579,10 @@ class _Builder:
     def contacts(self) -> Section:
         cs = self.a.contact
         facts = [
-            self.fact("last_contact", f.date(cs.last_contact) + (f" ({self.term('contact', cs.last_kind)})" if cs.last_kind else ""),
+            self.fact("last_contact", self.date(cs.last_contact) + (f" ({self.term('contact', cs.last_kind)})" if cs.last_kind else ""),
                       cs.last_contact.isoformat() if cs.last_contact else None),
-            self.fact("planned_contact", f.date(cs.planned), cs.planned.isoformat() if cs.planned else None),
-            self.fact("next_contact_due", f.date(cs.next_due) + (
+            self.fact("planned_contact", self.date(cs.planned), cs.planned.isoformat() if cs.planned else None),
+            self.fact("next_contact_due", self.date(cs.next_due) + (
                 f" — {self.L['overdue_by'].format(days=cs.days_overdue)}" if cs.overdue else ""),
                 cs.next_due.isoformat()),
             self.fact("contact_frequency", self.L["every_days"].format(days=cs.frequency_days), cs.frequency_days),
@@ -583,7 +593,7 @@ class _Builder:
         table = Table(
             columns=[L["date"], L["kind"], L["officer"], L["notes"]],
             rows=[
-                [f.date(c.contact_date), self.term("contact", c.kind), c.officer_id, c.notes]
+                [self.date(c.contact_date), self.term("contact", c.kind), c.officer_id, c.notes]
                 for c in self.i.contacts
             ],
             numeric=[False] * 4,
@@ -650,24 +660,24 @@ class _Builder:
         if ins.required and ins.gap > 0:
             out.append(L["cond_cover_gap"].format(gap=self.money(ins.gap), ratio=f.pct(ins.required_ratio)))
         out += [
-            L["cond_cover_expiry"].format(cover=c.cover_id, date=f.date(c.expiry_date))
+            L["cond_cover_expiry"].format(cover=c.cover_id, date=self.date(c.expiry_date))
             for c in ins.covers
             if c.cover_id in ins.expiring
         ]
         if not a.financials.periods:
             out.append(L["cond_no_statements"])
         elif a.financials.stale:
-            out.append(L["cond_statements"].format(date=f.date(a.financials.latest_period_end)))
+            out.append(L["cond_statements"].format(date=self.date(a.financials.latest_period_end)))
         if a.flows.months == 0:
             out.append(L["cond_no_flows"])
         if a.exposure.frozen_facilities:
             out.append(L["cond_frozen"].format(n=a.exposure.frozen_facilities))
         out.append(
             L["cond_contact"].format(
-                date=f.date(a.contact.next_due), note=self.say(a.contact.note_msg, a.contact.note)
+                date=self.date(a.contact.next_due), note=self.say(a.contact.note_msg, a.contact.note)
             )
         )
-        out.append(L["cond_next_review"].format(date=f.date(self.next_review())))
+        out.append(L["cond_next_review"].format(date=self.date(self.next_review())))
         return self.section("conditions", bullets=out)
 
     def signoff(self) -> Section:
@@ -675,7 +685,7 @@ class _Builder:
         table = Table(
             columns=[L["role"], L["name"], L["date"], L["signature"]],
             rows=[
-                [L["prepared"], self.i.prepared_by, f.date(self.i.created_at.date()), ""],
+                [L["prepared"], self.i.prepared_by, self.date(self.i.created_at.date()), ""],
                 [L["reviewed"], "", "", ""],
                 [L["approved"], "", "", ""],
             ],
@@ -741,9 +751,9 @@ def _signed_pct(value: float | None) -> str:
     return f.NA if value is None else f"{value * 100:+,.1f}%"
 
 
-def _period_label(p: RatioRow, term: Any) -> str:
+def _period_label(p: RatioRow, term: Any, date: Any) -> str:
     kind = term("period", p.period_type)  # FY / Q, 年度 / 季度
-    return f"{kind} {p.period_end.isoformat()}{'' if p.audited else ' *'}"
+    return f"{kind} {date(p.period_end)}{'' if p.audited else ' *'}"
 
 
 def _trend_word(t: Trend | None, L: dict[str, str]) -> str:

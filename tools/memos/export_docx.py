@@ -15,11 +15,12 @@ from docx.shared import Cm, Pt, RGBColor
 
 from tools.memos.labels import labels, localised, term
 from tools.memos.models import Memo, Table
-from tools.memos.typeset import bind, unbind
+from tools.memos.typeset import bind, unbind, units
 
 NAVY = RGBColor(0x1F, 0x3A, 0x5F)
 GREY = RGBColor(0x5A, 0x6B, 0x7D)
 AMBER = RGBColor(0x9A, 0x5B, 0x00)
+MAX_UNWRAPPED = 32  # a longer value may wrap (a column as wide as it would push the table off the page)
 
 
 def export_docx(memo: Memo, charts: dict[str, bytes]) -> bytes:
@@ -76,8 +77,20 @@ def export_docx(memo: Memo, charts: dict[str, bytes]) -> bytes:
 
 def _bound(text: str) -> str:
     """Memo text as Word lays it out: an amount and an English date held together by no-break spaces
-    (typeset.bind). Word has no reliable word joiner, so a Chinese date keeps Word's own line breaking."""
+    (typeset.bind). Word has no reliable word joiner: a table cell holding a Chinese date is kept on one
+    line instead (`_no_wrap`); in running text a Chinese date keeps Word's own line breaking."""
     return unbind(bind(text))
+
+
+def _one_piece(value: str) -> bool:
+    """A short cell value that is one unbreakable unit (typeset.units): a date, an amount, an id, a word."""
+    return 0 < len(value) <= MAX_UNWRAPPED and len(units(bind(value))) == 1
+
+
+def _no_wrap(cell: object) -> None:
+    """The cell's text stays on one line and Word widens the column for it (`w:noWrap`): Word breaks a
+    Chinese date (2026年11月28日) beside any of its characters, and a word joiner is not one it keeps."""
+    cell._tc.get_or_add_tcPr().append(OxmlElement("w:noWrap"))  # type: ignore[attr-defined]
 
 
 def _field(paragraph: object, instruction: str) -> None:
@@ -141,6 +154,8 @@ def _table(doc: Document, columns: list[str] | None, rows: list[list[str]], *,  
             run = para.add_run(
                 value.replace(" ", "\u00a0") if is_number else _bound(value)
             )  # figures never wrap
+            if _one_piece(value):
+                _no_wrap(cells[c])
             run.font.size = size
             run.bold = head or (bold_first and c == 0)
             if is_number:

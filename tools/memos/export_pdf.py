@@ -37,6 +37,7 @@ from reportlab.platypus import (
 )
 from reportlab.platypus import Table as RLTable
 
+from kernel.catalogue import fmt_date
 from tools.memos.labels import labels, localised, term
 from tools.memos.models import Memo, Table
 from tools.memos.pdf_cjk import CJKParagraph
@@ -141,7 +142,9 @@ def export_pdf(memo: Memo, charts: dict[str, bytes]) -> bytes:
     doc = SimpleDocTemplate(out, pagesize=A4, initialFontName=font, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN,
                             bottomMargin=MARGIN, title=memo.header.title, author=memo.created_by,
                             subject=f"snapshot {memo.snapshot_sha256}")  # fmt: skip
-    running = f"{memo.client_name} · {L['title']} · {memo.as_of.isoformat()} · {status} v{version}"
+    running = (
+        f"{memo.client_name} · {L['title']} · {fmt_date(memo.as_of, memo.language)} · {status} v{version}"
+    )
     page_label = L["page_n"]
 
     def decorate(canvas: Canvas, document: SimpleDocTemplate) -> None:

@@ -1,9 +1,12 @@
-"""How figures read in a memo: thousands separators, currency, %, multiples, days; "n/a" when missing."""
+"""How figures read in a memo: thousands separators, currency, %, multiples, days, dates in the memo's
+language; "n/a" when missing."""
 
 from __future__ import annotations
 
 import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
+
+from kernel.catalogue import fmt_date, fmt_month
 
 NA = "n/a"
 
@@ -48,8 +51,15 @@ def number(value: float | int | None, digits: int = 0) -> str:
     return NA if value is None else f"{value:,.{digits}f}"
 
 
-def date(value: dt.date | None) -> str:
-    return NA if value is None else value.isoformat()
+def date(value: dt.date | None, language: str) -> str:
+    """A date as the memo's language writes it (`kernel.catalogue.fmt_date`, as the assistant and the pages
+    do): `07 Dec 2026` / `2026年12月7日`."""
+    return NA if value is None else fmt_date(value, language)
+
+
+def month(value: dt.date | str | None, language: str) -> str:
+    """A month (a date in it, or `2026-10`): `Oct 2026` / `2026年10月`."""
+    return NA if value is None else fmt_month(value, language)
 
 
 # how each ratio of the engine's RatioRow reads

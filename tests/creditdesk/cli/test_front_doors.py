@@ -181,6 +181,35 @@ def test_a_read_only_command_leaves_no_stray_folder(tmp_path: Path, monkeypatch:
     assert not home.exists()  # neither the folder nor its sidebar secret was made
 
 
+# commands that read (or act on what must already be there) and once made an empty data folder: a seeded
+# knowledge base (kb), an empty database (token, approvals remind/deliver), an audit key (model, approvals
+# show/decide); `audit anchor` even failed with an unexpected error
+WITHOUT_A_FOLDER = [
+    ["kb", "list"], ["kb", "list", "--json"], ["kb", "search", "collateral"], ["kb", "remove", "watch"],
+    ["token", "list"], ["token", "list", "--json"], ["token", "link", "--officer", "rm.anna"],
+    ["token", "revoke", "1"], ["model", "list"], ["model", "show", "sme-v1"],
+    ["model", "monitor", "--from-book", "--as", "risk.lee"], ["audit", "anchor"],
+    ["approvals", "show", "AR-1", "--as", "rm.anna"], ["approvals", "decide", "AR-1", "approve", "--as", "cco"],
+    ["approvals", "remind"], ["approvals", "deliver"],
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("args", WITHOUT_A_FOLDER, ids=" ".join)
+def test_without_a_data_folder_a_command_says_how_to_make_one_and_makes_none(
+    args: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HOME", str(tmp_path / "user"))
+    home = tmp_path / "user" / "no-such-folder"
+    result = _runner(home, monkeypatch)(*args)
+    assert result.exit_code == 3, result.output  # not found (README: "also: no database yet")
+    assert _flat(result.output) == (
+        f"error: no Credit Desk database in {home}: run `creditdesk init` there (add --demo-if-empty for a "
+        "demo book), or point CREDITDESK_HOME at an existing data folder"
+    )
+    assert not home.exists()
+    _no_traceback(result)
+
+
 def test_a_file_name_too_long_is_refused_before_a_draft_is_stored(cli: Cli) -> None:  # noqa: F811
     def memos() -> int:
         with _db() as db:

@@ -170,3 +170,53 @@ def test_docx_holds_amounts_and_english_dates_together(demo_container, acme) -> 
             "an English date with breakable spaces"
         )
         assert WORD_JOINER not in joined
+
+
+# --- dates as the memo's language writes them (kernel.catalogue.fmt_date) ---------------------------------
+
+ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
+ZH_DATE = re.compile(r"\d{4}年\d{1,2}月\d{1,2}日")
+
+
+def _docx_cells(container, memo):  # type: ignore[no-untyped-def]
+    from docx.oxml.ns import qn
+
+    doc = Document(io.BytesIO(container.memos.render(memo, "docx")))
+    cells = [c for t in doc.tables for row in t.rows for c in row.cells]
+    kept = [c._tc.tcPr is not None and c._tc.tcPr.find(qn("w:noWrap")) is not None for c in cells]
+    return doc, [c.text for c in cells], kept
+
+
+def test_a_chinese_memo_writes_its_dates_in_chinese(demo_container, acme) -> None:  # type: ignore[no-untyped-def]
+    # as of 28 Nov 2026; ACME is reviewed half-yearly, so the next review is due 28 May 2027; its bank flows
+    # run to October 2026 (the last whole month)
+    md = demo_container.memos.render(acme["zh"], "md").decode()
+    assert "| **数据截止日** | 2026年11月28日 |" in md
+    assert "| **银行流水截至** | 2026年10月 |" in md
+    assert "- 下次定期审查到期日 2027年5月28日。" in md
+    assert ISO_DATE.findall(md) == []
+    doc, cells, _ = _docx_cells(demo_container, acme["zh"])
+    assert "2026年11月28日" in cells
+    assert ISO_DATE.findall("\n".join([p.text for p in doc.paragraphs] + cells)) == []
+    en = demo_container.memos.render(acme["en"], "md").decode()
+    assert "| **Data as of** | 28 Nov 2026 |" in en and "- Next periodic review due 28 May 2027." in en
+
+
+def test_a_docx_table_cell_holding_a_chinese_date_is_kept_on_one_line(demo_container, acme) -> None:  # type: ignore[no-untyped-def]
+    _, cells, kept = _docx_cells(demo_container, acme["zh"])
+    dates = [i for i, text in enumerate(cells) if ZH_DATE.fullmatch(text)]
+    assert len(dates) >= 5  # the header's dates, the facilities' maturities, the warnings', the contacts'
+    assert all(kept[i] for i in dates), [cells[i] for i in dates if not kept[i]]
+    assert all(cells[i] == cells[i].replace("\u2060", "") for i in dates)  # read back as written
+    sentences = [i for i, text in enumerate(cells) if ZH_DATE.search(text) and "，" in text]
+    assert sentences and not any(kept[i] for i in sentences)  # a sentence in a cell still wraps
+
+
+@needs_pdftotext
+def test_the_chinese_pdf_dates_read_in_chinese_even_in_its_running_header(
+    demo_container, acme, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    text = _pdf_text(demo_container, acme["zh"], tmp_path)
+    assert ISO_DATE.findall(text) == []
+    header = next(line for line in text.splitlines() if "ACME Holdings ·" in line)
+    assert "· 2026年11月28日 ·" in header, header

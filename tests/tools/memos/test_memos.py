@@ -71,7 +71,7 @@ def test_changes_since_the_previous_review_run_and_utilisation_chart(demo_contai
     demo_container.review_runs.save(engine.assess_portfolio(demo_container.adapter.snapshot(as_of=earlier)))
     memo = memos.draft_review_memo(actor_of(demo_container, "rm.anna"), INITECH, as_of=AS_OF)
     changes = memo.section("changes")
-    assert changes.fact("previous_review").value == earlier.isoformat()  # type: ignore[union-attr]
+    assert changes.fact("previous_review").value == "28 May 2026"  # type: ignore[union-attr]
     assert changes.tables[0].rows[0][0] == "Grade"
     assert {c.key for c in memo.charts} >= {"utilisation"}
     assert memo.data["previous"]["as_of"] == earlier.isoformat()
