@@ -170,6 +170,7 @@ function initSidebar(card) {
       for (const line of prep.said.concentration) list.append(el("li", "", line));
       for (const message of prep.said.exceptions) list.append(el("li", "", msg("prep_exception", { message })));
       list.append(el("li", "", msg("prep_chain", { chain: prep.said.chain.join(" → ") || msg("prep_none") })));
+      for (const reason of prep.said.routing) list.append(el("li", "", msg("prep_routing", { reason })));
       const memoId = attachRow && !attachRow.hidden && attachBox.checked && attachBox.value ? Number(attachBox.value) : null;
       if (memoId !== null) list.append(el("li", "", msg("prep_memo", { version: attachBox.dataset.version })));
       summary.append(list);

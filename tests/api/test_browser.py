@@ -137,6 +137,9 @@ def test_sidebar_at_360px_chart_3m_amount_target_freeze_and_requests(
     page.wait_for_selector("#limit-preview:not([hidden])", timeout=20000)
     summary = page.locator("#limit-summary").inner_text()
     assert "3,000,000" in summary and "Increase" in summary and "Approval chain" in summary
+    # why the chain goes that high: the group exposure band, then each exception's floor (the CLI's lines)
+    assert "Why it goes this high: group exposure after the change" in summary
+    assert "at least Credit committee" in summary
     page.get_by_role("button", name="Confirm and raise request").click()
     page.wait_for_function(
         "document.getElementById('limit-status').textContent.includes('raised')", timeout=20000
