@@ -151,6 +151,22 @@ def test_request_ids_written_alone() -> None:
     assert find_request_id("raise F-1001-1 to 3M") is None  # a facility is not a request
 
 
+def test_ids_written_against_chinese_characters() -> None:
+    """Chinese has no spaces: an id touches the characters around it (to `re` they are word characters)."""
+    from bot.brains.offline.entities import _CLIENT_ID, find_facility, find_request_id
+
+    assert find_facility("把ACME的F-1001-1额度提到300万") == "F-1001-1"
+    assert find_facility("把ACME F-1001-1额度提到300万") == "F-1001-1"
+    assert find_facility("F-1001-12号授信") == "F-1001-12"
+    assert find_facility("XF-1001-1") is None  # part of another code
+    assert find_request_id("AR-12批了吗") == "AR-12"
+    assert find_request_id("我的AR-12审批到哪了") == "AR-12"
+    assert find_request_id("申请AR-12的进度") == "AR-12"
+    assert find_request_id("把ACME的F-1001-1额度提到300万") is None
+    match = _CLIENT_ID.search("#1001的额度是多少")
+    assert match is not None and match.group(2) == "1001"
+
+
 def test_a_dimension_word_in_the_named_clients_name_is_not_the_dimension() -> None:
     from bot.brains.offline.entities import find_dimension, without_name
 

@@ -58,10 +58,11 @@ DIMENSION_NAME_WORDS = frozenset(w for w in [*INDUSTRY_WORDS, *REGION_WORDS] if 
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9&.\-]*")
 _CLIENT_ID = re.compile(
-    r"\b(?:client|customer|id|account)\s*(?:no\.?|number|#)?\s*#?(\d{3,9})\b|#(\d{3,9})\b", re.I
+    r"(?<![A-Za-z])(?:client|customer|id|account)\s*(?:no\.?|number|#)?\s*#?(\d{3,9})(?![0-9])|#(\d{3,9})(?![0-9])",
+    re.I,
 )
 _REQUEST_ID = re.compile(
-    r"\b(?:request|req|approval)\s*(?:#|no\.?\s*|number\s*|id\s*|-)?([A-Za-z]*-?\d[\w-]*)", re.I
+    r"(?<![A-Za-z])(?:request|req|approval)\s*(?:#|no\.?\s*|number\s*|id\s*|-)?([A-Za-z]*-?\d[A-Za-z0-9_-]*)", re.I
 )
 _PRONOUN = re.compile(
     r"\b(it|its|it's|they|their|them|this client|that client|the client|same client)\b", re.I
@@ -123,7 +124,9 @@ class ClientMention:
         return self.client_id is None and len(self.candidates) > 1
 
 
-# a request or facility id ("REQ-9", "AR-12", "F-1001-1") is a slot of its own, never a client's name
+# a request or facility id ("REQ-9", "AR-12", "F-1001-1") is a slot of its own, never a client's name.
+# Ids are bounded by ASCII letters and digits, not by \b: a Chinese character is a word character to `re`,
+# so "的F-1001-1额度" or "AR-12批了吗" has no \b around the id.
 _ID_WORD = re.compile(r"(?:req|a?r|f)-?\d[\d-]*", re.I)
 
 
@@ -213,7 +216,7 @@ _CJK_ANY = re.compile(r"[\u3400-\u9fff]")
 
 _ZH_REQUEST_ID = re.compile(r"([A-Za-z]*\d+)\s*号?\s*申请|申请\s*(?:编号|号)?\s*#?([A-Za-z]*\d+)")
 # a request id written alone, as the approvals service prints it ("AR-12") or short ("R5")
-_BARE_REQUEST_ID = re.compile(r"(?<![\w-])(A?R-?\d{1,9})(?![\w-])", re.I)
+_BARE_REQUEST_ID = re.compile(r"(?<![A-Za-z0-9_-])(A?R-?\d{1,9})(?![A-Za-z0-9_-])", re.I)
 
 
 def find_request_id(text: str) -> str | None:
@@ -267,7 +270,7 @@ def find_period(text: str, *, as_of: dt.date) -> Period | None:
 
 # --- slots of the newer intents ----------------------------------------------------------------------------
 
-_FACILITY = re.compile(r"\b(F-\d+-\d+)\b", re.I)
+_FACILITY = re.compile(r"(?<![A-Za-z0-9_-])(F-\d+-\d+)(?![0-9-])", re.I)
 _ZH_PRONOUN = re.compile(r"它|其(?!他)|该客户|这家|这个客户|这户|他们")
 _CN_SMALL = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10,
              "十二": 12, "半": 0}  # fmt: skip
