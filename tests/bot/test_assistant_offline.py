@@ -201,3 +201,25 @@ def test_the_name_index_is_built_once_per_scope_not_per_turn(toolbox, anna, risk
     assert brain._index(anna) is first  # a whole book's names are not re-indexed on every question
     other = brain._index(risk)
     assert other is not first and other.by_id(1002).in_scope and not first.by_id(1002).in_scope  # type: ignore[union-attr]
+
+
+def test_a_warnings_date_is_said_once_and_chinese_counts_read_as_chinese(assistant, anna, book) -> None:  # type: ignore[no-untyped-def]
+    import re
+
+    english = assistant.answer(anna, "dates-1", "why is ACME amber?").text
+    bullets = [line for line in english.splitlines() if line.lstrip().startswith("•")]
+    assert bullets
+    for line in bullets:  # "(statements of 31 Dec 2025)" is not followed by "(31 Dec 2025)" again
+        dates = re.findall(r"\d{2} [A-Z][a-z]{2} \d{4}", line)
+        assert len(dates) == len(set(dates)), line
+    chinese = assistant.answer(anna, "dates-2", "ACME为什么是黄色预警？").text
+    for line in chinese.splitlines():
+        dates = re.findall(r"\d{4}年\d{1,2}月\d{1,2}日", line)
+        assert len(dates) == len(set(dates)), line
+        assert "(" not in line and ")" not in line  # full-width brackets in Chinese text
+    total = book.credit_engine.watchlist(anna, as_of=book.today(), limit=100_000)
+    head = assistant.answer(anna, "dates-3", "我的客户里哪些需要关注？").text.splitlines()[0]
+    expected = (
+        f"{len(total)} 中的前 10 个客户需要关注：" if len(total) > 10 else f"{len(total)} 个客户需要关注："
+    )
+    assert head == expected

@@ -270,7 +270,8 @@ def warnings(r: ClientWarnings, lang: Language) -> list[str]:
     ]
     for w in r.warnings[:MAX_ROWS]:
         indicator, detail = _warning_detail(w, lang)
-        date = f" ({fmt_date(w.date, lang)})" if w.date else ""  # 28 Nov 2026 / 2026年11月28日
+        on = fmt_date(w.date, lang) if w.date else ""  # 28 Nov 2026 / 2026年11月28日
+        date = t("warnings.on", lang, date=on) if on and on not in detail else ""  # said once, not twice
         lines.append(t("warnings.item", lang, level=v("level", w.level, lang), indicator=indicator, detail=detail,
                        date=date))  # fmt: skip
     return _rows(lines, min(len(r.warnings), MAX_ROWS), len(r.warnings), lang)
