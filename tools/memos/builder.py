@@ -9,7 +9,6 @@ import calendar
 import datetime as dt
 import hashlib
 import json
-import re
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -17,6 +16,7 @@ from typing import Any
 from crm_adapter.models import ContactLog
 from kernel.catalogue import code_name, render, render_or
 from kernel.catalogue import text as msg
+from knowledge.passages import excerpt, plain_text
 from tools.engine.results import ClientAssessment, RatioRow, Trend
 from tools.engine.review_runs import PreviousResult
 from tools.memos import formatting as f
@@ -636,9 +636,7 @@ class _Builder:
             return self.section("policy_refs", missing=[self.L["no_citations"]])
         return self.section(
             "policy_refs",
-            bullets=[
-                f"{c.label}: {_excerpt(plain_markdown(c.text, self.i.language))}" for c in self.i.citations
-            ],
+            bullets=[f"{c.label}: {excerpt(plain_text(c.text, self.i.language))}" for c in self.i.citations],
         )
 
     def conditions(self) -> Section:
@@ -760,44 +758,3 @@ def _trend_word(t: Trend | None, L: dict[str, str]) -> str:
     if t is None:
         return ""
     return f.NA if t.direction == "n/a" else L[t.direction]
-
-
-_TABLE_RULE = re.compile(r"^\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?$")
-_LIST_MARK = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
-
-
-def plain_markdown(text: str, language: Language) -> str:
-    """A policy passage as plain sentences: a Markdown table's rows read "Grades: 9–10; Review every:
-    3 months" (评级：9–10级；评估频率：每3个月), list marks and emphasis dropped; no pipes or rules left."""
-    colon, sep, end = ("：", "；", "。") if language == "zh" else (": ", "; ", ".")
-    out: list[str] = []
-    header: list[str] | None = None
-    for line in text.splitlines():
-        stripped = line.strip()
-        if stripped.startswith("|") or (header is not None and "|" in stripped):
-            if _TABLE_RULE.match(stripped):
-                continue
-            cells = [c.strip() for c in stripped.strip("|").split("|")]
-            if header is None:
-                header = cells
-                continue
-            pairs = [f"{h}{colon}{v}" if h else v for h, v in zip(header, cells, strict=False) if v]
-            out.append(sep.join(pairs) + end)
-            continue
-        header = None
-        out.append(_LIST_MARK.sub("", stripped).replace("**", "").replace("__", ""))
-    return " ".join(x for x in out if x)
-
-
-def _excerpt(text: str, limit: int = 240) -> str:
-    """The passage up to `limit` characters, cut at a sentence or word boundary (never inside a word)."""
-    flat = " ".join(text.split())
-    if len(flat) <= limit:
-        return flat
-    head = flat[: limit - 1]
-    sentence = max(head.rfind(". "), head.rfind("。"), head.rfind("; "))
-    if sentence >= limit // 2:
-        return head[: sentence + 1]
-    space = head.rfind(" ")
-    cut = head[:space] if space >= limit // 2 else head
-    return cut.rstrip(" ,;:-|") + "…"

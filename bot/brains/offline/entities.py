@@ -62,7 +62,8 @@ _CLIENT_ID = re.compile(
     re.I,
 )
 _REQUEST_ID = re.compile(
-    r"(?<![A-Za-z])(?:request|req|approval)\s*(?:#|no\.?\s*|number\s*|id\s*|-)?([A-Za-z]*-?\d[A-Za-z0-9_-]*)", re.I
+    r"(?<![A-Za-z])(?:request|req|approval)\s*(?:#|no\.?\s*|number\s*|id\s*|-)?([A-Za-z]*-?\d[A-Za-z0-9_-]*)",
+    re.I,
 )
 _PRONOUN = re.compile(
     r"\b(it|its|it's|they|their|them|this client|that client|the client|same client)\b", re.I

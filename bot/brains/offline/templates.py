@@ -9,8 +9,18 @@ from __future__ import annotations
 from typing import Any
 
 from bot.facts import money, num, pct
-from kernel.catalogue import Language, dates_written, fmt_date, has, name_in, render_each, render_or
+from kernel.catalogue import (
+    Language,
+    dates_written,
+    detect_language,
+    fmt_date,
+    has,
+    name_in,
+    render_each,
+    render_or,
+)
 from kernel.catalogue import text as _text
+from knowledge.passages import excerpt, plain_text
 from tools.assistant_tools.models import (
     ApprovalList,
     ApprovalStatus,
@@ -471,7 +481,8 @@ def policy(r: PolicySearch, start: int, lang: Language) -> list[str]:
         return [t("policy.none", lang, query=r.query)]
     lines = [t("policy.head", lang)]
     for i, p in enumerate(r.passages[:3]):
-        lines.append(t("policy.item", lang, excerpt=" ".join(p.text.split())[:240], n=start + i))
+        quoted = excerpt(plain_text(p.text, detect_language(p.text)), limit=240)  # no pipes, no cut words
+        lines.append(t("policy.item", lang, excerpt=quoted, n=start + i))
     return lines
 
 

@@ -15,7 +15,6 @@ import pytest
 from docx import Document
 
 from tests.conftest import AS_OF, actor_of
-from tools.memos.builder import plain_markdown
 from tools.memos.export_pdf import _styles, _xz
 from tools.memos.pdf_cjk import CJKParagraph
 from tools.memos.typeset import NBSP, WORD_JOINER, bind, breaks, units
@@ -65,20 +64,6 @@ def test_a_chinese_paragraph_never_cuts_an_amount_a_date_or_a_word(width: int) -
     flat = "\n".join(lines)
     for unit in (f"USD{NBSP}500,000", "2026年12月11日", "ACME", "Holdings"):
         assert unit in flat, (unit, lines)
-
-
-def test_markdown_tables_in_policy_excerpts_read_as_plain_text() -> None:
-    zh = "| 评级 | 评估频率 |\n|---|---|\n| 9–10级 | 每3个月 |"
-    assert plain_markdown(zh, "zh") == "评级：9–10级；评估频率：每3个月。"
-    en = "| Grades | Review every |\n|:---|---:|\n| 9–10 | 3 months |\n| 1–6 | 12 months |"
-    assert (
-        plain_markdown(en, "en")
-        == "Grades: 9–10; Review every: 3 months. Grades: 1–6; Review every: 12 months."
-    )
-    assert (
-        plain_markdown("- Increase: above 15%.\n- Decrease: below.", "en")
-        == "Increase: above 15%. Decrease: below."
-    )
 
 
 # --- the demo book's memo, as a reader sees it --------------------------------------------------------

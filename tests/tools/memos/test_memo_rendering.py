@@ -13,13 +13,10 @@ from pathlib import Path
 
 import pytest
 from fontTools.ttLib import TTFont
-from hypothesis import given
-from hypothesis import strategies as st
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Paragraph
 
 from tests.conftest import AS_OF, actor_of
-from tools.memos.builder import _excerpt
 from tools.memos.export_pdf import CJK_FONT, _grid, _styles
 from tools.memos.models import Table
 
@@ -133,21 +130,6 @@ def test_chinese_memo_uses_chinese_words_for_codes_and_no_internal_identifiers(
             assert code not in text, f"{code} shown in the {memo.language} memo"
     limit_rows = en.section("limit").tables[0].rows
     assert limit_rows[0][0] == "Business need"
-
-
-@given(st.lists(st.text(alphabet="abcdefghij", min_size=1, max_size=12), min_size=1, max_size=80))
-def test_policy_excerpts_end_between_words(words: list[str]) -> None:
-    text = " ".join(words)
-    out = _excerpt(text, limit=60)
-    assert len(out) <= 60
-    if len(text) <= 60:
-        assert out == text
-        return
-    kept = out.removesuffix("…").split(" ")
-    prefix = words[: len(kept)]
-    # every word kept is whole, except a single word longer than half the limit (cut, with an ellipsis)
-    assert kept[:-1] == prefix[:-1]
-    assert kept[-1] == prefix[-1] or (len(kept) == 1 and len(words[0]) > 30)
 
 
 def test_amounts_fit_their_cells_on_one_line() -> None:
