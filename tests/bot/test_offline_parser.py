@@ -211,3 +211,25 @@ def test_pronouns_need_something_to_refer_to_and_acronyms_are_no_names() -> None
     assert _plan("is credit insurance mandatory for trade credit under our policy?").intents == [
         Intent.POLICY
     ]
+
+
+def test_a_move_of_the_grade_asks_for_the_rating_history() -> None:
+    for text in (
+        "ACME最近升过级吗？",
+        "was ACME downgraded?",
+        "has Globex been upgraded this year",
+        "Initech的评级有没有下调过",
+    ):
+        assert _plan(text).intents == [Intent.RATING_HISTORY], text
+    assert _plan("升级审批到哪一步了").intents != [Intent.RATING_HISTORY]  # an escalation, not a grade
+
+
+def test_over_the_limit_is_drawn_at_or_beyond_it() -> None:
+    for text in (
+        "哪些客户超额了？",
+        "which clients are over their limit?",
+        "who is over-limit",
+        "clients exceeding their limits",
+    ):
+        p = _plan(text)
+        assert p.intents == [Intent.HIGH_UTIL] and p.threshold == 1.0, text

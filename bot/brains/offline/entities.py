@@ -394,7 +394,8 @@ def find_months(text: str) -> int | None:
 
 
 def find_threshold(text: str) -> float | None:
-    """A utilisation threshold: ">95%" 0.95, "over 90 percent", "above 85", 九成 0.9, 95%以上."""
+    """A utilisation threshold: ">95%" 0.95, "over 90 percent", "above 85", 九成 0.9, 95%以上; "over their
+    limit", 超额 1.0."""
     t = text.lower()
     if m := re.search(r"(\d{2,3}(?:\.\d+)?)\s*(?:%|percent|pct)", t):
         return float(m.group(1)) / 100
@@ -405,6 +406,9 @@ def find_threshold(text: str) -> float | None:
         return _CN_SMALL[m.group(1)] / 10
     if re.search(r"\b(fully|maxed|max|tapped|100)\b|用满|满额|用尽|用完|满用", t):
         return 0.99
+    if re.search(r"\bover[- ]?(?:the |their |its )?limits?\b|\bover-?limit\b|\bexceed\w* (?:the |their |its )?limits?\b"
+                 r"|超额|超出额度|超过额度|超出授信|超过授信", t):  # fmt: skip
+        return 1.0  # drawn at or beyond the limit
     return None
 
 

@@ -219,8 +219,17 @@ _TO_POLICY = ("insurance", "limit_recommendation", "review_status", "raise_reque
               "repayment", "financials", "rating", "exposure")  # fmt: skip
 
 
+# a move of the grade itself ("was it downgraded", "升过级吗"): the rating over time, whatever else the clause
+# reads as (a profile, its exposure); 升级 alone is not one ("升级审批" is an escalation)
+_GRADE_MOVE = re.compile(
+    r"(?i)\b(?:upgrad\w*|downgrad\w*|re-?rated)\b|升过级|降过级|评级.{0,4}(?:上调|下调|调升|调降)|(?:上调|下调)过?评级"
+)
+
+
 def _clause_folds(part: str, *, named: bool) -> dict[str, str]:
     into: dict[str, str] = {}
+    if _GRADE_MOVE.search(part) and named:
+        into |= dict.fromkeys(("rating", "profile", "exposure", "early_warnings"), "rating_history")
     if _HISTORY.search(part):
         into["rating"] = "rating_history"
     if not named and _POLICY_WORD.search(part):
