@@ -309,7 +309,7 @@ class SqlCRMAdapter:
         reads: Mapping[str, FrameRead] | None = None,
     ) -> BookSnapshot:
         """`reads`: per frame, only the columns and date window a bulk reader needs (`FrameRead`)."""
-        plan = _SnapshotPlan(as_of, client_ids, history_months, include, reads)
+        plan = _SnapshotPlan(as_of, client_ids, history_months, include, reads=reads)
         arrow = self._arrow
         arrow_conn = arrow.connect() if arrow is not None else None
         try:
@@ -357,10 +357,10 @@ class SqlCRMAdapter:
             and importlib.util.find_spec("adbc_driver_sqlite") is not None
         )
         if not columnar:
-            yield SqlSnapshotReader(self, as_of, history_months, reads)
+            yield SqlSnapshotReader(self, as_of, history_months, reads=reads)
             return
         with SqliteReaderProcess(str(path)) as proc:
-            yield _ProcessSnapshotReader(self, as_of, history_months, proc, reads)
+            yield _ProcessSnapshotReader(self, as_of, history_months, proc, reads=reads)
 
     # --- writes --------------------------------------------------------------------------
     def add_note(
@@ -478,6 +478,7 @@ class _SnapshotPlan:
         client_ids: list[int] | None,
         history_months: int,
         include: Collection[str] | None,
+        *,
         reads: Mapping[str, FrameRead] | None = None,
     ) -> None:
         since = _months_before(as_of, history_months)
@@ -572,7 +573,7 @@ class _SnapshotPlan:
 class SqlSnapshotReader:
     """Snapshots of one bulk read, one `snapshot` call each (the adapter's own read per call)."""
 
-    def __init__(self, adapter: SqlCRMAdapter, as_of: dt.date, history_months: int,
+    def __init__(self, adapter: SqlCRMAdapter, as_of: dt.date, history_months: int, *,
                  reads: Mapping[str, FrameRead] | None = None) -> None:  # fmt: skip
         self.adapter, self.as_of, self.history_months = adapter, as_of, history_months
         self.reads = dict(reads or {})
@@ -593,8 +594,8 @@ class _ProcessSnapshotReader(SqlSnapshotReader):
     AHEAD = 1  # chunks queued beyond the one asked for: each is ~100 MiB of Arrow at 25k clients
 
     def __init__(self, adapter: SqlCRMAdapter, as_of: dt.date, history_months: int,
-                 proc: SqliteReaderProcess, reads: Mapping[str, FrameRead] | None = None) -> None:  # fmt: skip
-        super().__init__(adapter, as_of, history_months, reads)
+                 proc: SqliteReaderProcess, *, reads: Mapping[str, FrameRead] | None = None) -> None:  # fmt: skip
+        super().__init__(adapter, as_of, history_months, reads=reads)
         self.proc = proc
         self._planned: deque[list[int]] = deque()
         self._queued: deque[tuple[tuple[int, ...] | None, _SnapshotPlan]] = deque()
@@ -606,7 +607,9 @@ class _ProcessSnapshotReader(SqlSnapshotReader):
     def _queue(self, depth: int) -> None:
         while self._planned and len(self._queued) < depth:
             ids = self._planned.popleft()
-            self._submit(tuple(ids), _SnapshotPlan(self.as_of, ids, self.history_months, None, self.reads))
+            self._submit(
+                tuple(ids), _SnapshotPlan(self.as_of, ids, self.history_months, None, reads=self.reads)
+            )
 
     def _submit(self, key: tuple[int, ...] | None, plan: _SnapshotPlan) -> None:
         self.proc.submit(
@@ -629,7 +632,9 @@ class _ProcessSnapshotReader(SqlSnapshotReader):
             while self._queued:  # not the planned order: answers come in order, drop the queued ones
                 self._collect(self._queued.popleft()[1])
             self._planned.clear()
-            self._submit(key, _SnapshotPlan(self.as_of, client_ids, self.history_months, include, self.reads))
+            self._submit(
+                key, _SnapshotPlan(self.as_of, client_ids, self.history_months, include, reads=self.reads)
+            )
         _, plan = self._queued[0]
         self._queue(self.AHEAD + 1)  # the next chunk is read while this one is computed
         frames = self._collect(plan)
