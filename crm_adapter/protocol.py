@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from contextlib import AbstractContextManager
 from decimal import Decimal
 from typing import Protocol, runtime_checkable
@@ -23,7 +23,7 @@ from crm_adapter.models import (
     RepaymentEvent,
     ReputationSignal,
 )
-from crm_adapter.snapshot import BookSnapshot
+from crm_adapter.snapshot import BookSnapshot, FrameRead
 
 
 class ClientMatch(BaseModel):
@@ -113,10 +113,12 @@ class CRMAdapter(Protocol):
         ...
 
     def snapshot_reader(
-        self, *, as_of: dt.date, history_months: int = 36
+        self, *, as_of: dt.date, history_months: int = 36, reads: Mapping[str, FrameRead] | None = None
     ) -> AbstractContextManager[SnapshotReader]:
         """Snapshots of one bulk read (a review run): `with` it, then `.prefetch(chunks)` (the client-id chunks
-        to come, a hint) and `.snapshot(client_ids=..., include=...)` per chunk, as `snapshot` gives them."""
+        to come, a hint) and `.snapshot(client_ids=..., include=...)` per chunk, as `snapshot` gives them.
+        `reads`: per frame, the only columns and date window the caller uses (`FrameRead`); an adapter may
+        read more (the caller drops the rest), never less."""
         ...
 
     # writes

@@ -26,6 +26,18 @@ FRAMES = (
 )
 
 
+@dataclass(frozen=True)
+class FrameRead:
+    """What a bulk read (a review run) needs of one frame, so the store reads no more: only `columns` (None:
+    every column; `client_id` is always read), and only rows whose date column `on` is in [since, until)
+    (None: unbounded). A frame read this way is the full frame's rows in that window, those columns."""
+
+    columns: tuple[str, ...] | None = None
+    on: str | None = None
+    since: dt.date | None = None
+    until: dt.date | None = None
+
+
 @dataclass
 class BookSnapshot:
     """The whole book (or a slice of it) as DataFrames, read with a handful of set-based queries."""

@@ -7,7 +7,7 @@ import importlib.util
 import re
 import threading
 from collections import deque
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
@@ -44,7 +44,7 @@ from crm_adapter.models import (
     ReputationSignalRow,
 )
 from crm_adapter.protocol import ClientFilter, ClientMatch, SnapshotReader
-from crm_adapter.snapshot import FRAMES, BookSnapshot
+from crm_adapter.snapshot import FRAMES, BookSnapshot, FrameRead
 from crm_adapter.sql.changes import ChangeCounter, bump_in
 from crm_adapter.sql.columnar import ArrowReader, arrow_frame
 from crm_adapter.sql.reader_process import SqliteReaderProcess
@@ -306,8 +306,10 @@ class SqlCRMAdapter:
         client_ids: list[int] | None = None,
         history_months: int = 36,
         include: Collection[str] | None = None,
+        reads: Mapping[str, FrameRead] | None = None,
     ) -> BookSnapshot:
-        plan = _SnapshotPlan(as_of, client_ids, history_months, include)
+        """`reads`: per frame, only the columns and date window a bulk reader needs (`FrameRead`)."""
+        plan = _SnapshotPlan(as_of, client_ids, history_months, include, reads=reads)
         arrow = self._arrow
         arrow_conn = arrow.connect() if arrow is not None else None
         try:
@@ -339,11 +341,13 @@ class SqlCRMAdapter:
         return BookSnapshot(as_of=as_of, reporting_currency=self.reporting_currency, **frames)
 
     @contextmanager
-    def snapshot_reader(self, *, as_of: dt.date, history_months: int = 36) -> Iterator[SnapshotReader]:
+    def snapshot_reader(
+        self, *, as_of: dt.date, history_months: int = 36, reads: Mapping[str, FrameRead] | None = None
+    ) -> Iterator[SnapshotReader]:
         """Snapshots for one bulk read (a review run). On a SQLite file with the ADBC driver, a reader process
         reads them in columns inside one read transaction (one consistent state of the book for every
         snapshot of the session), reading the next `prefetch`ed chunk while this process computes; else the
-        adapter's own `snapshot` per call."""
+        adapter's own `snapshot` per call. `reads` narrows every snapshot of the session (`FrameRead`)."""
         path = self.engine.url.database
         columnar = (
             self.reader_process
@@ -353,10 +357,10 @@ class SqlCRMAdapter:
             and importlib.util.find_spec("adbc_driver_sqlite") is not None
         )
         if not columnar:
-            yield SqlSnapshotReader(self, as_of, history_months)
+            yield SqlSnapshotReader(self, as_of, history_months, reads=reads)
             return
         with SqliteReaderProcess(str(path)) as proc:
-            yield _ProcessSnapshotReader(self, as_of, history_months, proc)
+            yield _ProcessSnapshotReader(self, as_of, history_months, proc, reads=reads)
 
     # --- writes --------------------------------------------------------------------------
     def add_note(
@@ -474,8 +478,11 @@ class _SnapshotPlan:
         client_ids: list[int] | None,
         history_months: int,
         include: Collection[str] | None,
+        *,
+        reads: Mapping[str, FrameRead] | None = None,
     ) -> None:
         since = _months_before(as_of, history_months)
+        reads = reads or {}
         ids = None if client_ids is None else list(client_ids)
         # Many densely packed ids (a review chunk): select the id range and keep the wanted ids in pandas.
         # Binding tens of thousands of IN parameters per table cost SQLAlchemy ~0.8 s a chunk; a chunk of the
@@ -486,7 +493,7 @@ class _SnapshotPlan:
         self.wanted_ids = pd.Index(ids) if by_range else None
         wanted = set(FRAMES if include is None else include)
         self.wanted = frozenset(wanted)
-        unknown = wanted - set(FRAMES)
+        unknown = (wanted | set(reads)) - set(FRAMES)
         if unknown:
             raise InvalidInput(f"unknown snapshot frames: {', '.join(sorted(unknown))}", field="include")
 
@@ -496,7 +503,17 @@ class _SnapshotPlan:
         self.queries: list[_FrameQuery] = []
         for name, table, date_cols, since_col in _FRAME_TABLES:
             cols, flags, numeric = [], [], []
-            for c in table.__table__.columns:  # type: ignore[attr-defined]
+            tbl = table.__table__  # type: ignore[attr-defined]
+            read = reads.get(name, FrameRead())
+            keep = None if read.columns is None else {*read.columns, "client_id"}
+            if keep is not None and keep - set(tbl.columns.keys()) - {"client_id"}:
+                missing = ", ".join(sorted(keep - set(tbl.columns.keys()) - {"client_id"}))
+                raise InvalidInput(f"{name} has no columns {missing}", field="reads")
+            if keep is not None:  # only what the reader needs: fewer values for the driver to decode
+                date_cols = tuple(d for d in date_cols if d in keep)
+            for c in tbl.columns:
+                if keep is not None and c.name not in keep:
+                    continue
                 kind = c.type.__class__.__name__
                 if kind == "Boolean":  # the driver gives 0/1 on SQLite
                     flags.append(c.name)
@@ -508,7 +525,6 @@ class _SnapshotPlan:
                 else:
                     cols.append(c)
             stmt = select(*cols)
-            tbl = table.__table__  # type: ignore[attr-defined]
             if name not in wanted:
                 stmt = stmt.where(literal(False))  # an empty frame with the right columns
             if ids is not None and "client_id" in tbl.columns:
@@ -521,6 +537,10 @@ class _SnapshotPlan:
                 stmt = stmt.where(key.in_(select(ref).where(of_clients(ClientRow.__table__.c.client_id))))  # type: ignore[attr-defined]
             if since_col is not None:
                 stmt = stmt.where(tbl.c[since_col] >= since)
+            if read.on is not None and read.since is not None:  # ISO text on SQLite: compares as dates
+                stmt = stmt.where(tbl.c[read.on] >= read.since)
+            if read.on is not None and read.until is not None:
+                stmt = stmt.where(tbl.c[read.on] < read.until)
             self.queries.append(_FrameQuery(name, stmt, date_cols, flags, numeric))
 
     @staticmethod
@@ -553,8 +573,10 @@ class _SnapshotPlan:
 class SqlSnapshotReader:
     """Snapshots of one bulk read, one `snapshot` call each (the adapter's own read per call)."""
 
-    def __init__(self, adapter: SqlCRMAdapter, as_of: dt.date, history_months: int) -> None:
+    def __init__(self, adapter: SqlCRMAdapter, as_of: dt.date, history_months: int, *,
+                 reads: Mapping[str, FrameRead] | None = None) -> None:  # fmt: skip
         self.adapter, self.as_of, self.history_months = adapter, as_of, history_months
+        self.reads = dict(reads or {})
 
     def prefetch(self, chunks: Sequence[list[int]]) -> None:
         """The client-id chunks that `snapshot` will be asked for next, in order (a hint)."""
@@ -563,7 +585,7 @@ class SqlSnapshotReader:
         self, *, client_ids: list[int] | None = None, include: Collection[str] | None = None
     ) -> BookSnapshot:
         return self.adapter.snapshot(as_of=self.as_of, client_ids=client_ids, history_months=self.history_months,
-                                     include=include)  # fmt: skip
+                                     include=include, reads=self.reads)  # fmt: skip
 
 
 class _ProcessSnapshotReader(SqlSnapshotReader):
@@ -572,8 +594,8 @@ class _ProcessSnapshotReader(SqlSnapshotReader):
     AHEAD = 1  # chunks queued beyond the one asked for: each is ~100 MiB of Arrow at 25k clients
 
     def __init__(self, adapter: SqlCRMAdapter, as_of: dt.date, history_months: int,
-                 proc: SqliteReaderProcess) -> None:  # fmt: skip
-        super().__init__(adapter, as_of, history_months)
+                 proc: SqliteReaderProcess, *, reads: Mapping[str, FrameRead] | None = None) -> None:  # fmt: skip
+        super().__init__(adapter, as_of, history_months, reads=reads)
         self.proc = proc
         self._planned: deque[list[int]] = deque()
         self._queued: deque[tuple[tuple[int, ...] | None, _SnapshotPlan]] = deque()
@@ -585,7 +607,9 @@ class _ProcessSnapshotReader(SqlSnapshotReader):
     def _queue(self, depth: int) -> None:
         while self._planned and len(self._queued) < depth:
             ids = self._planned.popleft()
-            self._submit(tuple(ids), _SnapshotPlan(self.as_of, ids, self.history_months, None))
+            self._submit(
+                tuple(ids), _SnapshotPlan(self.as_of, ids, self.history_months, None, reads=self.reads)
+            )
 
     def _submit(self, key: tuple[int, ...] | None, plan: _SnapshotPlan) -> None:
         self.proc.submit(
@@ -608,7 +632,9 @@ class _ProcessSnapshotReader(SqlSnapshotReader):
             while self._queued:  # not the planned order: answers come in order, drop the queued ones
                 self._collect(self._queued.popleft()[1])
             self._planned.clear()
-            self._submit(key, _SnapshotPlan(self.as_of, client_ids, self.history_months, include))
+            self._submit(
+                key, _SnapshotPlan(self.as_of, client_ids, self.history_months, include, reads=self.reads)
+            )
         _, plan = self._queued[0]
         self._queue(self.AHEAD + 1)  # the next chunk is read while this one is computed
         frames = self._collect(plan)

@@ -16,7 +16,21 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
+from crm_adapter.snapshot import FrameRead
 from tools.policy.schema import Policy
+
+CONTACT_COLUMNS = (
+    "client_id",
+    "contact_date",
+    "kind",
+    "next_contact_date",
+)  # the columns `contact_schedule` reads
+
+
+def contact_read(as_of: dt.date) -> FrameRead:
+    """What `contact_schedule` reads of the contact log: its columns, contacts up to as_of (the latest counts;
+    to the next day, so a date with a time of day is never left out)."""
+    return FrameRead(columns=CONTACT_COLUMNS, on="contact_date", until=as_of + dt.timedelta(days=1))
 
 
 def _vector_add_months(dates: pd.Series, months: np.ndarray) -> pd.Series:
@@ -96,8 +110,7 @@ def contact_schedule(*, idx: pd.Index, as_of: dt.date, clients: pd.DataFrame, co
         np.where(lvl == "amber", np.minimum(days, cp.amber_days), days),
     )
     ts = pd.Timestamp(as_of)
-    cols = ["client_id", "contact_date", "kind", "next_contact_date"]  # the columns used below
-    past = contacts.loc[contacts["contact_date"] <= ts, cols]
+    past = contacts.loc[contacts["contact_date"] <= ts, list(CONTACT_COLUMNS)]
     if not _sorted_by(
         past["client_id"].to_numpy(), past["contact_date"].to_numpy()
     ):  # a stable sort: no-op if so

@@ -11,10 +11,27 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from crm_adapter.snapshot import BookSnapshot
+from crm_adapter.snapshot import BookSnapshot, FrameRead
 from tools.engine.frames import fx_factor, month_index, safe_div
 from tools.engine.segments import Segments
 from tools.policy.schema import Policy
+
+FLOW_COLUMNS = (
+    "client_id",
+    "month",
+    "currency",
+    "inflows",
+    "outflows",
+    "bounced_payments",
+)  # the columns read
+FLOW_MONTHS = 12  # months 1..12 back from the as-of month
+
+
+def flow_read(as_of: dt.date) -> FrameRead:
+    """What `flow_metrics` reads of the bank flows: its columns, months FLOW_MONTHS..1 back (any day in them)."""
+    first = as_of.year * 12 + as_of.month - 1
+    since = dt.date((first - FLOW_MONTHS) // 12, (first - FLOW_MONTHS) % 12 + 1, 1)
+    return FrameRead(columns=FLOW_COLUMNS, on="month", since=since, until=dt.date(as_of.year, as_of.month, 1))
 
 
 def flow_metrics(snapshot: BookSnapshot, policy: Policy) -> pd.DataFrame:
@@ -22,8 +39,8 @@ def flow_metrics(snapshot: BookSnapshot, policy: Policy) -> pd.DataFrame:
     as_of: dt.date = snapshot.as_of
     fl = snapshot.flows
     back = (as_of.year * 12 + as_of.month - 1) - month_index(fl["month"])
-    keep = (back >= 1) & (back <= 12)
-    window = fl.loc[keep, ["client_id", "month", "currency", "inflows", "outflows", "bounced_payments"]]
+    keep = (back >= 1) & (back <= FLOW_MONTHS)
+    window = fl.loc[keep, list(FLOW_COLUMNS)]
     b = back[keep]
     rate = fx_factor(snapshot, window["currency"])
     inflow = window["inflows"].to_numpy(dtype="float64") * rate

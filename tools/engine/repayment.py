@@ -10,11 +10,23 @@ ratio is over all of them: paid in full on or before the due date / instalments 
 
 from __future__ import annotations
 
+import datetime as dt
+
 import numpy as np
 import pandas as pd
 
-from crm_adapter.snapshot import BookSnapshot
+from crm_adapter.snapshot import BookSnapshot, FrameRead
 from tools.engine.segments import Segments
+
+REPAYMENT_COLUMNS = ("client_id", "due_date", "paid_date", "amount_due", "amount_paid")  # the columns read
+
+
+def repayment_read(as_of: dt.date) -> FrameRead:
+    """What `repayment_metrics` reads of the instalments: its columns, due in the 12 months to as_of (from the
+    first of the month 12 months back: a day or two more than the window, never less; dates with a time too)."""
+    back = as_of.year * 12 + as_of.month - 1 - 12
+    return FrameRead(columns=REPAYMENT_COLUMNS, on="due_date", since=dt.date(back // 12, back % 12 + 1, 1),
+                     until=as_of + dt.timedelta(days=1))  # fmt: skip
 
 
 def fully_paid(rp: pd.DataFrame, tolerance: float) -> np.ndarray:
@@ -36,8 +48,7 @@ def repayment_metrics(snapshot: BookSnapshot, tolerance: float = 0.0) -> pd.Data
         dtype=bool
     )
     # only the columns used (not the facility ids' strings), filtered as arrays
-    due = pd.DataFrame({c: rp[c].to_numpy()[window] for c in ("client_id", "due_date", "paid_date", "amount_due",
-                                                              "amount_paid")})  # fmt: skip
+    due = pd.DataFrame({c: rp[c].to_numpy()[window] for c in REPAYMENT_COLUMNS})
     paid = fully_paid(due, tolerance)
     due_dates = due["due_date"].to_numpy()
     end = np.where(paid, due["paid_date"].to_numpy(), as_of.to_datetime64().astype(due_dates.dtype))

@@ -7,15 +7,24 @@ look-back window are ignored.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import numpy as np
 import pandas as pd
 
-from crm_adapter.snapshot import BookSnapshot
+from crm_adapter.snapshot import BookSnapshot, FrameRead
 from tools.engine.frames import lookup
 from tools.engine.segments import Segments
 from tools.policy.schema import Policy
 
 SEVERITY_RANK = {"low": 1, "medium": 2, "high": 3, "severe": 4}
+
+
+def signal_read(as_of: dt.date, policy: Policy) -> FrameRead:
+    """What `weighted_signals` reads: every column, signals 0..lookback_days old (a day more each side, so a date
+    with a time of day is never left out)."""
+    days = dt.timedelta(days=policy.reputation.lookback_days + 1)
+    return FrameRead(on="signal_date", since=as_of - days, until=as_of + dt.timedelta(days=1))
 
 
 def weighted_signals(snapshot: BookSnapshot, policy: Policy) -> pd.DataFrame:

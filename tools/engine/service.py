@@ -36,7 +36,7 @@ from tools.access import get_client_for, scope_officer_ids
 from tools.actor import Actor
 from tools.engine import assemble, ews
 from tools.engine.aggregates import AggregateStore, BookAggregates
-from tools.engine.chunked import CHUNK_CLIENTS, assess_in_chunks
+from tools.engine.chunked import CHUNK_CLIENTS, assess_in_chunks, review_reads
 from tools.engine.concentration import NAME_LEVEL, BookExposure, concentration_lines, hhi, only_visible
 from tools.engine.exposure import active_covers, client_exposure, facility_exposure
 from tools.engine.lists import contact_rows, review_rows, watch_rows
@@ -339,7 +339,8 @@ class CreditEngine:
                     chunk_clients: int = CHUNK_CLIENTS) -> PortfolioAssessment:  # fmt: skip
         """The whole book (or these officers' clients) read and assessed in client chunks (no scope check:
         the review run's caller is the shell). Same results as one `assess_portfolio` over the book."""
-        with self.adapter.snapshot_reader(as_of=as_of) as reader:  # one read of the book (SQLite: a process)
+        reads = review_reads(as_of, self.policy)  # only the history rows and columns the engine uses
+        with self.adapter.snapshot_reader(as_of=as_of, reads=reads) as reader:  # one read (SQLite: a process)
             whole = reader.snapshot(include=BOOK_EXPOSURE_FRAMES)
             book = self.book_exposure(whole)
             # in `book` now; `.copy()` so the empty frames do not keep the full ones alive (copy-on-write views)
