@@ -11,6 +11,12 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Connection, Table
 
+try:  # optional: without pyarrow, pandas writes the COPY text
+    import pyarrow as pa
+    import pyarrow.csv as pa_csv
+except ImportError:  # pragma: no cover - pyarrow is in the lock
+    pa = pa_csv = None
+
 
 def _column_values(series: pd.Series) -> list[object]:
     """A column as Python values with missing values as None (column-wise, not per cell)."""
@@ -46,6 +52,15 @@ def bulk_insert(conn: Connection, table: Table, frame: pd.DataFrame) -> int:
 
 
 def _copy_postgres(conn: Connection, table: Table, frame: pd.DataFrame, columns: list[str]) -> int:
+    cols = ", ".join(f'"{c}"' for c in columns)
+    dbapi = conn.connection.driver_connection
+    arrow = _arrow_csv(frame, columns)
+    if arrow is not None:  # CSV written by Arrow (C++): NULL is an unquoted empty field, text always quoted
+        sql = f'COPY "{table.name}" ({cols}) FROM STDIN WITH (FORMAT csv)'
+        with dbapi.cursor() as cur, cur.copy(sql) as copy:  # type: ignore[union-attr]
+            for chunk in arrow:
+                copy.write(chunk)
+        return len(frame)
     out = frame.copy()
     for name in columns:
         if out[name].dtype.kind == "b":
@@ -53,9 +68,7 @@ def _copy_postgres(conn: Connection, table: Table, frame: pd.DataFrame, columns:
     buf = io.StringIO()
     out.to_csv(buf, index=False, header=False, na_rep="\\N", date_format="%Y-%m-%d")
     buf.seek(0)
-    cols = ", ".join(f'"{c}"' for c in columns)
     sql = f'COPY "{table.name}" ({cols}) FROM STDIN WITH (FORMAT csv, NULL ' + "'\\N')"
-    dbapi = conn.connection.driver_connection
     with (
         dbapi.cursor() as cur,  # type: ignore[union-attr]
         cur.copy(sql) as copy,
@@ -63,3 +76,35 @@ def _copy_postgres(conn: Connection, table: Table, frame: pd.DataFrame, columns:
         while chunk := buf.read(1 << 20):
             copy.write(chunk)
     return len(frame)
+
+
+def _arrow_csv(frame: pd.DataFrame, columns: list[str]) -> list[memoryview] | None:
+    """The frame as COPY CSV text written by pyarrow, in pieces of about a MiB; None when a column is not of a
+    kind it writes as the pandas path does (numbers, booleans, naive dates, text; else pandas writes it).
+
+    Same values as the pandas path: floats in their shortest round-trip form (PostgreSQL reads back the same
+    double), NaN as NULL, datetimes as their date (`%Y-%m-%d`), booleans as true/false."""
+    if pa is None:
+        return None
+    arrays = []
+    for name in columns:
+        s = frame[name]
+        kind = s.dtype.kind
+        if kind in "iufb":
+            arrays.append(
+                pa.Array.from_pandas(s.to_numpy(), mask=s.isna().to_numpy() if kind == "f" else None)
+            )
+        elif kind == "M" and getattr(s.dtype, "tz", None) is None:
+            days = s.to_numpy().astype("datetime64[D]")
+            arrays.append(pa.array(days, pa.date32(), mask=np.isnat(days)))
+        elif kind == "O":
+            try:
+                arrays.append(pa.array(s.to_numpy(), pa.string(), from_pandas=True))
+            except (pa.ArrowInvalid, pa.ArrowTypeError):  # not text only (numbers, Decimal): pandas writes it
+                return None
+        else:
+            return None
+    sink = pa.BufferOutputStream()
+    pa_csv.write_csv(pa.table(arrays, names=columns), sink, pa_csv.WriteOptions(include_header=False))
+    data = memoryview(sink.getvalue())
+    return [data[i : i + (1 << 20)] for i in range(0, len(data), 1 << 20)]
