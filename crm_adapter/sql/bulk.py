@@ -6,6 +6,8 @@ Frames arrive with columns named like the table's; dates may be ISO strings or d
 from __future__ import annotations
 
 import io
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 import numpy as np
 import pandas as pd
@@ -49,6 +51,59 @@ def bulk_insert(conn: Connection, table: Table, frame: pd.DataFrame) -> int:
     finally:
         cursor.close()
     return len(rows)
+
+
+@contextmanager
+def bulk_writer(
+    conn: Connection, table: Table, columns: list[str]
+) -> Iterator[Callable[[pd.DataFrame], int]]:
+    """`write(frame)` for frames of these columns, one after another, inside the caller's transaction.
+
+    On PostgreSQL the frames pyarrow writes go into one COPY, its data sent by psycopg's background writer
+    thread (`QueuedLibpqWriter`): while the caller builds the next frame, the server parses and indexes the
+    previous one (one `bulk_insert` per frame waits for the server at the end of each). A frame pyarrow does
+    not write ends that COPY and goes through `bulk_insert`. Elsewhere `bulk_insert` per frame."""
+    if conn.dialect.name != "postgresql":
+        yield lambda frame: bulk_insert(conn, table, frame[columns])
+        return
+    from psycopg.copy import QueuedLibpqWriter
+
+    cols = ", ".join(f'"{c}"' for c in columns)
+    sql = f'COPY "{table.name}" ({cols}) FROM STDIN WITH (FORMAT csv)'
+    dbapi = conn.connection.driver_connection
+    with dbapi.cursor() as cur:  # type: ignore[union-attr]
+        open_copy: list[object] = []  # the COPY in progress and its context manager, while frames stream
+
+        def finish() -> None:
+            if open_copy:
+                manager = open_copy.pop()
+                open_copy.clear()
+                manager.__exit__(None, None, None)  # type: ignore[attr-defined]
+
+        def write(frame: pd.DataFrame) -> int:
+            if frame.empty:
+                return 0
+            pieces = _arrow_csv(frame, columns)
+            if pieces is None:
+                finish()
+                return bulk_insert(conn, table, frame[columns])
+            if not open_copy:
+                manager = cur.copy(sql, writer=QueuedLibpqWriter(cur))
+                open_copy.extend([manager.__enter__(), manager])
+            copy = open_copy[0]
+            for piece in pieces:
+                copy.write(piece)  # type: ignore[attr-defined]
+            return len(frame)
+
+        try:
+            yield write
+        except BaseException as exc:
+            if open_copy:
+                manager = open_copy.pop()
+                open_copy.clear()
+                manager.__exit__(type(exc), exc, exc.__traceback__)  # type: ignore[attr-defined]
+            raise
+        finish()
 
 
 def _copy_postgres(conn: Connection, table: Table, frame: pd.DataFrame, columns: list[str]) -> int:

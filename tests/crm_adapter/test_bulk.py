@@ -75,3 +75,30 @@ def test_columns_arrow_does_not_write_as_pandas_does_go_the_pandas_way() -> None
         bulk._arrow_csv(pd.DataFrame({"d": pd.to_datetime(["2026-01-01"]).tz_localize("UTC")}), ["d"]) is None
     )
     assert bulk._arrow_csv(pd.DataFrame({"v": ["a"]}), ["v"]) is not None
+
+
+def test_bulk_writer_streams_frames_into_one_copy(pg_schema_url) -> None:  # type: ignore[no-untyped-def]
+    """Three frames: two through one streamed COPY, one (Decimal text: not pyarrow's) the pandas way between
+    them; the rows are the frames' rows. An error inside the writer rolls the transaction back: nothing stored."""
+    from decimal import Decimal
+
+    engine = create_engine(pg_schema_url)
+    t = _table("streamed")
+    t.metadata.create_all(engine)
+    cols = list(FRAME.columns)
+    second = FRAME.assign(id=FRAME["id"] + 10, note=[Decimal("1.5"), None, "x", ""])  # object, not all text
+    third = FRAME.assign(id=FRAME["id"] + 20)
+    with engine.begin() as conn, bulk.bulk_writer(conn, t, cols) as write:
+        assert [write(FRAME), write(second), write(third), write(FRAME.iloc[:0])] == [4, 4, 4, 0]
+    rows = _stored(engine, "streamed")
+    assert [r[0] for r in rows] == [1, 2, 3, 4, 11, 12, 13, 14, 21, 22, 23, 24]
+    assert rows[4][5] == "1.5" and rows[8][1:] == rows[0][1:]
+    with (
+        pytest.raises(RuntimeError, match="mid-way"),
+        engine.begin() as conn,
+        bulk.bulk_writer(conn, t, cols) as write,
+    ):
+        write(FRAME.assign(id=FRAME["id"] + 30))
+        raise RuntimeError("mid-way")
+    assert len(_stored(engine, "streamed")) == 12
+    engine.dispose()
