@@ -48,6 +48,7 @@ from crm_adapter.snapshot import FRAMES, BookSnapshot, FrameRead
 from crm_adapter.sql.changes import ChangeCounter, bump_in
 from crm_adapter.sql.columnar import ArrowReader, arrow_frame
 from crm_adapter.sql.reader_process import SqliteReaderProcess
+from crm_adapter.sql.reader_thread import PostgresReaderThread
 from kernel.errors import Conflict, InvalidInput, NotFound
 
 RANGE_READ_MIN_IDS = 500  # above this many client ids a snapshot selects their id range
@@ -309,8 +310,11 @@ class SqlCRMAdapter:
         reads: Mapping[str, FrameRead] | None = None,
     ) -> BookSnapshot:
         """`reads`: per frame, only the columns and date window a bulk reader needs (`FrameRead`)."""
-        plan = _SnapshotPlan(as_of, client_ids, history_months, include, reads=reads)
         arrow = self._arrow
+        # the driver types dates itself: no cast to text in the server
+        plan = _SnapshotPlan(
+            as_of, client_ids, history_months, include, native=arrow is not None, reads=reads
+        )
         arrow_conn = arrow.connect() if arrow is not None else None
         try:
             frames = {}
@@ -346,8 +350,14 @@ class SqlCRMAdapter:
     ) -> Iterator[SnapshotReader]:
         """Snapshots for one bulk read (a review run). On a SQLite file with the ADBC driver, a reader process
         reads them in columns inside one read transaction (one consistent state of the book for every
-        snapshot of the session), reading the next `prefetch`ed chunk while this process computes; else the
-        adapter's own `snapshot` per call. `reads` narrows every snapshot of the session (`FrameRead`)."""
+        snapshot of the session), reading the next `prefetch`ed chunk while this process computes; on
+        PostgreSQL with the ADBC driver a reader thread does the same (one REPEATABLE READ transaction, the
+        server and the driver working beside this process's compute); else the adapter's own `snapshot` per
+        call. `reads` narrows every snapshot of the session (`FrameRead`)."""
+        if self.reader_process and self._arrow is not None:
+            with PostgresReaderThread(self._arrow.connect) as thread:
+                yield _ProcessSnapshotReader(self, as_of, history_months, thread, native=True, reads=reads)
+            return
         path = self.engine.url.database
         columnar = (
             self.reader_process
@@ -479,8 +489,13 @@ class _SnapshotPlan:
         history_months: int,
         include: Collection[str] | None,
         *,
+        native: bool = False,
         reads: Mapping[str, FrameRead] | None = None,
     ) -> None:
+        """`native`: the reader's driver types dates (PostgreSQL's ADBC driver gives date32): they are selected
+        as they are, not cast to text by the server and parsed again here (same frames: `arrow_frame`).
+        Numerics are cast to float by the server on every path: the driver's numeric-as-text is ~4x the
+        client CPU of a float8 column (a 25k-client statements read: 0.57 vs 0.11 s)."""
         since = _months_before(as_of, history_months)
         reads = reads or {}
         ids = None if client_ids is None else list(client_ids)
@@ -520,7 +535,7 @@ class _SnapshotPlan:
                 if kind == "Numeric":
                     numeric.append(c.name)
                     cols.append(cast(c, Float).label(c.name))
-                elif c.name in date_cols:  # ISO text, parsed below in one vectorised pass
+                elif c.name in date_cols and not native:  # ISO text, parsed below in one vectorised pass
                     cols.append(cast(c, String).label(c.name))
                 else:
                     cols.append(c)
@@ -594,9 +609,10 @@ class _ProcessSnapshotReader(SqlSnapshotReader):
     AHEAD = 1  # chunks queued beyond the one asked for: each is ~100 MiB of Arrow at 25k clients
 
     def __init__(self, adapter: SqlCRMAdapter, as_of: dt.date, history_months: int,
-                 proc: SqliteReaderProcess, *, reads: Mapping[str, FrameRead] | None = None) -> None:  # fmt: skip
+                 proc: SqliteReaderProcess | PostgresReaderThread, *, native: bool = False,
+                 reads: Mapping[str, FrameRead] | None = None) -> None:  # fmt: skip
         super().__init__(adapter, as_of, history_months, reads=reads)
-        self.proc = proc
+        self.proc, self.native = proc, native
         self._planned: deque[list[int]] = deque()
         self._queued: deque[tuple[tuple[int, ...] | None, _SnapshotPlan]] = deque()
 
@@ -608,7 +624,10 @@ class _ProcessSnapshotReader(SqlSnapshotReader):
         while self._planned and len(self._queued) < depth:
             ids = self._planned.popleft()
             self._submit(
-                tuple(ids), _SnapshotPlan(self.as_of, ids, self.history_months, None, reads=self.reads)
+                tuple(ids),
+                _SnapshotPlan(
+                    self.as_of, ids, self.history_months, None, native=self.native, reads=self.reads
+                ),
             )
 
     def _submit(self, key: tuple[int, ...] | None, plan: _SnapshotPlan) -> None:
@@ -632,9 +651,8 @@ class _ProcessSnapshotReader(SqlSnapshotReader):
             while self._queued:  # not the planned order: answers come in order, drop the queued ones
                 self._collect(self._queued.popleft()[1])
             self._planned.clear()
-            self._submit(
-                key, _SnapshotPlan(self.as_of, client_ids, self.history_months, include, reads=self.reads)
-            )
+            self._submit(key, _SnapshotPlan(self.as_of, client_ids, self.history_months, include,
+                                            native=self.native, reads=self.reads))  # fmt: skip
         _, plan = self._queued[0]
         self._queue(self.AHEAD + 1)  # the next chunk is read while this one is computed
         frames = self._collect(plan)

@@ -16,7 +16,7 @@ from pydantic import BaseModel
 from sqlalchemy import Engine, Index, Select, Text, func
 from sqlmodel import Field, Session, SQLModel, col, select
 
-from crm_adapter.sql.bulk import bulk_insert
+from crm_adapter.sql.bulk import bulk_writer
 from crm_adapter.sql.changes import ChangeCounter, bump_in
 
 SAVE_BATCH = 50_000  # result rows per bulk insert of a review run
@@ -243,14 +243,16 @@ class ReviewRunStore:
                     "seconds": seconds,
                 },  # fmt: skip
             )
-            for start in range(0, len(frame), SAVE_BATCH):  # bounded Python-object copies of the rows
-                batch = frame.iloc[start : start + SAVE_BATCH]
-                ids = batch["client_id"].to_numpy()
-                lo = int(np.searchsorted(w_ids, ids.min(), side="left")) if len(ids) else 0
-                hi = int(np.searchsorted(w_ids, ids.max(), side="right")) if len(ids) else 0
-                wj = warnings_json(w.iloc[lo:hi])  # this batch's warnings only: bounded text too
-                batch = batch.assign(warnings=wj.reindex(ids).fillna("[]").to_numpy())
-                bulk_insert(conn, ReviewRunResultRow.__table__, batch)  # type: ignore[attr-defined]
+            # PostgreSQL: one COPY, sent by a background thread while the next batch's text is built
+            table = ReviewRunResultRow.__table__  # type: ignore[attr-defined]
+            with bulk_writer(conn, table, [*frame.columns, "warnings"]) as write:
+                for start in range(0, len(frame), SAVE_BATCH):  # bounded Python-object copies of the rows
+                    batch = frame.iloc[start : start + SAVE_BATCH]
+                    ids = batch["client_id"].to_numpy()
+                    lo = int(np.searchsorted(w_ids, ids.min(), side="left")) if len(ids) else 0
+                    hi = int(np.searchsorted(w_ids, ids.max(), side="right")) if len(ids) else 0
+                    wj = warnings_json(w.iloc[lo:hi])  # this batch's warnings only: bounded text too
+                    write(batch.assign(warnings=wj.reindex(ids).fillna("[]").to_numpy()))
             bump_in(conn)
         self.changes.touch()
         return run_id
