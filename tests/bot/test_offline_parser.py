@@ -233,3 +233,15 @@ def test_over_the_limit_is_drawn_at_or_beyond_it() -> None:
     ):
         p = _plan(text)
         assert p.intents == [Intent.HIGH_UTIL] and p.threshold == 1.0, text
+
+
+def test_what_is_left_to_draw_is_the_exposure_and_how_far_to_raise_is_the_recommendation() -> None:
+    for text in (
+        "ACME还能用多少额度？",
+        "ACME还有多少额度空间？",
+        "how much can ACME still draw?",
+        "Globex的剩余额度",
+    ):
+        assert _plan(text).intents == [Intent.EXPOSURE], text
+    for text in ("ACME的额度还能再提多少？", "ACME最多能给多少额度", "how much more could we lend to ACME?"):
+        assert _plan(text).intents == [Intent.LIMIT], text

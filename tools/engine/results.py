@@ -80,6 +80,14 @@ class Exposure(_Result):
     frozen_facilities: int = 0
     facilities: list[FacilityLine] = Field(default_factory=list)
 
+    @property
+    def available(self) -> Decimal:
+        """What the client can still draw: each active facility's limit less its outstanding, never below zero
+        (a frozen or closed facility offers nothing; one drawn over its limit does not use up another's room)."""
+        return sum(
+            (max(f.limit - f.outstanding, Decimal(0)) for f in self.facilities if f.status == "active"), Decimal(0)
+        )
+
 
 # --- analysis --------------------------------------------------------------------------------
 

@@ -226,8 +226,28 @@ _GRADE_MOVE = re.compile(
 )
 
 
+# what is left to draw ("还能用多少额度", "额度空间", "undrawn"): the exposure (its available amount), not the
+# recommendation of a new limit
+_UNDRAWN = re.compile(
+    r"(?i)\b(?:undrawn|left to draw|still draw|available to draw|unused (?:limit|line)s?)\b"
+    r"|还能用|还可以用|可用额度|剩余额度|未用额度|额度空间|还剩多少额度|还有多少额度(?!.{0,4}(?:提|加|增))"
+)
+
+
+# how far the limit itself could go ("还能再提多少", "最多能给多少", "how much more could we lend"): the
+# recommendation, not what is left to draw
+_ROOM_TO_RAISE = re.compile(
+    r"(?i)\bhow much (?:more|higher)\b.{0,30}\b(?:lend|give|extend|raise|increase|go)\b|\bmaximum (?:limit|line)\b"
+    r"|还能再?(?:提|加|增)|(?:最多|最高)(?:能|可以)?(?:给|批|提)|能(?:提|加)到多少|可以(?:提|加)多少"
+)
+
+
 def _clause_folds(part: str, *, named: bool) -> dict[str, str]:
     into: dict[str, str] = {}
+    if _UNDRAWN.search(part) and named:
+        into["limit_recommendation"] = "exposure"
+    elif _ROOM_TO_RAISE.search(part) and named:
+        into["exposure"] = "limit_recommendation"
     if _GRADE_MOVE.search(part) and named:
         into |= dict.fromkeys(("rating", "profile", "exposure", "early_warnings"), "rating_history")
     if _HISTORY.search(part):

@@ -91,7 +91,7 @@ def exposure(r: ExposureView, lang: Language) -> list[str]:
     e = r.exposure
     lines = [t("exposure", lang, name=r.name, client_id=r.client_id, limit=money(e.total_limit, e.currency),
                outstanding=money(e.outstanding, e.currency), util=pct(e.utilisation), ead=money(e.ead, e.currency),
-               insured=money(e.insured, e.currency))]  # fmt: skip
+               insured=money(e.insured, e.currency), available=money(e.available, e.currency))]  # fmt: skip
     if e.frozen_facilities:
         lines.append(t("exposure.frozen", lang, n=e.frozen_facilities))
     for f in e.facilities[:MAX_ROWS]:
