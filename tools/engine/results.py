@@ -85,7 +85,8 @@ class Exposure(_Result):
         """What the client can still draw: each active facility's limit less its outstanding, never below zero
         (a frozen or closed facility offers nothing; one drawn over its limit does not use up another's room)."""
         return sum(
-            (max(f.limit - f.outstanding, Decimal(0)) for f in self.facilities if f.status == "active"), Decimal(0)
+            (max(f.limit - f.outstanding, Decimal(0)) for f in self.facilities if f.status == "active"),
+            Decimal(0),
         )
 
 
