@@ -245,3 +245,31 @@ def test_what_is_left_to_draw_is_the_exposure_and_how_far_to_raise_is_the_recomm
         assert _plan(text).intents == [Intent.EXPOSURE], text
     for text in ("ACME的额度还能再提多少？", "ACME最多能给多少额度", "how much more could we lend to ACME?"):
         assert _plan(text).intents == [Intent.LIMIT], text
+
+
+def test_a_single_name_line_reads_by_name_only_for_the_askers_own_clients() -> None:
+    import datetime as dt
+    from decimal import Decimal
+
+    from bot.brains.offline.brain import _own_names
+    from bot.brains.offline.entities import IndexedClient, NameIndex
+    from bot.brains.offline.templates import concentration
+    from tools.engine.results import ConcentrationLine, ConcentrationReport
+
+    def line(bucket: str) -> ConcentrationLine:
+        return ConcentrationLine(dimension="single_name", bucket=bucket, exposure=Decimal(1), share=0.042,
+                                 limit_share=0.02, level="red")  # fmt: skip
+
+    report = ConcentrationReport(as_of=dt.date(2026, 12, 1), policy_version="p", total_limits=Decimal(100),
+                                 capital_base=Decimal(10), hhi={}, lines=[line("1001"), line("1002")],
+                                 breaches=[line("1001"), line("1002")])  # fmt: skip
+    index = NameIndex(
+        [IndexedClient(1001, "ACME Holdings", True), IndexedClient(1002, "Umbrella Corp", False)]
+    )
+    names = _own_names(index, report)
+    assert names == {1001: "ACME Holdings"}
+    en = concentration(report, "en", names=names)
+    assert "single name ACME Holdings (1001): 4.2%" in "\n".join(en)
+    assert "Umbrella" not in "\n".join(en) and "single name 1002: 4.2%" in "\n".join(en)
+    zh = "\n".join(concentration(report, "zh", names=names))
+    assert "ACME Holdings（1001）" in zh and "Umbrella" not in zh

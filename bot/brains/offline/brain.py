@@ -279,7 +279,7 @@ class OfflineBrain:
                     turn.say(t.high_utilisation(r, lang))
             case Intent.CONCENTRATION:
                 if (r := turn.call("concentration_report")) is not None:
-                    turn.say(t.concentration(r, lang, p.dimension, p.bucket))
+                    turn.say(t.concentration(r, lang, p.dimension, p.bucket, names=_own_names(turn.index, r)))
             case Intent.POLICY:
                 start = len(turn.reply.citations) + 1
                 if (r := turn.call("search_policy", query=text)) is not None:
@@ -355,3 +355,12 @@ class OfflineBrain:
             turn.say(summary)
             turn.reply.actions.append(Action(kind="raise_approval_request", label=t.t("prepared.action", lang),
                                              arguments=prepared.arguments, summary=summary[:-1]))  # fmt: skip
+
+
+def _own_names(index: NameIndex | None, report: Any) -> dict[int, str]:
+    """The asker's own clients among a report's single-name lines, by id (for their names)."""
+    if index is None:
+        return {}
+    ids = {int(ln.bucket) for ln in report.lines if ln.dimension == "single_name" and ln.bucket.isdigit()}
+    found = (index.by_id(i) for i in ids)
+    return {c.client_id: c.name for c in found if c is not None and c.in_scope}

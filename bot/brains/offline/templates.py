@@ -6,6 +6,7 @@ Lists state their totals ("12 of 73"); a cap is never shown as a count.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from bot.facts import money, num, pct
@@ -434,7 +435,9 @@ def repayment(r: RepaymentHistory, lang: Language) -> list[str]:
 
 
 def concentration(r: ConcentrationReport, lang: Language, dimension: str | None = None,
-                  bucket: str | None = None) -> list[str]:  # fmt: skip
+                  bucket: str | None = None, names: Mapping[int, str] | None = None) -> list[str]:  # fmt: skip
+    """`names`: the asker's own clients by id; a single-name line of one of them reads by its name (another
+    team's client stays an id: its name is not the asker's to see)."""
     hhi = ", ".join(f"{v('dimension', k, lang)} {x:.3f}" for k, x in r.hhi.items())
     lines = [
         t(
@@ -461,7 +464,7 @@ def concentration(r: ConcentrationReport, lang: Language, dimension: str | None 
     breaches = [b for b in r.breaches if dimension is None or b.dimension == dimension]
     if breaches:
         lines.append(t("concentration.breaches", lang))
-        lines += [_conc_line(b, lang) for b in breaches]
+        lines += [_conc_line(b, lang, names) for b in breaches]
     else:
         lines.append(t("concentration.no_breach", lang))
     show = dimension or "industry"
@@ -470,8 +473,10 @@ def concentration(r: ConcentrationReport, lang: Language, dimension: str | None 
     return _rows(lines, min(len(top), 5), len(top), lang)
 
 
-def _conc_line(ln: ConcentrationLine, lang: Language) -> str:
+def _conc_line(ln: ConcentrationLine, lang: Language, names: Mapping[int, str] | None = None) -> str:
     dim, bucket = _line_label(ln, lang)
+    if ln.dimension == "single_name" and names and ln.bucket.isdigit() and int(ln.bucket) in names:
+        bucket = t("name_with_id", lang, name=names[int(ln.bucket)], client_id=ln.bucket)
     return t("concentration.line", lang, dimension=dim, bucket=bucket, share=pct(ln.share), limit=pct(ln.limit_share),
              level=v("level", ln.level, lang))  # fmt: skip
 
