@@ -3,11 +3,15 @@ clicks it (Slack's button), through the same service and checks as every other d
 
 from __future__ import annotations
 
-from bot.reply import Action
+from bot.reply import RAISE_REQUEST, SUBMIT_MEMO, Action
 from kernel.catalogue import Language, text
-from tools.assistant_tools.models import MemoDraft
+from tools.assistant_tools.models import MemoDraft, PreparedApproval
 
-SUBMIT_MEMO = "submit_memo"
+
+def raise_request_action(prepared: PreparedApproval, lang: Language, summary: list[str]) -> Action:
+    """ "Raise approval request" under a prepared request: raises it with exactly the prepared arguments."""
+    return Action(kind=RAISE_REQUEST, label=text("assistant.prepared.action", lang), arguments=prepared.arguments,
+                  summary=summary)  # fmt: skip
 
 
 def submit_memo_action(draft: MemoDraft, lang: Language) -> Action:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Any, Final, Literal
 
 from pydantic import BaseModel, Field
 
@@ -58,10 +58,14 @@ class Citation(BaseModel):
         return text
 
 
+RAISE_REQUEST: Final = "raise_approval_request"
+SUBMIT_MEMO: Final = "submit_memo"
+
+
 class Action(BaseModel):
     """A follow-up the user may confirm; the front door performs it (never the brain)."""
 
-    kind: Literal["raise_approval_request", "submit_memo"]
+    kind: Literal["raise_approval_request", "submit_memo"]  # RAISE_REQUEST, SUBMIT_MEMO
     label: str
     arguments: dict[str, Any] = Field(description="Exactly what the front door passes to the service")
     summary: list[str] = Field(default_factory=list, description="What the user confirms, line by line")

@@ -16,10 +16,9 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
-from bot.actions import SUBMIT_MEMO
 from bot.render_text import figure_display, figure_label
+from bot.reply import RAISE_REQUEST, SUBMIT_MEMO, Reply
 from bot.reply import ClientCard as ReplyCard
-from bot.reply import Reply
 from bot.slack.ids import ActionId, BlockId, ViewId
 from bot.slack.mrkdwn import escape, split_text, to_mrkdwn
 from kernel import catalogue
@@ -46,9 +45,8 @@ BLOCK_BUDGET = 45  # blocks per message we fill before starting the next message
 PAGE_SIZE = 20  # list lines per page (/credit due, /credit watchlist)
 HOME_LIST_SIZE = 10
 HOME_APPROVALS = 5
-RAISE_REQUEST_ACTION = "raise_approval_request"
 BUTTONS: dict[str, str] = {  # a reply's action kind -> its button's action id (prefix)
-    RAISE_REQUEST_ACTION: ActionId.OPEN_RAISE_REQUEST,
+    RAISE_REQUEST: ActionId.OPEN_RAISE_REQUEST,
     SUBMIT_MEMO: ActionId.SUBMIT_MEMO,
 }
 STATUS_EMOJI = {

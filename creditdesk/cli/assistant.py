@@ -41,11 +41,12 @@ def _confirm_actions(actor: Actor, reply: Reply) -> None:
     from decimal import Decimal
 
     from bot.render_text import reply_language
+    from bot.reply import RAISE_REQUEST, SUBMIT_MEMO
     from kernel.catalogue import code_name, text
 
     lang = reply_language(reply)
     for action in reply.actions:
-        if action.kind == "raise_approval_request":
+        if action.kind == RAISE_REQUEST:
             if not typer.confirm(text("cli.chat.raise_confirm", lang), default=False):
                 console.print(text("cli.chat.not_raised", lang))
                 continue
@@ -55,7 +56,7 @@ def _confirm_actions(actor: Actor, reply: Reply) -> None:
             request = common.container().approvals.raise_request(actor, **args)
             status = code_name("request_status", request.status, lang)
             said = text("cli.chat.raised", lang, request_id=request.request_id, status=status)
-        elif action.kind == "submit_memo":
+        elif action.kind == SUBMIT_MEMO:
             if not typer.confirm(text("cli.chat.submit_confirm", lang), default=False):
                 console.print(text("cli.chat.not_submitted", lang))
                 continue

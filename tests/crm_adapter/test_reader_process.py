@@ -11,18 +11,12 @@ import signal
 import sqlite3
 import sys
 
-import pandas as pd
 import pytest
 
 import crm_adapter.sql.store as store
-from crm_adapter.snapshot import FRAMES
 from crm_adapter.sql.reader_process import BATCH_ROWS, ReaderFailed, SqliteReaderProcess
 from tests.conftest import AS_OF
-
-
-def _same(a, b) -> None:  # type: ignore[no-untyped-def]
-    for name in FRAMES:
-        pd.testing.assert_frame_equal(getattr(a, name), getattr(b, name), check_exact=True, obj=name)
+from tests.crm_adapter.snapshots import assert_same_snapshot
 
 
 def test_reader_process_snapshots_equal_the_cursor_path(demo_container, monkeypatch) -> None:  # type: ignore[no-untyped-def]
@@ -31,15 +25,23 @@ def test_reader_process_snapshots_equal_the_cursor_path(demo_container, monkeypa
     monkeypatch.setattr(store, "RANGE_READ_MIN_IDS", 10)  # the demo book's chunks take the id-range read too
     with adapter.snapshot_reader(as_of=AS_OF) as reader:
         assert isinstance(reader, store._ProcessSnapshotReader) and reader.proc.pid != os.getpid()
-        _same(reader.snapshot(), adapter.snapshot(as_of=AS_OF))
+        assert_same_snapshot(reader.snapshot(), adapter.snapshot(as_of=AS_OF))
         exposure = {"clients", "facilities", "covers", "fx"}
-        _same(reader.snapshot(include=exposure), adapter.snapshot(as_of=AS_OF, include=exposure))
+        assert_same_snapshot(
+            reader.snapshot(include=exposure), adapter.snapshot(as_of=AS_OF, include=exposure)
+        )
         chunks = [ids[:3], ids[3:40], ids[40:]]  # a sparse IN list, then id ranges
         reader.prefetch(chunks)
-        _same(reader.snapshot(client_ids=chunks[0]), adapter.snapshot(as_of=AS_OF, client_ids=chunks[0]))
+        assert_same_snapshot(
+            reader.snapshot(client_ids=chunks[0]), adapter.snapshot(as_of=AS_OF, client_ids=chunks[0])
+        )
         # asked out of the planned order: still the right chunk (the queued answers are dropped)
-        _same(reader.snapshot(client_ids=chunks[2]), adapter.snapshot(as_of=AS_OF, client_ids=chunks[2]))
-        _same(reader.snapshot(client_ids=chunks[1]), adapter.snapshot(as_of=AS_OF, client_ids=chunks[1]))
+        assert_same_snapshot(
+            reader.snapshot(client_ids=chunks[2]), adapter.snapshot(as_of=AS_OF, client_ids=chunks[2])
+        )
+        assert_same_snapshot(
+            reader.snapshot(client_ids=chunks[1]), adapter.snapshot(as_of=AS_OF, client_ids=chunks[1])
+        )
     assert "adbc_driver_sqlite" not in sys.modules  # the second SQLite library stays in the child
 
 

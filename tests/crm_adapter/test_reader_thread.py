@@ -7,16 +7,15 @@ mid-run exits non-zero and stores no run."""
 
 from __future__ import annotations
 
-import pandas as pd
 import pytest
 from sqlalchemy import text
 
 import crm_adapter.sql.store as store
 from crm_adapter.demo import generate_demo
-from crm_adapter.snapshot import FRAMES
 from crm_adapter.sql.reader_process import ReaderFailed
 from crm_adapter.sql.reader_thread import PostgresReaderThread
 from tests.conftest import AS_OF, make_container
+from tests.crm_adapter.snapshots import assert_same_snapshot
 
 pytestmark = pytest.mark.postgres
 
@@ -39,11 +38,6 @@ def _cursor(adapter, **kw):  # type: ignore[no-untyped-def]
         adapter._arrow = reader
 
 
-def _same(a, b) -> None:  # type: ignore[no-untyped-def]
-    for name in FRAMES:
-        pd.testing.assert_frame_equal(getattr(a, name), getattr(b, name), check_exact=True, obj=name)
-
-
 def test_reader_thread_snapshots_equal_the_cursor_path(pg_book, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     adapter = pg_book.adapter
     ids = adapter.snapshot(as_of=AS_OF, include={"clients"}).clients["client_id"].tolist()
@@ -51,15 +45,15 @@ def test_reader_thread_snapshots_equal_the_cursor_path(pg_book, monkeypatch) -> 
     with adapter.snapshot_reader(as_of=AS_OF) as reader:
         assert isinstance(reader, store._ProcessSnapshotReader)
         assert isinstance(reader.proc, PostgresReaderThread)
-        _same(reader.snapshot(), _cursor(adapter))
+        assert_same_snapshot(reader.snapshot(), _cursor(adapter))
         exposure = {"clients", "facilities", "covers", "fx"}
-        _same(reader.snapshot(include=exposure), _cursor(adapter, include=exposure))
+        assert_same_snapshot(reader.snapshot(include=exposure), _cursor(adapter, include=exposure))
         chunks = [ids[:3], ids[3:40], ids[40:]]  # a sparse IN list, then id ranges
         reader.prefetch(chunks)
-        _same(reader.snapshot(client_ids=chunks[0]), _cursor(adapter, client_ids=chunks[0]))
+        assert_same_snapshot(reader.snapshot(client_ids=chunks[0]), _cursor(adapter, client_ids=chunks[0]))
         # asked out of the planned order: still the right chunk (the queued answers are dropped)
-        _same(reader.snapshot(client_ids=chunks[2]), _cursor(adapter, client_ids=chunks[2]))
-        _same(reader.snapshot(client_ids=chunks[1]), _cursor(adapter, client_ids=chunks[1]))
+        assert_same_snapshot(reader.snapshot(client_ids=chunks[2]), _cursor(adapter, client_ids=chunks[2]))
+        assert_same_snapshot(reader.snapshot(client_ids=chunks[1]), _cursor(adapter, client_ids=chunks[1]))
 
 
 def test_one_transaction_for_the_readers_life(pg_book) -> None:  # type: ignore[no-untyped-def]

@@ -39,7 +39,7 @@ from langchain_openai import ChatOpenAI
 from langgraph.graph.message import REMOVE_ALL_MESSAGES
 from pydantic import ValidationError
 
-from bot.actions import submit_memo_action
+from bot.actions import raise_request_action, submit_memo_action
 from bot.brains.base import BrainUnavailable
 from bot.brains.llm.budget import Budget, ContextTooSmall, compact_history, frame
 from bot.brains.llm.checkpoint import open_checkpointer
@@ -60,7 +60,7 @@ from bot.brains.llm.verify import (
 )
 from bot.conversations import ConversationState
 from bot.facts import citations_for, figures_for
-from bot.reply import Action, DegradedReason, Reply, ToolCall
+from bot.reply import DegradedReason, Reply, ToolCall
 from kernel.catalogue import detect_language
 from kernel.errors import CreditDeskError
 from tools.actor import Actor
@@ -307,6 +307,7 @@ class LLMBrain:
     @staticmethod
     def _reply(text: str, ctx: AgentContext) -> Reply:
         reply = Reply(text=text, brain="llm")
+        lang = detect_language(text)  # the answer is in the question's language (verified)
         for out in ctx.outcomes:
             reply.tool_calls.append(ToolCall(name=out.name, arguments=out.arguments, outcome=out.outcome,  # type: ignore[arg-type]
                                              message=out.message))  # fmt: skip
@@ -316,9 +317,8 @@ class LLMBrain:
             if isinstance(out.result, PolicySearch):
                 reply.citations += citations_for(out.result, start=len(reply.citations) + 1)
             if isinstance(out.result, PreparedApproval):
-                reply.actions.append(Action(kind="raise_approval_request", label="Raise approval request",
-                                            arguments=out.result.arguments,
-                                            summary=[f"{out.result.kind} for client {out.result.client_id}"]))  # fmt: skip
-            if isinstance(out.result, MemoDraft):  # the answer is in the question's language (verified)
-                reply.actions.append(submit_memo_action(out.result, detect_language(text)))
+                summary = [f"{out.result.kind} for client {out.result.client_id}"]
+                reply.actions.append(raise_request_action(out.result, lang, summary))
+            if isinstance(out.result, MemoDraft):
+                reply.actions.append(submit_memo_action(out.result, lang))
         return reply

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from bot.actions import submit_memo_action
+from bot.actions import raise_request_action, submit_memo_action
 from bot.brains.offline import templates as t
 from bot.brains.offline.bank_statements import bank_statements_answer
 from bot.brains.offline.classifier import classifier
@@ -18,7 +18,7 @@ from bot.brains.offline.intents import CLIENT_INTENTS, Intent
 from bot.brains.offline.parser import Plan, plan
 from bot.conversations import ConversationState
 from bot.facts import citations_for, figures_for, money, pct
-from bot.reply import Action, ClientCard, Reply, ToolCall
+from bot.reply import ClientCard, Reply, ToolCall
 from crm_adapter.protocol import ClientFilter
 from kernel.catalogue import Language, detect_language
 from kernel.errors import CreditDeskError
@@ -353,8 +353,7 @@ class OfflineBrain:
         if isinstance(prepared, PreparedApproval):
             summary = t.prepared(prepared, name, lang)
             turn.say(summary)
-            turn.reply.actions.append(Action(kind="raise_approval_request", label=t.t("prepared.action", lang),
-                                             arguments=prepared.arguments, summary=summary[:-1]))  # fmt: skip
+            turn.reply.actions.append(raise_request_action(prepared, lang, summary[:-1]))
 
 
 def _own_names(index: NameIndex | None, report: Any) -> dict[int, str]:

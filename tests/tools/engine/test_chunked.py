@@ -3,19 +3,14 @@
 from __future__ import annotations
 
 from tests.conftest import AS_OF
-from tools.engine.service import reviews_due_of, summary_of, watchlist_of
+from tests.tools.engine.reviews import assert_same_review
 
 
 def test_review_in_chunks_equals_one_shot_run(demo_container) -> None:  # type: ignore[no-untyped-def]
     engine = demo_container.credit_engine
     whole = engine.assess_portfolio(demo_container.adapter.snapshot(as_of=AS_OF))
     chunked = engine.review_book(as_of=AS_OF, chunk_clients=7)
-    assert chunked.snapshot.meta["chunks"] > 1
-    assert chunked.table().equals(whole.table())
-    assert chunked.warnings.equals(whole.warnings)
-    assert summary_of(chunked) == summary_of(whole)
-    assert watchlist_of(chunked) == watchlist_of(whole)
-    assert reviews_due_of(chunked) == reviews_due_of(whole)
+    assert_same_review(chunked, whole)
 
 
 def test_officer_review_in_chunks_equals_their_slice(demo_container) -> None:  # type: ignore[no-untyped-def]

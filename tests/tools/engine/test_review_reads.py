@@ -11,8 +11,8 @@ from crm_adapter.models import BankFlowRow, ContactLogRow, RepaymentEventRow, Re
 from crm_adapter.snapshot import FrameRead
 from kernel.errors import InvalidInput
 from tests.conftest import AS_OF
+from tests.tools.engine.reviews import assert_same_review
 from tools.engine.chunked import review_reads
-from tools.engine.service import summary_of, watchlist_of
 
 CLIENT = 1001
 D = dt.timedelta(days=1)
@@ -108,11 +108,7 @@ def test_review_on_the_narrowed_read_equals_the_full_reads_run(demo_container) -
     _add_history(demo_container.engine)
     whole = engine.assess_portfolio(demo_container.adapter.snapshot(as_of=AS_OF))
     chunked = engine.review_book(as_of=AS_OF, chunk_clients=7)
-    assert chunked.snapshot.meta["chunks"] > 1
-    assert chunked.table().equals(whole.table())
-    assert chunked.warnings.equals(whole.warnings)
-    assert summary_of(chunked) == summary_of(whole)
-    assert watchlist_of(chunked) == watchlist_of(whole)
+    assert_same_review(chunked, whole)
     after = whole.table().loc[CLIENT]
     assert after["max_dpd_12m"] == 45 != before["max_dpd_12m"]
     assert after["next_contact"] != before["next_contact"]
