@@ -33,7 +33,7 @@ from tools.assistant_tools.models import (
 )
 from tools.assistant_tools.registry import ToolOutcome, call_tool
 from tools.assistant_tools.toolbox import Toolbox
-from tools.engine.results import Rating, WhatIfResult
+from tools.engine.results import ConcentrationReport, Rating, WhatIfResult
 
 NAME_INDEX_TTL_S = 60.0
 _BOOK_DEFAULT_DAYS = {Intent.REVIEWS_DUE: 30, Intent.CONTACTS_DUE: 14, Intent.INSURANCE_EXPIRING: 60}
@@ -356,7 +356,7 @@ class OfflineBrain:
             turn.reply.actions.append(raise_request_action(prepared, lang, summary[:-1]))
 
 
-def _own_names(index: NameIndex | None, report: Any) -> dict[int, str]:
+def _own_names(index: NameIndex | None, report: ConcentrationReport) -> dict[int, str]:
     """The asker's own clients among a report's single-name lines, by id (for their names)."""
     if index is None:
         return {}
